@@ -1,0 +1,78 @@
+# shellcheck shell=bash disable=SC2034 # the variables are for the scripts that source this
+# tests/lib/common.sh: helpers shared by tests/run and deploy/run-local —
+# messages, root privilege, Debian packages, the npm tooling and the meson builds.
+# Source it; it only defines variables and functions.
+
+PLANMON_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+
+# Debian packages, by what needs them (the contract of issue 2).
+PKGS_BUILD=(build-essential meson ninja-build pkg-config libulfius-dev libjansson-dev libpq-dev
+            libjwt-dev libmicrohttpd-dev libargon2-dev libssl-dev libcmocka-dev)
+PKGS_SERVER=(postgresql-15 postgresql-contrib)
+PKGS_TEST=(python3 python3-pytest python3-requests python3-jsonschema python3-yaml python3-psycopg
+           python3-jwt curl)
+
+# Meson options of the two builds; tests/run and deploy/run-local share build/,
+# so they must configure it identically or each would reconfigure it for the other.
+BUILD_RELEASE_OPTS=(--buildtype=debugoptimized -Dwerror=true)
+# shellcheck disable=SC2054 # the comma belongs to the option
+BUILD_ASAN_OPTS=(--buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false -Dwerror=true)
+
+# The redoc bundle planmon serves at /docs (DOCS_JS_FILE).
+DOCS_JS_FILE=$PLANMON_ROOT/node_modules/redoc/bundles/redoc.standalone.js
+
+say() { printf '==> %s\n' "$*"; }
+warn() { printf 'warning: %s\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# as_root CMD...: runs CMD as root, directly or through non-interactive sudo.
+as_root() {
+  if [[ $EUID -eq 0 ]]; then
+    "$@"
+  elif command -v sudo >/dev/null 2>&1; then
+    sudo -n -- "$@"
+  else
+    printf 'error: need root or sudo to run: %s\n' "$*" >&2
+    return 1
+  fi
+}
+
+# ensure_packages PKG...: installs the Debian packages that are not installed yet;
+# runs `apt-get update` once, and only when something is missing.
+ensure_packages() {
+  local missing=() pkg
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}\n' "$pkg" 2>/dev/null | grep -q ' installed$' || missing+=("$pkg")
+  done
+  ((${#missing[@]} == 0)) && return 0
+  say "installing Debian packages: ${missing[*]}"
+  local apt=(env DEBIAN_FRONTEND=noninteractive apt-get -q -y -o DPkg::Lock::Timeout=300)
+  as_root "${apt[@]}" update && as_root "${apt[@]}" install "${missing[@]}"
+}
+
+# ensure_node_modules: `npm ci` when node_modules is missing or package-lock.json
+# changed since the last successful install (a checksum stamp in node_modules).
+ensure_node_modules() {
+  command -v npm >/dev/null 2>&1 || ensure_packages nodejs npm || return 1
+  local stamp=$PLANMON_ROOT/node_modules/.planmon-lock.sha256 sum
+  sum=$(sha256sum <"$PLANMON_ROOT/package-lock.json") || return 1
+  [[ -f $stamp && -f $DOCS_JS_FILE && $(<"$stamp") == "$sum" ]] && return 0
+  say "npm ci"
+  (cd "$PLANMON_ROOT" && npm ci --no-audit --no-fund --loglevel=error) || return 1
+  printf '%s\n' "$sum" >"$stamp"
+}
+
+# meson_build DIR OPTION...: configures DIR (relative to the repo) with OPTIONs —
+# reconfiguring a valid build directory, replacing a broken one — then runs ninja.
+meson_build() {
+  local dir=$PLANMON_ROOT/$1
+  shift
+  if [[ -f $dir/build.ninja && -f $dir/meson-private/coredata.dat ]]; then
+    meson setup --reconfigure "$dir" "$PLANMON_ROOT" "$@" >/dev/null || return 1
+  else
+    rm -rf "$dir"
+    meson setup "$dir" "$PLANMON_ROOT" "$@" || return 1
+  fi
+  ninja -C "$dir"
+}
+
