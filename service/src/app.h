@@ -1,0 +1,21 @@
+/* app.h: what the running service shares between its threads: configuration, the database pool,
+ * the docs page's JavaScript. Built once by `planmon serve`, read-only afterwards (the pool is
+ * itself thread-safe). */
+#ifndef PLANMON_APP_H
+#define PLANMON_APP_H
+
+#include <stdatomic.h>
+#include <stddef.h>
+
+#include "config.h"
+#include "db/pool.h"
+
+typedef struct app {
+    const pm_config *cfg;
+    db_pool *pool;
+    char *docs_js;        /* contents of DOCS_JS_FILE, or NULL when it could not be read */
+    size_t docs_js_len;
+    atomic_bool draining; /* set on SIGTERM: /readyz answers 503 */
+} app_t;
+
+#endif

@@ -1,0 +1,132 @@
+/* config.c: settings from the environment, validated, with safe defaults (see config.h). */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "obs/log.h"
+
+#ifndef PLANMON_DEFAULT_DOCS_JS
+#define PLANMON_DEFAULT_DOCS_JS "node_modules/redoc/bundles/redoc.standalone.js"
+#endif
+
+static const char *env_or(const char *name, const char *fallback)
+{
+    const char *v = getenv(name);
+    return (v && *v) ? v : fallback;
+}
+
+/* Reads integer variable `name` into *out within [min, max]; unset gives `fallback`. */
+static bool env_int(const char *name, long fallback, long min, long max, long *out, char *msg,
+                    size_t msg_size)
+{
+    const char *v = getenv(name);
+    *out = fallback;
+    if (!v || !*v)
+        return true;
+    char *end = NULL;
+    errno = 0;
+    long n = strtol(v, &end, 10);
+    if (errno || *end || n < min || n > max) {
+        snprintf(msg, msg_size, "%s must be a whole number from %ld to %ld (got \"%.40s\")", name,
+                 min, max, v);
+        return false;
+    }
+    *out = n;
+    return true;
+}
+
+/* Splits CORS_ORIGINS on commas, trimming blanks; each origin must look like scheme://host[:port]. */
+static bool parse_origins(pm_config *cfg, const char *list, char *msg, size_t msg_size)
+{
+    cfg->cors_origin_count = 0;
+    const char *p = list;
+    while (p && *p) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        while (len && (*p == ' ' || *p == '\t'))
+            p++, len--;
+        while (len && (p[len - 1] == ' ' || p[len - 1] == '\t'))
+            len--;
+        if (len) {
+            if (cfg->cors_origin_count == CONFIG_MAX_ORIGINS || len >= sizeof cfg->cors_origins[0]) {
+                snprintf(msg, msg_size, "CORS_ORIGINS: at most %d origins of at most %zu bytes",
+                         CONFIG_MAX_ORIGINS, sizeof cfg->cors_origins[0] - 1);
+                return false;
+            }
+            char *dst = cfg->cors_origins[cfg->cors_origin_count++];
+            memcpy(dst, p, len);
+            dst[len] = '\0';
+            if ((strncmp(dst, "http://", 7) && strncmp(dst, "https://", 8)) || dst[len - 1] == '/') {
+                snprintf(msg, msg_size,
+                         "CORS_ORIGINS: \"%.80s\" is not an origin like https://host[:port]", dst);
+                return false;
+            }
+        }
+        p = comma ? comma + 1 : NULL;
+    }
+    return true;
+}
+
+bool config_load(pm_config *cfg, bool need_database, char *msg, size_t msg_size)
+{
+    memset(cfg, 0, sizeof *cfg);
+    long v;
+
+    cfg->database_url = env_or("DATABASE_URL", NULL);
+    if (need_database && !cfg->database_url) {
+        snprintf(msg, msg_size,
+                 "DATABASE_URL is not set (for example postgresql://planmon@127.0.0.1:5432/planmon)");
+        return false;
+    }
+    cfg->bind_address = env_or("BIND_ADDRESS", "127.0.0.1");
+    struct in_addr probe;
+    if (inet_pton(AF_INET, cfg->bind_address, &probe) != 1) {
+        snprintf(msg, msg_size, "BIND_ADDRESS must be an IPv4 address such as 127.0.0.1 (got \"%.40s\")",
+                 cfg->bind_address);
+        return false;
+    }
+
+    struct {
+        const char *name;
+        long fallback, min, max;
+        int *dst;
+    } ints[] = {
+        {"PORT", 8080, 1, 65535, &cfg->port},
+        {"DB_POOL_SIZE", 8, 1, 256, &cfg->db_pool_size},
+        {"HTTP_THREADS", 4, 1, 256, &cfg->http_threads},
+        {"DB_ACQUIRE_TIMEOUT_MS", 1000, 1, 60000, &cfg->db_acquire_timeout_ms},
+        {"DB_QUERY_TIMEOUT_MS", 5000, 100, 600000, &cfg->db_query_timeout_ms},
+        {"HTTP_CONNECTION_TIMEOUT_S", 30, 1, 3600, &cfg->http_connection_timeout_s},
+        {"HTTP_MAX_CONNECTIONS", 1024, 1, 65536, &cfg->http_max_connections},
+        {"HTTP_PER_IP_CONNECTIONS", 0, 0, 65536, &cfg->http_per_ip_connections},
+    };
+    for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++) {
+        if (!env_int(ints[i].name, ints[i].fallback, ints[i].min, ints[i].max, &v, msg, msg_size))
+            return false;
+        *ints[i].dst = (int)v;
+    }
+    if (!env_int("MAX_BODY_BYTES", 1048576, 1024, 64L * 1024 * 1024, &v, msg, msg_size))
+        return false;
+    cfg->max_body_bytes = (size_t)v;
+
+    const char *level = env_or("LOG_LEVEL", "info");
+    cfg->log_level = log_level_parse(level);
+    if (cfg->log_level < 0) {
+        snprintf(msg, msg_size, "LOG_LEVEL must be debug, info, warn or error (got \"%.40s\")", level);
+        return false;
+    }
+    cfg->docs_js_file = env_or("DOCS_JS_FILE", PLANMON_DEFAULT_DOCS_JS);
+    return parse_origins(cfg, env_or("CORS_ORIGINS", ""), msg, msg_size);
+}
+
+bool config_origin_allowed(const pm_config *cfg, const char *origin)
+{
+    for (int i = 0; origin && i < cfg->cors_origin_count; i++)
+        if (strcmp(cfg->cors_origins[i], origin) == 0)
+            return true;
+    return false;
+}

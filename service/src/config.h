@@ -1,0 +1,39 @@
+/* config.h: the service's settings, read once from the environment at start.
+ *
+ * After config_load the struct is read-only and may be shared by every thread. Strings point
+ * into the environment or into static storage; nothing in it needs freeing. */
+#ifndef PLANMON_CONFIG_H
+#define PLANMON_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum { CONFIG_MAX_ORIGINS = 32 };
+
+typedef struct {
+    const char *database_url;     /* DATABASE_URL, required where `need_database` */
+    const char *bind_address;     /* BIND_ADDRESS, IPv4 literal */
+    int port;                     /* PORT */
+    int db_pool_size;             /* DB_POOL_SIZE */
+    int http_threads;             /* HTTP_THREADS */
+    int db_acquire_timeout_ms;    /* DB_ACQUIRE_TIMEOUT_MS */
+    int db_query_timeout_ms;      /* DB_QUERY_TIMEOUT_MS */
+    int http_connection_timeout_s;/* HTTP_CONNECTION_TIMEOUT_S */
+    int http_max_connections;     /* HTTP_MAX_CONNECTIONS */
+    int http_per_ip_connections;  /* HTTP_PER_IP_CONNECTIONS, 0 = no limit */
+    size_t max_body_bytes;        /* MAX_BODY_BYTES */
+    int log_level;                /* LOG_LEVEL, a log_level value */
+    const char *docs_js_file;     /* DOCS_JS_FILE */
+    int cors_origin_count;
+    char cors_origins[CONFIG_MAX_ORIGINS][256]; /* CORS_ORIGINS, comma-separated */
+} pm_config;
+
+/* Fills `cfg` from the environment with defaults for what is unset. On a bad value writes one
+ * human-readable sentence naming the variable to `msg` and returns false. Not thread-safe (reads
+ * the environment); call once at start. */
+bool config_load(pm_config *cfg, bool need_database, char *msg, size_t msg_size);
+
+/* True when `origin` (exact, case-sensitive) is in the CORS allow-list. Thread-safe. */
+bool config_origin_allowed(const pm_config *cfg, const char *origin);
+
+#endif

@@ -1,0 +1,214 @@
+/* query.c: statement execution with bounded waits, SQLSTATE mapping, rows as JSON (see query.h). */
+#include "db/query.h"
+
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "obs/log.h"
+
+/* The server cuts statements at the configured statement_timeout; the client waits a little
+ * longer so that, normally, the server's own cancellation (57014) is what the caller sees. */
+static int client_timeout_ms = 6000;
+
+void db_set_query_timeout(int ms) { client_timeout_ms = ms + 1000; }
+
+static int64_t monotonic_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static const struct {
+    const char *prefix; /* a full SQLSTATE or a two-character class */
+    pm_status status;
+} sqlstate_map[] = {
+    {"23505", PM_CONFLICT},           /* unique_violation */
+    {"23503", PM_CONFLICT},           /* foreign_key_violation */
+    {"23P01", PM_CONFLICT},           /* exclusion_violation */
+    {"23514", PM_VALIDATION_FAILED},  /* check_violation */
+    {"23502", PM_VALIDATION_FAILED},  /* not_null_violation */
+    {"22", PM_VALIDATION_FAILED},     /* data exceptions: bad text representation, out of range */
+    {"40001", PM_UNAVAILABLE},        /* serialization_failure */
+    {"40P01", PM_UNAVAILABLE},        /* deadlock_detected */
+    {"55P03", PM_UNAVAILABLE},        /* lock_not_available */
+    {"57014", PM_UNAVAILABLE},        /* query_canceled (statement_timeout) */
+    {"57", PM_UNAVAILABLE},           /* operator intervention: shutdown, cannot connect now */
+    {"08", PM_UNAVAILABLE},           /* connection exceptions */
+    {"53", PM_UNAVAILABLE},           /* insufficient resources */
+};
+
+pm_status db_sqlstate_status(const char *sqlstate)
+{
+    if (!sqlstate || !*sqlstate)
+        return PM_UNAVAILABLE;
+    for (size_t i = 0; i < sizeof sqlstate_map / sizeof sqlstate_map[0]; i++)
+        if (strncmp(sqlstate, sqlstate_map[i].prefix, strlen(sqlstate_map[i].prefix)) == 0)
+            return sqlstate_map[i].status;
+    return PM_INTERNAL;
+}
+
+static const char *status_detail(pm_status status)
+{
+    switch (status) {
+    case PM_CONFLICT:
+        return "The request conflicts with data already stored.";
+    case PM_VALIDATION_FAILED:
+        return "A value in the request is not acceptable.";
+    case PM_UNAVAILABLE:
+        return "The database is unavailable; try again shortly.";
+    default:
+        return "The request could not be completed.";
+    }
+}
+
+/* Waits until the connection has a complete result or the timeout passes. */
+static pm_status wait_result(PGconn *conn)
+{
+    int64_t deadline = monotonic_ms() + client_timeout_ms;
+    while (PQisBusy(conn)) {
+        int64_t left = deadline - monotonic_ms();
+        if (left <= 0)
+            return PM_UNAVAILABLE;
+        struct pollfd pfd = {.fd = PQsocket(conn), .events = POLLIN};
+        int ready = poll(&pfd, 1, (int)left);
+        if (ready < 0 || (ready > 0 && !PQconsumeInput(conn)))
+            return PM_UNAVAILABLE;
+    }
+    return PM_OK;
+}
+
+pm_status db_exec(PGconn *conn, const char *sql, int nparams, const char *const *params,
+                  PGresult **out, pm_error *err)
+{
+    if (out)
+        *out = NULL;
+    if (!PQsendQueryParams(conn, sql, nparams, NULL, params, NULL, NULL, 0)) {
+        log_msg(LOG_WARN, NULL, "database send failed: %s", PQerrorMessage(conn));
+        return pm_fail(err, PM_UNAVAILABLE, "%s", status_detail(PM_UNAVAILABLE));
+    }
+    PGresult *last = NULL;
+    for (;;) {
+        if (wait_result(conn) != PM_OK) {
+            PQclear(last);
+            log_msg(LOG_WARN, NULL, "database did not answer in %d ms", client_timeout_ms);
+            return pm_fail(err, PM_UNAVAILABLE, "%s", status_detail(PM_UNAVAILABLE));
+        }
+        PGresult *res = PQgetResult(conn);
+        if (!res)
+            break;
+        PQclear(last);
+        last = res;
+    }
+    ExecStatusType st = last ? PQresultStatus(last) : PGRES_FATAL_ERROR;
+    if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+        if (out)
+            *out = last;
+        else
+            PQclear(last);
+        return PM_OK;
+    }
+    const char *sqlstate = last ? PQresultErrorField(last, PG_DIAG_SQLSTATE) : NULL;
+    pm_status status = db_sqlstate_status(PQstatus(conn) == CONNECTION_OK ? sqlstate : NULL);
+    log_msg(status == PM_INTERNAL ? LOG_ERROR : LOG_WARN, NULL, "database error %s: %s",
+            sqlstate ? sqlstate : "-", last ? PQresultErrorMessage(last) : PQerrorMessage(conn));
+    PQclear(last);
+    return pm_fail(err, status, "%s", status_detail(status));
+}
+
+json_t *db_row_to_json(const PGresult *res, int row)
+{
+    json_t *obj = json_object();
+    int ncols = PQnfields(res);
+    for (int c = 0; c < ncols; c++) {
+        const char *name = PQfname(res, c);
+        if (name[0] == '_')
+            continue;
+        if (PQgetisnull(res, row, c)) {
+            json_object_set_new(obj, name, json_null());
+            continue;
+        }
+        const char *v = PQgetvalue(res, row, c);
+        json_t *value;
+        switch (PQftype(res, c)) {
+        case 16: /* bool */
+            value = json_boolean(v[0] == 't');
+            break;
+        case 20: /* int8 */
+        case 21: /* int2 */
+        case 23: /* int4 */
+            value = json_integer(strtoll(v, NULL, 10));
+            break;
+        case 700:  /* float4 */
+        case 701:  /* float8 */
+        case 1700: /* numeric */
+            value = json_real(strtod(v, NULL));
+            break;
+        case 114:  /* json */
+        case 3802: /* jsonb */
+            value = json_loads(v, JSON_DECODE_ANY, NULL);
+            break;
+        default:
+            value = json_string(v);
+            break;
+        }
+        json_object_set_new(obj, name, value ? value : json_null());
+    }
+    return obj;
+}
+
+pm_status db_page_collect(const PGresult *res, const page_request *page,
+                          const char *const *key_columns, int nkeys, page_result *out,
+                          pm_error *err)
+{
+    int rows = PQntuples(res);
+    int served = rows > page->limit ? page->limit : rows;
+    out->items = json_array();
+    out->next_cursor = NULL;
+    for (int r = 0; r < served; r++)
+        json_array_append_new(out->items, db_row_to_json(res, r));
+    if (rows > page->limit && served > 0) {
+        const char *keys[PAGE_MAX_KEYS];
+        for (int k = 0; k < nkeys; k++) {
+            int col = PQfnumber(res, key_columns[k]);
+            if (col < 0)
+                return pm_fail(err, PM_INTERNAL, "The list could not be paged.");
+            keys[k] = PQgetvalue(res, served - 1, col);
+        }
+        out->next_cursor = page_cursor_encode(keys, nkeys);
+        if (!out->next_cursor)
+            return pm_fail(err, PM_INTERNAL, "The list could not be paged.");
+    }
+    return PM_OK;
+}
+
+pm_status db_fetch_one(PGconn *conn, const char *sql, int nparams, const char *const *params,
+                       const char *not_found, json_t **out, pm_error *err)
+{
+    PGresult *res;
+    pm_status st = db_exec(conn, sql, nparams, params, &res, err);
+    if (st != PM_OK)
+        return st;
+    if (PQntuples(res) == 1)
+        *out = db_row_to_json(res, 0);
+    else
+        st = pm_fail(err, PM_NOT_FOUND, "%s", not_found);
+    PQclear(res);
+    return st;
+}
+
+pm_status db_fetch_page(PGconn *conn, const char *sql, int nparams, const char *const *params,
+                        const page_request *page, const char *const *key_columns, int nkeys,
+                        page_result *out, pm_error *err)
+{
+    PGresult *res;
+    pm_status st = db_exec(conn, sql, nparams, params, &res, err);
+    if (st == PM_OK) {
+        st = db_page_collect(res, page, key_columns, nkeys, out, err);
+        PQclear(res);
+    }
+    return st;
+}

@@ -1,0 +1,52 @@
+/* query.h: running SQL through libpq, mapping SQLSTATEs, and turning rows into JSON.
+ *
+ * Every statement goes through db_exec: PQexecParams semantics (unnamed statement, `$n`
+ * parameters, text format — so it works behind PgBouncer in transaction mode), with a client-side
+ * wait bounded by the query timeout so that a stopped server can never hang a worker. The SQL
+ * argument must be a constant string from a *_repo.c file or a migration. */
+#ifndef PLANMON_DB_QUERY_H
+#define PLANMON_DB_QUERY_H
+
+#include <jansson.h>
+#include <libpq-fe.h>
+
+#include "domain/page.h"
+#include "status.h"
+
+/* Sets the client-side limit on waiting for one statement's result. Call once at start. */
+void db_set_query_timeout(int ms);
+
+/* Runs `sql` with `nparams` text parameters (NULL entries are SQL NULL). On success and with
+ * `out` non-NULL, *out is a PGresult the caller must PQclear in the same function; on failure
+ * *out is NULL and `err` says why (PM_UNAVAILABLE for a lost or timed-out connection, else the
+ * SQLSTATE mapping). The libpq message is logged once, never returned. */
+pm_status db_exec(PGconn *conn, const char *sql, int nparams, const char *const *params,
+                  PGresult **out, pm_error *err);
+
+/* The one SQLSTATE -> status mapping. `sqlstate` may be NULL (no server error: connection). */
+pm_status db_sqlstate_status(const char *sqlstate);
+
+/* Returns row `row` as a new JSON object keyed by column name; columns whose name starts with
+ * '_' are left out (sort keys, internal values). Types: bool, integers, floating and numeric
+ * become JSON numbers, json/jsonb are parsed, everything else is a string; SQL NULL is null. */
+json_t *db_row_to_json(const PGresult *res, int row);
+
+/* Runs a query that returns at most one row and gives that row as a new JSON object in *out.
+ * PM_NOT_FOUND (with `not_found` as the detail) when there is no row. */
+pm_status db_fetch_one(PGconn *conn, const char *sql, int nparams, const char *const *params,
+                       const char *not_found, json_t **out, pm_error *err);
+
+/* Runs a keyset list query (which must ask for page->limit + 1 rows) and collects the page
+ * with db_page_collect. */
+pm_status db_fetch_page(PGconn *conn, const char *sql, int nparams, const char *const *params,
+                        const page_request *page, const char *const *key_columns, int nkeys,
+                        page_result *out, pm_error *err);
+
+/* Turns the rows of a keyset query that asked for limit + 1 rows into a page: the first
+ * `page->limit` rows as items, and a next cursor made from the `key_columns` of the last item
+ * served when there was one more row. Fills `out` (caller clears it). */
+pm_status db_page_collect(const PGresult *res, const page_request *page,
+                          const char *const *key_columns, int nkeys, page_result *out,
+                          pm_error *err);
+
+#endif

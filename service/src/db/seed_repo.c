@@ -1,0 +1,169 @@
+/* seed_repo.c: reference data loading (see seed_repo.h). */
+#include "db/seed_repo.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db/query.h"
+#include "embedded.h"
+
+static const char insert_unit_sql[] =
+    "INSERT INTO admin_unit (code, name, type, level, parent, valid_from)"
+    " VALUES ($1, $2, $3, $4::smallint, $5, $6::date)"
+    " ON CONFLICT (code) DO NOTHING";
+
+static const char insert_agency_sql[] =
+    "INSERT INTO agency (code, name, name_en, kind)"
+    " VALUES ($1, $2, $3, $4)"
+    " ON CONFLICT DO NOTHING";
+
+/* One People's Committee per current unit, named after it ("Ủy ban nhân dân thành phố Long
+ * Xuyên", "People's Committee of Long Xuyen City"). */
+static const char insert_committees_sql[] =
+    "INSERT INTO agency (code, name, name_en, kind, unit)"
+    " SELECT 'UBND-' || u.code,"
+    "        'Ủy ban nhân dân ' || lower(left(u.name, 1)) || substr(u.name, 2),"
+    "        'People''s Committee of ' || public.unaccent("
+    "            regexp_replace(u.name, '^(Tỉnh|Thành phố|Thị xã|Huyện|Phường|Thị trấn|Xã) ', ''))"
+    "        || CASE u.type WHEN 'tinh' THEN ' Province' WHEN 'thanh_pho' THEN ' City'"
+    "                       WHEN 'thi_xa' THEN ' Town' WHEN 'huyen' THEN ' District'"
+    "                       WHEN 'phuong' THEN ' Ward' WHEN 'thi_tran' THEN ' Township'"
+    "                       ELSE ' Commune' END,"
+    "        'people_committee', u.code"
+    " FROM admin_unit u"
+    " WHERE u.valid_to IS NULL"
+    " ORDER BY u.level, u.code"
+    " ON CONFLICT DO NOTHING";
+
+static const struct {
+    const char *vi, *code;
+} unit_types[] = {
+    {"Tỉnh", "tinh"},     {"Thành phố", "thanh_pho"}, {"Thị xã", "thi_xa"}, {"Huyện", "huyen"},
+    {"Phường", "phuong"}, {"Thị trấn", "thi_tran"},   {"Xã", "xa"},
+};
+
+static const char *unit_type(const char *vi)
+{
+    for (size_t i = 0; vi && i < sizeof unit_types / sizeof unit_types[0]; i++)
+        if (strcmp(unit_types[i].vi, vi) == 0)
+            return unit_types[i].code;
+    return NULL;
+}
+
+static int affected(PGresult *res) { return atoi(PQcmdTuples(res)); }
+
+/* Inserts one unit described by `obj` ({"gso_code","name","type"}); adds 1 to *count if new. */
+static pm_status insert_unit(PGconn *conn, json_t *obj, int level, const char *parent,
+                             const char *valid_from, int *count, pm_error *err)
+{
+    const char *code = json_string_value(json_object_get(obj, "gso_code"));
+    const char *name = json_string_value(json_object_get(obj, "name"));
+    const char *type = unit_type(json_string_value(json_object_get(obj, "type")));
+    if (!code || !name || !type)
+        return pm_fail(err, PM_VALIDATION_FAILED, "admin-units.json: a unit lacks a code, a name or a known type");
+    char lvl[4];
+    snprintf(lvl, sizeof lvl, "%d", level);
+    const char *params[] = {code, name, type, lvl, parent, valid_from};
+    PGresult *res;
+    pm_status st = db_exec(conn, insert_unit_sql, 6, params, &res, err);
+    if (st == PM_OK) {
+        *count += affected(res);
+        PQclear(res);
+    }
+    return st;
+}
+
+/* The first day the unit list is known to hold: the earliest snapshot the file was checked
+ * against (YYYYMMDD keys), as YYYY-MM-DD. */
+static void earliest_snapshot(json_t *doc, char out[11])
+{
+    const char *best = json_string_value(json_object_get(json_object_get(doc, "source"), "snapshot_key"));
+    json_t *also = json_object_get(json_object_get(doc, "source"), "verified_equal_at");
+    size_t i;
+    json_t *v;
+    json_array_foreach(also, i, v) {
+        const char *s = json_string_value(v);
+        if (s && strlen(s) == 8 && (!best || strcmp(s, best) < 0))
+            best = s;
+    }
+    if (!best || strlen(best) != 8)
+        best = "20160101";
+    snprintf(out, 11, "%.4s-%.2s-%.2s", best, best + 4, best + 6);
+}
+
+static pm_status load_units(PGconn *conn, int *count, pm_error *err)
+{
+    const struct embedded_file *file = embedded_find(embedded_seed, embedded_seed_count, "admin-units.json");
+    json_t *doc = file ? json_loadb(file->data, file->len, 0, NULL) : NULL;
+    if (!doc) {
+        json_decref(doc);
+        return pm_fail(err, PM_INTERNAL, "admin-units.json is missing or not JSON");
+    }
+    char valid_from[11];
+    earliest_snapshot(doc, valid_from);
+    json_t *province = json_object_get(doc, "province");
+    const char *province_code = json_string_value(json_object_get(province, "gso_code"));
+    pm_status st = insert_unit(conn, province, 1, NULL, valid_from, count, err);
+    size_t i, j;
+    json_t *district, *commune;
+    json_array_foreach(json_object_get(doc, "districts"), i, district) {
+        if (st != PM_OK)
+            break;
+        const char *district_code = json_string_value(json_object_get(district, "gso_code"));
+        st = insert_unit(conn, district, 2, province_code, valid_from, count, err);
+        json_array_foreach(json_object_get(district, "communes"), j, commune) {
+            if (st != PM_OK)
+                break;
+            st = insert_unit(conn, commune, 3, district_code, valid_from, count, err);
+        }
+    }
+    json_decref(doc);
+    return st;
+}
+
+static pm_status load_agencies(PGconn *conn, int *count, pm_error *err)
+{
+    const struct embedded_file *file = embedded_find(embedded_seed, embedded_seed_count, "agencies.json");
+    json_t *doc = file ? json_loadb(file->data, file->len, 0, NULL) : NULL;
+    if (!doc)
+        return pm_fail(err, PM_INTERNAL, "agencies.json is missing or not JSON");
+    pm_status st = PM_OK;
+    size_t i;
+    json_t *a;
+    PGresult *res;
+    json_array_foreach(json_object_get(doc, "agencies"), i, a) {
+        const char *params[] = {
+            json_string_value(json_object_get(a, "code")),
+            json_string_value(json_object_get(a, "name")),
+            json_string_value(json_object_get(a, "name_en")),
+            json_string_value(json_object_get(a, "kind")),
+        };
+        st = db_exec(conn, insert_agency_sql, 4, params, &res, err);
+        if (st != PM_OK)
+            break;
+        *count += affected(res);
+        PQclear(res);
+    }
+    json_decref(doc);
+    if (st == PM_OK && (st = db_exec(conn, insert_committees_sql, 0, NULL, &res, err)) == PM_OK) {
+        *count += affected(res);
+        PQclear(res);
+    }
+    return st;
+}
+
+pm_status seed_repo_load(PGconn *conn, seed_counts *counts, pm_error *err)
+{
+    memset(counts, 0, sizeof *counts);
+    pm_status st = db_exec(conn, "BEGIN", 0, NULL, NULL, err);
+    if (st == PM_OK)
+        st = load_units(conn, &counts->units, err);
+    if (st == PM_OK)
+        st = load_agencies(conn, &counts->agencies, err);
+    if (st == PM_OK)
+        st = db_exec(conn, "COMMIT", 0, NULL, NULL, err);
+    else
+        db_exec(conn, "ROLLBACK", 0, NULL, NULL, NULL);
+    return st;
+}

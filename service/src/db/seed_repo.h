@@ -1,0 +1,20 @@
+/* seed_repo.h: loads the reference data the decision needs (db/seed/, embedded in the binary). */
+#ifndef PLANMON_SEED_REPO_H
+#define PLANMON_SEED_REPO_H
+
+#include <libpq-fe.h>
+
+#include "status.h"
+
+typedef struct {
+    int units;     /* administrative units inserted */
+    int agencies;  /* agencies inserted (People's Committees included) */
+} seed_counts;
+
+/* Inserts what is missing of the reference data in one transaction: the administrative units
+ * of db/seed/admin-units.json, the bodies of db/seed/agencies.json and one People's Committee
+ * per unit. Idempotent, and it never overwrites a row that exists (an edit made through the API
+ * stays). `conn` is borrowed. */
+pm_status seed_repo_load(PGconn *conn, seed_counts *counts, pm_error *err);
+
+#endif

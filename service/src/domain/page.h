@@ -1,0 +1,55 @@
+/* page.h: keyset pagination shared by every list: the page a client asks for, the page a
+ * repository returns, and the opaque cursor between them.
+ *
+ * A cursor is base64url (no padding) of a JSON array of the sort-key strings of the last item
+ * served; it carries no secret and is validated on the way in. Pure code: no HTTP, no SQL. */
+#ifndef PLANMON_DOMAIN_PAGE_H
+#define PLANMON_DOMAIN_PAGE_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "status.h"
+
+enum {
+    PAGE_DEFAULT_LIMIT = 50,
+    PAGE_MAX_LIMIT = 500,
+    PAGE_MAX_KEYS = 4,
+    PAGE_KEY_MAX = 128,
+    PAGE_CURSOR_MAX = 1024,
+};
+
+typedef struct {
+    int limit;                              /* 1..PAGE_MAX_LIMIT */
+    int nkeys;                              /* 0 for the first page */
+    char after[PAGE_MAX_KEYS][PAGE_KEY_MAX]; /* sort key of the last item already served */
+} page_request;
+
+typedef struct {
+    json_t *items;     /* owned array */
+    char *next_cursor; /* owned (malloc), NULL on the last page */
+} page_result;
+
+/* Encodes `n` sort-key strings (each shorter than PAGE_KEY_MAX) as a cursor. Returns a malloc'd
+ * string owned by the caller, or NULL on allocation failure. Thread-safe. */
+char *page_cursor_encode(const char *const *keys, int n);
+
+/* Decodes `text` into page->after / page->nkeys. Fails with PM_INVALID_PARAMETER (field
+ * "cursor") on anything that is not a cursor this service made. Thread-safe. */
+pm_status page_cursor_decode(const char *text, page_request *page, pm_error *err);
+
+/* Checks that a decoded cursor has the `nkeys` keys a list sorts by (0 keys: first page). */
+pm_status page_expect_keys(const page_request *page, int nkeys, pm_error *err);
+
+/* True when a decoded key is 1 to 9 decimal digits (for lists sorted by numbers and codes). */
+bool page_key_is_number(const char *key);
+
+/* Frees what `result` owns and zeroes it. */
+void page_result_clear(page_result *result);
+
+/* base64url without padding. encode returns a malloc'd NUL-terminated string (caller frees);
+ * decode writes at most `cap` bytes and returns the length, or -1 on bad input or overflow. */
+char *base64url_encode(const unsigned char *data, size_t len);
+long base64url_decode(const char *text, unsigned char *out, size_t cap);
+
+#endif

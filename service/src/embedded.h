@@ -1,0 +1,28 @@
+/* embedded.h: files compiled into the binary by service/tools/embed.c (see service/meson.build).
+ * Everything here is static, read-only data: thread-safe, never freed. */
+#ifndef PLANMON_EMBEDDED_H
+#define PLANMON_EMBEDDED_H
+
+#include <stddef.h>
+
+struct embedded_file {
+    const char *name; /* base name, e.g. "0001_foundation.sql" */
+    const char *data; /* NUL-terminated contents */
+    size_t len;       /* length without the NUL */
+};
+
+/* db/migrations/NNNN_*.sql in version order */
+extern const struct embedded_file embedded_migrations[];
+extern const size_t embedded_migrations_count;
+/* db/seed/ files */
+extern const struct embedded_file embedded_seed[];
+extern const size_t embedded_seed_count;
+/* api/openapi.yaml */
+extern const struct embedded_file embedded_api[];
+extern const size_t embedded_api_count;
+
+/* Returns the entry named `name` in `table` or NULL. The result is static. */
+const struct embedded_file *embedded_find(const struct embedded_file *table, size_t count,
+                                          const char *name);
+
+#endif

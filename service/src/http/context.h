@@ -1,0 +1,51 @@
+/* context.h: one HTTP request as the handlers see it, and the shape of a route.
+ *
+ * An http_ctx lives on the dispatcher's stack for one request: everything it points to is
+ * borrowed from Ulfius or the app, and the database connection it may hold is given back by the
+ * dispatcher. Handlers: parse, authorise, call one repository or domain function, reply. */
+#ifndef PLANMON_HTTP_CONTEXT_H
+#define PLANMON_HTTP_CONTEXT_H
+
+#include <libpq-fe.h>
+#include <ulfius.h>
+
+#include "app.h"
+#include "status.h"
+
+struct http_ctx;
+
+/* A handler replies on success (reply.h) and returns PM_OK, or returns a failure status with
+ * `err` filled, and the dispatcher answers the problem. */
+typedef pm_status (*route_handler)(struct http_ctx *ctx, pm_error *err);
+
+enum route_flags {
+    ROUTE_BODY_JSON = 1 << 0, /* the operation takes a JSON request body */
+};
+
+struct route {
+    const char *method;    /* GET, POST, ... */
+    const char *path;      /* OpenAPI template: /v1/admin-units/{code} */
+    route_handler handler;
+    unsigned flags;
+    int metric;            /* index into the metrics series, set by routes.c */
+    const char *allow;     /* for the 405 catch-all of a path: its Allow header */
+};
+
+enum { ROUTE_MAX_PARAMS = 2, PATH_PARAM_MAX = 128 };
+
+typedef struct http_ctx {
+    const struct _u_request *req;
+    struct _u_response *resp;
+    const struct route *route;
+    app_t *app;
+    PGconn *db;              /* borrowed from the pool by ctx_db, released by the dispatcher */
+    char request_id[129];
+    /* decoded values of the template's {params}, in template order (filled by the dispatcher) */
+    char path_values[ROUTE_MAX_PARAMS][PATH_PARAM_MAX];
+} http_ctx;
+
+/* Borrows a database connection for the rest of the request (the same one on every call).
+ * PM_UNAVAILABLE when none can be had in time. */
+pm_status ctx_db(http_ctx *ctx, PGconn **out, pm_error *err);
+
+#endif

@@ -1,0 +1,195 @@
+/* dispatch.c: the per-request middleware (see dispatch.h). */
+#include "http/dispatch.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+
+#include "http/context.h"
+#include "http/reply.h"
+#include "http/request.h"
+#include "http/routes.h"
+#include "jsonutil.h"
+#include "obs/log.h"
+#include "obs/metrics.h"
+
+static app_t *the_app;
+
+void dispatch_init(app_t *app) { the_app = app; }
+
+pm_status ctx_db(http_ctx *ctx, PGconn **out, pm_error *err)
+{
+    if (!ctx->db) {
+        pm_status st = db_pool_acquire(ctx->app->pool, &ctx->db, err);
+        if (st != PM_OK)
+            return st;
+    }
+    *out = ctx->db;
+    return PM_OK;
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Takes the client's X-Request-Id when it is 1-128 of [A-Za-z0-9._:-], else makes one. */
+static void take_request_id(http_ctx *ctx)
+{
+    const char *given = req_header(ctx, "X-Request-Id");
+    size_t len = given ? strlen(given) : 0;
+    bool ok = len > 0 && len < sizeof ctx->request_id;
+    for (size_t i = 0; ok && i < len; i++)
+        ok = strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._:-", given[i]) != NULL;
+    if (ok) {
+        memcpy(ctx->request_id, given, len + 1);
+        return;
+    }
+    unsigned char raw[16] = {0};
+    if (getrandom(raw, sizeof raw, 0) != (ssize_t)sizeof raw) {
+        static _Thread_local unsigned long counter;
+        snprintf((char *)raw, sizeof raw, "%lx", ++counter);
+    }
+    for (size_t i = 0; i < sizeof raw; i++)
+        snprintf(ctx->request_id + 2 * i, 3, "%02x", raw[i]);
+}
+
+static const char cors_allow_headers[] =
+    "Authorization, Content-Type, If-Match, If-None-Match, Idempotency-Key, X-Request-Id";
+static const char cors_expose_headers[] = "ETag, Link, Location, Retry-After, X-Request-Id";
+
+/* Adds the CORS answer headers when the request comes from an allowed origin. */
+static bool cors_headers(http_ctx *ctx)
+{
+    const char *origin = req_header(ctx, "Origin");
+    if (!origin)
+        return false;
+    reply_header(ctx, "Vary", "Origin");
+    if (!config_origin_allowed(ctx->app->cfg, origin))
+        return false;
+    reply_header(ctx, "Access-Control-Allow-Origin", origin);
+    reply_header(ctx, "Access-Control-Expose-Headers", cors_expose_headers);
+    return true;
+}
+
+/* Body rules every route shares: size limit (Ulfius truncates silently past its own limit, so
+ * the length declared and the bytes seen are both checked), and the media type. */
+static pm_status check_body(http_ctx *ctx, pm_error *err)
+{
+    size_t max = ctx->app->cfg->max_body_bytes;
+    const char *declared = req_header(ctx, "Content-Length");
+    unsigned long long length = declared ? strtoull(declared, NULL, 10) : 0;
+    if (length > max || ctx->req->binary_body_length > max)
+        return pm_fail(err, PM_PAYLOAD_TOO_LARGE, "The request body is larger than %zu bytes.", max);
+    if (length == 0 && ctx->req->binary_body_length == 0)
+        return PM_OK;
+    if (!(ctx->route->flags & ROUTE_BODY_JSON))
+        return pm_fail(err, PM_UNSUPPORTED_MEDIA_TYPE, "%s %s takes no request body.",
+                       ctx->route->method, ctx->route->path);
+    const char *type = req_header(ctx, "Content-Type");
+    if (!type || (strncmp(type, "application/json", 16) && strncmp(type, "application/merge-patch+json", 28)))
+        return pm_fail(err, PM_UNSUPPORTED_MEDIA_TYPE, "The request body must be application/json.");
+    return PM_OK;
+}
+
+static void access_log(const http_ctx *ctx, double seconds)
+{
+    int status = (int)ctx->resp->status;
+    int level = status >= 500 ? LOG_ERROR : LOG_INFO;
+    if (!log_enabled(level))
+        return;
+    char remote[INET6_ADDRSTRLEN] = "";
+    const struct sockaddr *sa = ctx->req->client_address;
+    if (sa && sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, remote, sizeof remote);
+    else if (sa && sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, remote, sizeof remote);
+    json_t *fields = json_object();
+    json_object_set_new(fields, "method", json_text(ctx->req->http_verb));
+    json_object_set_new(fields, "path", json_text(ctx->req->url_path));
+    json_object_set_new(fields, "route", json_string(ctx->route->path));
+    json_object_set_new(fields, "status", json_integer(status));
+    json_object_set_new(fields, "duration_ms", json_real(seconds * 1000.0));
+    json_object_set_new(fields, "remote", json_string(remote));
+    log_json(level, ctx->request_id, "request", fields);
+    json_decref(fields);
+}
+
+/* Runs `handler` for `route` inside the shared request pipeline. */
+static int serve(const struct _u_request *req, struct _u_response *resp, const struct route *route,
+                 route_handler handler)
+{
+    double started = now_s();
+    http_ctx ctx = {.req = req, .resp = resp, .route = route, .app = the_app};
+    pm_error err = {0};
+    take_request_id(&ctx);
+    log_set_request_id(ctx.request_id);
+    cors_headers(&ctx);
+
+    size_t plen = strlen(req->url_path);
+    pm_status st;
+    if (plen > 1 && req->url_path[plen - 1] == '/')
+        st = pm_fail(&err, PM_NOT_FOUND, "No resource at this path (no trailing slash).");
+    else if ((st = req_decode_path(&ctx, &err)) == PM_OK)
+        st = check_body(&ctx, &err);
+    if (st == PM_OK)
+        st = handler(&ctx, &err);
+    if (st != PM_OK) {
+        err.status = st;
+        reply_problem(&ctx, &err);
+    }
+    if (ctx.db)
+        db_pool_release(the_app->pool, ctx.db);
+    reply_header(&ctx, "X-Request-Id", ctx.request_id);
+
+    double seconds = now_s() - started;
+    metrics_observe(route->metric, (int)resp->status, seconds);
+    access_log(&ctx, seconds);
+    pm_error_reset(&err);
+    log_set_request_id(NULL);
+    return U_CALLBACK_COMPLETE;
+}
+
+int dispatch_route(const struct _u_request *req, struct _u_response *resp, void *user_data)
+{
+    const struct route *route = user_data;
+    return serve(req, resp, route, route->handler);
+}
+
+static pm_status not_found(http_ctx *ctx, pm_error *err)
+{
+    return pm_fail(err, PM_NOT_FOUND, "No resource at this path.");
+}
+
+static pm_status other_method(http_ctx *ctx, pm_error *err)
+{
+    if (strcmp(ctx->req->http_verb, "OPTIONS") != 0)
+        return pm_fail(err, PM_METHOD_NOT_ALLOWED, "%s is not allowed here; allowed: %s.",
+                       ctx->req->http_verb, ctx->route->allow);
+    reply_header(ctx, "Allow", ctx->route->allow);
+    const char *origin = req_header(ctx, "Origin");
+    if (origin && req_header(ctx, "Access-Control-Request-Method")) {
+        if (!config_origin_allowed(ctx->app->cfg, origin))
+            return pm_fail(err, PM_FORBIDDEN, "Origin %.100s is not allowed.", origin);
+        reply_header(ctx, "Access-Control-Allow-Methods", ctx->route->allow);
+        reply_header(ctx, "Access-Control-Allow-Headers", cors_allow_headers);
+        reply_header(ctx, "Access-Control-Max-Age", "600");
+    }
+    reply_bytes(ctx, 204, "", 0, NULL);
+    return PM_OK;
+}
+
+int dispatch_other_method(const struct _u_request *req, struct _u_response *resp, void *user_data)
+{
+    return serve(req, resp, user_data, other_method);
+}
+
+int dispatch_not_found(const struct _u_request *req, struct _u_response *resp, void *user_data)
+{
+    return serve(req, resp, routes_unmatched(), not_found);
+}

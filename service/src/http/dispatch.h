@@ -1,0 +1,24 @@
+/* dispatch.h: the middleware every request goes through, written once: request id, CORS, body
+ * limits and media type, the handler, problem answers, the database connection's return, one
+ * access-log line and the metrics. */
+#ifndef PLANMON_HTTP_DISPATCH_H
+#define PLANMON_HTTP_DISPATCH_H
+
+#include <ulfius.h>
+
+#include "app.h"
+
+/* Sets the app every request is served with. Call once before the server starts. */
+void dispatch_init(app_t *app);
+
+/* Ulfius callback for a route; `user_data` is its const struct route *. Always completes. */
+int dispatch_route(const struct _u_request *req, struct _u_response *resp, void *user_data);
+
+/* Ulfius callback for a known path with no route for the method (`user_data`: a struct route
+ * whose `allow` lists the methods): answers CORS preflights (OPTIONS) and 405 otherwise. */
+int dispatch_other_method(const struct _u_request *req, struct _u_response *resp, void *user_data);
+
+/* Ulfius default endpoint: 404 for an unknown path. */
+int dispatch_not_found(const struct _u_request *req, struct _u_response *resp, void *user_data);
+
+#endif

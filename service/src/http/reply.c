@@ -1,0 +1,139 @@
+/* reply.c: response building (see reply.h). */
+#include "http/reply.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http/problem.h"
+#include "http/request.h"
+#include "jsonutil.h"
+
+void reply_header(http_ctx *ctx, const char *name, const char *value)
+{
+    u_map_put(ctx->resp->map_header, name, value);
+}
+
+/* Hands `body` (malloc'd, ownership taken) to Ulfius without another copy. */
+static void set_body(http_ctx *ctx, int status, char *body, size_t len, const char *content_type)
+{
+    free(ctx->resp->binary_body);
+    ctx->resp->binary_body = body;
+    ctx->resp->binary_body_length = len;
+    ctx->resp->status = status;
+    if (content_type)
+        reply_header(ctx, "Content-Type", content_type);
+}
+
+void reply_bytes(http_ctx *ctx, int status, const char *body, size_t len, const char *content_type)
+{
+    char *copy = malloc(len ? len : 1);
+    if (copy && len)
+        memcpy(copy, body, len);
+    set_body(ctx, status, copy, copy ? len : 0, content_type);
+}
+
+void reply_json(http_ctx *ctx, int status, const json_t *body, const char *content_type)
+{
+    char *text = json_serialize(body);
+    set_body(ctx, text ? status : 500, text, text ? strlen(text) : 0, content_type);
+}
+
+void reply_etag(const char *data, size_t len, char *out, size_t size)
+{
+    uint64_t h = 1469598103934665603ULL; /* FNV-1a 64 */
+    for (size_t i = 0; i < len; i++) {
+        h ^= (unsigned char)data[i];
+        h *= 1099511628211ULL;
+    }
+    snprintf(out, size, "\"%016" PRIx64 "\"", h);
+}
+
+bool reply_etag_listed(const char *header, const char *etag)
+{
+    if (!header)
+        return false;
+    size_t elen = strlen(etag);
+    const char *p = header;
+    while (*p) {
+        while (*p == ' ' || *p == '\t' || *p == ',')
+            p++;
+        if (*p == '*')
+            return true;
+        if (p[0] == 'W' && p[1] == '/')
+            p += 2;
+        if (strncmp(p, etag, elen) == 0 && (p[elen] == '\0' || p[elen] == ',' || p[elen] == ' '))
+            return true;
+        while (*p && *p != ',')
+            p++;
+    }
+    return false;
+}
+
+void reply_object(http_ctx *ctx, const json_t *object)
+{
+    char *text = json_serialize(object);
+    if (!text) {
+        set_body(ctx, 500, NULL, 0, NULL);
+        return;
+    }
+    size_t len = strlen(text);
+    char etag[24];
+    reply_etag(text, len, etag, sizeof etag);
+    reply_header(ctx, "ETag", etag);
+    if (reply_etag_listed(req_header(ctx, "If-None-Match"), etag)) {
+        free(text);
+        set_body(ctx, 304, NULL, 0, NULL);
+        return;
+    }
+    set_body(ctx, 200, text, len, "application/json");
+}
+
+void reply_page(http_ctx *ctx, const page_result *page)
+{
+    json_t *body = json_object();
+    json_object_set(body, "items", page->items);
+    json_object_set_new(body, "next_cursor",
+                        page->next_cursor ? json_string(page->next_cursor) : json_null());
+    if (page->next_cursor) {
+        char *link = req_link_with_cursor(ctx, page->next_cursor);
+        if (link) {
+            reply_header(ctx, "Link", link);
+            free(link);
+        }
+    }
+    reply_json(ctx, 200, body, "application/json");
+    json_decref(body);
+}
+
+void reply_problem(http_ctx *ctx, const pm_error *err)
+{
+    json_t *body = problem_new(err, ctx->req->url_path, ctx->request_id);
+    int status = problem_http_status(err->status);
+    if (status == 503)
+        reply_header(ctx, "Retry-After", "2");
+    if (status == 401)
+        reply_header(ctx, "WWW-Authenticate", "Bearer");
+    if (status == 405 && ctx->route && ctx->route->allow)
+        reply_header(ctx, "Allow", ctx->route->allow);
+    reply_json(ctx, status, body, "application/problem+json");
+    json_decref(body);
+}
+
+pm_status reply_get_by_path(http_ctx *ctx, const char *param, reply_getter get, pm_error *err)
+{
+    static const char *const no_params[] = {NULL};
+    const char *key = req_path(ctx, param);
+    json_t *object = NULL;
+    PGconn *db;
+    pm_status st;
+    if (!key)
+        return pm_fail(err, PM_NOT_FOUND, "No resource at this path.");
+    if ((st = req_check_query(ctx, no_params, err)) || (st = ctx_db(ctx, &db, err)) ||
+        (st = get(db, key, &object, err)))
+        return st;
+    reply_object(ctx, object);
+    json_decref(object);
+    return PM_OK;
+}

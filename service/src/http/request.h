@@ -1,0 +1,65 @@
+/* request.h: reading a request — headers, query parameters, path parameters, the paging
+ * parameters, a strict JSON body. Every parser that reads client input lives here (or in
+ * domain/), returns PM_OK or a 400-class status naming the field, and never trusts lengths. */
+#ifndef PLANMON_HTTP_REQUEST_H
+#define PLANMON_HTTP_REQUEST_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "domain/page.h"
+#include "http/context.h"
+
+/* The page parameters every list accepts; put PAGE_PARAMS in a list's allowed names. */
+#define PAGE_PARAMS "limit", "cursor"
+
+/* Value of request header `name` (case-insensitive) or NULL. Borrowed from the request. */
+const char *req_header(const http_ctx *ctx, const char *name);
+
+/* Value of query parameter `name` or NULL. Borrowed. */
+const char *req_query(const http_ctx *ctx, const char *name);
+
+/* Value of the path parameter `name` of the route template ("code" in /v1/x/{code}), percent-
+ * decoded. Borrowed from ctx; NULL when the template has no such parameter. */
+const char *req_path(const http_ctx *ctx, const char *name);
+
+/* Fills ctx->path_values from the request path and the route template. PM_NOT_FOUND when a
+ * segment is not valid percent-encoding, holds a NUL or a '/', or is too long. */
+pm_status req_decode_path(http_ctx *ctx, pm_error *err);
+
+/* Fails with PM_UNKNOWN_PARAMETER naming the first query parameter that is not in the
+ * NULL-terminated `allowed` list. */
+pm_status req_check_query(const http_ctx *ctx, const char *const *allowed, pm_error *err);
+
+/* Reads integer query parameter `name` in [min, max] into *out; absent leaves *out unchanged.
+ * PM_INVALID_PARAMETER when present but not such a number. */
+pm_status req_query_int(const http_ctx *ctx, const char *name, long min, long max, int *out,
+                        pm_error *err);
+
+/* Reads a text query parameter of at most `max_len` bytes into *out (borrowed; unchanged when
+ * absent). PM_INVALID_PARAMETER when empty or too long. */
+pm_status req_query_text(const http_ctx *ctx, const char *name, size_t max_len, const char **out,
+                         pm_error *err);
+
+/* Reads a query parameter that must be one of the NULL-terminated `allowed` values into *out
+ * (borrowed; unchanged when absent). PM_INVALID_PARAMETER listing the values otherwise. */
+pm_status req_query_enum(const http_ctx *ctx, const char *name, const char *const *allowed,
+                         const char **out, pm_error *err);
+
+/* Reads `limit` (default PAGE_DEFAULT_LIMIT; above PAGE_MAX_LIMIT is capped) and `cursor`. */
+pm_status req_page(const http_ctx *ctx, page_request *page, pm_error *err);
+
+/* Parses a request body as one JSON object, strictly: duplicate keys, trailing data, a
+ * non-object and invalid UTF-8 are PM_INVALID_JSON. *out is a new reference on success. */
+pm_status req_parse_json_object(const char *body, size_t len, json_t **out, pm_error *err);
+
+/* The Link header value for the next page: this request's path and query with `cursor` set.
+ * Returns a malloc'd string (caller frees) or NULL. */
+char *req_link_with_cursor(const http_ctx *ctx, const char *cursor);
+
+/* Percent-encodes `s` for a query component (RFC 3986 unreserved characters kept). Returns a
+ * malloc'd string (caller frees) or NULL. Pure. */
+char *req_url_encode(const char *s);
+
+#endif

@@ -1,0 +1,107 @@
+/* routes.c: the route table and its registration with Ulfius (see routes.h). */
+#include "http/routes.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "http/dispatch.h"
+#include "obs/metrics.h"
+#include "resources/admin_units_http.h"
+#include "resources/agencies_http.h"
+#include "resources/ops_http.h"
+
+static struct route table[] = {
+    {"GET", "/healthz", ops_healthz, 0, 0, NULL},
+    {"GET", "/readyz", ops_readyz, 0, 0, NULL},
+    {"GET", "/metrics", ops_metrics, 0, 0, NULL},
+    {"GET", "/openapi.yaml", ops_openapi, 0, 0, NULL},
+    {"GET", "/docs", ops_docs, 0, 0, NULL},
+    {"GET", "/docs/redoc.standalone.js", ops_docs_js, 0, 0, NULL},
+    {"GET", "/v1/admin-units", admin_units_list, 0, 0, NULL},
+    {"GET", "/v1/admin-units/{code}", admin_units_get, 0, 0, NULL},
+    {"GET", "/v1/agencies", agencies_list, 0, 0, NULL},
+    {"GET", "/v1/agencies/{code}", agencies_get, 0, 0, NULL},
+};
+enum { NROUTES = sizeof table / sizeof table[0] };
+
+static struct route unmatched = {"*", "unmatched", NULL, 0, NROUTES, NULL};
+
+/* One 405/OPTIONS catch-all per distinct path, with its Allow header. */
+static struct route *catch_all;
+static char (*allow_lists)[64];
+
+const struct route *routes_unmatched(void) { return &unmatched; }
+
+int routes_metric_count(void) { return NROUTES + 1; }
+
+void routes_print(FILE *out)
+{
+    for (int i = 0; i < NROUTES; i++)
+        fprintf(out, "%s %s\n", table[i].method, table[i].path);
+}
+
+/* "/v1/x/{code}" -> "/v1/x/:code" (Ulfius's syntax), into `out`. */
+static void ulfius_format(const char *path, char *out, size_t size)
+{
+    size_t o = 0;
+    for (const char *p = path; *p && o + 1 < size; p++)
+        if (*p == '{')
+            out[o++] = ':';
+        else if (*p != '}')
+            out[o++] = *p;
+    out[o] = '\0';
+}
+
+static int add(struct _u_instance *instance, const char *method, const char *path, unsigned priority,
+               int (*callback)(const struct _u_request *, struct _u_response *, void *), void *data)
+{
+    char format[256];
+    ulfius_format(path, format, sizeof format);
+    return ulfius_add_endpoint_by_val(instance, method, NULL, format, priority, callback, data) == U_OK ? 0 : -1;
+}
+
+int routes_register(struct _u_instance *instance)
+{
+    catch_all = calloc(NROUTES, sizeof *catch_all);
+    allow_lists = calloc(NROUTES, sizeof *allow_lists);
+    if (!catch_all || !allow_lists || metrics_init(routes_metric_count()) != 0)
+        return -1;
+    metrics_label(NROUTES, unmatched.method, unmatched.path);
+    int npaths = 0;
+    for (int i = 0; i < NROUTES; i++) {
+        table[i].metric = i;
+        metrics_label(i, table[i].method, table[i].path);
+        if (add(instance, table[i].method, table[i].path, 0, dispatch_route, &table[i]) ||
+            (strcmp(table[i].method, "GET") == 0 &&
+             add(instance, "HEAD", table[i].path, 0, dispatch_route, &table[i])))
+            return -1;
+        int p = 0;
+        while (p < npaths && strcmp(catch_all[p].path, table[i].path) != 0)
+            p++;
+        if (p == npaths) {
+            catch_all[p] = (struct route){"*", table[i].path, NULL, 0, NROUTES, allow_lists[p]};
+            npaths++;
+        }
+        char *allow = allow_lists[p];
+        size_t len = strlen(allow);
+        snprintf(allow + len, sizeof allow_lists[p] - len, "%s%s%s", len ? ", " : "", table[i].method,
+                 strcmp(table[i].method, "GET") == 0 ? ", HEAD" : "");
+    }
+    for (int p = 0; p < npaths; p++) {
+        size_t len = strlen(allow_lists[p]);
+        snprintf(allow_lists[p] + len, sizeof allow_lists[p] - len, ", OPTIONS");
+    }
+    for (int p = 0; p < npaths; p++)
+        if (add(instance, "*", catch_all[p].path, 1, dispatch_other_method, &catch_all[p]))
+            return -1;
+    return ulfius_set_default_endpoint(instance, dispatch_not_found, NULL) == U_OK ? 0 : -1;
+}
+
+void routes_free(void)
+{
+    free(catch_all);
+    free(allow_lists);
+    catch_all = NULL;
+    allow_lists = NULL;
+    metrics_free();
+}

@@ -1,0 +1,91 @@
+/* server.c: Ulfius/libmicrohttpd start-up and shutdown (see server.h). */
+#include "http/server.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <ulfius.h>
+
+#include "http/dispatch.h"
+#include "http/routes.h"
+#include "obs/log.h"
+
+/* libmicrohttpd's own messages. Ulfius 2.7.13's default logger passes the client's URL as a
+ * printf format; with this logger installed the format always comes from libmicrohttpd. */
+static void mhd_logger(void *cls, const char *fmt, va_list ap)
+{
+    char msg[512];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    size_t len = strlen(msg);
+    while (len && (msg[len - 1] == '\n' || msg[len - 1] == '\r'))
+        msg[--len] = '\0';
+    log_msg(LOG_WARN, NULL, "http: %s", msg);
+}
+
+int server_run(app_t *app)
+{
+    const pm_config *cfg = app->cfg;
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGTERM);
+    sigaddset(&stop, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &stop, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)cfg->port)};
+    inet_pton(AF_INET, cfg->bind_address, &addr.sin_addr);
+
+    struct _u_instance instance;
+    if (ulfius_init_instance(&instance, (unsigned)cfg->port, &addr, NULL) != U_OK) {
+        log_msg(LOG_ERROR, NULL, "could not initialise the HTTP server");
+        return 1;
+    }
+    /* One byte over the limit, so that a body larger than allowed is seen as such (Ulfius cuts
+     * bodies at this size without telling the handler). */
+    instance.max_post_body_size = cfg->max_body_bytes + 1;
+    instance.allowed_post_processor = U_POST_PROCESS_NONE;
+    dispatch_init(app);
+    if (routes_register(&instance) != 0) {
+        log_msg(LOG_ERROR, NULL, "could not register the routes");
+        ulfius_clean_instance(&instance);
+        return 1;
+    }
+
+    struct MHD_OptionItem options[] = {
+        {MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)mhd_request_completed, NULL},
+        {MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)ulfius_uri_logger, NULL},
+        {MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_logger, NULL},
+        {MHD_OPTION_SOCK_ADDR, 0, &addr},
+        {MHD_OPTION_THREAD_POOL_SIZE, cfg->http_threads, NULL},
+        {MHD_OPTION_CONNECTION_TIMEOUT, cfg->http_connection_timeout_s, NULL},
+        {MHD_OPTION_CONNECTION_LIMIT, cfg->http_max_connections, NULL},
+        {MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->http_per_ip_connections, NULL},
+        {MHD_OPTION_CONNECTION_MEMORY_LIMIT, 64 * 1024, NULL},
+        {MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, NULL},
+        {MHD_OPTION_END, 0, NULL},
+    };
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO | MHD_USE_ERROR_LOG;
+    if (ulfius_start_framework_with_mhd_options(&instance, flags, options) != U_OK) {
+        log_msg(LOG_ERROR, NULL, "could not listen on %s:%d (is the port in use?)", cfg->bind_address, cfg->port);
+        routes_free();
+        ulfius_clean_instance(&instance);
+        return 1;
+    }
+    json_t *fields = json_pack("{s:s, s:i, s:i, s:i}", "address", cfg->bind_address, "port", cfg->port,
+                               "http_threads", cfg->http_threads, "db_pool_size", cfg->db_pool_size);
+    log_json(LOG_INFO, NULL, "listening", fields);
+    json_decref(fields);
+
+    int sig = 0;
+    sigwait(&stop, &sig);
+    atomic_store(&app->draining, true);
+    log_msg(LOG_INFO, NULL, "stopping on signal %d", sig);
+    ulfius_stop_framework(&instance);
+    routes_free();
+    ulfius_clean_instance(&instance);
+    log_msg(LOG_INFO, NULL, "stopped");
+    return 0;
+}

@@ -1,0 +1,64 @@
+/* admin_units_repo.c: administrative units (see admin_units_repo.h). */
+#include "resources/admin_units_repo.h"
+
+#include <stdio.h>
+
+#include "db/query.h"
+
+/* The unit's shape; `counts` are its current (not ended) descendants by level. */
+#define UNIT_SELECT                                                                                \
+    "SELECT u.code, u.name, u.type, u.level, u.parent, to_json(u.path) AS path,"                  \
+    "       u.valid_from::text AS valid_from, u.valid_to::text AS valid_to,"                       \
+    "       json_build_object('district', c.district, 'commune', c.commune) AS counts"             \
+    " FROM admin_unit u"                                                                           \
+    " CROSS JOIN LATERAL ("                                                                        \
+    "     SELECT count(*) FILTER (WHERE d.level = 2) AS district,"                                 \
+    "            count(*) FILTER (WHERE d.level = 3) AS commune"                                   \
+    "     FROM admin_unit d"                                                                       \
+    "     WHERE u.level < 3 AND d.path @> ARRAY[u.code] AND d.code <> u.code"                      \
+    "       AND (d.valid_to IS NULL OR d.valid_to > current_date)) c"
+
+/* $1 level, $2 parent, $3 q, $4/$5 keyset after (level, code), $6 limit + 1. LIKE's wildcards in
+ * the search text are escaped so that they match themselves. */
+static const char list_sql[] =
+    UNIT_SELECT
+    " WHERE ($1::smallint IS NULL OR u.level = $1::smallint)"
+    "   AND ($2::text IS NULL OR u.parent = $2)"
+    "   AND ($3::text IS NULL OR u.search_text LIKE"
+    "        '%' || replace(replace(replace(planmon_fold($3), '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%')"
+    "   AND ($4::smallint IS NULL OR (u.level, u.code) > ($4::smallint, $5::text))"
+    " ORDER BY u.level, u.code"
+    " LIMIT $6::int";
+
+static const char get_sql[] = UNIT_SELECT " WHERE u.code = $1";
+
+static const char *const sort_keys[] = {"level", "code"};
+
+pm_status admin_unit_repo_list(PGconn *conn, const admin_unit_filter *filter,
+                               const page_request *page, page_result *out, pm_error *err)
+{
+    pm_status st = page_expect_keys(page, 2, err);
+    if (st != PM_OK)
+        return st;
+    if (page->nkeys && !(page_key_is_number(page->after[0]) && page_key_is_number(page->after[1])))
+        return pm_fail_field(err, PM_INVALID_PARAMETER, "cursor", "invalid",
+                             "cursor is not a cursor from a previous page of this list");
+    char level[8], limit[16];
+    snprintf(level, sizeof level, "%d", filter->level);
+    snprintf(limit, sizeof limit, "%d", page->limit + 1);
+    const char *params[] = {
+        filter->level ? level : NULL,
+        filter->parent,
+        filter->q,
+        page->nkeys ? page->after[0] : NULL,
+        page->nkeys ? page->after[1] : NULL,
+        limit,
+    };
+    return db_fetch_page(conn, list_sql, 6, params, page, sort_keys, 2, out, err);
+}
+
+pm_status admin_unit_repo_get(PGconn *conn, const char *code, json_t **out, pm_error *err)
+{
+    const char *params[] = {code};
+    return db_fetch_one(conn, get_sql, 1, params, "There is no such administrative unit.", out, err);
+}

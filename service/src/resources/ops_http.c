@@ -1,0 +1,91 @@
+/* ops_http.c: /healthz, /readyz, /metrics, /openapi.yaml, /docs (see ops_http.h). */
+#include "resources/ops_http.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "db/migrate_repo.h"
+#include "embedded.h"
+#include "http/reply.h"
+#include "http/request.h"
+#include "obs/metrics.h"
+
+static const char *const no_params[] = {NULL};
+
+pm_status ops_healthz(http_ctx *ctx, pm_error *err)
+{
+    if (req_check_query(ctx, no_params, err) != PM_OK)
+        return err->status;
+    json_auto_t *body = json_pack("{s:s}", "status", "ok");
+    reply_json(ctx, 200, body, "application/json");
+    return PM_OK;
+}
+
+pm_status ops_readyz(http_ctx *ctx, pm_error *err)
+{
+    if (req_check_query(ctx, no_params, err) != PM_OK)
+        return err->status;
+    if (atomic_load(&ctx->app->draining))
+        return pm_fail(err, PM_NOT_READY, "The service is shutting down.");
+    PGconn *db;
+    int version = 0, expected = migrate_latest_version();
+    if (ctx_db(ctx, &db, err) != PM_OK || migrate_repo_current_version(db, &version, err) != PM_OK)
+        return pm_fail(err, PM_NOT_READY, "The database is unreachable.");
+    if (version < expected)
+        return pm_fail(err, PM_NOT_READY, "The database schema is at version %d; this binary needs %d (run `planmon migrate`).",
+                       version, expected);
+    json_auto_t *body = json_pack("{s:s, s:i, s:i}", "status", "ready", "schema_version", version,
+                                  "expected_schema_version", expected);
+    reply_json(ctx, 200, body, "application/json");
+    return PM_OK;
+}
+
+pm_status ops_metrics(http_ctx *ctx, pm_error *err)
+{
+    if (req_check_query(ctx, no_params, err) != PM_OK)
+        return err->status;
+    db_pool_stats stats;
+    db_pool_get_stats(ctx->app->pool, &stats);
+    char *text = metrics_render(&stats);
+    if (!text)
+        return pm_fail(err, PM_INTERNAL, "The metrics could not be rendered.");
+    reply_bytes(ctx, 200, text, strlen(text), "text/plain; version=0.0.4; charset=utf-8");
+    free(text);
+    return PM_OK;
+}
+
+pm_status ops_openapi(http_ctx *ctx, pm_error *err)
+{
+    if (req_check_query(ctx, no_params, err) != PM_OK)
+        return err->status;
+    const struct embedded_file *doc = &embedded_api[0];
+    reply_bytes(ctx, 200, doc->data, doc->len, "application/yaml; charset=utf-8");
+    return PM_OK;
+}
+
+static const char docs_page[] =
+    "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+    "<title>planmon API</title>\n"
+    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+    "<style>body{margin:0;padding:0}</style>\n</head>\n<body>\n"
+    "<redoc spec-url=\"/openapi.yaml\" disable-search=\"false\"></redoc>\n"
+    "<script src=\"/docs/redoc.standalone.js\"></script>\n</body>\n</html>\n";
+
+pm_status ops_docs(http_ctx *ctx, pm_error *err)
+{
+    if (req_check_query(ctx, no_params, err) != PM_OK)
+        return err->status;
+    reply_bytes(ctx, 200, docs_page, sizeof docs_page - 1, "text/html; charset=utf-8");
+    return PM_OK;
+}
+
+pm_status ops_docs_js(http_ctx *ctx, pm_error *err)
+{
+    if (req_check_query(ctx, no_params, err) != PM_OK)
+        return err->status;
+    if (!ctx->app->docs_js)
+        return pm_fail(err, PM_NOT_FOUND, "The docs page's script is not installed on this server (DOCS_JS_FILE).");
+    reply_header(ctx, "Cache-Control", "public, max-age=86400");
+    reply_bytes(ctx, 200, ctx->app->docs_js, ctx->app->docs_js_len, "text/javascript; charset=utf-8");
+    return PM_OK;
+}
