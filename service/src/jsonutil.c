@@ -18,6 +18,17 @@ static size_t utf8_sequence(const unsigned char *s, size_t left)
     return n;
 }
 
+bool utf8_valid(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len;) {
+        size_t n = utf8_sequence((const unsigned char *)s + i, len - i);
+        if (!n)
+            return false;
+        i += n;
+    }
+    return true;
+}
+
 json_t *json_text(const char *s)
 {
     if (!s)

@@ -3,7 +3,11 @@
 #define PLANMON_JSONUTIL_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
+
+/* True when the `len` bytes at `s` are valid UTF-8. */
+bool utf8_valid(const char *s, size_t len);
 
 /* Returns a new JSON string of `s` (NULL gives JSON null). Bytes that are not valid UTF-8 — text
  * that came from a client — are replaced by U+FFFD, so the result is never NULL. */

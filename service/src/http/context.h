@@ -31,7 +31,11 @@ struct route {
     const char *allow;     /* for the 405 catch-all of a path: its Allow header */
 };
 
-enum { ROUTE_MAX_PARAMS = 2, PATH_PARAM_MAX = 128 };
+enum { ROUTE_MAX_PARAMS = 2, PATH_PARAM_MAX = 128, QUERY_MAX_PARAMS = 32 };
+
+struct query_param {
+    const char *key, *value; /* decoded, NUL-terminated, valid UTF-8; point into query_buf */
+};
 
 typedef struct http_ctx {
     const struct _u_request *req;
@@ -42,6 +46,11 @@ typedef struct http_ctx {
     char request_id[129];
     /* decoded values of the template's {params}, in template order (filled by the dispatcher) */
     char path_values[ROUTE_MAX_PARAMS][PATH_PARAM_MAX];
+    /* the query string, parsed by the dispatcher (Ulfius's own map mixes path parameters in and
+     * joins repeated keys with commas, so it is not used) */
+    int nquery;
+    struct query_param query[QUERY_MAX_PARAMS];
+    char *query_buf; /* owned; freed by the dispatcher */
 } http_ctx;
 
 /* Borrows a database connection for the rest of the request (the same one on every call).

@@ -135,7 +135,7 @@ static int serve(const struct _u_request *req, struct _u_response *resp, const s
     pm_status st;
     if (plen > 1 && req->url_path[plen - 1] == '/')
         st = pm_fail(&err, PM_NOT_FOUND, "No resource at this path (no trailing slash).");
-    else if ((st = req_decode_path(&ctx, &err)) == PM_OK)
+    else if ((st = req_decode_path(&ctx, &err)) == PM_OK && (st = req_parse_query(&ctx, &err)) == PM_OK)
         st = check_body(&ctx, &err);
     if (st == PM_OK)
         st = handler(&ctx, &err);
@@ -145,6 +145,7 @@ static int serve(const struct _u_request *req, struct _u_response *resp, const s
     }
     if (ctx.db)
         db_pool_release(the_app->pool, ctx.db);
+    free(ctx.query_buf);
     reply_header(&ctx, "X-Request-Id", ctx.request_id);
 
     double seconds = now_s() - started;

@@ -1,6 +1,8 @@
 /* request.c: request parsing (see request.h). */
 #include "http/request.h"
 
+#include "jsonutil.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,7 +26,10 @@ static int path_param_index(const http_ctx *ctx, const char *key)
 
 const char *req_query(const http_ctx *ctx, const char *name)
 {
-    return path_param_index(ctx, name) >= 0 ? NULL : u_map_get(ctx->req->map_url, name);
+    for (int i = 0; i < ctx->nquery; i++)
+        if (strcmp(ctx->query[i].key, name) == 0)
+            return ctx->query[i].value;
+    return NULL;
 }
 
 const char *req_path(const http_ctx *ctx, const char *name)
@@ -38,13 +43,17 @@ static int hex_value(char c)
     return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
 }
 
-/* Percent-decodes the `len` bytes at `s` into `out`; false on bad escapes, NUL, '/' or overflow. */
-static bool decode_segment(const char *s, size_t len, char *out, size_t size)
+/* Percent-decodes the `len` bytes at `s` into `out` (which may be `s` itself); in a query
+ * component '+' is a space. False on bad escapes, NUL, a `forbidden` byte, overflow or invalid
+ * UTF-8. */
+static bool percent_decode(const char *s, size_t len, char *out, size_t size, bool query, int forbidden)
 {
     size_t o = 0;
     for (size_t i = 0; i < len; i++) {
         int c = (unsigned char)s[i];
-        if (c == '%') {
+        if (query && c == '+') {
+            c = ' ';
+        } else if (c == '%') {
             int hi = i + 2 < len ? hex_value(s[i + 1]) : -1;
             int lo = hi >= 0 ? hex_value(s[i + 2]) : -1;
             if (lo < 0)
@@ -52,12 +61,48 @@ static bool decode_segment(const char *s, size_t len, char *out, size_t size)
             c = hi * 16 + lo;
             i += 2;
         }
-        if (c == 0 || c == '/' || o + 1 >= size)
+        if (c == 0 || c == forbidden || o + 1 >= size)
             return false;
         out[o++] = (char)c;
     }
     out[o] = '\0';
-    return true;
+    return utf8_valid(out, o);
+}
+
+pm_status req_parse_query(http_ctx *ctx, pm_error *err)
+{
+    const char *q = ctx->req->http_url ? strchr(ctx->req->http_url, '?') : NULL;
+    ctx->nquery = 0;
+    if (!q || !q[1])
+        return PM_OK;
+    size_t len = strlen(++q);
+    char *buf = ctx->query_buf = malloc(len + 1);
+    if (!buf)
+        return pm_fail(err, PM_INTERNAL, "Out of memory.");
+    memcpy(buf, q, len + 1);
+    for (char *part = buf, *next; part; part = next) {
+        next = strchr(part, '&');
+        if (next)
+            *next++ = '\0';
+        if (!*part)
+            continue;
+        char *eq = strchr(part, '=');
+        char *value = eq ? eq + 1 : part + strlen(part);
+        if (eq)
+            *eq = '\0';
+        if (!percent_decode(part, strlen(part), part, strlen(part) + 1, true, -1) ||
+            !percent_decode(value, strlen(value), value, strlen(value) + 1, true, -1))
+            return pm_fail_field(err, PM_INVALID_PARAMETER, "query", "invalid",
+                                 "The query string has a bad escape, a NUL byte or text that is not UTF-8.");
+        if (req_query(ctx, part))
+            return pm_fail_field(err, PM_INVALID_PARAMETER, part, "repeated",
+                                 "%.64s is given more than once", part);
+        if (ctx->nquery == QUERY_MAX_PARAMS)
+            return pm_fail_field(err, PM_INVALID_PARAMETER, "query", "too_many",
+                                 "At most %d query parameters are accepted.", QUERY_MAX_PARAMS);
+        ctx->query[ctx->nquery++] = (struct query_param){part, value};
+    }
+    return PM_OK;
 }
 
 pm_status req_decode_path(http_ctx *ctx, pm_error *err)
@@ -71,7 +116,7 @@ pm_status req_decode_path(http_ctx *ctx, pm_error *err)
         url++;
         size_t tlen = strcspn(tpl, "/"), ulen = strcspn(url, "/?");
         if (tpl[0] == '{' && index < ROUTE_MAX_PARAMS) {
-            if (!decode_segment(url, ulen, ctx->path_values[index], PATH_PARAM_MAX))
+            if (!percent_decode(url, ulen, ctx->path_values[index], PATH_PARAM_MAX, false, '/'))
                 return pm_fail(err, PM_NOT_FOUND, "No resource at this path.");
             index++;
         }
@@ -93,22 +138,16 @@ static void join_names(const char *const *names, char *out, size_t size)
 
 pm_status req_check_query(const http_ctx *ctx, const char *const *allowed, pm_error *err)
 {
-    const char **keys = u_map_enum_keys(ctx->req->map_url);
-    for (size_t i = 0; keys && keys[i]; i++) {
-        /* Ulfius puts path parameters in the same map as the query (joined by a comma when a
-         * query parameter has the same name): only an exact path value is not a query one. */
-        const char *path_value = req_path(ctx, keys[i]);
-        if (path_value && strcmp(path_value, u_map_get(ctx->req->map_url, keys[i])) == 0)
-            continue;
+    for (int i = 0; i < ctx->nquery; i++) {
         bool ok = false;
         for (size_t a = 0; allowed[a] && !ok; a++)
-            ok = strcmp(keys[i], allowed[a]) == 0;
+            ok = strcmp(ctx->query[i].key, allowed[a]) == 0;
         if (!ok) {
             char known[256];
             join_names(allowed, known, sizeof known);
-            return pm_fail_field(err, PM_UNKNOWN_PARAMETER, keys[i], "unknown",
+            return pm_fail_field(err, PM_UNKNOWN_PARAMETER, ctx->query[i].key, "unknown",
                                  "unknown query parameter '%.64s' (this operation accepts: %s)",
-                                 keys[i], known[0] ? known : "none");
+                                 ctx->query[i].key, known[0] ? known : "none");
         }
     }
     return PM_OK;
@@ -237,11 +276,10 @@ char *req_link_with_cursor(const http_ctx *ctx, const char *cursor)
 {
     char *query = NULL;
     size_t len = 0;
-    const char **keys = u_map_enum_keys(ctx->req->map_url);
     bool ok = true;
-    for (size_t i = 0; ok && keys && keys[i]; i++)
-        if (path_param_index(ctx, keys[i]) < 0 && strcmp(keys[i], "cursor") != 0)
-            ok = append_pair(&query, &len, keys[i], u_map_get(ctx->req->map_url, keys[i]));
+    for (int i = 0; ok && i < ctx->nquery; i++)
+        if (strcmp(ctx->query[i].key, "cursor") != 0)
+            ok = append_pair(&query, &len, ctx->query[i].key, ctx->query[i].value);
     ok = ok && append_pair(&query, &len, "cursor", cursor);
     char *link = NULL;
     /* url_path is the raw path a route matched: already encoded, used as it is. */

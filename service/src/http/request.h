@@ -24,6 +24,11 @@ const char *req_query(const http_ctx *ctx, const char *name);
  * decoded. Borrowed from ctx; NULL when the template has no such parameter. */
 const char *req_path(const http_ctx *ctx, const char *name);
 
+/* Parses the query string of the request into ctx->query (ctx->query_buf is allocated; the
+ * dispatcher frees it). PM_INVALID_PARAMETER for a bad escape, a NUL, invalid UTF-8, a key given
+ * twice or more than QUERY_MAX_PARAMS parameters. */
+pm_status req_parse_query(http_ctx *ctx, pm_error *err);
+
 /* Fills ctx->path_values from the request path and the route template. PM_NOT_FOUND when a
  * segment is not valid percent-encoding, holds a NUL or a '/', or is too long. */
 pm_status req_decode_path(http_ctx *ctx, pm_error *err);
