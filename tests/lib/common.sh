@@ -47,7 +47,12 @@ ensure_packages() {
   ((${#missing[@]} == 0)) && return 0
   say "installing Debian packages: ${missing[*]}"
   local apt=(env DEBIAN_FRONTEND=noninteractive apt-get -q -y -o DPkg::Lock::Timeout=300)
-  as_root "${apt[@]}" update && as_root "${apt[@]}" install "${missing[@]}"
+  as_root "${apt[@]}" update && as_root "${apt[@]}" install "${missing[@]}" || return 1
+  # Installing the server creates and starts Debian's own cluster 15/main; we use
+  # clusters of our own, so stop that one rather than leave it running.
+  if [[ " ${missing[*]} " == *" postgresql-15 "* ]] && command -v pg_ctlcluster >/dev/null; then
+    as_root pg_ctlcluster 15 main stop 2>/dev/null || true
+  fi
 }
 
 # ensure_node_modules: `npm ci` when node_modules is missing or package-lock.json
@@ -63,13 +68,12 @@ ensure_node_modules() {
 }
 
 # meson_build DIR OPTION...: configures DIR (relative to the repo) with OPTIONs —
-# reconfiguring a valid build directory, replacing a broken one — then runs ninja.
+# reconfiguring a valid build directory, replacing one that fails to — then runs ninja.
 meson_build() {
   local dir=$PLANMON_ROOT/$1
   shift
-  if [[ -f $dir/build.ninja && -f $dir/meson-private/coredata.dat ]]; then
-    meson setup --reconfigure "$dir" "$PLANMON_ROOT" "$@" >/dev/null || return 1
-  else
+  if ! [[ -f $dir/build.ninja && -f $dir/meson-private/coredata.dat ]] ||
+    ! meson setup --reconfigure "$dir" "$PLANMON_ROOT" "$@" >/dev/null; then
     rm -rf "$dir"
     meson setup "$dir" "$PLANMON_ROOT" "$@" || return 1
   fi
