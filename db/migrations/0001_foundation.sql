@@ -19,6 +19,13 @@ CREATE FUNCTION planmon_fold(text) RETURNS text
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
     RETURN lower(public.unaccent('public.unaccent'::regdictionary, normalize($1, NFC)));
 
+-- The LIKE pattern for a search text: folded, LIKE's own wildcards escaped, wrapped in %...%.
+-- IMMUTABLE, so for a bound parameter it is computed once at planning time and the trigram
+-- indexes below serve the match.
+CREATE FUNCTION planmon_search_pattern(text) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    RETURN '%' || replace(replace(replace(planmon_fold($1), '\', '\\'), '%', '\%'), '_', '\_') || '%';
+
 CREATE TABLE admin_unit (
     code        text PRIMARY KEY CHECK (code ~ '^[0-9]{2,5}$'),
     name        text NOT NULL CHECK (btrim(name) <> ''),

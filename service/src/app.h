@@ -13,7 +13,7 @@
 typedef struct app {
     const pm_config *cfg;
     db_pool *pool;
-    char *docs_js;        /* contents of DOCS_JS_FILE, or NULL when it could not be read */
+    char *docs_js; /* contents of DOCS_JS_FILE, or NULL when it could not be read */
     size_t docs_js_len;
     atomic_bool draining; /* set on SIGTERM: /readyz answers 503 */
 } app_t;

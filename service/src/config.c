@@ -39,7 +39,8 @@ static bool env_int(const char *name, long fallback, long min, long max, long *o
     return true;
 }
 
-/* Splits CORS_ORIGINS on commas, trimming blanks; each origin must look like scheme://host[:port]. */
+/* Splits CORS_ORIGINS on commas, trimming blanks; each origin must look like scheme://host[:port].
+ */
 static bool parse_origins(pm_config *cfg, const char *list, char *msg, size_t msg_size)
 {
     cfg->cors_origin_count = 0;
@@ -52,7 +53,8 @@ static bool parse_origins(pm_config *cfg, const char *list, char *msg, size_t ms
         while (len && (p[len - 1] == ' ' || p[len - 1] == '\t'))
             len--;
         if (len) {
-            if (cfg->cors_origin_count == CONFIG_MAX_ORIGINS || len >= sizeof cfg->cors_origins[0]) {
+            if (cfg->cors_origin_count == CONFIG_MAX_ORIGINS ||
+                len >= sizeof cfg->cors_origins[0]) {
                 snprintf(msg, msg_size, "CORS_ORIGINS: at most %d origins of at most %zu bytes",
                          CONFIG_MAX_ORIGINS, sizeof cfg->cors_origins[0] - 1);
                 return false;
@@ -60,7 +62,8 @@ static bool parse_origins(pm_config *cfg, const char *list, char *msg, size_t ms
             char *dst = cfg->cors_origins[cfg->cors_origin_count++];
             memcpy(dst, p, len);
             dst[len] = '\0';
-            if ((strncmp(dst, "http://", 7) && strncmp(dst, "https://", 8)) || dst[len - 1] == '/') {
+            if ((strncmp(dst, "http://", 7) && strncmp(dst, "https://", 8)) ||
+                dst[len - 1] == '/') {
                 snprintf(msg, msg_size,
                          "CORS_ORIGINS: \"%.80s\" is not an origin like https://host[:port]", dst);
                 return false;
@@ -78,14 +81,16 @@ bool config_load(pm_config *cfg, bool need_database, char *msg, size_t msg_size)
 
     cfg->database_url = env_or("DATABASE_URL", NULL);
     if (need_database && !cfg->database_url) {
-        snprintf(msg, msg_size,
-                 "DATABASE_URL is not set (for example postgresql://planmon@127.0.0.1:5432/planmon)");
+        snprintf(
+            msg, msg_size,
+            "DATABASE_URL is not set (for example postgresql://planmon@127.0.0.1:5432/planmon)");
         return false;
     }
     cfg->bind_address = env_or("BIND_ADDRESS", "127.0.0.1");
     struct in_addr probe;
     if (inet_pton(AF_INET, cfg->bind_address, &probe) != 1) {
-        snprintf(msg, msg_size, "BIND_ADDRESS must be an IPv4 address such as 127.0.0.1 (got \"%.40s\")",
+        snprintf(msg, msg_size,
+                 "BIND_ADDRESS must be an IPv4 address such as 127.0.0.1 (got \"%.40s\")",
                  cfg->bind_address);
         return false;
     }
@@ -116,7 +121,8 @@ bool config_load(pm_config *cfg, bool need_database, char *msg, size_t msg_size)
     const char *level = env_or("LOG_LEVEL", "info");
     cfg->log_level = log_level_parse(level);
     if (cfg->log_level < 0) {
-        snprintf(msg, msg_size, "LOG_LEVEL must be debug, info, warn or error (got \"%.40s\")", level);
+        snprintf(msg, msg_size, "LOG_LEVEL must be debug, info, warn or error (got \"%.40s\")",
+                 level);
         return false;
     }
     cfg->docs_js_file = env_or("DOCS_JS_FILE", PLANMON_DEFAULT_DOCS_JS);

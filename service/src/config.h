@@ -11,19 +11,19 @@
 enum { CONFIG_MAX_ORIGINS = 32 };
 
 typedef struct {
-    const char *database_url;     /* DATABASE_URL, required where `need_database` */
-    const char *bind_address;     /* BIND_ADDRESS, IPv4 literal */
-    int port;                     /* PORT */
-    int db_pool_size;             /* DB_POOL_SIZE */
-    int http_threads;             /* HTTP_THREADS */
-    int db_acquire_timeout_ms;    /* DB_ACQUIRE_TIMEOUT_MS */
-    int db_query_timeout_ms;      /* DB_QUERY_TIMEOUT_MS */
-    int http_connection_timeout_s;/* HTTP_CONNECTION_TIMEOUT_S */
-    int http_max_connections;     /* HTTP_MAX_CONNECTIONS */
-    int http_per_ip_connections;  /* HTTP_PER_IP_CONNECTIONS, 0 = no limit */
-    size_t max_body_bytes;        /* MAX_BODY_BYTES */
-    int log_level;                /* LOG_LEVEL, a log_level value */
-    const char *docs_js_file;     /* DOCS_JS_FILE */
+    const char *database_url;      /* DATABASE_URL, required where `need_database` */
+    const char *bind_address;      /* BIND_ADDRESS, IPv4 literal */
+    int port;                      /* PORT */
+    int db_pool_size;              /* DB_POOL_SIZE */
+    int http_threads;              /* HTTP_THREADS */
+    int db_acquire_timeout_ms;     /* DB_ACQUIRE_TIMEOUT_MS */
+    int db_query_timeout_ms;       /* DB_QUERY_TIMEOUT_MS */
+    int http_connection_timeout_s; /* HTTP_CONNECTION_TIMEOUT_S */
+    int http_max_connections;      /* HTTP_MAX_CONNECTIONS */
+    int http_per_ip_connections;   /* HTTP_PER_IP_CONNECTIONS, 0 = no limit */
+    size_t max_body_bytes;         /* MAX_BODY_BYTES */
+    int log_level;                 /* LOG_LEVEL, a log_level value */
+    const char *docs_js_file;      /* DOCS_JS_FILE */
     int cors_origin_count;
     char cors_origins[CONFIG_MAX_ORIGINS][256]; /* CORS_ORIGINS, comma-separated */
 } pm_config;

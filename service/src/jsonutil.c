@@ -9,7 +9,10 @@ static size_t utf8_sequence(const unsigned char *s, size_t left)
 {
     if (s[0] < 0x80)
         return 1;
-    size_t n = (s[0] & 0xE0) == 0xC0 ? 2 : (s[0] & 0xF0) == 0xE0 ? 3 : (s[0] & 0xF8) == 0xF0 ? 4 : 0;
+    size_t n = (s[0] & 0xE0) == 0xC0   ? 2
+               : (s[0] & 0xF0) == 0xE0 ? 3
+               : (s[0] & 0xF8) == 0xF0 ? 4
+                                       : 0;
     if (n == 0 || n > left || (n == 2 && s[0] < 0xC2))
         return 0;
     for (size_t i = 1; i < n; i++)

@@ -38,7 +38,8 @@ static const struct command commands[] = {
     {"serve", cmd_serve, true, "serve the HTTP API until SIGTERM",
      "Serves the API on BIND_ADDRESS:PORT (default 127.0.0.1:8080) until SIGTERM or SIGINT.\n"
      "Environment: DATABASE_URL (required), PORT, BIND_ADDRESS, DB_POOL_SIZE, HTTP_THREADS,\n"
-     "DB_ACQUIRE_TIMEOUT_MS, DB_QUERY_TIMEOUT_MS, HTTP_CONNECTION_TIMEOUT_S, HTTP_MAX_CONNECTIONS,\n"
+     "DB_ACQUIRE_TIMEOUT_MS, DB_QUERY_TIMEOUT_MS, HTTP_CONNECTION_TIMEOUT_S, "
+     "HTTP_MAX_CONNECTIONS,\n"
      "HTTP_PER_IP_CONNECTIONS, MAX_BODY_BYTES, CORS_ORIGINS, LOG_LEVEL, DOCS_JS_FILE.\n"},
     {"migrate", cmd_migrate, true, "bring the database schema up to this binary's version",
      "Applies the migrations compiled into this binary that the database lacks, each in its own\n"
@@ -48,8 +49,10 @@ static const struct command commands[] = {
      "Loads the administrative units of An Giang (2016-2020) and the agencies named by Decision\n"
      "1994/QD-UBND, in one transaction. Inserts only what is missing; never overwrites.\n"
      "Environment: DATABASE_URL (required).\n"},
-    {"version", cmd_version, false, "print the version and schema version", "Prints `planmon VERSION schema N`.\n"},
-    {"routes", cmd_routes, false, "print the route table", "Prints one `METHOD /path` line per operation.\n"},
+    {"version", cmd_version, false, "print the version and schema version",
+     "Prints `planmon VERSION schema N`.\n"},
+    {"routes", cmd_routes, false, "print the route table",
+     "Prints one `METHOD /path` line per operation.\n"},
 };
 enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
 
@@ -88,7 +91,8 @@ static int cmd_serve(const pm_config *cfg)
         fclose(js);
     }
     if (!app.docs_js)
-        log_msg(LOG_WARN, NULL, "DOCS_JS_FILE %s could not be read: /docs will show no API reference",
+        log_msg(LOG_WARN, NULL,
+                "DOCS_JS_FILE %s could not be read: /docs will show no API reference",
                 cfg->docs_js_file);
     int rc = server_run(&app);
     db_pool_free(app.pool);
@@ -121,7 +125,8 @@ static int cmd_migrate(const pm_config *cfg)
         pm_error_reset(&err);
         return 1;
     }
-    fprintf(stderr, "migrate: %d applied, schema at version %d\n", applied, migrate_latest_version());
+    fprintf(stderr, "migrate: %d applied, schema at version %d\n", applied,
+            migrate_latest_version());
     return 0;
 }
 
@@ -134,7 +139,8 @@ static int cmd_seed(const pm_config *cfg)
     int version = 0;
     pm_status st = migrate_repo_current_version(conn, &version, &err);
     if (st == PM_OK && version < migrate_latest_version()) {
-        fprintf(stderr, "planmon seed: the schema is at version %d; run `planmon migrate` first\n", version);
+        fprintf(stderr, "planmon seed: the schema is at version %d; run `planmon migrate` first\n",
+                version);
         PQfinish(conn);
         return 1;
     }
@@ -147,7 +153,8 @@ static int cmd_seed(const pm_config *cfg)
         pm_error_reset(&err);
         return 1;
     }
-    fprintf(stderr, "seed: %d administrative units and %d agencies added\n", counts.units, counts.agencies);
+    fprintf(stderr, "seed: %d administrative units and %d agencies added\n", counts.units,
+            counts.agencies);
     return 0;
 }
 
@@ -165,7 +172,8 @@ static int cmd_routes(const pm_config *cfg)
 
 int main(int argc, char **argv)
 {
-    if (argc < 2 || strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+    if (argc < 2 || strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0 ||
+        strcmp(argv[1], "-h") == 0) {
         usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;
     }
@@ -183,7 +191,8 @@ int main(int argc, char **argv)
             printf("usage: planmon %s\n\n%s", cmd->name, cmd->usage);
             return 0;
         }
-        fprintf(stderr, "planmon %s: unexpected argument '%s' (see planmon %s --help)\n", cmd->name, argv[2], cmd->name);
+        fprintf(stderr, "planmon %s: unexpected argument '%s' (see planmon %s --help)\n", cmd->name,
+                argv[2], cmd->name);
         return 2;
     }
     pm_config cfg;

@@ -2,7 +2,8 @@
  *
  * Functions return a pm_status and write their results through out-parameters. A failure fills a
  * pm_error (detail text for the client, optional field errors); http/problem.c is the only place
- * that turns a status into an HTTP status and problem body. Nothing here knows about HTTP or SQL. */
+ * that turns a status into an HTTP status and problem body. Nothing here knows about HTTP or SQL.
+ */
 #ifndef PLANMON_STATUS_H
 #define PLANMON_STATUS_H
 

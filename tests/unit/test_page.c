@@ -27,9 +27,9 @@ static void base64url_round_trips_every_length(void **state)
 static void base64url_rejects_foreign_text(void **state)
 {
     unsigned char out[16];
-    assert_int_equal(base64url_decode("a", out, sizeof out), -1);      /* impossible length */
-    assert_int_equal(base64url_decode("ab+c", out, sizeof out), -1);   /* standard alphabet */
-    assert_int_equal(base64url_decode("ab=c", out, sizeof out), -1);   /* padding */
+    assert_int_equal(base64url_decode("a", out, sizeof out), -1);    /* impossible length */
+    assert_int_equal(base64url_decode("ab+c", out, sizeof out), -1); /* standard alphabet */
+    assert_int_equal(base64url_decode("ab=c", out, sizeof out), -1); /* padding */
     assert_int_equal(base64url_decode("AAAAAAAAAAAAAAAAAAAAAAAA", out, 4), -1); /* overflow */
 }
 
@@ -51,14 +51,19 @@ static void cursor_round_trips_keys(void **state)
 
 static void cursor_rejects_what_it_did_not_make(void **state)
 {
-    const char *bad[] = {"", "!!!", "e30", /* {} */ "W10", /* [] */ "WzFd", /* [1] */
+    const char *bad[] = {"",
+                         "!!!",
+                         "e30",
+                         /* {} */ "W10",
+                         /* [] */ "WzFd", /* [1] */
                          "WyJhIiwiYiIsImMiLCJkIiwiZSJd" /* five keys */};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         page_request page = {.limit = 10};
         pm_error err = {0};
         assert_int_equal(page_cursor_decode(bad[i], &page, &err), PM_INVALID_PARAMETER);
         assert_non_null(err.errors);
-        assert_string_equal(json_string_value(json_object_get(json_array_get(err.errors, 0), "field")), "cursor");
+        assert_string_equal(
+            json_string_value(json_object_get(json_array_get(err.errors, 0), "field")), "cursor");
         pm_error_reset(&err);
     }
 }

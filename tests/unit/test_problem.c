@@ -21,13 +21,22 @@ static void every_status_has_an_error_code_and_class(void **state)
 
 static void statuses_follow_the_interface_conventions(void **state)
 {
-    struct { pm_status s; int http; const char *code; } expect[] = {
-        {PM_INVALID_JSON, 400, "invalid_json"},       {PM_UNKNOWN_PARAMETER, 400, "unknown_parameter"},
-        {PM_VALIDATION_FAILED, 422, "validation_failed"}, {PM_NOT_FOUND, 404, "not_found"},
-        {PM_METHOD_NOT_ALLOWED, 405, "method_not_allowed"}, {PM_CONFLICT, 409, "conflict"},
-        {PM_PRECONDITION_FAILED, 412, "precondition_failed"}, {PM_PAYLOAD_TOO_LARGE, 413, "payload_too_large"},
+    struct {
+        pm_status s;
+        int http;
+        const char *code;
+    } expect[] = {
+        {PM_INVALID_JSON, 400, "invalid_json"},
+        {PM_UNKNOWN_PARAMETER, 400, "unknown_parameter"},
+        {PM_VALIDATION_FAILED, 422, "validation_failed"},
+        {PM_NOT_FOUND, 404, "not_found"},
+        {PM_METHOD_NOT_ALLOWED, 405, "method_not_allowed"},
+        {PM_CONFLICT, 409, "conflict"},
+        {PM_PRECONDITION_FAILED, 412, "precondition_failed"},
+        {PM_PAYLOAD_TOO_LARGE, 413, "payload_too_large"},
         {PM_UNSUPPORTED_MEDIA_TYPE, 415, "unsupported_media_type"},
-        {PM_PRECONDITION_REQUIRED, 428, "precondition_required"}, {PM_UNAVAILABLE, 503, "service_unavailable"},
+        {PM_PRECONDITION_REQUIRED, 428, "precondition_required"},
+        {PM_UNAVAILABLE, 503, "service_unavailable"},
     };
     for (size_t i = 0; i < sizeof expect / sizeof expect[0]; i++) {
         assert_int_equal(problem_http_status(expect[i].s), expect[i].http);
@@ -40,10 +49,12 @@ static void problem_body_carries_every_member(void **state)
     pm_error err = {0};
     pm_fail_field(&err, PM_INVALID_PARAMETER, "limit", "invalid", "limit must be a whole number");
     json_t *body = problem_new(&err, "/v1/agencies", "req-1");
-    assert_string_equal(json_string_value(json_object_get(body, "type")), "urn:planmon:problem:invalid_parameter");
+    assert_string_equal(json_string_value(json_object_get(body, "type")),
+                        "urn:planmon:problem:invalid_parameter");
     assert_int_equal(json_integer_value(json_object_get(body, "status")), 400);
     assert_string_equal(json_string_value(json_object_get(body, "code")), "invalid_parameter");
-    assert_string_equal(json_string_value(json_object_get(body, "detail")), "limit must be a whole number");
+    assert_string_equal(json_string_value(json_object_get(body, "detail")),
+                        "limit must be a whole number");
     assert_string_equal(json_string_value(json_object_get(body, "request_id")), "req-1");
     assert_string_equal(json_string_value(json_object_get(body, "instance")), "/v1/agencies");
     json_t *first = json_array_get(json_object_get(body, "errors"), 0);
@@ -55,7 +66,8 @@ static void problem_body_carries_every_member(void **state)
 static void client_bytes_that_are_not_utf8_never_break_the_body(void **state)
 {
     pm_error err = {0};
-    pm_fail_field(&err, PM_UNKNOWN_PARAMETER, "bad\xff\xfe", "unknown", "unknown query parameter 'bad\xff'");
+    pm_fail_field(&err, PM_UNKNOWN_PARAMETER, "bad\xff\xfe", "unknown",
+                  "unknown query parameter 'bad\xff'");
     json_t *body = problem_new(&err, "/x\xc3", "r");
     assert_non_null(body);
     assert_non_null(json_object_get(body, "detail"));

@@ -29,7 +29,9 @@ static void json_bodies_are_parsed_strictly(void **state)
     const char *bad[] = {
         "{\"a\": 1, \"a\": 2}", /* duplicate key */
         "[1, 2]",               /* not an object */
-        "\"text\"", "42", "null",
+        "\"text\"",
+        "42",
+        "null",
         "{\"a\": 1} {}",        /* trailing data */
         "{\"a\": 1",            /* truncated */
         "{\"a\": \"\\u0000\"}", /* NUL inside a string */

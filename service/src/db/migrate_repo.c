@@ -10,14 +10,12 @@
 /* Any constant; held by every migrating transaction. */
 static const char lock_sql[] = "SELECT pg_advisory_xact_lock(4470931826)";
 
-static const char create_table_sql[] =
-    "CREATE TABLE IF NOT EXISTS schema_migrations ("
-    " version integer PRIMARY KEY,"
-    " name text NOT NULL,"
-    " applied_at timestamptz NOT NULL DEFAULT now())";
+static const char create_table_sql[] = "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                                       " version integer PRIMARY KEY,"
+                                       " name text NOT NULL,"
+                                       " applied_at timestamptz NOT NULL DEFAULT now())";
 
-static const char current_sql[] =
-    "SELECT coalesce(max(version), 0) FROM schema_migrations";
+static const char current_sql[] = "SELECT coalesce(max(version), 0) FROM schema_migrations";
 
 /* Whether the table exists yet: a fresh database answers version 0, not an error. */
 static const char current_safe_sql[] =
@@ -26,11 +24,16 @@ static const char current_safe_sql[] =
 
 static const char record_sql[] = "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)";
 
-static int version_of(const struct embedded_file *m) { return atoi(m->name); }
+static int version_of(const struct embedded_file *m)
+{
+    return atoi(m->name);
+}
 
 int migrate_latest_version(void)
 {
-    return embedded_migrations_count ? version_of(&embedded_migrations[embedded_migrations_count - 1]) : 0;
+    return embedded_migrations_count
+               ? version_of(&embedded_migrations[embedded_migrations_count - 1])
+               : 0;
 }
 
 pm_status migrate_repo_current_version(PGconn *conn, int *out, pm_error *err)

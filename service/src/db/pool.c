@@ -54,8 +54,9 @@ PGconn *db_connect(const char *conninfo, int query_timeout_ms, pm_error *err)
     snprintf(options, sizeof options, "-c statement_timeout=%d", query_timeout_ms);
     snprintf(timeout, sizeof timeout, "%d", CONNECT_TIMEOUT_S);
     /* expand_dbname: `dbname` carries the whole URL; later keywords fill what it leaves unset. */
-    const char *const keys[] = {"dbname", "connect_timeout", "options", "application_name",
-                                "keepalives_idle", "keepalives_interval", "keepalives_count", NULL};
+    const char *const keys[] = {
+        "dbname",          "connect_timeout",     "options",          "application_name",
+        "keepalives_idle", "keepalives_interval", "keepalives_count", NULL};
     const char *const values[] = {conninfo, timeout, options, "planmon", "30", "10", "3", NULL};
     PGconn *conn = PQconnectdbParams(keys, values, 1);
     if (!conn || PQstatus(conn) != CONNECTION_OK) {

@@ -13,7 +13,10 @@
  * longer so that, normally, the server's own cancellation (57014) is what the caller sees. */
 static int client_timeout_ms = 6000;
 
-void db_set_query_timeout(int ms) { client_timeout_ms = ms + 1000; }
+void db_set_query_timeout(int ms)
+{
+    client_timeout_ms = ms + 1000;
+}
 
 static int64_t monotonic_ms(void)
 {
@@ -26,19 +29,19 @@ static const struct {
     const char *prefix; /* a full SQLSTATE or a two-character class */
     pm_status status;
 } sqlstate_map[] = {
-    {"23505", PM_CONFLICT},           /* unique_violation */
-    {"23503", PM_CONFLICT},           /* foreign_key_violation */
-    {"23P01", PM_CONFLICT},           /* exclusion_violation */
-    {"23514", PM_VALIDATION_FAILED},  /* check_violation */
-    {"23502", PM_VALIDATION_FAILED},  /* not_null_violation */
-    {"22", PM_VALIDATION_FAILED},     /* data exceptions: bad text representation, out of range */
-    {"40001", PM_UNAVAILABLE},        /* serialization_failure */
-    {"40P01", PM_UNAVAILABLE},        /* deadlock_detected */
-    {"55P03", PM_UNAVAILABLE},        /* lock_not_available */
-    {"57014", PM_UNAVAILABLE},        /* query_canceled (statement_timeout) */
-    {"57", PM_UNAVAILABLE},           /* operator intervention: shutdown, cannot connect now */
-    {"08", PM_UNAVAILABLE},           /* connection exceptions */
-    {"53", PM_UNAVAILABLE},           /* insufficient resources */
+    {"23505", PM_CONFLICT},          /* unique_violation */
+    {"23503", PM_CONFLICT},          /* foreign_key_violation */
+    {"23P01", PM_CONFLICT},          /* exclusion_violation */
+    {"23514", PM_VALIDATION_FAILED}, /* check_violation */
+    {"23502", PM_VALIDATION_FAILED}, /* not_null_violation */
+    {"22", PM_VALIDATION_FAILED},    /* data exceptions: bad text representation, out of range */
+    {"40001", PM_UNAVAILABLE},       /* serialization_failure */
+    {"40P01", PM_UNAVAILABLE},       /* deadlock_detected */
+    {"55P03", PM_UNAVAILABLE},       /* lock_not_available */
+    {"57014", PM_UNAVAILABLE},       /* query_canceled (statement_timeout) */
+    {"57", PM_UNAVAILABLE},          /* operator intervention: shutdown, cannot connect now */
+    {"08", PM_UNAVAILABLE},          /* connection exceptions */
+    {"53", PM_UNAVAILABLE},          /* insufficient resources */
 };
 
 pm_status db_sqlstate_status(const char *sqlstate)

@@ -13,10 +13,9 @@ static const char insert_unit_sql[] =
     " VALUES ($1, $2, $3, $4::smallint, $5, $6::date)"
     " ON CONFLICT (code) DO NOTHING";
 
-static const char insert_agency_sql[] =
-    "INSERT INTO agency (code, name, name_en, kind)"
-    " VALUES ($1, $2, $3, $4)"
-    " ON CONFLICT DO NOTHING";
+static const char insert_agency_sql[] = "INSERT INTO agency (code, name, name_en, kind)"
+                                        " VALUES ($1, $2, $3, $4)"
+                                        " ON CONFLICT DO NOTHING";
 
 /* One People's Committee per current unit, named after it ("Ủy ban nhân dân thành phố Long
  * Xuyên", "People's Committee of Long Xuyen City"). */
@@ -51,7 +50,10 @@ static const char *unit_type(const char *vi)
     return NULL;
 }
 
-static int affected(PGresult *res) { return atoi(PQcmdTuples(res)); }
+static int affected(PGresult *res)
+{
+    return atoi(PQcmdTuples(res));
+}
 
 /* Inserts one unit described by `obj` ({"gso_code","name","type"}); adds 1 to *count if new. */
 static pm_status insert_unit(PGconn *conn, json_t *obj, int level, const char *parent,
@@ -61,7 +63,8 @@ static pm_status insert_unit(PGconn *conn, json_t *obj, int level, const char *p
     const char *name = json_string_value(json_object_get(obj, "name"));
     const char *type = unit_type(json_string_value(json_object_get(obj, "type")));
     if (!code || !name || !type)
-        return pm_fail(err, PM_VALIDATION_FAILED, "admin-units.json: a unit lacks a code, a name or a known type");
+        return pm_fail(err, PM_VALIDATION_FAILED,
+                       "admin-units.json: a unit lacks a code, a name or a known type");
     char lvl[4];
     snprintf(lvl, sizeof lvl, "%d", level);
     const char *params[] = {code, name, type, lvl, parent, valid_from};
@@ -78,11 +81,13 @@ static pm_status insert_unit(PGconn *conn, json_t *obj, int level, const char *p
  * against (YYYYMMDD keys), as YYYY-MM-DD. */
 static void earliest_snapshot(json_t *doc, char out[11])
 {
-    const char *best = json_string_value(json_object_get(json_object_get(doc, "source"), "snapshot_key"));
+    const char *best =
+        json_string_value(json_object_get(json_object_get(doc, "source"), "snapshot_key"));
     json_t *also = json_object_get(json_object_get(doc, "source"), "verified_equal_at");
     size_t i;
     json_t *v;
-    json_array_foreach(also, i, v) {
+    json_array_foreach(also, i, v)
+    {
         const char *s = json_string_value(v);
         if (s && strlen(s) == 8 && (!best || strcmp(s, best) < 0))
             best = s;
@@ -94,7 +99,8 @@ static void earliest_snapshot(json_t *doc, char out[11])
 
 static pm_status load_units(PGconn *conn, int *count, pm_error *err)
 {
-    const struct embedded_file *file = embedded_find(embedded_seed, embedded_seed_count, "admin-units.json");
+    const struct embedded_file *file =
+        embedded_find(embedded_seed, embedded_seed_count, "admin-units.json");
     json_t *doc = file ? json_loadb(file->data, file->len, 0, NULL) : NULL;
     if (!doc) {
         json_decref(doc);
@@ -107,12 +113,14 @@ static pm_status load_units(PGconn *conn, int *count, pm_error *err)
     pm_status st = insert_unit(conn, province, 1, NULL, valid_from, count, err);
     size_t i, j;
     json_t *district, *commune;
-    json_array_foreach(json_object_get(doc, "districts"), i, district) {
+    json_array_foreach(json_object_get(doc, "districts"), i, district)
+    {
         if (st != PM_OK)
             break;
         const char *district_code = json_string_value(json_object_get(district, "gso_code"));
         st = insert_unit(conn, district, 2, province_code, valid_from, count, err);
-        json_array_foreach(json_object_get(district, "communes"), j, commune) {
+        json_array_foreach(json_object_get(district, "communes"), j, commune)
+        {
             if (st != PM_OK)
                 break;
             st = insert_unit(conn, commune, 3, district_code, valid_from, count, err);
@@ -124,7 +132,8 @@ static pm_status load_units(PGconn *conn, int *count, pm_error *err)
 
 static pm_status load_agencies(PGconn *conn, int *count, pm_error *err)
 {
-    const struct embedded_file *file = embedded_find(embedded_seed, embedded_seed_count, "agencies.json");
+    const struct embedded_file *file =
+        embedded_find(embedded_seed, embedded_seed_count, "agencies.json");
     json_t *doc = file ? json_loadb(file->data, file->len, 0, NULL) : NULL;
     if (!doc)
         return pm_fail(err, PM_INTERNAL, "agencies.json is missing or not JSON");
@@ -132,7 +141,8 @@ static pm_status load_agencies(PGconn *conn, int *count, pm_error *err)
     size_t i;
     json_t *a;
     PGresult *res;
-    json_array_foreach(json_object_get(doc, "agencies"), i, a) {
+    json_array_foreach(json_object_get(doc, "agencies"), i, a)
+    {
         const char *params[] = {
             json_string_value(json_object_get(a, "code")),
             json_string_value(json_object_get(a, "name")),

@@ -7,8 +7,8 @@
 #include "status.h"
 
 typedef struct {
-    int units;     /* administrative units inserted */
-    int agencies;  /* agencies inserted (People's Committees included) */
+    int units;    /* administrative units inserted */
+    int agencies; /* agencies inserted (People's Committees included) */
 } seed_counts;
 
 /* Inserts what is missing of the reference data in one transaction: the administrative units

@@ -79,7 +79,8 @@ pm_status page_cursor_decode(const char *text, page_request *page, pm_error *err
 {
     unsigned char raw[PAGE_CURSOR_MAX];
     long len = strlen(text) < PAGE_CURSOR_MAX ? base64url_decode(text, raw, sizeof raw) : -1;
-    json_t *array = len > 0 ? json_loadb((const char *)raw, (size_t)len, JSON_REJECT_DUPLICATES, NULL) : NULL;
+    json_t *array =
+        len > 0 ? json_loadb((const char *)raw, (size_t)len, JSON_REJECT_DUPLICATES, NULL) : NULL;
     pm_status status = PM_OK;
     size_t n = json_is_array(array) ? json_array_size(array) : 0;
     if (n == 0 || n > PAGE_MAX_KEYS)

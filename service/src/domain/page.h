@@ -20,8 +20,8 @@ enum {
 };
 
 typedef struct {
-    int limit;                              /* 1..PAGE_MAX_LIMIT */
-    int nkeys;                              /* 0 for the first page */
+    int limit;                               /* 1..PAGE_MAX_LIMIT */
+    int nkeys;                               /* 0 for the first page */
     char after[PAGE_MAX_KEYS][PAGE_KEY_MAX]; /* sort key of the last item already served */
 } page_request;
 

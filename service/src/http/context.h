@@ -23,12 +23,12 @@ enum route_flags {
 };
 
 struct route {
-    const char *method;    /* GET, POST, ... */
-    const char *path;      /* OpenAPI template: /v1/admin-units/{code} */
+    const char *method; /* GET, POST, ... */
+    const char *path;   /* OpenAPI template: /v1/admin-units/{code} */
     route_handler handler;
     unsigned flags;
-    int metric;            /* index into the metrics series, set by routes.c */
-    const char *allow;     /* for the 405 catch-all of a path: its Allow header */
+    int metric;        /* index into the metrics series, set by routes.c */
+    const char *allow; /* for the 405 catch-all of a path: its Allow header */
 };
 
 enum { ROUTE_MAX_PARAMS = 2, PATH_PARAM_MAX = 128, QUERY_MAX_PARAMS = 32 };
@@ -42,7 +42,7 @@ typedef struct http_ctx {
     struct _u_response *resp;
     const struct route *route;
     app_t *app;
-    PGconn *db;              /* borrowed from the pool by ctx_db, released by the dispatcher */
+    PGconn *db; /* borrowed from the pool by ctx_db, released by the dispatcher */
     char request_id[129];
     /* decoded values of the template's {params}, in template order (filled by the dispatcher) */
     char path_values[ROUTE_MAX_PARAMS][PATH_PARAM_MAX];

@@ -18,7 +18,10 @@
 
 static app_t *the_app;
 
-void dispatch_init(app_t *app) { the_app = app; }
+void dispatch_init(app_t *app)
+{
+    the_app = app;
+}
 
 pm_status ctx_db(http_ctx *ctx, PGconn **out, pm_error *err)
 {
@@ -45,7 +48,8 @@ static void take_request_id(http_ctx *ctx)
     size_t len = given ? strlen(given) : 0;
     bool ok = len > 0 && len < sizeof ctx->request_id;
     for (size_t i = 0; ok && i < len; i++)
-        ok = strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._:-", given[i]) != NULL;
+        ok = strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._:-",
+                    given[i]) != NULL;
     if (ok) {
         memcpy(ctx->request_id, given, len + 1);
         return;
@@ -85,15 +89,18 @@ static pm_status check_body(http_ctx *ctx, pm_error *err)
     const char *declared = req_header(ctx, "Content-Length");
     unsigned long long length = declared ? strtoull(declared, NULL, 10) : 0;
     if (length > max || ctx->req->binary_body_length > max)
-        return pm_fail(err, PM_PAYLOAD_TOO_LARGE, "The request body is larger than %zu bytes.", max);
+        return pm_fail(err, PM_PAYLOAD_TOO_LARGE, "The request body is larger than %zu bytes.",
+                       max);
     if (length == 0 && ctx->req->binary_body_length == 0)
         return PM_OK;
     if (!(ctx->route->flags & ROUTE_BODY_JSON))
         return pm_fail(err, PM_UNSUPPORTED_MEDIA_TYPE, "%s %s takes no request body.",
                        ctx->route->method, ctx->route->path);
     const char *type = req_header(ctx, "Content-Type");
-    if (!type || (strncmp(type, "application/json", 16) && strncmp(type, "application/merge-patch+json", 28)))
-        return pm_fail(err, PM_UNSUPPORTED_MEDIA_TYPE, "The request body must be application/json.");
+    if (!type || (strncmp(type, "application/json", 16) &&
+                  strncmp(type, "application/merge-patch+json", 28)))
+        return pm_fail(err, PM_UNSUPPORTED_MEDIA_TYPE,
+                       "The request body must be application/json.");
     return PM_OK;
 }
 
@@ -135,7 +142,8 @@ static int serve(const struct _u_request *req, struct _u_response *resp, const s
     pm_status st;
     if (plen > 1 && req->url_path[plen - 1] == '/')
         st = pm_fail(&err, PM_NOT_FOUND, "No resource at this path (no trailing slash).");
-    else if ((st = req_decode_path(&ctx, &err)) == PM_OK && (st = req_parse_query(&ctx, &err)) == PM_OK)
+    else if ((st = req_decode_path(&ctx, &err)) == PM_OK &&
+             (st = req_parse_query(&ctx, &err)) == PM_OK)
         st = check_body(&ctx, &err);
     if (st == PM_OK)
         st = handler(&ctx, &err);

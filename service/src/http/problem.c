@@ -31,9 +31,15 @@ static const struct {
     [PM_NOT_READY] = {503, "not_ready", "Not ready"},
 };
 
-static int known(pm_status status) { return status > PM_OK && status < PM_STATUS_COUNT; }
+static int known(pm_status status)
+{
+    return status > PM_OK && status < PM_STATUS_COUNT;
+}
 
-int problem_http_status(pm_status status) { return known(status) ? problems[status].http : 500; }
+int problem_http_status(pm_status status)
+{
+    return known(status) ? problems[status].http : 500;
+}
 
 const char *problem_code(pm_status status)
 {
@@ -49,7 +55,8 @@ json_t *problem_new(const pm_error *err, const char *instance, const char *reque
     json_object_set_new(body, "type", json_string(type));
     json_object_set_new(body, "title", json_string(problems[status].title));
     json_object_set_new(body, "status", json_integer(problems[status].http));
-    json_object_set_new(body, "detail", json_text(err->detail[0] ? err->detail : problems[status].title));
+    json_object_set_new(body, "detail",
+                        json_text(err->detail[0] ? err->detail : problems[status].title));
     json_object_set_new(body, "code", json_string(problems[status].code));
     if (request_id)
         json_object_set_new(body, "request_id", json_text(request_id));

@@ -18,7 +18,8 @@ static int path_param_index(const http_ctx *ctx, const char *key)
 {
     size_t klen = strlen(key);
     int index = 0;
-    for (const char *p = ctx->route ? ctx->route->path : ""; (p = strchr(p, '{')) != NULL; p++, index++)
+    for (const char *p = ctx->route ? ctx->route->path : ""; (p = strchr(p, '{')) != NULL;
+         p++, index++)
         if (strncmp(p + 1, key, klen) == 0 && p[1 + klen] == '}')
             return index;
     return -1;
@@ -40,13 +41,17 @@ const char *req_path(const http_ctx *ctx, const char *name)
 
 static int hex_value(char c)
 {
-    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+    return c >= '0' && c <= '9'   ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                  : -1;
 }
 
 /* Percent-decodes the `len` bytes at `s` into `out` (which may be `s` itself); in a query
  * component '+' is a space. False on bad escapes, NUL, a `forbidden` byte, overflow or invalid
  * UTF-8. */
-static bool percent_decode(const char *s, size_t len, char *out, size_t size, bool query, int forbidden)
+static bool percent_decode(const char *s, size_t len, char *out, size_t size, bool query,
+                           int forbidden)
 {
     size_t o = 0;
     for (size_t i = 0; i < len; i++) {
@@ -92,8 +97,9 @@ pm_status req_parse_query(http_ctx *ctx, pm_error *err)
             *eq = '\0';
         if (!percent_decode(part, strlen(part), part, strlen(part) + 1, true, -1) ||
             !percent_decode(value, strlen(value), value, strlen(value) + 1, true, -1))
-            return pm_fail_field(err, PM_INVALID_PARAMETER, "query", "invalid",
-                                 "The query string has a bad escape, a NUL byte or text that is not UTF-8.");
+            return pm_fail_field(
+                err, PM_INVALID_PARAMETER, "query", "invalid",
+                "The query string has a bad escape, a NUL byte or text that is not UTF-8.");
         if (req_query(ctx, part))
             return pm_fail_field(err, PM_INVALID_PARAMETER, part, "repeated",
                                  "%.64s is given more than once", part);
@@ -195,7 +201,8 @@ pm_status req_query_enum(const http_ctx *ctx, const char *name, const char *cons
         }
     char values[512];
     join_names(allowed, values, sizeof values);
-    return pm_fail_field(err, PM_INVALID_PARAMETER, name, "invalid", "%s must be one of: %s", name, values);
+    return pm_fail_field(err, PM_INVALID_PARAMETER, name, "invalid", "%s must be one of: %s", name,
+                         values);
 }
 
 pm_status req_page(const http_ctx *ctx, page_request *page, pm_error *err)

@@ -30,9 +30,15 @@ static struct route unmatched = {"*", "unmatched", NULL, 0, NROUTES, NULL};
 static struct route *catch_all;
 static char (*allow_lists)[64];
 
-const struct route *routes_unmatched(void) { return &unmatched; }
+const struct route *routes_unmatched(void)
+{
+    return &unmatched;
+}
 
-int routes_metric_count(void) { return NROUTES + 1; }
+int routes_metric_count(void)
+{
+    return NROUTES + 1;
+}
 
 void routes_print(FILE *out)
 {
@@ -52,12 +58,16 @@ static void ulfius_format(const char *path, char *out, size_t size)
     out[o] = '\0';
 }
 
-static int add(struct _u_instance *instance, const char *method, const char *path, unsigned priority,
+static int add(struct _u_instance *instance, const char *method, const char *path,
+               unsigned priority,
                int (*callback)(const struct _u_request *, struct _u_response *, void *), void *data)
 {
     char format[256];
     ulfius_format(path, format, sizeof format);
-    return ulfius_add_endpoint_by_val(instance, method, NULL, format, priority, callback, data) == U_OK ? 0 : -1;
+    return ulfius_add_endpoint_by_val(instance, method, NULL, format, priority, callback, data) ==
+                   U_OK
+               ? 0
+               : -1;
 }
 
 int routes_register(struct _u_instance *instance)
@@ -84,8 +94,8 @@ int routes_register(struct _u_instance *instance)
         }
         char *allow = allow_lists[p];
         size_t len = strlen(allow);
-        snprintf(allow + len, sizeof allow_lists[p] - len, "%s%s%s", len ? ", " : "", table[i].method,
-                 strcmp(table[i].method, "GET") == 0 ? ", HEAD" : "");
+        snprintf(allow + len, sizeof allow_lists[p] - len, "%s%s%s", len ? ", " : "",
+                 table[i].method, strcmp(table[i].method, "GET") == 0 ? ", HEAD" : "");
     }
     for (int p = 0; p < npaths; p++) {
         size_t len = strlen(allow_lists[p]);

@@ -67,15 +67,18 @@ int server_run(app_t *app)
         {MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, NULL},
         {MHD_OPTION_END, 0, NULL},
     };
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO | MHD_USE_ERROR_LOG;
+    unsigned flags =
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO | MHD_USE_ERROR_LOG;
     if (ulfius_start_framework_with_mhd_options(&instance, flags, options) != U_OK) {
-        log_msg(LOG_ERROR, NULL, "could not listen on %s:%d (is the port in use?)", cfg->bind_address, cfg->port);
+        log_msg(LOG_ERROR, NULL, "could not listen on %s:%d (is the port in use?)",
+                cfg->bind_address, cfg->port);
         routes_free();
         ulfius_clean_instance(&instance);
         return 1;
     }
-    json_t *fields = json_pack("{s:s, s:i, s:i, s:i}", "address", cfg->bind_address, "port", cfg->port,
-                               "http_threads", cfg->http_threads, "db_pool_size", cfg->db_pool_size);
+    json_t *fields =
+        json_pack("{s:s, s:i, s:i, s:i}", "address", cfg->bind_address, "port", cfg->port,
+                  "http_threads", cfg->http_threads, "db_pool_size", cfg->db_pool_size);
     log_json(LOG_INFO, NULL, "listening", fields);
     json_decref(fields);
 

@@ -19,9 +19,15 @@ int log_level_parse(const char *name)
     return -1;
 }
 
-void log_set_level(int level) { min_level = level; }
+void log_set_level(int level)
+{
+    min_level = level;
+}
 
-int log_enabled(int level) { return level >= min_level; }
+int log_enabled(int level)
+{
+    return level >= min_level;
+}
 
 static void timestamp(char *buf, size_t size)
 {
@@ -33,7 +39,10 @@ static void timestamp(char *buf, size_t size)
     snprintf(buf + n, size - n, ".%03ldZ", ts.tv_nsec / 1000000);
 }
 
-void log_set_request_id(const char *request_id) { thread_request_id = request_id; }
+void log_set_request_id(const char *request_id)
+{
+    thread_request_id = request_id;
+}
 
 void log_json(int level, const char *request_id, const char *msg, json_t *fields)
 {

@@ -94,8 +94,9 @@ static void put(struct text *t, const char *fmt, ...)
 char *metrics_render(const db_pool_stats *pool)
 {
     struct text t = {0};
-    put(&t, "# HELP planmon_http_requests_total HTTP requests by route template, method and status.\n"
-            "# TYPE planmon_http_requests_total counter\n");
+    put(&t,
+        "# HELP planmon_http_requests_total HTTP requests by route template, method and status.\n"
+        "# TYPE planmon_http_requests_total counter\n");
     for (int i = 0; i < nseries; i++)
         for (int st = 0; st < NSTATUS; st++) {
             uint64_t n = atomic_load_explicit(&series[i].by_status[st], memory_order_relaxed);
@@ -124,7 +125,9 @@ char *metrics_render(const db_pool_stats *pool)
                 snprintf(le, sizeof le, "%g", bounds[b]);
             else
                 snprintf(le, sizeof le, "+Inf");
-            put(&t, "planmon_http_request_duration_seconds_bucket{route=\"%s\",method=\"%s\",le=\"%s\"} %llu\n",
+            put(&t,
+                "planmon_http_request_duration_seconds_bucket{route=\"%s\",method=\"%s\",le=\"%s\"}"
+                " %llu\n",
                 series[i].route, series[i].method, le, (unsigned long long)cumulative);
         }
         put(&t, "planmon_http_request_duration_seconds_sum{route=\"%s\",method=\"%s\"} %.6f\n",
@@ -133,17 +136,31 @@ char *metrics_render(const db_pool_stats *pool)
         put(&t, "planmon_http_request_duration_seconds_count{route=\"%s\",method=\"%s\"} %llu\n",
             series[i].route, series[i].method, (unsigned long long)total);
     }
-    put(&t, "# HELP planmon_db_pool_size Connections the pool may hold.\n# TYPE planmon_db_pool_size gauge\n"
-            "planmon_db_pool_size %d\n", pool->size);
-    put(&t, "# HELP planmon_db_pool_in_use Connections lent to requests now.\n# TYPE planmon_db_pool_in_use gauge\n"
-            "planmon_db_pool_in_use %d\n", pool->in_use);
-    put(&t, "# HELP planmon_db_pool_acquire_timeouts_total Requests that found no free connection in time.\n"
-            "# TYPE planmon_db_pool_acquire_timeouts_total counter\nplanmon_db_pool_acquire_timeouts_total %llu\n",
+    put(&t,
+        "# HELP planmon_db_pool_size Connections the pool may hold.\n# TYPE planmon_db_pool_size "
+        "gauge\n"
+        "planmon_db_pool_size %d\n",
+        pool->size);
+    put(&t,
+        "# HELP planmon_db_pool_in_use Connections lent to requests now.\n# TYPE "
+        "planmon_db_pool_in_use gauge\n"
+        "planmon_db_pool_in_use %d\n",
+        pool->in_use);
+    put(&t,
+        "# HELP planmon_db_pool_acquire_timeouts_total Requests that found no free connection in "
+        "time.\n"
+        "# TYPE planmon_db_pool_acquire_timeouts_total "
+        "counter\nplanmon_db_pool_acquire_timeouts_total %llu\n",
         (unsigned long long)pool->acquire_timeouts);
-    put(&t, "# HELP planmon_db_reconnects_total Connections (re)opened.\n# TYPE planmon_db_reconnects_total counter\n"
-            "planmon_db_reconnects_total %llu\n", (unsigned long long)pool->reconnects);
-    put(&t, "# HELP planmon_db_connect_failures_total Failed connection attempts.\n"
-            "# TYPE planmon_db_connect_failures_total counter\nplanmon_db_connect_failures_total %llu\n",
+    put(&t,
+        "# HELP planmon_db_reconnects_total Connections (re)opened.\n# TYPE "
+        "planmon_db_reconnects_total counter\n"
+        "planmon_db_reconnects_total %llu\n",
+        (unsigned long long)pool->reconnects);
+    put(&t,
+        "# HELP planmon_db_connect_failures_total Failed connection attempts.\n"
+        "# TYPE planmon_db_connect_failures_total counter\nplanmon_db_connect_failures_total "
+        "%llu\n",
         (unsigned long long)pool->connect_failures);
     return t.buf;
 }

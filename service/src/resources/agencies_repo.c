@@ -6,9 +6,18 @@
 #include "db/query.h"
 
 const char *const agency_kinds[] = {
-    "people_committee", "office",    "steering_committee", "department",
-    "police",           "border_guard", "media",          "party",
-    "procuracy",        "court",     "mass_organisation",  "foreign_partner",
+    "people_committee",
+    "office",
+    "steering_committee",
+    "department",
+    "police",
+    "border_guard",
+    "media",
+    "party",
+    "procuracy",
+    "court",
+    "mass_organisation",
+    "foreign_partner",
     NULL,
 };
 
@@ -16,14 +25,12 @@ const char *const agency_kinds[] = {
 
 /* $1 kind, $2 unit, $3 q, $4 keyset after code, $5 limit + 1. */
 static const char list_sql[] =
-    AGENCY_SELECT
-    " WHERE ($1::text IS NULL OR a.kind = $1)"
-    "   AND ($2::text IS NULL OR a.unit = $2)"
-    "   AND ($3::text IS NULL OR a.search_text LIKE"
-    "        '%' || replace(replace(replace(planmon_fold($3), '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%')"
-    "   AND ($4::text IS NULL OR a.code > $4)"
-    " ORDER BY a.code"
-    " LIMIT $5::int";
+    AGENCY_SELECT " WHERE ($1::text IS NULL OR a.kind = $1)"
+                  "   AND ($2::text IS NULL OR a.unit = $2)"
+                  "   AND ($3::text IS NULL OR a.search_text LIKE planmon_search_pattern($3))"
+                  "   AND ($4::text IS NULL OR a.code > $4)"
+                  " ORDER BY a.code"
+                  " LIMIT $5::int";
 
 static const char get_sql[] = AGENCY_SELECT " WHERE a.code = $1";
 

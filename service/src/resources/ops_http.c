@@ -32,8 +32,10 @@ pm_status ops_readyz(http_ctx *ctx, pm_error *err)
     if (ctx_db(ctx, &db, err) != PM_OK || migrate_repo_current_version(db, &version, err) != PM_OK)
         return pm_fail(err, PM_NOT_READY, "The database is unreachable.");
     if (version < expected)
-        return pm_fail(err, PM_NOT_READY, "The database schema is at version %d; this binary needs %d (run `planmon migrate`).",
-                       version, expected);
+        return pm_fail(
+            err, PM_NOT_READY,
+            "The database schema is at version %d; this binary needs %d (run `planmon migrate`).",
+            version, expected);
     json_auto_t *body = json_pack("{s:s, s:i, s:i}", "status", "ready", "schema_version", version,
                                   "expected_schema_version", expected);
     reply_json(ctx, 200, body, "application/json");
@@ -84,8 +86,10 @@ pm_status ops_docs_js(http_ctx *ctx, pm_error *err)
     if (req_check_query(ctx, no_params, err) != PM_OK)
         return err->status;
     if (!ctx->app->docs_js)
-        return pm_fail(err, PM_NOT_FOUND, "The docs page's script is not installed on this server (DOCS_JS_FILE).");
+        return pm_fail(err, PM_NOT_FOUND,
+                       "The docs page's script is not installed on this server (DOCS_JS_FILE).");
     reply_header(ctx, "Cache-Control", "public, max-age=86400");
-    reply_bytes(ctx, 200, ctx->app->docs_js, ctx->app->docs_js_len, "text/javascript; charset=utf-8");
+    reply_bytes(ctx, 200, ctx->app->docs_js, ctx->app->docs_js_len,
+                "text/javascript; charset=utf-8");
     return PM_OK;
 }
