@@ -1,0 +1,125 @@
+"""Assertions and reference data shared by the API tests.
+
+Reference data comes from the repository's seed file (the official GSO list) and from the
+decision's text as the contract encodes it, never from the server.
+"""
+
+import json
+import re
+import unicodedata
+
+from settings import SEED_UNITS_PATH
+
+UNIT_TYPES = {"Tỉnh": "tinh", "Thành phố": "thanh_pho", "Thị xã": "thi_xa", "Huyện": "huyen",
+              "Phường": "phuong", "Thị trấn": "thi_tran", "Xã": "xa"}
+
+# Every body the decision names (sections II-V), with its kind and a piece of its Vietnamese name
+# (folded: no diacritics, lower case).
+DECISION_AGENCIES = {
+    "UBND-89": ("people_committee", "uy ban nhan dan"),
+    "VPUBND": ("office", "van phong"),
+    "BCD138": ("steering_committee", "ban chi dao"),
+    "SLDTBXH": ("department", "lao dong - thuong binh va xa hoi"),
+    "CAT": ("police", "cong an"),
+    "BDBP": ("border_guard", "bien phong"),
+    "STTTT": ("department", "thong tin va truyen thong"),
+    "SVHTTDL": ("department", "van hoa, the thao va du lich"),
+    "SYT": ("department", "y te"),
+    "STP": ("department", "tu phap"),
+    "SKHDT": ("department", "ke hoach va dau tu"),
+    "STC": ("department", "tai chinh"),
+    "SGDDT": ("department", "giao duc va dao tao"),
+    "DPTTH": ("media", "phat thanh"),
+    "BAG": ("media", "bao an giang"),
+    "BTGTU": ("party", "tuyen giao"),
+    "VKSND": ("procuracy", "kiem sat nhan dan"),
+    "TAND": ("court", "toa an nhan dan"),
+    "MTTQ": ("mass_organisation", "mat tran to quoc"),
+    "HLHPN": ("mass_organisation", "phu nu"),
+    "TINHDOAN": ("mass_organisation", "doan"),
+    "HND": ("mass_organisation", "nong dan"),
+    "HCCB": ("mass_organisation", "cuu chien binh"),
+    "LDLD": ("mass_organisation", "lien doan lao dong"),
+    "KANDAL": ("foreign_partner", "kandal"),
+    "TAKEO": ("foreign_partner", "takeo"),
+}
+
+
+def seed_units():
+    """{code: expected unit fields} from db/seed/admin-units.json."""
+    with open(SEED_UNITS_PATH, encoding="utf-8") as f:
+        data = json.load(f)
+    units = {}
+
+    def add(entry, level, path):
+        name, vn_type = entry["name"], entry["type"]
+        # "Thị Trấn Long Bình": the list is not consistent in the type's case
+        assert name.lower().startswith(vn_type.lower() + " "), f"{name!r} does not start with {vn_type!r}"
+        units[entry["gso_code"]] = {
+            "name": name, "type": UNIT_TYPES[vn_type], "level": level,
+            "parent": path[-2] if len(path) > 1 else None, "path": path,
+            "bare_name": name[len(vn_type) + 1:]}
+
+    prov = data["province"]
+    add(prov, 1, [prov["gso_code"]])
+    for d in data["districts"]:
+        add(d, 2, [prov["gso_code"], d["gso_code"]])
+        for c in d["communes"]:
+            add(c, 3, [prov["gso_code"], d["gso_code"], c["gso_code"]])
+    return units
+
+
+def nfc(text):
+    return unicodedata.normalize("NFC", text)
+
+
+def assert_problem(response, status, code, field=None):
+    """The response is the problem `code` with `status` (its schema was already validated)."""
+    assert response.status_code == status, (
+        f"expected {status} {code}, got {response.status_code}: {response.text[:500]}")
+    body = response.json()
+    assert body["code"] == code, f"expected code {code}, got {body}"
+    if field is not None:
+        fields = [e["field"] for e in body.get("errors", [])]
+        assert fields and fields[0] == field, f"expected errors[0].field {field!r}, got {body}"
+    return body
+
+
+# If-None-Match values that match an ETag (RFC 9110, 13.1.2: weak comparison, lists, "*").
+IF_NONE_MATCH_FORMS = {
+    "same": "{etag}",
+    "in-a-list": '"0000000000000000", {etag}',
+    "weak": "W/{etag}",
+    "star": "*",
+}
+
+
+def check_etag(api, path):
+    """A 200 with a strong ETag of 16 hex digits that is stable while the object is; returns it."""
+    r1 = api.get(path)
+    assert r1.status_code == 200, r1.text
+    etag = r1.headers["ETag"]
+    assert re.fullmatch(r'"[0-9a-fA-F]{16}"', etag), etag
+    r2 = api.get(path)
+    assert r2.headers["ETag"] == etag, "the ETag of an unchanged object changed"
+    assert r2.json() == r1.json()
+    r = api.get(path, headers={"If-None-Match": '"0000000000000000"'})
+    assert r.status_code == 200 and r.json() == r1.json(), "a non-matching If-None-Match"
+    return etag
+
+
+def check_not_modified(api, path, form):
+    """If-None-Match in the given form (a key of IF_NONE_MATCH_FORMS) gives 304 with the ETag."""
+    etag = api.get(path).headers["ETag"]
+    header = IF_NONE_MATCH_FORMS[form].format(etag=etag)
+    for method in ("GET", "HEAD"):
+        r = api.request(method, path, headers={"If-None-Match": header})
+        assert r.status_code == 304, f"{method} with If-None-Match: {header} -> {r.status_code}"
+        assert r.content == b""
+        assert r.headers["ETag"] == etag, "a 304 must repeat the ETag"
+
+
+def assert_distinct_etags(api, paths):
+    """Different objects have different ETags."""
+    tags = {api.get(p).headers["ETag"] for p in paths}
+    assert len(tags) == len(paths), f"ETags of {paths} collide"

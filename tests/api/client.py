@@ -1,0 +1,279 @@
+"""HTTP access for the API tests.
+
+`Api` wraps a requests session and validates every response against the OpenAPI document
+(`openapi_check.OpenApi.validate`) before the test sees it. `raw_request` and `reset_mid_answer`
+speak HTTP/1.1 over a plain socket for what requests cannot send (chunked bodies over the limit,
+literal `%` in the request line, a connection reset mid-answer). Every network operation is bounded
+by a timeout.
+"""
+
+import re
+import select
+import socket
+import struct
+import time
+import unicodedata
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit
+
+import requests
+from requests.structures import CaseInsensitiveDict
+
+from openapi_check import media_type, parse_json_strict
+
+DEFAULT_TIMEOUT = 15
+MAX_PAGES = 1000
+
+
+def fold(text):
+    """Lower case without Vietnamese diacritics, with đ -> d and runs of spaces collapsed."""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    text = unicodedata.normalize("NFD", text)
+    text = "".join(c for c in text if unicodedata.category(c) != "Mn")
+    return " ".join(text.lower().split())
+
+
+def encode_query(params):
+    """Query string with spaces as %20 (the `+` form is tested on its own)."""
+    if not params:
+        return ""
+    return "?" + urlencode(params, quote_via=quote)
+
+
+class Api:
+    """A client whose every response has been validated against the OpenAPI document."""
+
+    def __init__(self, base_url, spec, timeout=DEFAULT_TIMEOUT):
+        self.base_url = base_url.rstrip("/")
+        self.spec = spec
+        self.timeout = timeout
+        self.session = requests.Session()
+        parts = urlsplit(self.base_url)
+        self.host, self.port = parts.hostname, parts.port
+
+    def clone(self):
+        """Another client on its own connection pool (requests sessions are not thread-safe)."""
+        return Api(self.base_url, self.spec, self.timeout)
+
+    def request(self, method, target, *, params=None, headers=None, data=None, timeout=None,
+                validate=True):
+        """Send `method target` (target: path with an optional query) and validate the answer."""
+        url = self.base_url + target + encode_query(params)
+        r = self.session.request(method, url, headers=headers, data=data,
+                                 timeout=timeout or self.timeout, allow_redirects=False)
+        if validate:
+            self.spec.validate(method, urlsplit(r.request.url).path, r, request_headers=headers)
+        return r
+
+    def get(self, target, **kw):
+        return self.request("GET", target, **kw)
+
+    def head(self, target, **kw):
+        return self.request("HEAD", target, **kw)
+
+    def json(self, target, params=None, **kw):
+        """GET that must answer 200; returns the parsed body."""
+        r = self.get(target, params=params, **kw)
+        assert r.status_code == 200, f"GET {r.request.url} -> {r.status_code}: {r.text[:500]}"
+        return r.json()
+
+    def walk(self, path, params=None, limit=None, via="cursor"):
+        """Every item of a list, page by page, following `next_cursor` or the `Link` header.
+
+        Checks on each page that the Link header and next_cursor agree and that the page is no
+        larger than the limit. Returns (items, number of pages).
+        """
+        params = dict(params or {})
+        if limit is not None:
+            params["limit"] = limit
+        cap = min(int(limit), 500) if isinstance(limit, int) else 500
+        items, pages = [], 0
+        r = self.get(path, params=params)
+        while True:
+            assert r.status_code == 200, f"{r.request.url} -> {r.status_code}: {r.text[:300]}"
+            body = r.json()
+            next_target = check_link_header(r, body, path, params)
+            assert len(body["items"]) <= cap, f"{len(body['items'])} items on a page of {cap}"
+            items.extend(body["items"])
+            pages += 1
+            if body["next_cursor"] is None:
+                return items, pages
+            assert pages < MAX_PAGES, f"{path} {params}: more than {MAX_PAGES} pages"
+            if via == "link":
+                r = self.get(next_target)
+            else:
+                r = self.get(path, params={**params, "cursor": body["next_cursor"]})
+
+
+def check_link_header(response, body, path, params):
+    """The Link header of a list page agrees with next_cursor; returns its target or None."""
+    link = response.headers.get("Link")
+    cursor = body["next_cursor"]
+    if cursor is None:
+        assert link is None, f"last page carries Link: {link}"
+        return None
+    assert link is not None, "a page with next_cursor has no Link header"
+    target, rel = link.split(";", 1)
+    assert rel.strip().replace(" ", "") == 'rel="next"', link
+    target = target.strip()
+    assert target.startswith("<") and target.endswith(">"), link
+    target = target[1:-1]
+    parts = urlsplit(target)
+    assert not parts.scheme and not parts.netloc, f"Link target is not a relative reference: {link}"
+    assert parts.path == path, f"Link path {parts.path} is not {path}"
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    names = [k for k, _ in query]
+    assert len(names) == len(set(names)), f"Link repeats a parameter: {link}"
+    query = dict(query)
+    assert query.pop("cursor", None) == cursor, f"Link cursor differs from next_cursor {cursor!r}"
+    expected = {k: str(v) for k, v in params.items() if k != "cursor"}
+    assert query == expected, f"Link keeps {query}, the request had {expected}"
+    return target
+
+
+class RawResponse:
+    """Minimal response parsed from a socket, shaped like requests.Response for the validator."""
+
+    def __init__(self, status_code, reason, headers, content):
+        self.status_code = status_code
+        self.reason = reason
+        self.headers = headers
+        self.content = content
+
+    @property
+    def text(self):
+        return self.content.decode("utf-8", "replace")
+
+    def json(self):
+        return parse_json_strict(self.content)
+
+    def __repr__(self):
+        return f"<RawResponse {self.status_code} {dict(self.headers)} {self.content[:200]!r}>"
+
+
+def _decode_chunked(data):
+    out, pos = b"", 0
+    while True:
+        end = data.find(b"\r\n", pos)
+        if end < 0:
+            raise ValueError("truncated chunked body")
+        size = int(data[pos:end].split(b";")[0], 16)
+        if size == 0:
+            return out
+        out += data[end + 2:end + 2 + size]
+        pos = end + 2 + size + 2
+
+
+def parse_response(data, head=False):
+    """Parse one HTTP/1.1 response from bytes; raises ValueError when incomplete."""
+    sep = data.find(b"\r\n\r\n")
+    if sep < 0:
+        raise ValueError(f"no complete response head in {data[:200]!r}")
+    lines = data[:sep].decode("iso-8859-1").split("\r\n")
+    version, status, *reason = lines[0].split(" ", 2)
+    if not version.startswith("HTTP/1."):
+        raise ValueError(f"not an HTTP response: {lines[0]!r}")
+    headers = CaseInsensitiveDict()
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        name, value = name.strip(), value.strip()
+        headers[name] = f"{headers[name]}, {value}" if name in headers else value
+    body = data[sep + 4:]
+    status = int(status)
+    if head or status in (204, 304) or 100 <= status < 200:
+        body = b""
+    elif "chunked" in headers.get("Transfer-Encoding", "").lower():
+        body = _decode_chunked(body)
+    elif "Content-Length" in headers:
+        n = int(headers["Content-Length"])
+        if len(body) < n:
+            raise ValueError(f"body has {len(body)} of {n} bytes")
+        body = body[:n]
+    return RawResponse(status, reason[0] if reason else "", headers, body)
+
+
+def _complete(data, head):
+    try:
+        parse_response(data, head)
+        return True
+    except ValueError:
+        return False
+
+
+def raw_request(host, port, payload, *, timeout=10, head=False, chunk_size=16384):
+    """Send raw bytes (bytes or an iterable of bytes) and read one response.
+
+    Sending stops early when the server has already answered (it may refuse a large request before
+    reading it all); errors while sending are ignored for that reason. Reading stops at a complete
+    response or end of stream. Raises ValueError when no complete response arrives in time.
+    """
+    deadline = time.monotonic() + timeout
+    chunks = [payload] if isinstance(payload, (bytes, bytearray)) else payload
+    with socket.create_connection((host, port), timeout=timeout) as s:
+        try:
+            for piece in chunks:
+                for i in range(0, len(piece), chunk_size):
+                    if select.select([s], [], [], 0)[0]:
+                        raise StopIteration
+                    s.sendall(piece[i:i + chunk_size])
+        except (StopIteration, BrokenPipeError, ConnectionResetError):
+            pass
+        data = b""
+        while time.monotonic() < deadline and not _complete(data, head):
+            s.settimeout(max(0.05, deadline - time.monotonic()))
+            try:
+                got = s.recv(65536)
+            except (socket.timeout, ConnectionResetError):
+                break
+            if not got:
+                break
+            data += got
+    return parse_response(data, head)
+
+
+def reset_mid_answer(host, port, payload, *, wait_for_bytes=1, timeout=5):
+    """Send a request, read `wait_for_bytes` bytes of the answer (0: none), then reset (RST)."""
+    s = socket.create_connection((host, port), timeout=timeout)
+    try:
+        s.sendall(payload)
+        got = b""
+        deadline = time.monotonic() + timeout
+        while len(got) < wait_for_bytes and time.monotonic() < deadline:
+            try:
+                more = s.recv(wait_for_bytes - len(got))
+            except (socket.timeout, ConnectionResetError):
+                break
+            if not more:
+                break
+            got += more
+        return got
+    finally:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        s.close()
+
+
+def http_request_bytes(method, target, host, headers=None, body=b""):
+    """An HTTP/1.1 request with Connection: close."""
+    lines = [f"{method} {target} HTTP/1.1", f"Host: {host}", "Connection: close"]
+    for k, v in (headers or {}).items():
+        lines.append(f"{k}: {v}")
+    if body and not any(k.lower() in ("content-length", "transfer-encoding")
+                        for k in (headers or {})):
+        lines.append(f"Content-Length: {len(body)}")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
+
+
+def is_problem(response):
+    return media_type(response.headers.get("Content-Type")) == "application/problem+json"
+
+
+def parse_metrics(text):
+    """Prometheus text format -> list of (name, {label: value}, float value)."""
+    samples = []
+    for line in text.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        m = re.match(r"^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})?\s+(\S+)", line)
+        assert m, f"not a Prometheus sample line: {line!r}"
+        labels = dict(re.findall(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"', m.group(3) or ""))
+        samples.append((m.group(1), labels, float(m.group(4))))
+    return samples

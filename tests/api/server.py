@@ -1,0 +1,156 @@
+"""The planmon process under test: commands, `serve`, logs, PostgreSQL control.
+
+Everything is bounded by timeouts. Server output goes to files (never to pipes nobody reads), so a
+chatty server cannot block and its logs survive for the failure report.
+"""
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import requests
+
+SANITIZER_REPORT = re.compile(
+    r"AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|ThreadSanitizer|runtime error:")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def run_planmon(binary, args, env, timeout=120):
+    """Run a planmon command to completion; returns CompletedProcess with text output."""
+    return subprocess.run([binary, *args], env=env, stdin=subprocess.DEVNULL,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def tail(path, lines=60, width=400):
+    """The last `lines` lines of a file, each cut to `width` characters."""
+    try:
+        text = Path(path).read_text(errors="replace")
+    except FileNotFoundError:
+        return "(no file)"
+    return "\n".join(line if len(line) <= width else line[:width] + f"... ({len(line)} chars)"
+                     for line in text.splitlines()[-lines:])
+
+
+class PlanmonServer:
+    """`planmon serve` on a free port, with stdout and stderr in files under `outdir`."""
+
+    def __init__(self, binary, env, outdir):
+        self.binary = binary
+        self.outdir = Path(outdir)
+        self.outdir.mkdir(parents=True, exist_ok=True)
+        self.port = free_port()
+        self.env = {**env, "PORT": str(self.port), "BIND_ADDRESS": "127.0.0.1"}
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.stdout_path = self.outdir / "planmon-serve.stdout"
+        self.stderr_path = self.outdir / "planmon-serve.stderr"
+        self.proc = None
+        self.returncode = None
+
+    def start(self, ready_timeout=30):
+        with open(self.stdout_path, "wb") as out, open(self.stderr_path, "wb") as err:
+            self.proc = subprocess.Popen([self.binary, "serve"], env=self.env,
+                                         stdin=subprocess.DEVNULL, stdout=out, stderr=err,
+                                         start_new_session=True)
+        deadline = time.monotonic() + ready_timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"planmon serve exited with {self.proc.returncode} at start\n"
+                                   f"{self.logs_tail()}")
+            try:
+                if requests.get(self.base_url + "/healthz", timeout=1).status_code == 200:
+                    return
+            except requests.RequestException:
+                pass
+            time.sleep(0.05)
+        self.kill()
+        raise RuntimeError(f"planmon serve did not answer /healthz within {ready_timeout} s\n"
+                           f"{self.logs_tail()}")
+
+    def alive(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def stop(self, timeout=20):
+        """SIGTERM, wait; returns the exit code (negative: killed by that signal). Idempotent."""
+        if self.proc is None:
+            return None
+        if self.returncode is None:
+            if self.proc.poll() is None:
+                self.proc.send_signal(signal.SIGTERM)
+                try:
+                    self.proc.wait(timeout=timeout)
+                except subprocess.TimeoutExpired:
+                    self.kill()
+                    raise AssertionError(f"planmon serve did not exit within {timeout} s of "
+                                         f"SIGTERM\n{self.logs_tail()}")
+            self.returncode = self.proc.returncode
+        return self.returncode
+
+    def kill(self):
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(timeout=10)
+        if self.proc is not None and self.returncode is None:
+            self.returncode = self.proc.returncode
+
+    def output(self):
+        """Everything the server wrote so far, stdout then stderr."""
+        parts = []
+        for p in (self.stdout_path, self.stderr_path):
+            try:
+                parts.append(p.read_text(errors="replace"))
+            except FileNotFoundError:
+                pass
+        return "\n".join(parts)
+
+    def output_since(self, sizes):
+        """Output written after `sizes` = (stdout bytes, stderr bytes) from `output_sizes()`."""
+        out = []
+        for p, n in zip((self.stdout_path, self.stderr_path), sizes):
+            with open(p, "rb") as f:
+                f.seek(n)
+                out.append(f.read().decode("utf-8", "replace"))
+        return "\n".join(out)
+
+    def output_sizes(self):
+        return tuple(p.stat().st_size if p.exists() else 0
+                     for p in (self.stdout_path, self.stderr_path))
+
+    def sanitizer_reports(self):
+        return [line for line in self.output().splitlines() if SANITIZER_REPORT.search(line)]
+
+    def logs_tail(self, lines=40):
+        return (f"--- planmon stdout (tail) ---\n{tail(self.stdout_path, lines)}\n"
+                f"--- planmon stderr (tail) ---\n{tail(self.stderr_path, lines)}")
+
+
+class PostgresControl:
+    """pg_ctl of the throwaway cluster, given as a shell prefix (PGCTL)."""
+
+    def __init__(self, prefix, logfile):
+        self.prefix = prefix
+        self.logfile = Path(logfile)
+
+    def run(self, args, timeout=120):
+        """Run `PGCTL args`; output goes to a file (a started postmaster keeps it open)."""
+        with open(self.logfile, "ab") as log:
+            log.write(f"\n$ {self.prefix} {args}\n".encode())
+            log.flush()
+            rc = subprocess.run(f"{self.prefix} {args}", shell=True, stdin=subprocess.DEVNULL,
+                                stdout=log, stderr=subprocess.STDOUT, timeout=timeout).returncode
+        if rc != 0:
+            raise AssertionError(f"`{self.prefix} {args}` exited {rc}\n{tail(self.logfile, 30)}")
+
+
+def env_summary():
+    keys = ("PLANMON_BIN", "PLANMON_BUILD", "DATABASE_URL", "PGDATA", "PG_PORT", "PGCTL",
+            "REPO_ROOT", "DOCS_JS_FILE")
+    return ", ".join(f"{k}={'set' if os.environ.get(k) else 'unset'}" for k in keys)

@@ -1,0 +1,109 @@
+"""Agencies: every body the decision names, and a People's Committee for each unit."""
+
+import pytest
+
+from checks import (DECISION_AGENCIES, IF_NONE_MATCH_FORMS, assert_distinct_etags, assert_problem,
+                    check_etag, check_not_modified, seed_units)
+from client import fold
+
+SEED = seed_units()
+
+
+@pytest.fixture(scope="module")
+def agencies(api):
+    items, _ = api.walk("/v1/agencies", limit=500)
+    return {a["code"]: a for a in items}
+
+
+@pytest.mark.parametrize("code", sorted(DECISION_AGENCIES))
+def test_every_body_the_decision_names_exists_with_its_kind(agencies, code):
+    kind, name_part = DECISION_AGENCIES[code]
+    assert code in agencies, f"{code} is missing"
+    agency = agencies[code]
+    assert agency["kind"] == kind
+    assert name_part in fold(agency["name"]), agency
+    assert agency["name_en"], agency
+
+
+def test_only_peoples_committees_have_a_unit(agencies):
+    for agency in agencies.values():
+        if agency["kind"] == "people_committee":
+            assert agency["unit"] is not None, agency
+        else:
+            assert agency["unit"] is None, agency
+
+
+def test_a_peoples_committee_for_the_province_and_every_district_and_commune(agencies):
+    committees = {a["code"]: a for a in agencies.values() if a["kind"] == "people_committee"}
+    assert len(committees) == 1 + 11 + 156
+    assert set(committees) == {f"UBND-{code}" for code in SEED}
+    for code, unit in SEED.items():
+        agency = committees[f"UBND-{code}"]
+        assert agency["unit"] == code
+        # "Ủy ban nhân dân Phường Mỹ Bình": the committee's name names its unit
+        assert fold(unit["bare_name"]) in fold(agency["name"]), (agency, unit["name"])
+
+
+def test_list_is_ordered_by_code(agencies):
+    codes = list(agencies)
+    assert codes == sorted(codes)
+
+
+@pytest.mark.parametrize("kind", sorted({k for k, _ in DECISION_AGENCIES.values()}))
+def test_kind_filter(api, agencies, kind):
+    items, _ = api.walk("/v1/agencies", {"kind": kind}, limit=500)
+    assert [a["code"] for a in items] == sorted(c for c, a in agencies.items() if a["kind"] == kind)
+    expected = {c for c, (k, _) in DECISION_AGENCIES.items() if k == kind}
+    assert expected <= {a["code"] for a in items}
+
+
+def test_kind_people_committee_has_168(api):
+    items, _ = api.walk("/v1/agencies", {"kind": "people_committee"}, limit=500)
+    assert len(items) == 168
+
+
+@pytest.mark.parametrize("unit", ["89", "883", "30280", "30685"])
+def test_unit_filter_gives_the_committee_of_exactly_that_unit(api, unit):
+    body = api.json("/v1/agencies", params={"unit": unit})
+    assert [a["code"] for a in body["items"]] == [f"UBND-{unit}"]
+    assert body["next_cursor"] is None
+
+
+def test_unit_and_kind_combine(api):
+    assert api.json("/v1/agencies", params={"unit": "883", "kind": "department"})["items"] == []
+    items = api.json("/v1/agencies", params={"unit": "883", "kind": "people_committee"})["items"]
+    assert [a["code"] for a in items] == ["UBND-883"]
+
+
+def test_unit_filter_of_a_unit_without_agency_is_empty(api):
+    assert api.json("/v1/agencies", params={"unit": "99999"}) == {"items": [], "next_cursor": None}
+
+
+@pytest.mark.parametrize("code", ["SLDTBXH", "UBND-89", "UBND-883", "UBND-30280", "KANDAL"])
+def test_single_agency_equals_its_list_entry(api, agencies, code):
+    assert api.json(f"/v1/agencies/{code}") == agencies[code]
+
+
+def test_lead_agency(api):
+    agency = api.json("/v1/agencies/SLDTBXH")
+    assert agency == {"code": "SLDTBXH", "name": "Sở Lao động - Thương binh và Xã hội",
+                      "name_en": "Department of Labour, Invalids and Social Affairs",
+                      "kind": "department", "unit": None}
+
+
+def test_single_agency_has_an_etag(api):
+    check_etag(api, "/v1/agencies/SLDTBXH")
+
+
+@pytest.mark.parametrize("form", IF_NONE_MATCH_FORMS)
+def test_if_none_match_gives_304(api, form):
+    check_not_modified(api, "/v1/agencies/UBND-883", form)
+
+
+def test_etags_differ_between_agencies(api):
+    assert_distinct_etags(api, [f"/v1/agencies/{c}" for c in ("SLDTBXH", "CAT", "UBND-89")])
+
+
+@pytest.mark.parametrize("code", ["NOPE", "UBND-885", "UBND-99999", "sldtbxh", "UBND"])
+def test_unknown_agency_is_404(api, code):
+    assert_problem(api.get(f"/v1/agencies/{code}"), 404, "not_found")

@@ -1,0 +1,73 @@
+"""CORS for browser front-ends: an allow-list of origins (the suite allows http://allowed.example)."""
+
+import pytest
+
+from checks import assert_problem
+from settings import ALLOWED_ORIGIN
+
+EXPOSED = {"etag", "link", "location", "retry-after", "x-request-id"}
+PREFLIGHT_HEADERS = {"authorization", "content-type", "if-match", "if-none-match",
+                     "idempotency-key", "x-request-id"}
+DISALLOWED = ["http://evil.example", "http://allowed.example.evil.example",
+              "http://allowed.example:8080", "https://allowed.example", "null"]
+
+
+def header_set(response, name):
+    return {v.strip().lower() for v in response.headers.get(name, "").split(",") if v.strip()}
+
+
+def cors_headers(response):
+    return {k for k in response.headers if k.lower().startswith("access-control-")}
+
+
+def preflight(api, path, origin, method="GET", request_headers="If-None-Match, X-Request-Id"):
+    return api.request("OPTIONS", path, headers={
+        "Origin": origin, "Access-Control-Request-Method": method,
+        "Access-Control-Request-Headers": request_headers})
+
+
+@pytest.mark.parametrize("path,status", [("/v1/admin-units/89", 200), ("/v1/agencies", 200),
+                                         ("/healthz", 200), ("/v1/admin-units/99999", 404),
+                                         ("/v1/agencies?limit=0", 400)])
+def test_allowed_origin_gets_cors_headers(api, path, status):
+    r = api.get(path, headers={"Origin": ALLOWED_ORIGIN})
+    assert r.status_code == status
+    assert r.headers.get("Access-Control-Allow-Origin") == ALLOWED_ORIGIN
+    assert "origin" in header_set(r, "Vary")
+    assert EXPOSED <= header_set(r, "Access-Control-Expose-Headers")
+
+
+@pytest.mark.parametrize("origin", DISALLOWED)
+def test_disallowed_origin_gets_no_cors_headers(api, origin):
+    r = api.get("/v1/admin-units/89", headers={"Origin": origin})
+    assert r.status_code == 200
+    assert not cors_headers(r), dict(r.headers)
+
+
+def test_no_origin_no_cors_headers(api):
+    assert not cors_headers(api.get("/v1/admin-units/89"))
+
+
+@pytest.mark.parametrize("path", ["/v1/admin-units", "/v1/admin-units/89", "/v1/agencies/SLDTBXH"])
+def test_preflight_from_an_allowed_origin(api, path):
+    r = preflight(api, path, ALLOWED_ORIGIN)
+    assert r.status_code == 204
+    assert r.content == b""
+    assert r.headers["Access-Control-Allow-Origin"] == ALLOWED_ORIGIN
+    assert "get" in header_set(r, "Access-Control-Allow-Methods")
+    assert PREFLIGHT_HEADERS <= header_set(r, "Access-Control-Allow-Headers")
+    assert r.headers["Access-Control-Max-Age"] == "600"
+    assert "origin" in header_set(r, "Vary")
+
+
+def test_preflight_for_authorization_and_if_match(api):
+    r = preflight(api, "/v1/agencies", ALLOWED_ORIGIN, request_headers="authorization, if-match")
+    assert r.status_code == 204
+    assert {"authorization", "if-match"} <= header_set(r, "Access-Control-Allow-Headers")
+
+
+@pytest.mark.parametrize("origin", DISALLOWED)
+def test_preflight_from_a_disallowed_origin_is_403(api, origin):
+    r = preflight(api, "/v1/admin-units", origin)
+    assert_problem(r, 403, "forbidden")
+    assert not cors_headers(r), dict(r.headers)

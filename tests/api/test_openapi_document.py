@@ -1,0 +1,134 @@
+"""api/openapi.yaml itself: valid references and schemas, examples that match, conventions kept.
+
+Redocly lints the document too (tests/run); these checks cover what its rule set cannot: the
+x-planmon-unmatched-responses extension and planmon's own conventions for every operation.
+"""
+
+import json
+
+from jsonschema import Draft202012Validator
+
+from openapi_check import HTTP_METHODS, UNMATCHED_KEY
+
+
+def walk(node, path="#"):
+    """Yield (json pointer, node) for every dict and list in the document."""
+    yield path, node
+    items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+    for k, v in items:
+        if isinstance(v, (dict, list)):
+            yield from walk(v, f"{path}/{str(k).replace('~', '~0').replace('/', '~1')}")
+
+
+def refs(doc):
+    return [(p, n["$ref"]) for p, n in walk(doc) if isinstance(n, dict) and "$ref" in n]
+
+
+def operations(spec):
+    for template, item in spec.doc["paths"].items():
+        for method in HTTP_METHODS:
+            if method in item:
+                yield method.upper(), template, item[method]
+
+
+def test_it_is_openapi_3_1(spec):
+    assert spec.doc["openapi"].startswith("3.1.")
+
+
+def test_every_reference_resolves(spec):
+    for where, ref in refs(spec.doc):
+        assert ref.startswith("#/"), f"{where}: only local references: {ref}"
+        spec.pointer(ref)
+
+
+def test_every_component_is_referenced(spec):
+    used = {ref for _, ref in refs(spec.doc)}
+    for kind, components in spec.doc["components"].items():
+        for name in components:
+            assert f"#/components/{kind}/{name}" in used, f"components/{kind}/{name} is unused"
+
+
+def test_every_schema_is_valid_json_schema(spec):
+    for name, schema in spec.doc["components"]["schemas"].items():
+        Draft202012Validator.check_schema(schema)
+
+
+def _examples(spec):
+    """(where, schema, value) for every example in the document."""
+    for where, node in walk(spec.doc):
+        if not isinstance(node, dict) or "schema" not in node:
+            continue
+        if "example" in node:
+            yield where, node["schema"], node["example"]
+        for name, ex in (node.get("examples") or {}).items():
+            yield f"{where}/examples/{name}", node["schema"], spec.resolve(ex)["value"]
+
+
+def test_every_example_matches_its_schema(spec):
+    checked = 0
+    for where, schema, value in _examples(spec):
+        if spec.resolve(schema).get("type") == "integer" and isinstance(value, str):
+            value = int(value)
+        errors = spec.schema_errors(schema, value)
+        assert not errors, f"{where}: {errors}"
+        checked += 1
+    assert checked >= 20
+
+
+def test_every_operation_declares_the_common_answers(spec):
+    for method, template, op in operations(spec):
+        responses = op["responses"]
+        expected = {"413", "415", "500"}
+        if template.startswith("/v1/"):
+            expected |= {"400", "503"}
+        if "{" in template:
+            expected |= {"404", "304"} if method == "GET" else {"404"}
+        missing = expected - set(responses)
+        assert not missing, f"{method} {template} does not declare {sorted(missing)}"
+        assert any(s.startswith("2") for s in responses), f"{method} {template}: no success"
+
+
+def all_responses(spec):
+    """(label, resolved response) for every response of every operation and unmatched case."""
+    for method, template, op in operations(spec):
+        for status, response in op["responses"].items():
+            yield f"{method} {template} {status}", spec.resolve(response)
+    for case, answers in spec.doc[UNMATCHED_KEY].items():
+        if isinstance(answers, dict):
+            for status, response in answers.items():
+                yield f"{UNMATCHED_KEY} {case} {status}", spec.resolve(response)
+
+
+def test_every_response_declares_x_request_id(spec):
+    for label, response in all_responses(spec):
+        header = (response.get("headers") or {}).get("X-Request-Id")
+        assert header and spec.resolve(header)["required"] is True, f"{label} lacks X-Request-Id"
+
+
+def test_every_operation_is_public_until_authentication_lands(spec):
+    for method, template, op in operations(spec):
+        assert op.get("security") == [], f"{method} {template} must say security: []"
+        assert op.get("operationId") and op.get("tags") and op.get("summary")
+
+
+def test_error_bodies_are_problem_json(spec):
+    for label, response in all_responses(spec):
+        if label.rsplit(" ", 1)[-1][0] in "45":
+            assert list(response.get("content") or {}) == ["application/problem+json"], label
+
+
+def test_unmatched_responses_cover_404_405_and_preflight(spec):
+    unmatched = spec.doc[UNMATCHED_KEY]
+    assert set(unmatched["unknown-path"]) >= {"404"}
+    assert set(unmatched["method-not-allowed"]) >= {"405"}
+    assert set(unmatched["cors-preflight"]) == {"204", "403"}
+    allow = spec.resolve(unmatched["method-not-allowed"]["405"])["headers"]["Allow"]
+    assert spec.resolve(allow)["required"] is True
+
+
+def test_list_envelopes_are_closed(spec):
+    schemas = spec.doc["components"]["schemas"]
+    for name, schema in schemas.items():
+        if schema.get("type") == "object":
+            assert schema.get("additionalProperties") is False, f"{name} is open"
+    assert json.dumps(schemas["AdminUnitList"]["required"]) == '["items", "next_cursor"]'

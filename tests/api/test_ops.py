@@ -1,0 +1,129 @@
+"""Operations endpoints: /healthz, /readyz, /metrics, /openapi.yaml, /docs and its script."""
+
+import re
+import uuid
+
+import pytest
+import yaml
+
+from client import parse_metrics
+from server import run_planmon
+from settings import DB_POOL_SIZE, SPEC_PATH
+
+ROUTE_TEMPLATE = "/v1/admin-units/{code}"
+
+
+def test_healthz(api):
+    r = api.get("/healthz")
+    assert r.status_code == 200 and r.json() == {"status": "ok"}
+
+
+def test_readyz_reports_the_schema_versions(api, planmon_bin, base_env):
+    body = api.json("/readyz")
+    assert body["status"] == "ready"
+    assert body["schema_version"] == body["expected_schema_version"]
+    version = run_planmon(planmon_bin, ["version"], base_env, timeout=30)
+    assert version.returncode == 0
+    m = re.fullmatch(r"planmon (\S+) schema (\d+)\n?", version.stdout)
+    assert m, version.stdout
+    assert int(m.group(2)) == body["expected_schema_version"]
+
+
+def metric_samples(api):
+    r = api.get("/metrics")
+    assert r.status_code == 200
+    assert "version=0.0.4" in r.headers["Content-Type"].replace(" ", ""), r.headers["Content-Type"]
+    return r.text, parse_metrics(r.text)
+
+
+def request_count(samples, route, method="GET", status="200"):
+    return sum(v for name, labels, v in samples if name == "planmon_http_requests_total"
+               and labels.get("route") == route and labels.get("method") == method
+               and labels.get("status") == status)
+
+
+def test_metrics_count_requests_by_route_template(api):
+    api.get("/v1/admin-units/89")
+    _, before = metric_samples(api)
+    n = request_count(before, ROUTE_TEMPLATE)
+    assert n >= 1, [s for s in before if s[0] == "planmon_http_requests_total"]
+    for code in ("883", "30285", "89"):
+        api.get(f"/v1/admin-units/{code}")
+    _, after = metric_samples(api)
+    assert request_count(after, ROUTE_TEMPLATE) >= n + 3
+    assert not any(labels.get("route", "").startswith("/v1/admin-units/8")
+                   for _, labels, _ in after), "a concrete path became a route label"
+
+
+def test_metrics_count_errors_by_status(api):
+    api.get("/v1/admin-units/99999")
+    _, samples = metric_samples(api)
+    assert request_count(samples, ROUTE_TEMPLATE, status="404") >= 1
+
+
+def test_unknown_paths_do_not_create_route_labels(api, spec):
+    marker = f"/v1/no-such-{uuid.uuid4().hex}"
+    api.get(marker)
+    text, samples = metric_samples(api)
+    assert marker not in text
+    routes = {labels["route"] for name, labels, _ in samples
+              if name == "planmon_http_requests_total"}
+    templates = {t for _, t in spec.operations()}
+    assert len(routes - templates) <= 1, f"route labels beyond the route table: {routes - templates}"
+
+
+def test_metrics_latency_histogram(api):
+    _, samples = metric_samples(api)
+    buckets = [(labels, v) for name, labels, v in samples
+               if name == "planmon_http_request_duration_seconds_bucket"]
+    assert buckets, "no planmon_http_request_duration_seconds_bucket"
+    groups = {}
+    for labels, v in buckets:
+        key = tuple(sorted((k, x) for k, x in labels.items() if k != "le"))
+        groups.setdefault(key, []).append((float(labels["le"]), v))
+    counts = {tuple(sorted(labels.items())): v for name, labels, v in samples
+              if name == "planmon_http_request_duration_seconds_count"}
+    sums = {tuple(sorted(labels.items())) for name, labels, _ in samples
+            if name == "planmon_http_request_duration_seconds_sum"}
+    for key, series in groups.items():
+        series.sort()
+        values = [v for _, v in series]
+        assert values == sorted(values), f"buckets of {key} are not cumulative: {series}"
+        assert series[-1][0] == float("inf"), f"no +Inf bucket for {key}"
+        assert counts.get(key) == series[-1][1], f"_count of {key} is not its +Inf bucket"
+        assert key in sums, f"no _sum for {key}"
+
+
+def test_metrics_database_pool(api):
+    _, samples = metric_samples(api)
+    values = {name: v for name, labels, v in samples if not labels}
+    assert values.get("planmon_db_pool_size") == DB_POOL_SIZE
+    assert 0 <= values["planmon_db_pool_in_use"] <= DB_POOL_SIZE
+    assert values["planmon_db_pool_acquire_timeouts_total"] >= 0
+    assert values["planmon_db_reconnects_total"] >= 0
+
+
+def test_openapi_yaml_is_the_repository_document(api):
+    r = api.get("/openapi.yaml")
+    assert r.content == SPEC_PATH.read_bytes(), "the served document differs from api/openapi.yaml"
+    assert yaml.safe_load(r.content)["openapi"].startswith("3.1")
+
+
+def test_docs_page_loads_redoc_and_the_document_from_this_server(api):
+    r = api.get("/docs")
+    html = r.text
+    assert re.search(r"""<script[^>]+src=["']/docs/redoc\.standalone\.js["']""", html), html
+    assert "/openapi.yaml" in html
+    external = re.findall(r"""(?:src|href)=["'](?:https?:)?//[^"']+""", html)
+    assert not external, f"the page loads from other hosts: {external}"
+
+
+def test_docs_script_is_served_as_javascript(api, docs_js_file):
+    r = api.get("/docs/redoc.standalone.js")
+    assert r.status_code == 200
+    assert r.headers["Content-Type"].split(";")[0].strip() in ("text/javascript",
+                                                               "application/javascript")
+    if not docs_js_file.is_file():
+        pytest.fail(f"DOCS_JS_FILE {docs_js_file} does not exist: run npm ci")
+    assert r.content == docs_js_file.read_bytes()
+    assert len(r.content) > 100_000 and b"Redoc" in r.content

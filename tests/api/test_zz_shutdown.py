@@ -1,0 +1,41 @@
+"""Last: every operation was exercised, then SIGTERM stops the server cleanly.
+
+For PLANMON_BUILD=asan, the server's output must hold no AddressSanitizer, LeakSanitizer or
+UndefinedBehaviorSanitizer report (leaks are reported at exit, so this runs after the stop).
+"""
+
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.shutdown]
+
+
+def whole_suite_ran(request):
+    opt = request.config.option
+    if getattr(opt, "keyword", "") or getattr(opt, "markexpr", ""):
+        return False
+    modules = {Path(item.fspath).name for item in request.session.items}
+    on_disk = {p.name for p in Path(__file__).parent.glob("test_*.py")}
+    return modules == on_disk
+
+
+def test_every_operation_was_answered_with_success(spec, request):
+    if not whole_suite_ran(request):
+        pytest.skip("only meaningful when the whole suite ran")
+    succeeded = {label for label, status in spec.seen if 200 <= status < 300}
+    missing = sorted(f"{m} {t}" for m, t in spec.operations() if f"{m} {t}" not in succeeded)
+    assert not missing, f"operations no test called successfully: {missing}"
+
+
+def test_sigterm_stops_the_server_with_exit_code_0(server):
+    assert server.alive(), f"planmon died during the suite\n{server.logs_tail()}"
+    rc = server.stop()
+    assert rc == 0, f"exit code {rc} after SIGTERM\n{server.logs_tail()}"
+
+
+def test_server_output_has_no_sanitizer_report(server, build_kind):
+    server.stop()
+    reports = server.sanitizer_reports()
+    assert not reports, f"{build_kind} build reported:\n" + "\n".join(reports[:20]) + \
+        f"\n{server.logs_tail(80)}"
