@@ -198,6 +198,8 @@ class OpenApi:
             return f"{method} {template}", item[op_method].get("responses", {}), method == "HEAD"
         if method == "OPTIONS" and "access-control-request-method" in request_headers:
             return f"OPTIONS {template} (CORS preflight)", unmatched.get("cors-preflight", {}), False
+        if method == "OPTIONS":
+            return f"OPTIONS {template}", unmatched.get("options", {}), False
         return f"{method} {template} (method not allowed)", unmatched.get("method-not-allowed", {}), \
             method == "HEAD"
 

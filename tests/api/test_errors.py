@@ -43,6 +43,13 @@ def test_allow_lists_head_since_head_works(api):
     assert "HEAD" in {m.strip() for m in r.headers["Allow"].split(",")}, r.headers["Allow"]
 
 
+@pytest.mark.parametrize("path", ["/v1/admin-units", "/v1/agencies/SLDTBXH", "/healthz"])
+def test_options_lists_the_methods(api, path):
+    r = api.request("OPTIONS", path)
+    assert r.status_code == 204 and r.content == b""
+    assert {"GET", "HEAD"} <= {m.strip() for m in r.headers["Allow"].split(",")}
+
+
 # --- 400 ----------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("path,param", [
@@ -61,9 +68,16 @@ def test_unknown_query_parameter_is_400_naming_it(api, path, param):
     ("/v1/admin-units", "level", ""), ("/v1/admin-units", "parent", "abc"),
     ("/v1/agencies", "kind", "ministry"), ("/v1/agencies", "kind", "DEPARTMENT"),
     ("/v1/agencies", "kind", ""), ("/v1/agencies", "unit", "abc"),
+    ("/v1/admin-units", "q", ""), ("/v1/agencies", "q", "x" * 201),
 ])
 def test_bad_parameter_value_is_400_naming_it(api, path, param, value):
     assert_problem(api.get(path, params={param: value}), 400, "invalid_parameter", param)
+
+
+@pytest.mark.parametrize("query,param", [("level=2&level=3", "level"), ("q=a&q=b", "q"),
+                                         ("limit=5&limit=5", "limit")])
+def test_repeated_parameter_is_400_naming_it(api, query, param):
+    assert_problem(api.get(f"/v1/admin-units?{query}"), 400, "invalid_parameter", param)
 
 
 # --- request bodies -----------------------------------------------------------------------------

@@ -122,6 +122,7 @@ def test_unmatched_responses_cover_404_405_and_preflight(spec):
     assert set(unmatched["unknown-path"]) >= {"404"}
     assert set(unmatched["method-not-allowed"]) >= {"405"}
     assert set(unmatched["cors-preflight"]) == {"204", "403"}
+    assert set(unmatched["options"]) == {"204"}
     allow = spec.resolve(unmatched["method-not-allowed"]["405"])["headers"]["Allow"]
     assert spec.resolve(allow)["required"] is True
 

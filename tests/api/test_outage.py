@@ -53,13 +53,17 @@ class Hammer:
 
 
 def wait_for_200(api, path, started, limit):
-    """Poll until `path` answers 200; returns the seconds since `started`."""
+    """Poll until `path` answers 200; returns the seconds since `started`.
+
+    Every answer on the way must be a 503 that follows the document.
+    """
     last = None
     while time.monotonic() - started < limit:
         try:
-            last = api.get(path, timeout=limit, validate=False)
+            last = api.get(path, timeout=limit)
             if last.status_code == 200:
                 return time.monotonic() - started
+            assert last.status_code == 503, f"{path} -> {last.status_code} while recovering"
         except requests.RequestException as e:
             last = e
         time.sleep(0.05)
