@@ -1,6 +1,8 @@
 """Operations endpoints: /healthz, /readyz, /metrics, /openapi.yaml, /docs and its script."""
 
+import json
 import re
+import time
 import uuid
 
 import pytest
@@ -127,3 +129,19 @@ def test_docs_script_is_served_as_javascript(api, docs_js_file):
         pytest.fail(f"DOCS_JS_FILE {docs_js_file} does not exist: run npm ci")
     assert r.content == docs_js_file.read_bytes()
     assert len(r.content) > 100_000 and b"Redoc" in r.content
+
+
+def test_one_json_log_line_per_request(api, server):
+    rid = f"log-check-{uuid.uuid4().hex}"
+    api.get("/v1/admin-units/30285", headers={"X-Request-Id": rid})
+    deadline = time.monotonic() + 5
+    while True:
+        lines = [line for line in server.output().splitlines() if rid in line]
+        if lines or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    assert len(lines) == 1, lines
+    entry = json.loads(lines[0])
+    assert entry["request_id"] == rid
+    assert entry["method"] == "GET" and entry["status"] == 200
+    assert entry["path"] == "/v1/admin-units/30285"

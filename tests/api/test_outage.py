@@ -4,6 +4,7 @@ Release build only (timing assertions run once, against the release build). Thes
 all the others (marker `outage`) and always leave PostgreSQL running.
 """
 
+import re
 import threading
 import time
 
@@ -15,6 +16,9 @@ pytestmark = [pytest.mark.outage]
 DATA_PATH = "/v1/admin-units/89"
 RECOVERY_S = 5.0
 UNAVAILABLE_ANSWER_S = 7.0
+# Messages of libpq and PostgreSQL, which belong in the log, never in a response body.
+LIBPQ_TEXT = re.compile(r"could not connect|connection refused|server closed|terminating connection|"
+                        r"FATAL|SQLSTATE|PQ[a-z]|libpq|postgres", re.IGNORECASE)
 
 
 @pytest.fixture(autouse=True)
@@ -79,6 +83,8 @@ def check_outcomes(api, outcomes, path):
         statuses[r.status_code] = statuses.get(r.status_code, 0) + 1
         assert r.status_code in (200, 503), f"{r.status_code}: {r.text[:300]}"
         api.spec.validate("GET", path, r)  # 503 problem with Retry-After, per the document
+        if r.status_code == 503:
+            assert not LIBPQ_TEXT.search(r.text), f"a database message reached the client: {r.text}"
     return statuses
 
 
@@ -105,6 +111,7 @@ def test_database_stopped_gives_503_quickly_then_recovers(api, server, pgctl, pa
             elapsed = time.monotonic() - started
             assert r.status_code == 503, r.text
             assert elapsed < UNAVAILABLE_ANSWER_S, f"503 took {elapsed:.1f} s"
+            assert not LIBPQ_TEXT.search(r.text), f"a database message reached the client: {r.text}"
             assert int(r.headers["Retry-After"]) >= 0
         assert api.get("/healthz", timeout=5).status_code == 200, "liveness must not need the database"
         assert server.alive()
