@@ -91,8 +91,24 @@ def test_very_long_path_is_a_client_error(api, server, size):
 
 @pytest.mark.parametrize("size", [8000, 30000, 100000])
 def test_very_long_query_is_a_client_error(api, server, size):
-    _answer_to_large(api, "/v1/admin-units?" + "&".join(f"p{i}=x" for i in range(size // 6)))
     _answer_to_large(api, "/v1/agencies?foo=" + "x" * size)
+    assert_up(api, server)
+
+
+@pytest.mark.parametrize("size", [8000, 30000, 100000])
+def test_a_query_of_thousands_of_parameters_is_refused_without_harm(api, server, log_mark, size):
+    """libmicrohttpd 0.9.75 runs out of its per-connection memory parsing ~1,000 arguments and
+    closes the connection without an answer ("Not enough memory in pool to allocate header
+    record"), before planmon's routing sees the request. Either that or a 4xx is acceptable; the
+    server must stay up, and (asan build) must not leak the request state Ulfius made for it —
+    planmon frees it when the connection closes."""
+    target = "/v1/admin-units?" + "&".join(f"p{i}=x" for i in range(size // 6))
+    payload = http_request_bytes("GET", target, f"{api.host}:{api.port}")
+    try:
+        r = raw_request(api.host, api.port, payload, timeout=15)
+        assert 400 <= r.status_code < 500, f"{len(target)} byte target -> {r.status_code}"
+    except ValueError:
+        pass  # closed without an answer
     assert_up(api, server)
 
 

@@ -109,7 +109,9 @@ void reply_page(http_ctx *ctx, const page_result *page)
 
 void reply_problem(http_ctx *ctx, const pm_error *err)
 {
-    json_t *body = problem_new(err, ctx->req->url_path, ctx->request_id);
+    char *instance = req_path_reference(ctx->req->url_path);
+    json_t *body = problem_new(err, instance, ctx->request_id);
+    free(instance);
     int status = problem_http_status(err->status);
     if (status == 503)
         reply_header(ctx, "Retry-After", "2");

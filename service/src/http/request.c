@@ -239,6 +239,44 @@ pm_status req_parse_json_object(const char *body, size_t len, json_t **out, pm_e
     return PM_OK;
 }
 
+char *req_path_reference(const char *raw)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    static const char keep[] = "-._~!$&'()*+,;=:@/";
+    char *out = malloc(strlen(raw) * 3 + 1), *o = out;
+    if (!out)
+        return NULL;
+    for (const unsigned char *p = (const unsigned char *)raw; *p; p++) {
+        bool ok = (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+                  (*p >= '0' && *p <= '9') || strchr(keep, *p) ||
+                  (*p == '%' && hex_value((char)p[1]) >= 0 && hex_value((char)p[2]) >= 0);
+        if (ok) {
+            *o++ = (char)*p;
+        } else {
+            *o++ = '%';
+            *o++ = hex[*p >> 4];
+            *o++ = hex[*p & 15];
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+pm_status req_query_digits(const http_ctx *ctx, const char *name, size_t max_digits,
+                           const char **out, pm_error *err)
+{
+    const char *v = req_query(ctx, name);
+    if (!v)
+        return PM_OK;
+    size_t len = strspn(v, "0123456789");
+    if (len == 0 || len > max_digits || v[len] != '\0')
+        return pm_fail_field(err, PM_INVALID_PARAMETER, name, "invalid",
+                             "%s must be an administrative unit code (1 to %zu digits)", name,
+                             max_digits);
+    *out = v;
+    return PM_OK;
+}
+
 char *req_url_encode(const char *s)
 {
     static const char hex[] = "0123456789ABCDEF";
@@ -289,9 +327,10 @@ char *req_link_with_cursor(const http_ctx *ctx, const char *cursor)
             ok = append_pair(&query, &len, ctx->query[i].key, ctx->query[i].value);
     ok = ok && append_pair(&query, &len, "cursor", cursor);
     char *link = NULL;
-    /* url_path is the raw path a route matched: already encoded, used as it is. */
-    if (ok && (link = malloc(strlen(ctx->req->url_path) + len + 24)) != NULL)
-        sprintf(link, "<%s?%s>; rel=\"next\"", ctx->req->url_path, query);
+    char *path = ok ? req_path_reference(ctx->req->url_path) : NULL;
+    if (path && (link = malloc(strlen(path) + len + 24)) != NULL)
+        sprintf(link, "<%s?%s>; rel=\"next\"", path, query);
+    free(path);
     free(query);
     return link;
 }

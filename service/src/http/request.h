@@ -63,6 +63,16 @@ pm_status req_parse_json_object(const char *body, size_t len, json_t **out, pm_e
  * Returns a malloc'd string (caller frees) or NULL. */
 char *req_link_with_cursor(const http_ctx *ctx, const char *cursor);
 
+/* The raw request path made a valid URI reference: characters a path may hold and valid
+ * %XX escapes are kept, anything else (a stray '%', spaces, non-ASCII bytes) is escaped.
+ * Returns a malloc'd string (caller frees) or NULL. Pure. */
+char *req_path_reference(const char *raw);
+
+/* Reads a query parameter that must be 1 to `max_digits` decimal digits (an administrative
+ * unit's GSO code) into *out (borrowed; unchanged when absent). */
+pm_status req_query_digits(const http_ctx *ctx, const char *name, size_t max_digits,
+                           const char **out, pm_error *err);
+
 /* Percent-encodes `s` for a query component (RFC 3986 unreserved characters kept). Returns a
  * malloc'd string (caller frees) or NULL. Pure. */
 char *req_url_encode(const char *s);

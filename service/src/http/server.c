@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <ulfius.h>
 
@@ -23,6 +24,50 @@ static void mhd_logger(void *cls, const char *fmt, va_list ap)
     while (len && (msg[len - 1] == '\n' || msg[len - 1] == '\r'))
         msg[--len] = '\0';
     log_msg(LOG_WARN, NULL, "http: %s", msg);
+}
+
+/* Ulfius makes its per-request state in the URI-log callback and frees it when libmicrohttpd
+ * reports the request completed. libmicrohttpd 0.9.75 reports completion only for requests that
+ * reached the access handler, so a request whose headers fail to parse (a URL with a thousand
+ * query arguments: "Not enough memory in pool to allocate header record") leaked that state.
+ * The state is therefore also remembered in the connection's socket context, forgotten on
+ * completion, and released when the connection closes if it is still there. */
+static void *uri_logger(void *cls, const char *uri, struct MHD_Connection *con)
+{
+    void *state = ulfius_uri_logger(cls, uri);
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(con, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    void **slot = info ? info->socket_context : NULL;
+    if (slot)
+        *slot = state;
+    return state;
+}
+
+static void request_completed(void *cls, struct MHD_Connection *con, void **con_cls,
+                              enum MHD_RequestTerminationCode toe)
+{
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(con, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    void **slot = info ? info->socket_context : NULL;
+    if (slot && *slot == *con_cls)
+        *slot = NULL;
+    mhd_request_completed(cls, con, con_cls, toe);
+}
+
+static void connection_notify(void *cls, struct MHD_Connection *con, void **socket_context,
+                              enum MHD_ConnectionNotificationCode toe)
+{
+    if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+        *socket_context = calloc(1, sizeof(void *));
+        return;
+    }
+    void **slot = *socket_context;
+    if (slot && *slot) {
+        void *orphan = *slot;
+        mhd_request_completed(NULL, con, &orphan, MHD_REQUEST_TERMINATED_WITH_ERROR);
+    }
+    free(slot);
+    *socket_context = NULL;
 }
 
 int server_run(app_t *app)
@@ -55,8 +100,9 @@ int server_run(app_t *app)
     }
 
     struct MHD_OptionItem options[] = {
-        {MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)mhd_request_completed, NULL},
-        {MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)ulfius_uri_logger, NULL},
+        {MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)request_completed, NULL},
+        {MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)uri_logger, NULL},
+        {MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)connection_notify, NULL},
         {MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_logger, NULL},
         {MHD_OPTION_SOCK_ADDR, 0, &addr},
         {MHD_OPTION_THREAD_POOL_SIZE, cfg->http_threads, NULL},

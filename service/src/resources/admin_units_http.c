@@ -16,7 +16,7 @@ pm_status admin_units_list(http_ctx *ctx, pm_error *err)
     pm_status st;
     if ((st = req_check_query(ctx, list_params, err)) ||
         (st = req_query_int(ctx, "level", 1, 3, &filter.level, err)) ||
-        (st = req_query_text(ctx, "parent", 16, &filter.parent, err)) ||
+        (st = req_query_digits(ctx, "parent", 10, &filter.parent, err)) ||
         (st = req_query_text(ctx, "q", 200, &filter.q, err)) || (st = req_page(ctx, &page, err)) ||
         (st = ctx_db(ctx, &db, err)) ||
         (st = admin_unit_repo_list(db, &filter, &page, &result, err)))

@@ -16,7 +16,7 @@ pm_status agencies_list(http_ctx *ctx, pm_error *err)
     pm_status st;
     if ((st = req_check_query(ctx, list_params, err)) ||
         (st = req_query_enum(ctx, "kind", agency_kinds, &filter.kind, err)) ||
-        (st = req_query_text(ctx, "unit", 16, &filter.unit, err)) ||
+        (st = req_query_digits(ctx, "unit", 10, &filter.unit, err)) ||
         (st = req_query_text(ctx, "q", 200, &filter.q, err)) || (st = req_page(ctx, &page, err)) ||
         (st = ctx_db(ctx, &db, err)) || (st = agency_repo_list(db, &filter, &page, &result, err)))
         goto out;
