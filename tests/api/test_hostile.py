@@ -26,7 +26,9 @@ def log_mark(server):
 
 def assert_up(api, server):
     assert server.alive(), f"planmon died\n{server.logs_tail()}"
-    assert api.get("/healthz", timeout=5).status_code == 200
+    # A fresh connection: a pooled keep-alive one may have just reached the server's idle timeout
+    # while a hostile request was being held open.
+    assert api.get("/healthz", timeout=5, headers={"Connection": "close"}).status_code == 200
 
 
 def assert_no_pointer_leak(server, mark):
@@ -95,11 +97,12 @@ def test_very_long_query_is_a_client_error(api, server, size):
     assert_up(api, server)
 
 
-@pytest.mark.parametrize("size", [8000, 30000, 100000])
+@pytest.mark.parametrize("size", [8000, 100000])
 def test_a_query_of_thousands_of_parameters_is_refused_without_harm(api, server, log_mark, size):
     """libmicrohttpd 0.9.75 runs out of its per-connection memory parsing ~1,000 arguments and
-    closes the connection without an answer ("Not enough memory in pool to allocate header
-    record"), before planmon's routing sees the request. Either that or a 4xx is acceptable; the
+    drops the request without an answer ("Not enough memory in pool to allocate header record"),
+    before planmon's routing sees it; the connection then closes at the idle timeout (10 s in
+    this suite). A longer URL is refused 414 at once. Either is acceptable; the
     server must stay up, and (asan build) must not leak the request state Ulfius made for it —
     planmon frees it when the connection closes."""
     target = "/v1/admin-units?" + "&".join(f"p{i}=x" for i in range(size // 6))
