@@ -7,12 +7,14 @@
 #include <stdatomic.h>
 #include <stddef.h>
 
+#include "auth/keys.h"
 #include "config.h"
 #include "db/pool.h"
 
 typedef struct app {
     const pm_config *cfg;
     db_pool *pool;
+    const auth_keys *keys;
     char *docs_js; /* contents of DOCS_JS_FILE, or NULL when it could not be read */
     size_t docs_js_len;
     atomic_bool draining; /* set on SIGTERM: /readyz answers 503 */

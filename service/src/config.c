@@ -108,12 +108,25 @@ bool config_load(pm_config *cfg, bool need_database, char *msg, size_t msg_size)
         {"HTTP_CONNECTION_TIMEOUT_S", 30, 1, 3600, &cfg->http_connection_timeout_s},
         {"HTTP_MAX_CONNECTIONS", 1024, 1, 65536, &cfg->http_max_connections},
         {"HTTP_PER_IP_CONNECTIONS", 0, 0, 65536, &cfg->http_per_ip_connections},
+        {"JWT_MAX_TTL", 900, 60, 86400, &cfg->jwt_max_ttl_s},
+        {"REFRESH_TTL", 30 * 86400, 300, 365 * 86400, &cfg->refresh_ttl_s},
+        {"LOGIN_MAX_FAILURES", 5, 1, 1000, &cfg->login_max_failures},
+        {"LOGIN_MAX_FAILURES_PER_IP", 50, 1, 100000, &cfg->login_max_failures_ip},
+        {"LOGIN_WINDOW_S", 900, 1, 86400, &cfg->login_window_s},
     };
     for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++) {
         if (!env_int(ints[i].name, ints[i].fallback, ints[i].min, ints[i].max, &v, msg, msg_size))
             return false;
         *ints[i].dst = (int)v;
     }
+    if (!env_int("JWT_TTL", 900, 30, cfg->jwt_max_ttl_s, &v, msg, msg_size))
+        return false;
+    cfg->jwt_ttl_s = (int)v;
+    cfg->jwt_alg = env_or("JWT_ALG", "RS256");
+    cfg->jwt_private_key_file = env_or("JWT_PRIVATE_KEY_FILE", NULL);
+    cfg->jwt_secret = env_or("JWT_SECRET", NULL);
+    cfg->jwt_issuer = env_or("JWT_ISSUER", "planmon");
+    cfg->jwt_audience = env_or("JWT_AUDIENCE", "planmon");
     if (!env_int("MAX_BODY_BYTES", 1048576, 1024, 64L * 1024 * 1024, &v, msg, msg_size))
         return false;
     cfg->max_body_bytes = (size_t)v;

@@ -11,19 +11,30 @@
 enum { CONFIG_MAX_ORIGINS = 32 };
 
 typedef struct {
-    const char *database_url;      /* DATABASE_URL, required where `need_database` */
-    const char *bind_address;      /* BIND_ADDRESS, IPv4 literal */
-    int port;                      /* PORT */
-    int db_pool_size;              /* DB_POOL_SIZE */
-    int http_threads;              /* HTTP_THREADS */
-    int db_acquire_timeout_ms;     /* DB_ACQUIRE_TIMEOUT_MS */
-    int db_query_timeout_ms;       /* DB_QUERY_TIMEOUT_MS */
-    int http_connection_timeout_s; /* HTTP_CONNECTION_TIMEOUT_S */
-    int http_max_connections;      /* HTTP_MAX_CONNECTIONS */
-    int http_per_ip_connections;   /* HTTP_PER_IP_CONNECTIONS, 0 = no limit */
-    size_t max_body_bytes;         /* MAX_BODY_BYTES */
-    int log_level;                 /* LOG_LEVEL, a log_level value */
-    const char *docs_js_file;      /* DOCS_JS_FILE */
+    const char *database_url;         /* DATABASE_URL, required where `need_database` */
+    const char *bind_address;         /* BIND_ADDRESS, IPv4 literal */
+    int port;                         /* PORT */
+    int db_pool_size;                 /* DB_POOL_SIZE */
+    int http_threads;                 /* HTTP_THREADS */
+    int db_acquire_timeout_ms;        /* DB_ACQUIRE_TIMEOUT_MS */
+    int db_query_timeout_ms;          /* DB_QUERY_TIMEOUT_MS */
+    int http_connection_timeout_s;    /* HTTP_CONNECTION_TIMEOUT_S */
+    int http_max_connections;         /* HTTP_MAX_CONNECTIONS */
+    int http_per_ip_connections;      /* HTTP_PER_IP_CONNECTIONS, 0 = no limit */
+    size_t max_body_bytes;            /* MAX_BODY_BYTES */
+    int log_level;                    /* LOG_LEVEL, a log_level value */
+    const char *docs_js_file;         /* DOCS_JS_FILE */
+    const char *jwt_alg;              /* JWT_ALG: RS256 (default), ES256 or HS256 */
+    const char *jwt_private_key_file; /* JWT_PRIVATE_KEY_FILE: PEM, for RS256 and ES256 */
+    const char *jwt_secret;           /* JWT_SECRET: at least 32 bytes, for HS256 */
+    const char *jwt_issuer;           /* JWT_ISSUER */
+    const char *jwt_audience;         /* JWT_AUDIENCE */
+    int jwt_ttl_s;                    /* JWT_TTL: access token lifetime */
+    int jwt_max_ttl_s;                /* JWT_MAX_TTL: the longest lifetime accepted or issued */
+    int refresh_ttl_s;                /* REFRESH_TTL: refresh token lifetime */
+    int login_max_failures;           /* LOGIN_MAX_FAILURES per username in LOGIN_WINDOW_S */
+    int login_max_failures_ip;        /* LOGIN_MAX_FAILURES_PER_IP in LOGIN_WINDOW_S */
+    int login_window_s;               /* LOGIN_WINDOW_S */
     int cors_origin_count;
     char cors_origins[CONFIG_MAX_ORIGINS][256]; /* CORS_ORIGINS, comma-separated */
 } pm_config;

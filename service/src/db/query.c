@@ -215,3 +215,13 @@ pm_status db_fetch_page(PGconn *conn, const char *sql, int nparams, const char *
     }
     return st;
 }
+
+pm_status db_begin(PGconn *conn, pm_error *err)
+{
+    return db_exec(conn, "BEGIN", 0, NULL, NULL, err);
+}
+
+pm_status db_commit(PGconn *conn, pm_error *err)
+{
+    return db_exec(conn, "COMMIT", 0, NULL, NULL, err);
+}

@@ -23,6 +23,11 @@ void db_set_query_timeout(int ms);
 pm_status db_exec(PGconn *conn, const char *sql, int nparams, const char *const *params,
                   PGresult **out, pm_error *err);
 
+/* BEGIN and COMMIT. A transaction left open by a failed request is rolled back when its
+ * connection returns to the pool, so handlers need no ROLLBACK of their own. */
+pm_status db_begin(PGconn *conn, pm_error *err);
+pm_status db_commit(PGconn *conn, pm_error *err);
+
 /* The one SQLSTATE -> status mapping. `sqlstate` may be NULL (no server error: connection). */
 pm_status db_sqlstate_status(const char *sqlstate);
 

@@ -6,7 +6,9 @@
 #include <string.h>
 
 #include "db/query.h"
+#include "auth/password.h"
 #include "embedded.h"
+#include "resources/users_repo.h"
 
 static const char insert_unit_sql[] =
     "INSERT INTO admin_unit (code, name, type, level, parent, valid_from)"
@@ -175,5 +177,41 @@ pm_status seed_repo_load(PGconn *conn, seed_counts *counts, pm_error *err)
         st = db_exec(conn, "COMMIT", 0, NULL, NULL, err);
     else
         db_exec(conn, "ROLLBACK", 0, NULL, NULL, NULL);
+    return st;
+}
+
+pm_status seed_repo_demo_users(PGconn *conn, const char *password, int *added, pm_error *err)
+{
+    const struct embedded_file *file =
+        embedded_find(embedded_seed, embedded_seed_count, "demo-users.json");
+    json_t *doc = file ? json_loadb(file->data, file->len, 0, NULL) : NULL;
+    if (!doc)
+        return pm_fail(err, PM_INTERNAL, "demo-users.json is missing or not JSON");
+    char hash[PASSWORD_HASH_MAX];
+    pm_status st = password_hash(password, hash, err);
+    if (st == PM_OK)
+        st = db_begin(conn, err);
+    size_t i;
+    json_t *u;
+    *added = 0;
+    json_array_foreach(json_object_get(doc, "users"), i, u)
+    {
+        if (st != PM_OK)
+            break;
+        user_new user = {
+            .username = json_string_value(json_object_get(u, "username")),
+            .display_name = json_string_value(json_object_get(u, "display_name")),
+            .agency = json_string_value(json_object_get(u, "agency")),
+            .role = json_string_value(json_object_get(u, "role")),
+            .password_hash = hash,
+            .active = true,
+        };
+        int one = 0;
+        st = user_repo_create_if_missing(conn, &user, &one, err);
+        *added += one;
+    }
+    json_decref(doc);
+    if (st == PM_OK)
+        st = db_commit(conn, err);
     return st;
 }

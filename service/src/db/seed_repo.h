@@ -17,4 +17,8 @@ typedef struct {
  * stays). `conn` is borrowed. */
 pm_status seed_repo_load(PGconn *conn, seed_counts *counts, pm_error *err);
 
+/* Adds the demo users of db/seed/demo-users.json that are missing, all with `password`
+ * (already checked against the password rule); *added counts the new ones. */
+pm_status seed_repo_demo_users(PGconn *conn, const char *password, int *added, pm_error *err);
+
 #endif

@@ -10,6 +10,7 @@
 #include <ulfius.h>
 
 #include "app.h"
+#include "auth/principal.h"
 #include "status.h"
 
 struct http_ctx;
@@ -26,6 +27,7 @@ struct route {
     const char *method; /* GET, POST, ... */
     const char *path;   /* OpenAPI template: /v1/admin-units/{code} */
     route_handler handler;
+    unsigned roles; /* ROLE_BIT()s that may call it; 0: public, no token needed */
     unsigned flags;
     int metric;        /* index into the metrics series, set by routes.c */
     const char *allow; /* for the 405 catch-all of a path: its Allow header */
@@ -42,7 +44,9 @@ typedef struct http_ctx {
     struct _u_response *resp;
     const struct route *route;
     app_t *app;
-    PGconn *db; /* borrowed from the pool by ctx_db, released by the dispatcher */
+    PGconn *db;           /* borrowed from the pool by ctx_db, released by the dispatcher */
+    principal who;        /* the caller, once authenticated */
+    bool token_presented; /* an Authorization header was sent (for WWW-Authenticate) */
     char request_id[129];
     /* decoded values of the template's {params}, in template order (filled by the dispatcher) */
     char path_values[ROUTE_MAX_PARAMS][PATH_PARAM_MAX];

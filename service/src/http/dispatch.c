@@ -8,6 +8,7 @@
 #include <sys/random.h>
 #include <time.h>
 
+#include "http/authn.h"
 #include "http/context.h"
 #include "http/reply.h"
 #include "http/request.h"
@@ -110,12 +111,8 @@ static void access_log(const http_ctx *ctx, double seconds)
     int level = status >= 500 ? LOG_ERROR : LOG_INFO;
     if (!log_enabled(level))
         return;
-    char remote[INET6_ADDRSTRLEN] = "";
-    const struct sockaddr *sa = ctx->req->client_address;
-    if (sa && sa->sa_family == AF_INET)
-        inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, remote, sizeof remote);
-    else if (sa && sa->sa_family == AF_INET6)
-        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, remote, sizeof remote);
+    char remote[INET6_ADDRSTRLEN];
+    req_client_address(ctx, remote, sizeof remote);
     json_t *fields = json_object();
     json_object_set_new(fields, "method", json_text(ctx->req->http_verb));
     json_object_set_new(fields, "path", json_text(ctx->req->url_path));
@@ -123,6 +120,10 @@ static void access_log(const http_ctx *ctx, double seconds)
     json_object_set_new(fields, "status", json_integer(status));
     json_object_set_new(fields, "duration_ms", json_real(seconds * 1000.0));
     json_object_set_new(fields, "remote", json_string(remote));
+    if (ctx->who.authenticated) {
+        json_object_set_new(fields, "user", json_string(ctx->who.username));
+        json_object_set_new(fields, "agency", json_string(ctx->who.agency));
+    }
     log_json(level, ctx->request_id, "request", fields);
     json_decref(fields);
 }
@@ -143,7 +144,8 @@ static int serve(const struct _u_request *req, struct _u_response *resp, const s
     if (plen > 1 && req->url_path[plen - 1] == '/')
         st = pm_fail(&err, PM_NOT_FOUND, "No resource at this path (no trailing slash).");
     else if ((st = req_decode_path(&ctx, &err)) == PM_OK &&
-             (st = req_parse_query(&ctx, &err)) == PM_OK)
+             (st = req_parse_query(&ctx, &err)) == PM_OK &&
+             (!route->roles || (st = authn_require(&ctx, &err)) == PM_OK))
         st = check_body(&ctx, &err);
     if (st == PM_OK)
         st = handler(&ctx, &err);

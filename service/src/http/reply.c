@@ -71,6 +71,42 @@ bool reply_etag_listed(const char *header, const char *etag)
     return false;
 }
 
+/* The ETag of `object` as reply_object would send it, into `out`. False when it cannot be
+ * serialised. */
+static bool object_etag(const json_t *object, char *out, size_t size)
+{
+    char *text = json_serialize(object);
+    if (!text)
+        return false;
+    reply_etag(text, strlen(text), out, size);
+    free(text);
+    return true;
+}
+
+pm_status reply_check_if_match(http_ctx *ctx, const json_t *current, pm_error *err)
+{
+    const char *given = req_header(ctx, "If-Match");
+    char etag[24];
+    if (!given)
+        return pm_fail(err, PM_PRECONDITION_REQUIRED,
+                       "Send If-Match with the ETag of the version you are changing.");
+    if (!object_etag(current, etag, sizeof etag))
+        return pm_fail(err, PM_INTERNAL, "The object could not be read.");
+    if (!reply_etag_listed(given, etag))
+        return pm_fail(err, PM_PRECONDITION_FAILED,
+                       "The object was changed since you read it; read it again (ETag %s).", etag);
+    return PM_OK;
+}
+
+void reply_created(http_ctx *ctx, const char *location, const json_t *object)
+{
+    char etag[24];
+    if (object_etag(object, etag, sizeof etag))
+        reply_header(ctx, "ETag", etag);
+    reply_header(ctx, "Location", location);
+    reply_json(ctx, 201, object, "application/json");
+}
+
 void reply_object(http_ctx *ctx, const json_t *object)
 {
     char *text = json_serialize(object);
@@ -116,7 +152,9 @@ void reply_problem(http_ctx *ctx, const pm_error *err)
     if (status == 503)
         reply_header(ctx, "Retry-After", "2");
     if (status == 401)
-        reply_header(ctx, "WWW-Authenticate", "Bearer");
+        reply_header(ctx, "WWW-Authenticate",
+                     ctx->token_presented ? "Bearer realm=\"planmon\", error=\"invalid_token\""
+                                          : "Bearer realm=\"planmon\"");
     if (status == 405 && ctx->route && ctx->route->allow)
         reply_header(ctx, "Allow", ctx->route->allow);
     reply_json(ctx, status, body, "application/problem+json");

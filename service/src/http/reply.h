@@ -17,6 +17,13 @@ void reply_json(http_ctx *ctx, int status, const json_t *body, const char *conte
  * 304 with no body when If-None-Match names that ETag. */
 void reply_object(http_ctx *ctx, const json_t *object);
 
+/* Answers 201 with `object` (borrowed), its ETag and `location` as Location. */
+void reply_created(http_ctx *ctx, const char *location, const json_t *object);
+
+/* The precondition of every change: If-Match must be present (PM_PRECONDITION_REQUIRED) and
+ * name the ETag of `current` (borrowed), the object as it is now (PM_PRECONDITION_FAILED). */
+pm_status reply_check_if_match(http_ctx *ctx, const json_t *current, pm_error *err);
+
 /* Answers 200 with {"items": ..., "next_cursor": ...} from `page` (borrowed) and, when there is
  * a next page, a Link header that repeats the request's query with the new cursor. */
 void reply_page(http_ctx *ctx, const page_result *page);

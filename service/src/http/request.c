@@ -3,6 +3,7 @@
 
 #include "jsonutil.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -275,6 +276,25 @@ pm_status req_query_digits(const http_ctx *ctx, const char *name, size_t max_dig
                              max_digits);
     *out = v;
     return PM_OK;
+}
+
+pm_status req_json_body(const http_ctx *ctx, json_t **out, pm_error *err)
+{
+    if (!ctx->req->binary_body || ctx->req->binary_body_length == 0) {
+        *out = NULL;
+        return pm_fail(err, PM_INVALID_JSON, "This operation needs a JSON object as its body.");
+    }
+    return req_parse_json_object(ctx->req->binary_body, ctx->req->binary_body_length, out, err);
+}
+
+void req_client_address(const http_ctx *ctx, char *out, size_t size)
+{
+    const struct sockaddr *sa = ctx->req->client_address;
+    out[0] = '\0';
+    if (sa && sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out, (socklen_t)size);
+    else if (sa && sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out, (socklen_t)size);
 }
 
 char *req_url_encode(const char *s)

@@ -59,6 +59,13 @@ pm_status req_page(const http_ctx *ctx, page_request *page, pm_error *err);
  * non-object and invalid UTF-8 are PM_INVALID_JSON. *out is a new reference on success. */
 pm_status req_parse_json_object(const char *body, size_t len, json_t **out, pm_error *err);
 
+/* Parses the request body as one JSON object (see req_parse_json_object); an empty body is
+ * PM_INVALID_JSON too. *out is a new reference. */
+pm_status req_json_body(const http_ctx *ctx, json_t **out, pm_error *err);
+
+/* The client's address as text into `out` (at least 46 bytes; "" when unknown). */
+void req_client_address(const http_ctx *ctx, char *out, size_t size);
+
 /* The Link header value for the next page: this request's path and query with `cursor` set.
  * Returns a malloc'd string (caller frees) or NULL. */
 char *req_link_with_cursor(const http_ctx *ctx, const char *cursor);

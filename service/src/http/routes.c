@@ -8,23 +8,40 @@
 #include "obs/metrics.h"
 #include "resources/admin_units_http.h"
 #include "resources/agencies_http.h"
+#include "resources/auth_http.h"
 #include "resources/ops_http.h"
+#include "resources/users_http.h"
 
+#define ANYONE ROLES_ALL
+#define USER_ADMINS (ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_MANAGER))
+#define PUBLIC 0u
+
+/* method, path, handler, who may call it (0: public, no token), flags */
 static struct route table[] = {
-    {"GET", "/healthz", ops_healthz, 0, 0, NULL},
-    {"GET", "/readyz", ops_readyz, 0, 0, NULL},
-    {"GET", "/metrics", ops_metrics, 0, 0, NULL},
-    {"GET", "/openapi.yaml", ops_openapi, 0, 0, NULL},
-    {"GET", "/docs", ops_docs, 0, 0, NULL},
-    {"GET", "/docs/redoc.standalone.js", ops_docs_js, 0, 0, NULL},
-    {"GET", "/v1/admin-units", admin_units_list, 0, 0, NULL},
-    {"GET", "/v1/admin-units/{code}", admin_units_get, 0, 0, NULL},
-    {"GET", "/v1/agencies", agencies_list, 0, 0, NULL},
-    {"GET", "/v1/agencies/{code}", agencies_get, 0, 0, NULL},
+    {"GET", "/healthz", ops_healthz, PUBLIC, 0, 0, NULL},
+    {"GET", "/readyz", ops_readyz, PUBLIC, 0, 0, NULL},
+    {"GET", "/metrics", ops_metrics, PUBLIC, 0, 0, NULL},
+    {"GET", "/openapi.yaml", ops_openapi, PUBLIC, 0, 0, NULL},
+    {"GET", "/docs", ops_docs, PUBLIC, 0, 0, NULL},
+    {"GET", "/docs/redoc.standalone.js", ops_docs_js, PUBLIC, 0, 0, NULL},
+    {"GET", "/.well-known/jwks.json", auth_jwks, PUBLIC, 0, 0, NULL},
+    {"POST", "/v1/auth/token", auth_token, PUBLIC, ROUTE_BODY_JSON, 0, NULL},
+    {"POST", "/v1/auth/refresh", auth_refresh, PUBLIC, ROUTE_BODY_JSON, 0, NULL},
+    {"POST", "/v1/auth/logout", auth_logout, PUBLIC, ROUTE_BODY_JSON, 0, NULL},
+    {"GET", "/v1/me", me_get, ANYONE, 0, 0, NULL},
+    {"PUT", "/v1/me/password", me_password, ANYONE, ROUTE_BODY_JSON, 0, NULL},
+    {"GET", "/v1/users", users_list, USER_ADMINS, 0, 0, NULL},
+    {"POST", "/v1/users", users_create, USER_ADMINS, ROUTE_BODY_JSON, 0, NULL},
+    {"GET", "/v1/users/{username}", users_get, USER_ADMINS, 0, 0, NULL},
+    {"PATCH", "/v1/users/{username}", users_patch, USER_ADMINS, ROUTE_BODY_JSON, 0, NULL},
+    {"GET", "/v1/admin-units", admin_units_list, ANYONE, 0, 0, NULL},
+    {"GET", "/v1/admin-units/{code}", admin_units_get, ANYONE, 0, 0, NULL},
+    {"GET", "/v1/agencies", agencies_list, ANYONE, 0, 0, NULL},
+    {"GET", "/v1/agencies/{code}", agencies_get, ANYONE, 0, 0, NULL},
 };
 enum { NROUTES = sizeof table / sizeof table[0] };
 
-static struct route unmatched = {"*", "unmatched", NULL, 0, NROUTES, NULL};
+static struct route unmatched = {"*", "unmatched", NULL, PUBLIC, 0, NROUTES, NULL};
 
 /* One 405/OPTIONS catch-all per distinct path, with its Allow header. */
 static struct route *catch_all;
@@ -89,7 +106,8 @@ int routes_register(struct _u_instance *instance)
         while (p < npaths && strcmp(catch_all[p].path, table[i].path) != 0)
             p++;
         if (p == npaths) {
-            catch_all[p] = (struct route){"*", table[i].path, NULL, 0, NROUTES, allow_lists[p]};
+            catch_all[p] =
+                (struct route){"*", table[i].path, NULL, PUBLIC, 0, NROUTES, allow_lists[p]};
             npaths++;
         }
         char *allow = allow_lists[p];

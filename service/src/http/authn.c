@@ -1,0 +1,67 @@
+/* authn.c: bearer token authentication and the route's role rule (see authn.h). */
+#include "http/authn.h"
+
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "auth/auth_repo.h"
+#include "auth/token.h"
+#include "auth/user_cache.h"
+#include "http/request.h"
+#include "obs/log.h"
+
+/* The user's current state: from this process's cache when fresh, else from the database. */
+static pm_status current_state(http_ctx *ctx, time_t now, user_state *state, pm_error *err)
+{
+    if (user_cache_get(ctx->who.username, now, state))
+        return PM_OK;
+    PGconn *db;
+    auth_user user;
+    pm_status st = ctx_db(ctx, &db, err);
+    if (st == PM_OK)
+        st = auth_repo_user(db, ctx->who.username, &user, err);
+    memset(state, 0, sizeof *state);
+    if (st == PM_NOT_FOUND) {
+        pm_error_reset(err);
+        st = PM_OK;
+    } else if (st == PM_OK) {
+        state->exists = true;
+        state->active = user.active;
+        state->role = user.who.role;
+        memcpy(state->agency, user.who.agency, sizeof state->agency);
+        state->sessions_valid_from = user.sessions_valid_from;
+    }
+    if (st == PM_OK)
+        user_cache_put(ctx->who.username, now, state);
+    return st;
+}
+
+pm_status authn_require(http_ctx *ctx, pm_error *err)
+{
+    const char *header = req_header(ctx, "Authorization");
+    ctx->token_presented = header != NULL;
+    if (!header || strncasecmp(header, "Bearer ", 7) != 0)
+        return pm_fail(err, PM_UNAUTHORIZED,
+                       "This operation needs an access token: Authorization: Bearer <token>.");
+    const char *token = header + 7;
+    while (*token == ' ')
+        token++;
+    time_t now = time(NULL);
+    pm_status st = token_verify(ctx->app->keys, token, now, &ctx->who, err);
+    user_state state;
+    if (st == PM_OK)
+        st = current_state(ctx, now, &state, err);
+    if (st != PM_OK)
+        return st;
+    if (!state.exists || !state.active || state.role != ctx->who.role ||
+        strcmp(state.agency, ctx->who.agency) != 0 ||
+        ctx->who.issued_at < state.sessions_valid_from) {
+        log_msg(LOG_DEBUG, NULL, "token refused: the user's account or session changed");
+        return pm_fail(err, PM_UNAUTHORIZED, "The access token is missing, invalid or expired.");
+    }
+    if (!(ctx->route->roles & ROLE_BIT(ctx->who.role)))
+        return pm_fail(err, PM_FORBIDDEN, "The %s role may not %s %s.", role_name(ctx->who.role),
+                       ctx->route->method, ctx->route->path);
+    return PM_OK;
+}

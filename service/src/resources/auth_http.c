@@ -1,0 +1,178 @@
+/* auth_http.c: signing in, token refresh and sign-out (see auth_http.h). */
+#include "resources/auth_http.h"
+
+#include <openssl/sha.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+
+#include "auth/auth_repo.h"
+#include "auth/token.h"
+#include "auth/user_cache.h"
+#include "domain/page.h"
+#include "domain/validate.h"
+#include "http/reply.h"
+#include "http/request.h"
+#include "obs/log.h"
+
+static const field_spec login_fields[] = {
+    {"username", FIELD_STRING, true, 1, USERNAME_MAX - 1, NULL, NULL, NULL},
+    {"password", FIELD_STRING, true, 1, PASSWORD_MAX, NULL, NULL, NULL},
+    {NULL, 0, false, 0, 0, NULL, NULL, NULL},
+};
+
+static const field_spec refresh_fields[] = {
+    {"refresh_token", FIELD_STRING, true, 1, 128, NULL, NULL, NULL},
+    {NULL, 0, false, 0, 0, NULL, NULL, NULL},
+};
+
+static const char *const no_params[] = {NULL};
+
+/* A hash to verify against when the username is unknown, so that answering takes as long
+ * either way and does not tell which usernames exist. */
+static char dummy_hash[PASSWORD_HASH_MAX];
+static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
+static void make_dummy_hash(void)
+{
+    char password[32];
+    if (!password_generate(password, sizeof password) || password_hash(password, dummy_hash, NULL))
+        dummy_hash[0] = '\0';
+}
+
+/* A new refresh token: random text in `token` (44 bytes), its SHA-256 in `hash`. */
+static bool new_refresh_token(char token[44], unsigned char hash[REFRESH_TOKEN_BYTES])
+{
+    unsigned char raw[REFRESH_TOKEN_BYTES];
+    if (getrandom(raw, sizeof raw, 0) != (ssize_t)sizeof raw)
+        return false;
+    char *text = base64url_encode(raw, sizeof raw);
+    if (!text)
+        return false;
+    snprintf(token, 44, "%s", text);
+    free(text);
+    SHA256((const unsigned char *)token, strlen(token), hash);
+    return true;
+}
+
+/* Answers the token pair for `user` with refresh token `refresh`. */
+static pm_status reply_tokens(http_ctx *ctx, const auth_user *user, const char *refresh,
+                              pm_error *err)
+{
+    const auth_keys *keys = ctx->app->keys;
+    char *access = token_issue(keys, &user->who, time(NULL), keys->ttl_s);
+    if (!access)
+        return pm_fail(err, PM_INTERNAL, "The token could not be signed.");
+    json_t *body = json_pack("{s:s, s:s, s:i, s:s}", "access_token", access, "token_type", "Bearer",
+                             "expires_in", keys->ttl_s, "refresh_token", refresh);
+    free(access);
+    reply_header(ctx, "Cache-Control", "no-store");
+    reply_json(ctx, 200, body, "application/json");
+    json_decref(body);
+    return PM_OK;
+}
+
+/* Parses the body against `fields`, with no query parameters allowed. */
+static pm_status read_body(http_ctx *ctx, const field_spec *fields, json_t **body, pm_error *err)
+{
+    pm_status st;
+    if ((st = req_check_query(ctx, no_params, err)) || (st = req_json_body(ctx, body, err)))
+        return st;
+    return validate_body(*body, fields, VALIDATE_CREATE, err);
+}
+
+pm_status auth_token(http_ctx *ctx, pm_error *err)
+{
+    json_auto_t *body = NULL;
+    PGconn *db;
+    pm_status st;
+    if ((st = read_body(ctx, login_fields, &body, err)) || (st = ctx_db(ctx, &db, err)))
+        return st;
+    const char *username = validate_string(body, "username");
+    const char *password = validate_string(body, "password");
+    char address[64];
+    req_client_address(ctx, address, sizeof address);
+
+    const pm_config *cfg = ctx->app->cfg;
+    int by_user = 0, by_address = 0, retry_after = 0;
+    if ((st = auth_repo_failures(db, username, address, cfg->login_window_s, &by_user, &by_address,
+                                 &retry_after, err)))
+        return st;
+    if (by_user >= cfg->login_max_failures || by_address >= cfg->login_max_failures_ip) {
+        char seconds[16];
+        snprintf(seconds, sizeof seconds, "%d", retry_after > 0 ? retry_after : 1);
+        reply_header(ctx, "Retry-After", seconds);
+        log_msg(LOG_WARN, NULL, "login throttled for %.64s from %s", username, address);
+        return pm_fail(err, PM_TOO_MANY_REQUESTS, "Too many failed sign-ins; try again later.");
+    }
+
+    auth_user user;
+    pm_status found = auth_repo_user(db, username, &user, NULL);
+    if (found != PM_OK && found != PM_NOT_FOUND)
+        return pm_fail(err, found, "The database is unavailable; try again shortly.");
+    pthread_once(&dummy_once, make_dummy_hash);
+    bool ok = password_verify(found == PM_OK ? user.password_hash : dummy_hash, password);
+    if (!ok || found != PM_OK || !user.active) {
+        log_msg(LOG_WARN, NULL, "login failed for %.64s from %s", username, address);
+        if ((st = auth_repo_record_failure(db, username, address, err)))
+            return st;
+        return pm_fail(err, PM_UNAUTHORIZED,
+                       "The username or password is wrong, or the account is disabled.");
+    }
+    char refresh[44];
+    unsigned char hash[REFRESH_TOKEN_BYTES];
+    if (!new_refresh_token(refresh, hash))
+        return pm_fail(err, PM_INTERNAL, "The token could not be made.");
+    if ((st = auth_repo_clear_failures(db, username, err)) ||
+        (st = auth_repo_refresh_start(db, user.id, hash, cfg->refresh_ttl_s, err)))
+        return st;
+    return reply_tokens(ctx, &user, refresh, err);
+}
+
+pm_status auth_refresh(http_ctx *ctx, pm_error *err)
+{
+    json_auto_t *body = NULL;
+    PGconn *db;
+    pm_status st;
+    if ((st = read_body(ctx, refresh_fields, &body, err)) || (st = ctx_db(ctx, &db, err)))
+        return st;
+    const char *old = validate_string(body, "refresh_token");
+    unsigned char old_hash[REFRESH_TOKEN_BYTES], new_hash[REFRESH_TOKEN_BYTES];
+    SHA256((const unsigned char *)old, strlen(old), old_hash);
+    char refresh[44];
+    auth_user user;
+    if (!new_refresh_token(refresh, new_hash))
+        return pm_fail(err, PM_INTERNAL, "The token could not be made.");
+    if ((st = auth_repo_refresh_rotate(db, old_hash, new_hash, ctx->app->cfg->refresh_ttl_s, &user,
+                                       err)))
+        return st;
+    return reply_tokens(ctx, &user, refresh, err);
+}
+
+pm_status auth_logout(http_ctx *ctx, pm_error *err)
+{
+    json_auto_t *body = NULL;
+    PGconn *db;
+    pm_status st;
+    if ((st = read_body(ctx, refresh_fields, &body, err)) || (st = ctx_db(ctx, &db, err)))
+        return st;
+    const char *token = validate_string(body, "refresh_token");
+    unsigned char hash[REFRESH_TOKEN_BYTES];
+    SHA256((const unsigned char *)token, strlen(token), hash);
+    if ((st = auth_repo_refresh_revoke_family(db, hash, err)))
+        return st;
+    reply_bytes(ctx, 204, "", 0, NULL);
+    return PM_OK;
+}
+
+pm_status auth_jwks(http_ctx *ctx, pm_error *err)
+{
+    pm_status st = req_check_query(ctx, no_params, err);
+    if (st != PM_OK)
+        return st;
+    reply_header(ctx, "Cache-Control", "public, max-age=300");
+    reply_json(ctx, 200, ctx->app->keys->jwks, "application/json");
+    return PM_OK;
+}

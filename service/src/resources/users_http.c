@@ -1,0 +1,269 @@
+/* users_http.c: user accounts over HTTP (see users_http.h). */
+#include "resources/users_http.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "auth/auth_repo.h"
+#include "auth/password.h"
+#include "auth/user_cache.h"
+#include "db/query.h"
+#include "domain/validate.h"
+#include "http/reply.h"
+#include "http/request.h"
+#include "resources/agencies_repo.h"
+#include "resources/users_repo.h"
+
+static bool username_ok(const char *s)
+{
+    size_t len = strlen(s);
+    if (len < 2 || len > 63 || !strchr("abcdefghijklmnopqrstuvwxyz0123456789", s[0]))
+        return false;
+    return strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789._-") == len;
+}
+
+#define SERVER_OWNED(name)                                \
+    {                                                     \
+        name, FIELD_SERVER, false, 0, 0, NULL, NULL, NULL \
+    }
+
+static const field_spec create_fields[] = {
+    {"username", FIELD_STRING, true, 2, 63, NULL,
+     "2 to 63 of a-z, 0-9, '.', '_', '-', starting with a letter or digit", username_ok},
+    {"display_name", FIELD_STRING, false, 0, 200, NULL, NULL, NULL},
+    {"agency", FIELD_STRING, true, 1, 32, NULL, NULL, NULL},
+    {"role", FIELD_ENUM, true, 0, 0, role_names, NULL, NULL},
+    {"password", FIELD_STRING, true, PASSWORD_MIN, PASSWORD_MAX, NULL, NULL, NULL},
+    {"active", FIELD_BOOL, false, 0, 0, NULL, NULL, NULL},
+    SERVER_OWNED("id"),
+    SERVER_OWNED("version"),
+    SERVER_OWNED("created_at"),
+    SERVER_OWNED("updated_at"),
+    SERVER_OWNED("created_by"),
+    {NULL, 0, false, 0, 0, NULL, NULL, NULL},
+};
+
+static const field_spec patch_fields[] = {
+    {"display_name", FIELD_STRING, false, 0, 200, NULL, NULL, NULL},
+    {"agency", FIELD_STRING, false, 1, 32, NULL, NULL, NULL},
+    {"role", FIELD_ENUM, false, 0, 0, role_names, NULL, NULL},
+    {"password", FIELD_STRING, false, PASSWORD_MIN, PASSWORD_MAX, NULL, NULL, NULL},
+    {"active", FIELD_BOOL, false, 0, 0, NULL, NULL, NULL},
+    SERVER_OWNED("username"),
+    SERVER_OWNED("id"),
+    SERVER_OWNED("version"),
+    SERVER_OWNED("created_at"),
+    SERVER_OWNED("updated_at"),
+    SERVER_OWNED("created_by"),
+    {NULL, 0, false, 0, 0, NULL, NULL, NULL},
+};
+
+static const field_spec password_fields[] = {
+    {"current_password", FIELD_STRING, true, 1, PASSWORD_MAX, NULL, NULL, NULL},
+    {"new_password", FIELD_STRING, true, 1, PASSWORD_MAX, NULL, NULL, NULL},
+    {NULL, 0, false, 0, 0, NULL, NULL, NULL},
+};
+
+static const char *const list_params[] = {"agency", "role", "active", PAGE_PARAMS, NULL};
+static const char *const no_params[] = {NULL};
+static const char *const booleans[] = {"true", "false", NULL};
+
+/* A manager may hand out only these roles, and only in its own agency. */
+static bool manager_may_grant(const char *role)
+{
+    return role && (strcmp(role, "officer") == 0 || strcmp(role, "manager") == 0);
+}
+
+static bool is_admin(const http_ctx *ctx)
+{
+    return ctx->who.authenticated && ctx->who.role == ROLE_ADMIN;
+}
+
+/* Whether the caller may read `user`: admins all, a manager those of its own agency. */
+static bool may_read(const http_ctx *ctx, const json_t *user)
+{
+    const char *agency = json_string_value(json_object_get(user, "agency"));
+    return is_admin(ctx) || (agency && strcmp(agency, ctx->who.agency) == 0);
+}
+
+/* What a manager may set: `agency` (if given) its own, `role` (if given) officer or manager. */
+static pm_status manager_may_set(const http_ctx *ctx, const json_t *fields, pm_error *err)
+{
+    const char *agency = validate_string(fields, "agency");
+    const char *role = validate_string(fields, "role");
+    if (agency && strcmp(agency, ctx->who.agency) != 0)
+        return pm_fail_field(err, PM_FORBIDDEN, "agency", "forbidden",
+                             "A manager manages the users of its own agency only.");
+    if (role && !manager_may_grant(role))
+        return pm_fail_field(err, PM_FORBIDDEN, "role", "forbidden",
+                             "A manager may give only the roles officer and manager.");
+    return PM_OK;
+}
+
+/* 422 naming `agency` when the agency in `fields` does not exist. */
+static pm_status agency_exists(PGconn *db, const json_t *fields, pm_error *err)
+{
+    const char *agency = validate_string(fields, "agency");
+    json_t *found = NULL;
+    if (!agency)
+        return PM_OK;
+    pm_status st = agency_repo_get(db, agency, &found, err);
+    json_decref(found);
+    if (st == PM_NOT_FOUND) {
+        pm_error_reset(err);
+        return pm_fail_field(err, PM_VALIDATION_FAILED, "agency", "unknown",
+                             "There is no agency %.40s.", agency);
+    }
+    return st;
+}
+
+pm_status users_list(http_ctx *ctx, pm_error *err)
+{
+    user_filter filter = {0};
+    page_request page;
+    page_result result = {0};
+    PGconn *db;
+    pm_status st;
+    if ((st = req_check_query(ctx, list_params, err)) ||
+        (st = req_query_text(ctx, "agency", 32, &filter.agency, err)) ||
+        (st = req_query_enum(ctx, "role", role_names, &filter.role, err)) ||
+        (st = req_query_enum(ctx, "active", booleans, &filter.active, err)) ||
+        (st = req_page(ctx, &page, err)))
+        goto out;
+    if (!is_admin(ctx)) {
+        /* A manager sees its own agency's users whatever filter it sends. */
+        if (filter.agency && strcmp(filter.agency, ctx->who.agency) != 0) {
+            result.items = json_array();
+            reply_page(ctx, &result);
+            goto out;
+        }
+        filter.agency = ctx->who.agency;
+    }
+    if ((st = ctx_db(ctx, &db, err)) || (st = user_repo_list(db, &filter, &page, &result, err)))
+        goto out;
+    reply_page(ctx, &result);
+out:
+    page_result_clear(&result);
+    return st;
+}
+
+/* Reads the user named by the path, as the caller may see it: PM_NOT_FOUND also when the
+ * caller may not read it (ids cannot be probed). `lock` takes the row lock for a change. */
+static pm_status load_target(http_ctx *ctx, PGconn *db, bool lock, json_t **out, pm_error *err)
+{
+    const char *username = req_path(ctx, "username");
+    pm_status st = lock ? user_repo_get_for_update(db, username, out, err)
+                        : user_repo_get(db, username, out, err);
+    if (st == PM_OK && !may_read(ctx, *out)) {
+        json_decref(*out);
+        *out = NULL;
+        st = pm_fail(err, PM_NOT_FOUND, "There is no such user.");
+    }
+    return st;
+}
+
+pm_status users_get(http_ctx *ctx, pm_error *err)
+{
+    json_auto_t *user = NULL;
+    PGconn *db;
+    pm_status st;
+    if ((st = req_check_query(ctx, no_params, err)) || (st = ctx_db(ctx, &db, err)) ||
+        (st = load_target(ctx, db, false, &user, err)))
+        return st;
+    reply_object(ctx, user);
+    return PM_OK;
+}
+
+pm_status users_create(http_ctx *ctx, pm_error *err)
+{
+    json_auto_t *body = NULL, *created = NULL;
+    PGconn *db;
+    pm_status st;
+    char hash[PASSWORD_HASH_MAX];
+    if ((st = req_check_query(ctx, no_params, err)) || (st = req_json_body(ctx, &body, err)) ||
+        (st = validate_body(body, create_fields, VALIDATE_CREATE, err)) ||
+        (!is_admin(ctx) && (st = manager_may_set(ctx, body, err))) ||
+        (st = ctx_db(ctx, &db, err)) || (st = agency_exists(db, body, err)) ||
+        (st = password_hash(validate_string(body, "password"), hash, err)))
+        return st;
+    user_new user = {
+        .username = validate_string(body, "username"),
+        .display_name = validate_string(body, "display_name"),
+        .agency = validate_string(body, "agency"),
+        .role = validate_string(body, "role"),
+        .password_hash = hash,
+        .active = !json_is_false(json_object_get(body, "active")),
+    };
+    if ((st = user_repo_create(db, &user, err)) ||
+        (st = user_repo_get(db, user.username, &created, err)))
+        return st;
+    char location[128];
+    snprintf(location, sizeof location, "/v1/users/%s", user.username);
+    reply_created(ctx, location, created);
+    return PM_OK;
+}
+
+pm_status users_patch(http_ctx *ctx, pm_error *err)
+{
+    json_auto_t *patch = NULL, *current = NULL, *updated = NULL;
+    PGconn *db;
+    pm_status st;
+    char hash[PASSWORD_HASH_MAX];
+    const char *password = NULL;
+    if ((st = req_check_query(ctx, no_params, err)) || (st = req_json_body(ctx, &patch, err)) ||
+        (st = validate_body(patch, patch_fields, VALIDATE_PATCH, err)) ||
+        (st = ctx_db(ctx, &db, err)) || (st = db_begin(db, err)) ||
+        (st = load_target(ctx, db, true, &current, err)))
+        return st;
+    if (!is_admin(ctx) && !manager_may_grant(validate_string(current, "role")))
+        return pm_fail(err, PM_FORBIDDEN, "A manager may change only officers and managers.");
+    if ((!is_admin(ctx) && (st = manager_may_set(ctx, patch, err))) ||
+        (st = reply_check_if_match(ctx, current, err)) || (st = agency_exists(db, patch, err)))
+        return st;
+    if ((password = validate_string(patch, "password")) &&
+        (st = password_hash(password, hash, err)))
+        return st;
+    const char *username = validate_string(current, "username");
+    json_int_t version = json_integer_value(json_object_get(current, "version"));
+    if ((st = user_repo_update(db, username, version, patch, password ? hash : NULL, err)) ||
+        (st = user_repo_get(db, username, &updated, err)) || (st = db_commit(db, err)))
+        return st;
+    user_cache_forget(username);
+    reply_object(ctx, updated);
+    return PM_OK;
+}
+
+pm_status me_get(http_ctx *ctx, pm_error *err)
+{
+    json_auto_t *user = NULL;
+    PGconn *db;
+    pm_status st;
+    if ((st = req_check_query(ctx, no_params, err)) || (st = ctx_db(ctx, &db, err)) ||
+        (st = user_repo_get(db, ctx->who.username, &user, err)))
+        return st;
+    reply_object(ctx, user);
+    return PM_OK;
+}
+
+pm_status me_password(http_ctx *ctx, pm_error *err)
+{
+    json_auto_t *body = NULL;
+    PGconn *db;
+    pm_status st;
+    auth_user user;
+    char hash[PASSWORD_HASH_MAX];
+    if ((st = req_check_query(ctx, no_params, err)) || (st = req_json_body(ctx, &body, err)) ||
+        (st = validate_body(body, password_fields, VALIDATE_CREATE, err)) ||
+        (st = password_check_rule(validate_string(body, "new_password"), "new_password", err)) ||
+        (st = ctx_db(ctx, &db, err)) || (st = auth_repo_user(db, ctx->who.username, &user, err)))
+        return st;
+    if (!password_verify(user.password_hash, validate_string(body, "current_password")))
+        return pm_fail_field(err, PM_FORBIDDEN, "current_password", "wrong",
+                             "The current password is wrong.");
+    if ((st = password_hash(validate_string(body, "new_password"), hash, err)) ||
+        (st = user_repo_set_password(db, ctx->who.username, hash, err)))
+        return st;
+    user_cache_forget(ctx->who.username);
+    reply_bytes(ctx, 204, "", 0, NULL);
+    return PM_OK;
+}

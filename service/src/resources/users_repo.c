@@ -1,0 +1,168 @@
+/* users_repo.c: user accounts (see users_repo.h). */
+#include "resources/users_repo.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "db/query.h"
+
+#define USER_SELECT                                                                         \
+    "SELECT u.username, u.display_name, u.agency, u.role, u.active, u.version,"             \
+    "       to_char(u.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS " \
+    "created_at,"                                                                           \
+    "       to_char(u.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS " \
+    "updated_at"                                                                            \
+    " FROM app_user u"
+
+/* $1 agency, $2 role, $3 active, $4 keyset after username, $5 limit + 1 */
+static const char list_sql[] = USER_SELECT " WHERE ($1::text IS NULL OR u.agency = $1)"
+                                           "   AND ($2::text IS NULL OR u.role = $2)"
+                                           "   AND ($3::boolean IS NULL OR u.active = $3::boolean)"
+                                           "   AND ($4::text IS NULL OR u.username > $4)"
+                                           " ORDER BY u.username LIMIT $5::int";
+
+static const char get_sql[] = USER_SELECT " WHERE u.username = $1";
+static const char get_for_update_sql[] = USER_SELECT " WHERE u.username = $1 FOR UPDATE";
+
+static const char insert_sql[] =
+    "INSERT INTO app_user (username, display_name, agency, role, password_hash, active)"
+    " SELECT $1, coalesce($2, ''), a.code, $4, $5, $6::boolean FROM agency a WHERE a.code = $3";
+
+static const char insert_if_missing_sql[] =
+    "INSERT INTO app_user (username, display_name, agency, role, password_hash, active)"
+    " SELECT $1, coalesce($2, ''), a.code, $4, $5, $6::boolean FROM agency a WHERE a.code = $3"
+    " ON CONFLICT (username) DO NOTHING";
+
+/* $1 username, $2 version, $3 display_name, $4 agency, $5 role, $6 active, $7 password_hash.
+ * Sessions end (refresh tokens revoked, older access tokens refused) when the account is
+ * disabled or its role, agency or password changes. */
+static const char update_sql[] =
+    "WITH changed AS ("
+    "  UPDATE app_user u SET"
+    "    display_name = coalesce($3, u.display_name),"
+    "    agency = coalesce($4, u.agency),"
+    "    role = coalesce($5, u.role),"
+    "    active = coalesce($6::boolean, u.active),"
+    "    password_hash = coalesce($7, u.password_hash),"
+    "    sessions_valid_from = CASE WHEN ($6::boolean = false AND u.active)"
+    "                                 OR ($4 IS NOT NULL AND $4 <> u.agency)"
+    "                                 OR ($5 IS NOT NULL AND $5 <> u.role) OR $7 IS NOT NULL"
+    "                               THEN date_trunc('second', now()) ELSE u.sessions_valid_from "
+    "END,"
+    "    version = u.version + 1, updated_at = now()"
+    "  WHERE u.username = $1 AND u.version = $2::int"
+    "  RETURNING u.id, u.sessions_valid_from = date_trunc('second', now()) AS ended)"
+    " , revoked AS ("
+    "  UPDATE refresh_token r SET revoked_at = now() FROM changed c"
+    "  WHERE c.ended AND r.user_id = c.id AND r.revoked_at IS NULL)"
+    " SELECT count(*) FROM changed";
+
+static const char set_password_sql[] =
+    "WITH changed AS ("
+    "  UPDATE app_user SET password_hash = $2, version = version + 1, updated_at = now(),"
+    "         sessions_valid_from = date_trunc('second', now())"
+    "  WHERE username = $1 RETURNING id)"
+    " , revoked AS ("
+    "  UPDATE refresh_token r SET revoked_at = now() FROM changed c"
+    "  WHERE r.user_id = c.id AND r.revoked_at IS NULL)"
+    " SELECT count(*) FROM changed";
+
+static const char *const sort_keys[] = {"username"};
+
+pm_status user_repo_list(PGconn *conn, const user_filter *filter, const page_request *page,
+                         page_result *out, pm_error *err)
+{
+    pm_status st = page_expect_keys(page, 1, err);
+    if (st != PM_OK)
+        return st;
+    char limit[16];
+    snprintf(limit, sizeof limit, "%d", page->limit + 1);
+    const char *params[] = {filter->agency, filter->role, filter->active,
+                            page->nkeys ? page->after[0] : NULL, limit};
+    return db_fetch_page(conn, list_sql, 5, params, page, sort_keys, 1, out, err);
+}
+
+pm_status user_repo_get(PGconn *conn, const char *username, json_t **out, pm_error *err)
+{
+    const char *params[] = {username};
+    return db_fetch_one(conn, get_sql, 1, params, "There is no such user.", out, err);
+}
+
+pm_status user_repo_get_for_update(PGconn *conn, const char *username, json_t **out, pm_error *err)
+{
+    const char *params[] = {username};
+    return db_fetch_one(conn, get_for_update_sql, 1, params, "There is no such user.", out, err);
+}
+
+/* Runs an insert from `user`; *added is the number of rows it made. */
+static pm_status insert(PGconn *conn, const char *sql, const user_new *user, int *added,
+                        pm_error *err)
+{
+    const char *params[] = {user->username, user->display_name,  user->agency,
+                            user->role,     user->password_hash, user->active ? "true" : "false"};
+    PGresult *res;
+    pm_status st = db_exec(conn, sql, 6, params, &res, err);
+    if (st == PM_CONFLICT)
+        return pm_fail_field(err, PM_CONFLICT, "username", "taken", "The username %s is taken.",
+                             user->username);
+    if (st != PM_OK)
+        return st;
+    *added = atoi(PQcmdTuples(res));
+    PQclear(res);
+    return PM_OK;
+}
+
+pm_status user_repo_create(PGconn *conn, const user_new *user, pm_error *err)
+{
+    int added = 0;
+    pm_status st = insert(conn, insert_sql, user, &added, err);
+    if (st == PM_OK && added == 0)
+        return pm_fail_field(err, PM_VALIDATION_FAILED, "agency", "unknown",
+                             "There is no agency %s.", user->agency);
+    return st;
+}
+
+pm_status user_repo_create_if_missing(PGconn *conn, const user_new *user, int *added, pm_error *err)
+{
+    return insert(conn, insert_if_missing_sql, user, added, err);
+}
+
+/* Runs a "WITH changed ... SELECT count(*)" statement; PM_PRECONDITION_FAILED when no row. */
+static pm_status change_one(PGconn *conn, const char *sql, int n, const char *const *params,
+                            pm_error *err)
+{
+    PGresult *res;
+    pm_status st = db_exec(conn, sql, n, params, &res, err);
+    if (st != PM_OK)
+        return st;
+    if (atoi(PQgetvalue(res, 0, 0)) != 1)
+        st = pm_fail(err, PM_PRECONDITION_FAILED,
+                     "The user was changed by someone else; read it again.");
+    PQclear(res);
+    return st;
+}
+
+pm_status user_repo_update(PGconn *conn, const char *username, long long version,
+                           const json_t *patch, const char *password_hash, pm_error *err)
+{
+    char ver[24];
+    snprintf(ver, sizeof ver, "%lld", version);
+    json_t *active = json_object_get(patch, "active");
+    const char *params[] = {
+        username,
+        ver,
+        json_string_value(json_object_get(patch, "display_name")),
+        json_string_value(json_object_get(patch, "agency")),
+        json_string_value(json_object_get(patch, "role")),
+        active ? (json_is_true(active) ? "true" : "false") : NULL,
+        password_hash,
+    };
+    return change_one(conn, update_sql, 7, params, err);
+}
+
+pm_status user_repo_set_password(PGconn *conn, const char *username, const char *password_hash,
+                                 pm_error *err)
+{
+    const char *params[] = {username, password_hash};
+    return change_one(conn, set_password_sql, 2, params, err);
+}
