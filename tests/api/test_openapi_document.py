@@ -9,6 +9,8 @@ import json
 from jsonschema import Draft202012Validator
 
 from openapi_check import HTTP_METHODS, UNMATCHED_KEY
+from access_rules import PUBLIC, RULES
+from settings import ROLES
 
 
 def walk(node, path="#"):
@@ -24,11 +26,15 @@ def refs(doc):
     return [(p, n["$ref"]) for p, n in walk(doc) if isinstance(n, dict) and "$ref" in n]
 
 
-def operations(spec):
-    for template, item in spec.doc["paths"].items():
+def operations_of(doc):
+    for template, item in doc["paths"].items():
         for method in HTTP_METHODS:
             if method in item:
                 yield method.upper(), template, item[method]
+
+
+def operations(spec):
+    return operations_of(spec.doc)
 
 
 def test_it_is_openapi_3_1(spec):
@@ -41,8 +47,17 @@ def test_every_reference_resolves(spec):
         spec.pointer(ref)
 
 
+def security_scheme_names(doc):
+    """Names of the security schemes that some security requirement of the document uses."""
+    requirements = list(doc.get("security") or [])
+    for _, _, op in operations_of(doc):
+        requirements += op.get("security") or []
+    return {name for requirement in requirements for name in requirement}
+
+
 def test_every_component_is_referenced(spec):
     used = {ref for _, ref in refs(spec.doc)}
+    used |= {f"#/components/securitySchemes/{n}" for n in security_scheme_names(spec.doc)}
     for kind, components in spec.doc["components"].items():
         for name in components:
             assert f"#/components/{kind}/{name}" in used, f"components/{kind}/{name} is unused"
@@ -88,6 +103,71 @@ def test_every_operation_declares_the_common_answers(spec):
         assert any(s.startswith("2") for s in responses), f"{method} {template}: no success"
 
 
+# --- authentication and roles ---------------------------------------------------------------
+
+def is_public(spec, op):
+    return op.get("security", spec.doc.get("security")) == []
+
+
+def test_every_operation_needs_a_bearer_token_unless_it_says_security_none(spec):
+    assert spec.doc["security"] == [{"bearerAuth": []}]
+    scheme = spec.doc["components"]["securitySchemes"]["bearerAuth"]
+    assert (scheme["type"], scheme["scheme"], scheme["bearerFormat"]) == ("http", "bearer", "JWT")
+    for method, template, op in operations(spec):
+        assert op.get("security") in (None, []), f"{method} {template}: security other than none"
+
+
+def test_every_operation_says_who_may_call_it(spec):
+    for method, template, op in operations(spec):
+        label = f"{method} {template}"
+        assert "**Who may call it:**" in op["description"], f"{label}: no 'Who may call it'"
+        if is_public(spec, op):
+            assert "x-roles" not in op, f"{label} is public but lists x-roles"
+            continue
+        roles = op.get("x-roles")
+        assert roles and set(roles) <= set(ROLES) and len(roles) == len(set(roles)), \
+            f"{label}: x-roles {roles!r} is not a list of roles"
+        who = op["description"].split("**Who may call it:**", 1)[1]
+        for role in roles:
+            assert role in who, f"{label}: the description does not name {role}"
+
+
+def test_protected_operations_declare_401_with_a_bearer_challenge(spec):
+    for method, template, op in operations(spec):
+        if is_public(spec, op):
+            continue
+        assert "401" in op["responses"], f"{method} {template} does not declare 401"
+        response = spec.resolve(op["responses"]["401"])
+        assert response["headers"]["WWW-Authenticate"], f"{method} {template}"
+
+
+def test_operations_closed_to_some_roles_declare_403(spec):
+    for method, template, op in operations(spec):
+        if not is_public(spec, op) and set(op["x-roles"]) != set(ROLES):
+            assert "403" in op["responses"], f"{method} {template} does not declare 403"
+
+
+def test_every_401_and_429_carries_its_header(spec):
+    for label, response in all_responses(spec):
+        status = label.rsplit(" ", 1)[1]
+        if status == "401":
+            assert spec.resolve(response["headers"]["WWW-Authenticate"])["required"], label
+        if status == "429":
+            assert spec.resolve(response["headers"]["Retry-After"])["required"], label
+
+
+def test_patch_takes_merge_patch_and_json_alike(spec):
+    patches = [(t, op) for m, t, op in operations(spec) if m == "PATCH"]
+    assert patches
+    for template, op in patches:
+        content = op["requestBody"]["content"]
+        assert set(content) == {"application/merge-patch+json", "application/json"}, template
+        assert content["application/merge-patch+json"]["schema"] == \
+            content["application/json"]["schema"], template
+        assert "If-Match" in [spec.resolve(p)["name"] for p in op["parameters"]], template
+        assert {"412", "428"} <= set(op["responses"]), template
+
+
 def all_responses(spec):
     """(label, resolved response) for every response of every operation and unmatched case."""
     for method, template, op in operations(spec):
@@ -105,10 +185,21 @@ def test_every_response_declares_x_request_id(spec):
         assert header and spec.resolve(header)["required"] is True, f"{label} lacks X-Request-Id"
 
 
-def test_every_operation_is_public_until_authentication_lands(spec):
+def test_every_operation_has_an_id_a_tag_and_a_summary(spec):
     for method, template, op in operations(spec):
-        assert op.get("security") == [], f"{method} {template} must say security: []"
-        assert op.get("operationId") and op.get("tags") and op.get("summary")
+        assert op.get("operationId") and op.get("tags") and op.get("summary"), \
+            f"{method} {template}"
+
+
+def test_security_and_x_roles_follow_the_access_rules(spec):
+    for method, template, op in operations(spec):
+        rule = RULES.get((method, template))
+        assert rule is not None, f"{method} {template} is not in access_rules.RULES"
+        if rule == PUBLIC:
+            assert is_public(spec, op), f"{method} {template} must say security: []"
+        else:
+            assert not is_public(spec, op), f"{method} {template} must need a token"
+            assert set(op["x-roles"]) == rule, f"{method} {template}: x-roles {op['x-roles']}"
 
 
 def test_error_bodies_are_problem_json(spec):
