@@ -123,3 +123,46 @@ def assert_distinct_etags(api, paths):
     """Different objects have different ETags."""
     tags = {api.get(p).headers["ETag"] for p in paths}
     assert len(tags) == len(paths), f"ETags of {paths} collide"
+
+
+# --- authentication -----------------------------------------------------------------------------
+
+CHALLENGE = 'Bearer realm="planmon"'
+INVALID_TOKEN_CHALLENGE = 'Bearer realm="planmon", error="invalid_token"'
+
+
+def problem_core(response):
+    """A problem body without what differs from request to request (request id, path)."""
+    body = response.json()
+    return {k: v for k, v in body.items() if k not in ("request_id", "instance")}
+
+
+def assert_unauthorized(response, token_sent=True):
+    """401 `unauthorized` with the bearer challenge (error="invalid_token" when a token was
+    sent); returns the problem body."""
+    body = assert_problem(response, 401, "unauthorized")
+    expected = INVALID_TOKEN_CHALLENGE if token_sent else CHALLENGE
+    assert response.headers.get("WWW-Authenticate") == expected, (
+        f"WWW-Authenticate: {response.headers.get('WWW-Authenticate')!r}, expected {expected!r}")
+    return body
+
+
+def assert_token_refused(api, token, path="/v1/me"):
+    """A request with `token` is refused exactly like any other refused token; returns the
+    problem body without its request id and path."""
+    r = api.with_token(token).get(path)
+    assert_unauthorized(r, token_sent=True)
+    return problem_core(r)
+
+
+def assert_token_accepted(api, token, path="/v1/me"):
+    r = api.with_token(token).get(path)
+    assert r.status_code == 200, f"a good token was refused: {r.status_code} {r.text[:300]}"
+    return r
+
+
+def assert_no_secret(body):
+    """No password or password hash anywhere in a (JSON) response body."""
+    text = json.dumps(body)
+    assert "password" not in text.lower(), f"a password field in a response: {text[:500]}"
+    assert "$argon2" not in text, f"a password hash in a response: {text[:500]}"

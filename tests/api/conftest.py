@@ -4,23 +4,36 @@ Environment (set by tests/run): PLANMON_BIN, PLANMON_BUILD (release|asan), DATAB
 database owned by the service's role), PG_SUPERUSER_URL, PGDATA, PG_PORT, PGCTL (shell prefix for
 pg_ctl of the throwaway cluster), REPO_ROOT, DOCS_JS_FILE.
 
-The session runs `planmon migrate`, `planmon seed` twice (the second run is checked to change
-nothing), then `planmon serve` on a free port, and stops it with SIGTERM at the end. The checks of
-that shutdown (exit code 0, no sanitizer report) are tests of their own in test_zz_shutdown.py,
-ordered last; the fixture repeats them at teardown when those tests did not run.
+The session makes an RSA-2048 signing key (and a second, unrelated one) with `openssl genpkey` in
+the results directory, runs `planmon migrate`, `planmon seed` twice (the second run is checked to
+change nothing), `planmon seed --demo` twice (with DEMO_PASSWORD; again, the second changes
+nothing) and a plain `seed` after it, then `planmon serve` on a free port, and stops it with
+SIGTERM at the end. The checks of that shutdown (exit code 0, no sanitizer report) are tests of
+their own in test_zz_shutdown.py, ordered last; the fixture repeats them at teardown when those
+tests did not run.
+
+`api` calls as settings.DEFAULT_USER; `api.as_user(name)` as another demo user (or one made with
+`make_user`), `api.anonymous()` without a token.
 """
 
 import os
+import subprocess
+import time
+import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
 import pytest
 from psycopg import sql
 
-from client import Api
+from client import Api, Sessions
 from openapi_check import OpenApi
 from server import PlanmonServer, PostgresControl, env_summary, run_planmon
-from settings import ALLOWED_ORIGIN, DB_POOL_SIZE, MAX_BODY_BYTES, REPO_ROOT, SPEC_PATH
+from settings import (ALLOWED_ORIGIN, DB_POOL_SIZE, DEFAULT_USER, DEMO_PASSWORD, DEMO_USERS,
+                      JWT_AUDIENCE, JWT_ISSUER, JWT_MAX_TTL, JWT_TTL, LOGIN_MAX_FAILURES,
+                      LOGIN_MAX_FAILURES_PER_IP, LOGIN_WINDOW_S, MAX_BODY_BYTES, REPO_ROOT,
+                      SPEC_PATH)
 
 
 _state = {"server": None}
@@ -84,11 +97,56 @@ def planmon_bin():
     return _require_env("PLANMON_BIN")["PLANMON_BIN"]
 
 
+def openssl(args, timeout=120):
+    """Run openssl; returns its stdout (bytes). Fails the test on a non-zero exit."""
+    result = subprocess.run(["openssl", *args], stdin=subprocess.DEVNULL, capture_output=True,
+                            timeout=timeout)
+    assert result.returncode == 0, f"openssl {' '.join(args)}: {result.stderr.decode()[-2000:]}"
+    return result.stdout
+
+
+def make_rsa_key(path, bits=2048):
+    """A PEM RSA private key of `bits` bits at `path` (made once); returns the path."""
+    path = Path(path)
+    if not path.exists():
+        openssl(["genpkey", "-algorithm", "RSA", "-pkeyopt", f"rsa_keygen_bits:{bits}",
+                 "-out", str(path)])
+    return path
+
+
+@dataclass(frozen=True)
+class SigningKeys:
+    """The server's key pair (PEM bytes) and an unrelated RSA key of the same size."""
+
+    private_path: Path
+    private_pem: bytes
+    public_pem: bytes  # as OpenSSL writes it (PEM SubjectPublicKeyInfo, trailing newline)
+    other_path: Path
+    other_private_pem: bytes
+
+
 @pytest.fixture(scope="session")
-def base_env(planmon_bin, build_kind):
-    """Environment for planmon commands: the caller's, the database, sanitizer options."""
-    env = dict(os.environ)
+def jwt_keys(results_dir):
+    keydir = results_dir / "keys"
+    keydir.mkdir(exist_ok=True)
+    for old in keydir.glob("*.pem"):  # a fresh pair for every run
+        old.unlink()
+    private = make_rsa_key(keydir / "jwt-rs256.pem")
+    other = make_rsa_key(keydir / "unrelated-rs256.pem")
+    return SigningKeys(private, private.read_bytes(),
+                       openssl(["pkey", "-in", str(private), "-pubout"]), other, other.read_bytes())
+
+
+@pytest.fixture(scope="session")
+def base_env(planmon_bin, build_kind, jwt_keys):
+    """Environment for planmon commands: the caller's, the database, the signing key and token
+    settings, sanitizer options."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("JWT_", "LOGIN_", "REFRESH_")) and k != "DEMO_PASSWORD"}
     env.update(_require_env("DATABASE_URL"))
+    env.update({"JWT_PRIVATE_KEY_FILE": str(jwt_keys.private_path), "JWT_ISSUER": JWT_ISSUER,
+                "JWT_AUDIENCE": JWT_AUDIENCE, "JWT_TTL": str(JWT_TTL),
+                "JWT_MAX_TTL": str(JWT_MAX_TTL)})
     if build_kind == "asan":
         env.setdefault("ASAN_OPTIONS", "detect_leaks=1:abort_on_error=1")
         env.setdefault("UBSAN_OPTIONS", "print_stacktrace=1:halt_on_error=1")
@@ -102,43 +160,69 @@ def docs_js_file():
     return Path(path)
 
 
+def table_digests(conn, tables):
+    """{table: (row count, md5 of its rows in text form)} for the given tables of schema public."""
+    snap = {}
+    for t in tables:
+        q = sql.SQL("SELECT count(*), md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), ''))"
+                    " FROM public.{} t").format(sql.Identifier(t))
+        snap[t] = tuple(conn.execute(q).fetchone())
+    return snap
+
+
 def db_snapshot(url):
-    """md5 of every table of schema public, row by row in text form: {table: md5}."""
+    """md5 of every table of schema public, row by row in text form: {table: (count, md5)}."""
     with psycopg.connect(url, autocommit=True, connect_timeout=10) as conn:
         tables = [r[0] for r in conn.execute(
             "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")]
-        snap = {}
-        for t in tables:
-            q = sql.SQL("SELECT count(*), md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), ''))"
-                        " FROM public.{} t").format(sql.Identifier(t))
-            snap[t] = tuple(conn.execute(q).fetchone())
-        return snap
+        return table_digests(conn, tables)
 
 
 @pytest.fixture(scope="session")
 def prepared_db(planmon_bin, base_env):
-    """migrate, seed, seed: the command results and a snapshot of the tables after each seed."""
-    migrate = run_planmon(planmon_bin, ["migrate"], base_env)
-    if migrate.returncode != 0:
-        pytest.fail(f"planmon migrate exited {migrate.returncode}:\n{migrate.stderr[-3000:]}",
-                    pytrace=False)
-    seed1 = run_planmon(planmon_bin, ["seed"], base_env)
-    if seed1.returncode != 0:
-        pytest.fail(f"planmon seed exited {seed1.returncode}:\n{seed1.stderr[-3000:]}",
-                    pytrace=False)
-    snap1 = db_snapshot(base_env["DATABASE_URL"])
-    seed2 = run_planmon(planmon_bin, ["seed"], base_env)
-    snap2 = db_snapshot(base_env["DATABASE_URL"])
-    return {"migrate": migrate, "seed1": seed1, "seed2": seed2, "snap1": snap1, "snap2": snap2}
+    """migrate, seed, seed, seed --demo, seed --demo, seed: each command's result, and a snapshot
+    of the tables after each seed (snap1 ... snap5)."""
+    demo_env = {**base_env, "DEMO_PASSWORD": DEMO_PASSWORD}
+    steps = [("migrate", ["migrate"], base_env), ("seed1", ["seed"], base_env),
+             ("seed2", ["seed"], base_env), ("demo1", ["seed", "--demo"], demo_env),
+             ("demo2", ["seed", "--demo"], demo_env), ("seed3", ["seed"], base_env)]
+    out = {}
+    for n, (name, args, env) in enumerate(steps):
+        result = run_planmon(planmon_bin, args, env)
+        if result.returncode != 0 and name in ("migrate", "seed1", "demo1"):
+            pytest.fail(f"planmon {' '.join(args)} exited {result.returncode}:\n"
+                        f"{result.stderr[-3000:]}", pytrace=False)
+        out[name] = result
+        if name == "demo1":
+            out["demo_added_at"] = time.time()
+        if n:
+            out[f"snap{n}"] = db_snapshot(base_env["DATABASE_URL"])
+    return out
+
+
+def server_env(base_env, docs_js_file, **overrides):
+    """The environment of the suite's server, with `overrides` (str values) on top."""
+    return {**base_env, "CORS_ORIGINS": ALLOWED_ORIGIN, "LOG_LEVEL": "info",
+            "DB_POOL_SIZE": str(DB_POOL_SIZE), "HTTP_THREADS": "4",
+            "DB_ACQUIRE_TIMEOUT_MS": "1000", "DB_QUERY_TIMEOUT_MS": "3000",
+            "HTTP_CONNECTION_TIMEOUT_S": "10", "MAX_BODY_BYTES": str(MAX_BODY_BYTES),
+            "DOCS_JS_FILE": str(docs_js_file), "LOGIN_MAX_FAILURES": str(LOGIN_MAX_FAILURES),
+            "LOGIN_MAX_FAILURES_PER_IP": str(LOGIN_MAX_FAILURES_PER_IP),
+            "LOGIN_WINDOW_S": str(LOGIN_WINDOW_S), **overrides}
+
+
+def check_stopped_cleanly(srv):
+    """SIGTERM `srv` (if still running): exit code 0 and no sanitizer report."""
+    rc = srv.stop()
+    reports = srv.sanitizer_reports()
+    assert rc == 0 and not reports, (
+        f"planmon serve exited {rc} after SIGTERM; sanitizer lines: {reports[:10]}\n"
+        f"{srv.logs_tail()}")
 
 
 @pytest.fixture(scope="session")
 def server(planmon_bin, base_env, prepared_db, docs_js_file, results_dir):
-    env = {**base_env, "CORS_ORIGINS": ALLOWED_ORIGIN, "LOG_LEVEL": "info",
-           "DB_POOL_SIZE": str(DB_POOL_SIZE), "HTTP_THREADS": "4",
-           "DB_ACQUIRE_TIMEOUT_MS": "1000", "DB_QUERY_TIMEOUT_MS": "3000",
-           "HTTP_CONNECTION_TIMEOUT_S": "10", "MAX_BODY_BYTES": str(MAX_BODY_BYTES),
-           "DOCS_JS_FILE": str(docs_js_file)}
+    env = server_env(base_env, docs_js_file)
     srv = PlanmonServer(planmon_bin, env, results_dir)
     try:
         srv.start()
@@ -148,16 +232,75 @@ def server(planmon_bin, base_env, prepared_db, docs_js_file, results_dir):
     yield srv
     _state["server"] = None
     if srv.returncode is None:  # test_zz_shutdown did not run: check the shutdown here
-        rc = srv.stop()
-        reports = srv.sanitizer_reports()
-        assert rc == 0 and not reports, (
-            f"planmon serve exited {rc} after SIGTERM; sanitizer lines: {reports[:10]}\n"
-            f"{srv.logs_tail()}")
+        check_stopped_cleanly(srv)
+
+
+@pytest.fixture
+def extra_server(planmon_bin, base_env, prepared_db, docs_js_file, results_dir):
+    """Starts more `planmon serve` instances on the suite's database: `extra_server(**env)`
+    returns a started PlanmonServer with those settings on top of the suite's. Each is stopped
+    at the end of the test and must exit 0 without a sanitizer report."""
+    started = []
+
+    def start(**overrides):
+        srv = PlanmonServer(planmon_bin, server_env(base_env, docs_js_file, **overrides),
+                            results_dir, name=f"extra-{uuid.uuid4().hex[:8]}")
+        started.append(srv)
+        try:
+            srv.start()
+        except RuntimeError as e:
+            pytest.fail(str(e), pytrace=False)
+        return srv
+
+    yield start
+    for srv in started:
+        check_stopped_cleanly(srv)
 
 
 @pytest.fixture(scope="session")
-def api(server, spec):
-    return Api(server.base_url, spec)
+def sessions(server, spec, prepared_db):
+    """Passwords and access tokens of the demo users (and of those tests make)."""
+    s = Sessions(server.base_url, spec)
+    for username in DEMO_USERS:
+        s.add(username, DEMO_PASSWORD, created_at=prepared_db["demo_added_at"])
+    return s
+
+
+@pytest.fixture(scope="session")
+def api(server, spec, sessions):
+    """The client, calling as settings.DEFAULT_USER."""
+    return Api(server.base_url, spec, sessions=sessions, user=DEFAULT_USER)
+
+
+@pytest.fixture(scope="session")
+def admin(api):
+    """The client, calling as the demo admin."""
+    return api.as_user("admin")
+
+
+def new_username(prefix="t"):
+    return f"{prefix}-{uuid.uuid4().hex[:10]}"
+
+
+def create_user(admin, sessions, agency="UBND-883", role="officer", username=None, password=None,
+                **fields):
+    """Creates a user through POST /v1/users as admin and registers its password with
+    `sessions`; returns its User body. Call `sessions.ready(username)` before signing in as it
+    other than through `sessions`."""
+    username = username or new_username()
+    password = password or f"pw-{uuid.uuid4().hex}"
+    body = {"username": username, "agency": agency, "role": role, "password": password, **fields}
+    r = admin.post_json("/v1/users", body)
+    assert r.status_code == 201, f"creating {body} -> {r.status_code}: {r.text[:500]}"
+    sessions.add(username, password, created_at=time.time())
+    return r.json()
+
+
+@pytest.fixture
+def make_user(admin, sessions):
+    """make_user(agency=, role=, username=, password=, **fields) creates a throwaway user (see
+    create_user); `api.as_user(body["username"])` then calls as it."""
+    return lambda **kw: create_user(admin, sessions, **kw)
 
 
 @pytest.fixture

@@ -24,10 +24,19 @@ def free_port():
         return s.getsockname()[1]
 
 
-def run_planmon(binary, args, env, timeout=120):
-    """Run a planmon command to completion; returns CompletedProcess with text output."""
-    return subprocess.run([binary, *args], env=env, stdin=subprocess.DEVNULL,
+def run_planmon(binary, args, env, timeout=120, input=None):
+    """Run a planmon command to completion; returns CompletedProcess with text output.
+
+    Standard input is `input` (text) when given, else empty.
+    """
+    stdin = subprocess.DEVNULL if input is None else None
+    return subprocess.run([binary, *args], env=env, stdin=stdin, input=input,
                           capture_output=True, text=True, timeout=timeout)
+
+
+def stderr_lines(result):
+    """The non-blank lines a command wrote on stderr."""
+    return [line for line in result.stderr.splitlines() if line.strip()]
 
 
 def tail(path, lines=60, width=400):
@@ -43,15 +52,15 @@ def tail(path, lines=60, width=400):
 class PlanmonServer:
     """`planmon serve` on a free port, with stdout and stderr in files under `outdir`."""
 
-    def __init__(self, binary, env, outdir):
+    def __init__(self, binary, env, outdir, name="planmon-serve"):
         self.binary = binary
         self.outdir = Path(outdir)
         self.outdir.mkdir(parents=True, exist_ok=True)
         self.port = free_port()
         self.env = {**env, "PORT": str(self.port), "BIND_ADDRESS": "127.0.0.1"}
         self.base_url = f"http://127.0.0.1:{self.port}"
-        self.stdout_path = self.outdir / "planmon-serve.stdout"
-        self.stderr_path = self.outdir / "planmon-serve.stderr"
+        self.stdout_path = self.outdir / f"{name}.stdout"
+        self.stderr_path = self.outdir / f"{name}.stderr"
         self.proc = None
         self.returncode = None
 

@@ -11,3 +11,36 @@ SEED_UNITS_PATH = REPO_ROOT / "db" / "seed" / "admin-units.json"
 ALLOWED_ORIGIN = "http://allowed.example"
 DB_POOL_SIZE = 4
 MAX_BODY_BYTES = 1024 * 1024
+
+# Authentication (the server's defaults, set explicitly so tests and server agree).
+JWT_ISSUER = "planmon"
+JWT_AUDIENCE = "planmon"
+JWT_TTL = 900
+JWT_MAX_TTL = 900
+TOKEN_LEEWAY_S = 60
+TOKEN_MAX_BYTES = 4096
+LOGIN_MAX_FAILURES = 5
+LOGIN_WINDOW_S = 900
+# The whole suite calls from 127.0.0.1, so the per-address limit of the suite's server is set out
+# of reach; test_auth_tokens checks that limit on a server of its own, from an address of its own.
+LOGIN_MAX_FAILURES_PER_IP = 100000
+USER_STATE_CACHE_S = 5  # a disabled user is refused on every instance within this
+PASSWORD_MIN = 10
+
+# `planmon seed --demo` runs with this DEMO_PASSWORD.
+DEMO_PASSWORD = "demo-password-for-the-api-suite"
+ROLES = ("admin", "coordinator", "manager", "officer", "viewer", "auditor")
+# The demo users (issue 3): username -> (agency, role).
+DEMO_USERS = {
+    "admin": ("STTTT", "admin"),
+    "coordinator": ("SLDTBXH", "coordinator"),
+    "longxuyen.manager": ("UBND-883", "manager"),
+    "longxuyen.officer": ("UBND-883", "officer"),
+    "chaudoc.officer": ("UBND-884", "officer"),
+    "health.officer": ("SYT", "officer"),
+    "viewer": ("MTTQ", "viewer"),
+    "auditor": ("VPUBND", "auditor"),
+}
+# The client calls as this user unless told otherwise: the role with the fewest rights, so that
+# every read the older tests make shows that any signed-in role may make it.
+DEFAULT_USER = "viewer"

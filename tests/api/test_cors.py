@@ -37,6 +37,24 @@ def test_allowed_origin_gets_cors_headers(api, path, status):
     assert EXPOSED <= header_set(r, "Access-Control-Expose-Headers")
 
 
+@pytest.mark.parametrize("caller,path,status", [(None, "/v1/agencies", 401),
+                                                ("viewer", "/v1/users", 403)])
+def test_refusals_carry_cors_headers_so_a_browser_can_read_them(api, caller, path, status):
+    client = api.as_user(caller) if caller else api.anonymous()
+    r = client.get(path, headers={"Origin": ALLOWED_ORIGIN})
+    assert r.status_code == status
+    assert r.headers.get("Access-Control-Allow-Origin") == ALLOWED_ORIGIN
+    assert EXPOSED <= header_set(r, "Access-Control-Expose-Headers")
+
+
+def test_preflight_needs_no_token(api):
+    r = api.anonymous().request("OPTIONS", "/v1/users", headers={
+        "Origin": ALLOWED_ORIGIN, "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "authorization, content-type"})
+    assert r.status_code == 204
+    assert "post" in header_set(r, "Access-Control-Allow-Methods")
+
+
 @pytest.mark.parametrize("origin", DISALLOWED)
 def test_disallowed_origin_gets_no_cors_headers(api, origin):
     r = api.get("/v1/admin-units/89", headers={"Origin": origin})

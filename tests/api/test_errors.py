@@ -14,7 +14,9 @@ REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
 
 def raw(api, method, target, headers=None, body=b"", **kw):
-    """A raw request whose answer is validated against the document like any other."""
+    """A raw request (with the client's token) whose answer is validated against the document
+    like any other."""
+    headers = api.auth_headers(headers)
     r = raw_request(api.host, api.port,
                     http_request_bytes(method, target, f"{api.host}:{api.port}", headers, body), **kw)
     api.spec.validate(method, target.split("?")[0], r, request_headers=headers)
@@ -107,8 +109,8 @@ def test_body_over_the_limit_by_content_length_is_413(api, path):
 
 def test_body_over_the_limit_chunked_is_413(api):
     head = http_request_bytes("GET", "/v1/agencies", f"{api.host}:{api.port}",
-                              {"Content-Type": "application/octet-stream",
-                               "Transfer-Encoding": "chunked"})
+                              api.auth_headers({"Content-Type": "application/octet-stream",
+                                                "Transfer-Encoding": "chunked"}))
     chunk = b"x" * 65536
     chunks = [head] + [b"%x\r\n%s\r\n" % (len(chunk), chunk)] * (MAX_BODY_BYTES // len(chunk) + 1)
     r = raw_request(api.host, api.port, chunks + [b"0\r\n\r\n"], timeout=20)

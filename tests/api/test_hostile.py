@@ -51,7 +51,8 @@ def test_connection_reset_mid_answer_leaves_the_server_up(api, server, log_mark,
     for _ in range(5):
         reset_mid_answer(api.host, api.port,
                          http_request_bytes("GET", target, f"{api.host}:{api.port}",
-                                            {"User-Agent": "%n%n%n%s%p", "Referer": "%n%p"}),
+                                            api.auth_headers({"User-Agent": "%n%n%n%s%p",
+                                                              "Referer": "%n%p"})),
                          wait_for_bytes=wait_for_bytes)
     assert_up(api, server)
     assert_no_pointer_leak(server, log_mark)
@@ -59,7 +60,8 @@ def test_connection_reset_mid_answer_leaves_the_server_up(api, server, log_mark,
 
 @pytest.mark.parametrize("target", RAW_FORMAT_TARGETS)
 def test_raw_percent_targets_are_answered_without_a_server_error(api, server, target):
-    r = raw_request(api.host, api.port, http_request_bytes("GET", target, f"{api.host}:{api.port}"))
+    r = raw_request(api.host, api.port, http_request_bytes("GET", target, f"{api.host}:{api.port}",
+                                                           api.auth_headers()))
     assert r.status_code < 500, r
     if is_problem(r):
         api.spec.validate("GET", target.split("?")[0], r)
@@ -77,7 +79,8 @@ def test_printf_directives_in_parameters_and_headers(api, server, log_mark):
 
 def _answer_to_large(api, target, extra_headers=None):
     """Send a request whose line or headers may exceed the server's limits; it must answer 4xx."""
-    payload = http_request_bytes("GET", target, f"{api.host}:{api.port}", extra_headers)
+    payload = http_request_bytes("GET", target, f"{api.host}:{api.port}",
+                                 api.auth_headers(extra_headers))
     r = raw_request(api.host, api.port, payload, timeout=15)
     assert 400 <= r.status_code < 500, f"{len(target)} byte target -> {r.status_code}"
     if is_problem(r):  # the request reached planmon's routing: it must follow the document
@@ -106,7 +109,7 @@ def test_a_query_of_thousands_of_parameters_is_refused_without_harm(api, server,
     server must stay up, and (asan build) must not leak the request state Ulfius made for it —
     planmon frees it when the connection closes."""
     target = "/v1/admin-units?" + "&".join(f"p{i}=x" for i in range(size // 6))
-    payload = http_request_bytes("GET", target, f"{api.host}:{api.port}")
+    payload = http_request_bytes("GET", target, f"{api.host}:{api.port}", api.auth_headers())
     try:
         r = raw_request(api.host, api.port, payload, timeout=15)
         assert 400 <= r.status_code < 500, f"{len(target)} byte target -> {r.status_code}"

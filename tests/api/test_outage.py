@@ -27,6 +27,13 @@ def release_only(build_kind):
         pytest.skip("outage timings are checked against the release build only")
 
 
+@pytest.fixture(autouse=True)
+def fresh_token(api):
+    """A token that outlives the test: signing in needs the database this test takes away."""
+    api.sessions.forget(api.user)
+    api.authorization()
+
+
 class Hammer:
     """Requests to one path from a background thread until stopped; records every outcome."""
 
