@@ -1,0 +1,217 @@
+"""The access matrix: every route of `planmon routes` x every demo role, no token and a bad token.
+
+Each cell sends one well-formed request and asserts its status: the operation's own answer for a
+caller the rule admits (access_rules.RULES, from PRODUCT.md "Access rules"), 403 for a signed-in
+role it does not admit, 401 without a valid token. For the user routes the agency matters too: a
+manager of UBND-883 works on its own agency's users, and another agency's users do not exist for
+it (404). Every write that must fail leaves the rows of app_user and refresh_token as they were.
+"""
+
+from dataclasses import dataclass, field
+
+import pytest
+
+from access_rules import PUBLIC, RULES
+from checks import assert_problem, assert_unauthorized
+from conftest import create_user, new_username, table_digests
+from openapi_check import parse_routes_output
+from server import run_planmon
+from settings import DEMO_PASSWORD, DEMO_USERS
+
+WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+GUARDED_TABLES = ("app_user", "refresh_token")
+NO_TOKEN, BAD_TOKEN = "(no token)", "(invalid token)"
+CALLERS = sorted(DEMO_USERS) + [NO_TOKEN, BAD_TOKEN]
+MANAGER, OWN_AGENCY, OTHER_AGENCY = "longxuyen.manager", "UBND-883", "UBND-884"
+
+
+@dataclass
+class Call:
+    """One request of a cell."""
+
+    path: str
+    body: object = None
+    headers: dict = field(default_factory=dict)
+    content_type: str = "application/json"
+
+
+class Context:
+    """What the probes need: the admin client, throwaway users, fresh refresh tokens."""
+
+    def __init__(self, api, admin):
+        self.api, self.admin = api, admin
+
+    def refresh_token(self):
+        r = self.api.anonymous().post_json("/v1/auth/token", {"username": "auditor",
+                                                               "password": DEMO_PASSWORD})
+        assert r.status_code == 200, r.text
+        return r.json()["refresh_token"]
+
+    def officer(self, agency):
+        """A throwaway officer of `agency` and its current ETag."""
+        name = create_user(self.admin, self.api.sessions, agency=agency, role="officer")["username"]
+        return name, self.admin.get(f"/v1/users/{name}").headers["ETag"]
+
+
+def patch_officer(agency):
+    def make(ctx):
+        name, etag = ctx.officer(agency)
+        return Call(f"/v1/users/{name}", {"display_name": "changed by the access matrix"},
+                    {"If-Match": etag}, "application/merge-patch+json")
+    return make
+
+
+def new_user(agency):
+    return lambda ctx: Call("/v1/users", {"username": new_username("m"), "agency": agency,
+                                          "role": "officer", "password": "matrix-password-1"})
+
+
+# (method, route) -> (status for an admitted caller, request maker). The request is valid for
+# an admitted caller, except PUT /v1/me/password, whose new password is too short (422): the
+# demo users keep their passwords, and 422 shows the rule let the caller through.
+PROBES = {
+    ("GET", "/healthz"): (200, lambda ctx: Call("/healthz")),
+    ("GET", "/readyz"): (200, lambda ctx: Call("/readyz")),
+    ("GET", "/metrics"): (200, lambda ctx: Call("/metrics")),
+    ("GET", "/openapi.yaml"): (200, lambda ctx: Call("/openapi.yaml")),
+    ("GET", "/docs"): (200, lambda ctx: Call("/docs")),
+    ("GET", "/docs/redoc.standalone.js"): (200, lambda ctx: Call("/docs/redoc.standalone.js")),
+    ("GET", "/.well-known/jwks.json"): (200, lambda ctx: Call("/.well-known/jwks.json")),
+    ("POST", "/v1/auth/token"): (200, lambda ctx: Call(
+        "/v1/auth/token", {"username": "viewer", "password": DEMO_PASSWORD})),
+    ("POST", "/v1/auth/refresh"): (200, lambda ctx: Call(
+        "/v1/auth/refresh", {"refresh_token": ctx.refresh_token()})),
+    ("POST", "/v1/auth/logout"): (204, lambda ctx: Call(
+        "/v1/auth/logout", {"refresh_token": ctx.refresh_token()})),
+    ("GET", "/v1/me"): (200, lambda ctx: Call("/v1/me")),
+    ("PUT", "/v1/me/password"): (422, lambda ctx: Call(
+        "/v1/me/password", {"current_password": DEMO_PASSWORD, "new_password": "short"})),
+    ("GET", "/v1/users"): (200, lambda ctx: Call("/v1/users")),
+    ("POST", "/v1/users"): (201, new_user(OWN_AGENCY)),
+    ("GET", "/v1/users/{username}"): (200, lambda ctx: Call("/v1/users/longxuyen.officer")),
+    ("PATCH", "/v1/users/{username}"): (200, patch_officer(OWN_AGENCY)),
+    ("GET", "/v1/admin-units"): (200, lambda ctx: Call("/v1/admin-units")),
+    ("GET", "/v1/admin-units/{code}"): (200, lambda ctx: Call("/v1/admin-units/883")),
+    ("GET", "/v1/agencies"): (200, lambda ctx: Call("/v1/agencies")),
+    ("GET", "/v1/agencies/{code}"): (200, lambda ctx: Call("/v1/agencies/UBND-883")),
+}
+
+
+def expected_status(route, caller):
+    rule, (admitted, _) = RULES[route], PROBES[route]
+    if rule == PUBLIC:
+        return admitted
+    if caller in (NO_TOKEN, BAD_TOKEN):
+        return 401
+    return admitted if DEMO_USERS[caller][1] in rule else 403
+
+
+def client_for(api, caller):
+    if caller == NO_TOKEN:
+        return api.anonymous()
+    if caller == BAD_TOKEN:
+        return api.with_token("eyJhbGciOiJub25lIn0.eyJzdWIiOiJhZG1pbiJ9.")
+    return api.as_user(caller)
+
+
+@pytest.fixture(scope="module")
+def ctx(api, admin):
+    return Context(api, admin)
+
+
+def run_cell(ctx, db, method, call, caller, expected):
+    """Sends `call` as `caller`, asserts `expected`; a refused write must change no row."""
+    client = client_for(ctx.api, caller)
+    headers = client.auth_headers(call.headers)  # signs in (if need be) before the snapshot
+    guarded = method in WRITE_METHODS and not 200 <= expected < 300
+    before = table_digests(db, GUARDED_TABLES) if guarded else None
+    if call.body is None:
+        r = client.request(method, call.path, headers=headers)
+    else:
+        r = client.send_json(method, call.path, call.body, headers=headers,
+                             content_type=call.content_type)
+    assert r.status_code == expected, (
+        f"{caller} {method} {call.path}: expected {expected}, got {r.status_code}: {r.text[:300]}")
+    if expected == 401:
+        assert_unauthorized(r, token_sent=caller == BAD_TOKEN)
+    elif expected == 403:
+        assert_problem(r, 403, "forbidden")
+    if guarded:
+        assert table_digests(db, GUARDED_TABLES) == before, \
+            f"the refused {method} {call.path} by {caller} changed {GUARDED_TABLES}"
+    return r
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+@pytest.mark.parametrize("route", sorted(RULES), ids=lambda r: f"{r[0]} {r[1]}")
+def test_cell(ctx, db, route, caller):
+    method = route[0]
+    _, make = PROBES[route]
+    run_cell(ctx, db, method, make(ctx), caller, expected_status(route, caller))
+
+
+# --- the agency dimension of the user routes ----------------------------------------------------
+
+AGENCY_CELLS = [
+    # (caller, method, request maker, status)
+    ("admin", "GET", lambda ctx: Call("/v1/users/chaudoc.officer"), 200),
+    (MANAGER, "GET", lambda ctx: Call("/v1/users/longxuyen.officer"), 200),
+    (MANAGER, "GET", lambda ctx: Call("/v1/users/chaudoc.officer"), 404),
+    (MANAGER, "GET", lambda ctx: Call("/v1/users/admin"), 404),
+    ("admin", "PATCH", patch_officer(OTHER_AGENCY), 200),
+    (MANAGER, "PATCH", patch_officer(OWN_AGENCY), 200),
+    (MANAGER, "PATCH", patch_officer(OTHER_AGENCY), 404),
+    ("admin", "POST", new_user(OTHER_AGENCY), 201),
+    (MANAGER, "POST", new_user(OWN_AGENCY), 201),
+    (MANAGER, "POST", new_user(OTHER_AGENCY), 403),
+    (MANAGER, "POST", new_user("STTTT"), 403),
+]
+AGENCY_IDS = ["admin reads a UBND-884 user", "manager reads its own agency's officer",
+              "manager reads a UBND-884 user", "manager reads an STTTT user",
+              "admin changes a UBND-884 user", "manager changes its own agency's officer",
+              "manager changes a UBND-884 user", "admin creates in UBND-884",
+              "manager creates in its own agency", "manager creates in UBND-884",
+              "manager creates in STTTT"]
+
+
+@pytest.mark.parametrize("caller,method,make,status", AGENCY_CELLS, ids=AGENCY_IDS)
+def test_agency_cell(ctx, db, caller, method, make, status):
+    r = run_cell(ctx, db, method, make(ctx), caller, status)
+    if status == 404:
+        assert_problem(r, 404, "not_found")
+
+
+def test_a_manager_listing_another_agency_sees_nobody(api):
+    r = api.as_user(MANAGER).get("/v1/users", params={"agency": OTHER_AGENCY})
+    assert r.status_code == 200 and r.json()["items"] == []
+
+
+def test_an_officer_of_the_same_agency_gets_403_not_its_agencys_users(api, ctx, db):
+    run_cell(ctx, db, "GET", Call("/v1/users/longxuyen.manager"), "longxuyen.officer", 403)
+    run_cell(ctx, db, "PATCH", patch_officer(OWN_AGENCY)(ctx), "longxuyen.officer", 403)
+
+
+# --- HEAD follows the rule of GET ----------------------------------------------------------------
+
+GET_ROUTES = sorted(r for r in RULES if r[0] == "GET")
+
+
+@pytest.mark.parametrize("caller", ["viewer", NO_TOKEN])
+@pytest.mark.parametrize("route", GET_ROUTES, ids=lambda r: r[1])
+def test_head_follows_the_rule_of_get(ctx, route, caller):
+    call = PROBES[route][1](ctx)
+    r = client_for(ctx.api, caller).head(call.path)
+    assert r.status_code == expected_status(route, caller) and r.content == b""
+    if r.status_code == 401:
+        assert r.headers["WWW-Authenticate"] == 'Bearer realm="planmon"'
+
+
+# --- the matrix covers every route --------------------------------------------------------------
+
+def test_the_matrix_has_a_row_for_every_route_of_the_binary(planmon_bin):
+    result = run_planmon(planmon_bin, ["routes"], {}, timeout=30)
+    assert result.returncode == 0, result.stderr
+    routes = {r for r in parse_routes_output(result.stdout) if r[0] != "HEAD"}
+    assert routes == set(RULES), (f"routes without a rule: {sorted(routes - set(RULES))}; "
+                                  f"rules without a route: {sorted(set(RULES) - routes)}")
+    assert set(PROBES) == set(RULES)
