@@ -381,19 +381,40 @@ def test_throttled_per_client_address(api, extra_server):
         "other addresses are not throttled"
 
 
+def wait_out_the_throttle(client, name, password):
+    """Fails `name`'s sign-in until it is throttled, waits the Retry-After it is given, then
+    signs in with the right password: returns (Retry-After, that last answer)."""
+    for _ in range(2):
+        assert login(client, name, "wrong-password-1").status_code == 401
+    r = login(client, name, password)
+    assert_problem(r, 429, "too_many_requests")
+    wait = int(r.headers["Retry-After"])
+    time.sleep(wait + 0.3)
+    return wait, login(client, name, password)
+
+
 def test_throttling_ends_when_the_window_has_passed(api, extra_server, make_user):
     srv = extra_server(LOGIN_MAX_FAILURES="2", LOGIN_WINDOW_S="2")
     user = make_user()
-    name, password = user["username"], api.sessions.password(user["username"])
-    there = api.on(srv)
-    for _ in range(2):
-        assert login(there, name, "wrong-password-1").status_code == 401
-    r = login(there, name, password)
-    assert r.status_code == 429
-    wait = int(r.headers["Retry-After"])
+    here = api.on(srv).anonymous().from_address(unused_loopback_address())
+    name = user["username"]
+    wait, r = wait_out_the_throttle(here, name, api.sessions.password(name))
     assert 0 < wait <= 2
-    time.sleep(wait + 0.3)
-    assert login(there, name, password).status_code == 200, "Retry-After was not enough"
+    assert r.status_code == 200, f"still {r.status_code} after Retry-After: {wait}"
+
+
+def test_retry_after_is_long_enough_when_the_address_failed_earlier(api, extra_server,
+                                                                    make_user):
+    """Retry-After counts from the failures that caused the 429 (the username's), not from an
+    older failure of another username from the same address."""
+    srv = extra_server(LOGIN_MAX_FAILURES="2", LOGIN_WINDOW_S="3")
+    user = make_user()
+    here = api.on(srv).anonymous().from_address(unused_loopback_address())
+    assert login(here, new_username("nobody"), "wrong-password-1").status_code == 401
+    time.sleep(1.2)
+    name = user["username"]
+    wait, r = wait_out_the_throttle(here, name, api.sessions.password(name))
+    assert r.status_code == 200, f"still {r.status_code} after Retry-After: {wait}"
 
 
 # --- other signing algorithms -------------------------------------------------------------------
