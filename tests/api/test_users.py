@@ -109,6 +109,18 @@ def test_admin_creates_a_user_with_location_and_etag(admin, api):
     assert parts(pair["access_token"])[1]["role"] == "viewer"
 
 
+def test_passwords_reach_no_log(admin, api, server):
+    mark = server.output_sizes()
+    body = new_user_body()
+    assert admin.post_json("/v1/users", body).status_code == 201
+    new = f"new-{uuid.uuid4().hex}"
+    assert patch_user(admin, body["username"], {"password": new}).status_code == 200
+    assert sign_in(api, body["username"], new).status_code == 200
+    log = server.output_since(mark)
+    assert body["username"] in log, "nothing was logged"
+    assert body["password"] not in log and new not in log, "a password reached the log"
+
+
 def test_display_name_defaults_to_empty_and_active_to_true(admin):
     created = admin.post_json("/v1/users", new_user_body()).json()
     assert created["display_name"] == "" and created["active"] is True
