@@ -141,17 +141,16 @@ pm_status auth_repo_refresh_start(PGconn *conn, long long user_id, const unsigne
 
 pm_status auth_repo_refresh_rotate(PGconn *conn, const unsigned char *old_hash,
                                    const unsigned char *new_hash, int ttl_s, auth_user *out,
-                                   pm_error *err)
+                                   bool *revoked, pm_error *err)
 {
     char old_hex[2 * REFRESH_TOKEN_BYTES + 4], new_hex[2 * REFRESH_TOKEN_BYTES + 4], ttl[16];
     bytea_hex(old_hash, old_hex);
     bytea_hex(new_hash, new_hex);
     snprintf(ttl, sizeof ttl, "%d", ttl_s);
+    *revoked = false;
     PGresult *res = NULL;
-    pm_status st = db_exec(conn, "BEGIN", 0, NULL, NULL, err);
     const char *lock_params[] = {old_hex};
-    if (st == PM_OK)
-        st = db_exec(conn, refresh_lock_sql, 1, lock_params, &res, err);
+    pm_status st = db_exec(conn, refresh_lock_sql, 1, lock_params, &res, err);
     if (st == PM_OK && PQntuples(res) != 1)
         st = pm_fail(err, PM_UNAUTHORIZED, "The refresh token is not valid.");
     char id[24] = "", family[24] = "", username[USERNAME_MAX] = "";
@@ -164,16 +163,15 @@ pm_status auth_repo_refresh_rotate(PGconn *conn, const unsigned char *old_hash,
         copy_text(username, sizeof username, PQgetvalue(res, 0, 4));
     }
     PQclear(res);
-    if (st == PM_OK && (rotated || dead)) {
-        /* A rotated token seen again was stolen or replayed: end the whole family. */
-        const char *params[] = {family};
-        if (rotated && db_exec(conn, revoke_family_by_id_sql, 1, params, NULL, err) == PM_OK)
-            db_exec(conn, "COMMIT", 0, NULL, NULL, NULL);
-        st = pm_fail(err, PM_UNAUTHORIZED, "The refresh token is not valid.");
-    }
     if (st == PM_OK)
         st = auth_repo_user(conn, username, out, err);
-    if (st == PM_OK && !out->active)
+    if (st == PM_OK && rotated) {
+        /* A rotated token seen again was stolen or replayed: end the whole family. */
+        const char *params[] = {family};
+        st = db_exec(conn, revoke_family_by_id_sql, 1, params, NULL, err);
+        *revoked = st == PM_OK;
+    }
+    if (st == PM_OK && (rotated || dead || !out->active))
         st = pm_fail(err, PM_UNAUTHORIZED, "The refresh token is not valid.");
     const char *mark[] = {id};
     const char *next[] = {new_hex, id, ttl};
@@ -181,17 +179,25 @@ pm_status auth_repo_refresh_rotate(PGconn *conn, const unsigned char *old_hash,
         st = db_exec(conn, refresh_mark_rotated_sql, 1, mark, NULL, err);
     if (st == PM_OK)
         st = db_exec(conn, refresh_next_sql, 3, next, NULL, err);
-    if (st == PM_OK)
-        st = db_exec(conn, "COMMIT", 0, NULL, NULL, err);
     return st;
 }
 
-pm_status auth_repo_refresh_revoke_family(PGconn *conn, const unsigned char *hash, pm_error *err)
+pm_status auth_repo_refresh_revoke_family(PGconn *conn, const unsigned char *hash, auth_user *out,
+                                          bool *found, pm_error *err)
 {
     char hex[2 * REFRESH_TOKEN_BYTES + 4];
     bytea_hex(hash, hex);
     const char *params[] = {hex};
-    return db_exec(conn, revoke_family_sql, 1, params, NULL, err);
+    PGresult *res;
+    *found = false;
+    pm_status st = db_exec(conn, revoke_family_sql, 1, params, &res, err);
+    if (st == PM_OK && PQntuples(res) == 1) {
+        *found = true;
+        st = auth_repo_user(conn, PQgetvalue(res, 0, 0), out, err);
+    }
+    if (res)
+        PQclear(res);
+    return st;
 }
 
 pm_status auth_repo_end_sessions(PGconn *conn, long long user_id, pm_error *err)

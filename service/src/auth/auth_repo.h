@@ -39,15 +39,18 @@ pm_status auth_repo_clear_failures(PGconn *conn, const char *username, pm_error 
 pm_status auth_repo_refresh_start(PGconn *conn, long long user_id, const unsigned char *hash,
                                   int ttl_s, pm_error *err);
 
-/* Rotates the refresh token whose SHA-256 is `old_hash` to `new_hash` in one transaction and
- * reads its (active) user into *out. A token that was already rotated revokes its whole family.
- * PM_UNAUTHORIZED for an unknown, expired, revoked or reused token or an inactive user. */
+/* Inside the caller's transaction: rotates the refresh token whose SHA-256 is `old_hash` to
+ * `new_hash` and reads its (active) user into *out. PM_UNAUTHORIZED for an unknown, expired,
+ * revoked or reused token or an inactive user; a reused (already rotated) token also revokes its
+ * whole family, which *revoked reports (with *out naming the owner) so the caller commits it. */
 pm_status auth_repo_refresh_rotate(PGconn *conn, const unsigned char *old_hash,
                                    const unsigned char *new_hash, int ttl_s, auth_user *out,
-                                   pm_error *err);
+                                   bool *revoked, pm_error *err);
 
-/* Revokes the family of the refresh token whose SHA-256 is `hash` (an unknown token is fine). */
-pm_status auth_repo_refresh_revoke_family(PGconn *conn, const unsigned char *hash, pm_error *err);
+/* Revokes the family of the refresh token whose SHA-256 is `hash`; reads its owner into *out
+ * and sets *found (an unknown token is not an error). */
+pm_status auth_repo_refresh_revoke_family(PGconn *conn, const unsigned char *hash, auth_user *out,
+                                          bool *found, pm_error *err);
 
 /* Revokes every refresh token of `user_id` and refuses its access tokens issued before now. */
 pm_status auth_repo_end_sessions(PGconn *conn, long long user_id, pm_error *err);

@@ -8,14 +8,17 @@
 #include <sys/random.h>
 #include <time.h>
 
+#include "db/query.h"
 #include "http/authn.h"
 #include "http/context.h"
+#include "http/idempotency.h"
 #include "http/reply.h"
 #include "http/request.h"
 #include "http/routes.h"
 #include "jsonutil.h"
 #include "obs/log.h"
 #include "obs/metrics.h"
+#include "resources/audit_repo.h"
 
 static app_t *the_app;
 
@@ -33,6 +36,26 @@ pm_status ctx_db(http_ctx *ctx, PGconn **out, pm_error *err)
     }
     *out = ctx->db;
     return PM_OK;
+}
+
+pm_status ctx_begin(http_ctx *ctx, const char *action, pm_error *err)
+{
+    PGconn *db;
+    pm_status st = ctx_db(ctx, &db, err);
+    if (st == PM_OK && !ctx->tx && (st = db_begin(db, err)) == PM_OK)
+        ctx->tx = TX_HANDLER;
+    if (st == PM_OK)
+        st = audit_repo_set_actor(db, ctx->who.authenticated ? &ctx->who : NULL, ctx->request_id,
+                                  action, err);
+    return st;
+}
+
+pm_status ctx_commit(http_ctx *ctx, pm_error *err)
+{
+    if (ctx->tx != TX_HANDLER)
+        return PM_OK;
+    ctx->tx = 0;
+    return db_commit(ctx->db, err);
 }
 
 static double now_s(void)
@@ -147,12 +170,16 @@ static int serve(const struct _u_request *req, struct _u_response *resp, const s
              (st = req_parse_query(&ctx, &err)) == PM_OK &&
              (!route->roles || (st = authn_require(&ctx, &err)) == PM_OK))
         st = check_body(&ctx, &err);
+    bool replayed = false;
     if (st == PM_OK)
+        st = idem_before(&ctx, &replayed, &err);
+    if (st == PM_OK && !replayed)
         st = handler(&ctx, &err);
     if (st != PM_OK) {
         err.status = st;
         reply_problem(&ctx, &err);
     }
+    idem_after(&ctx, st);
     if (ctx.db)
         db_pool_release(the_app->pool, ctx.db);
     free(ctx.query_buf);

@@ -7,7 +7,6 @@
 #include "auth/auth_repo.h"
 #include "auth/password.h"
 #include "auth/user_cache.h"
-#include "db/query.h"
 #include "domain/validate.h"
 #include "http/reply.h"
 #include "http/request.h"
@@ -162,6 +161,19 @@ static pm_status load_target(http_ctx *ctx, PGconn *db, bool lock, json_t **out,
     return st;
 }
 
+pm_status users_may_read(http_ctx *ctx, const char *username, pm_error *err)
+{
+    json_t *user = NULL;
+    PGconn *db;
+    pm_status st = ctx_db(ctx, &db, err);
+    if (st == PM_OK)
+        st = user_repo_get(db, username, &user, err);
+    if (st == PM_OK && !may_read(ctx, user))
+        st = pm_fail(err, PM_NOT_FOUND, "There is no such user.");
+    json_decref(user);
+    return st;
+}
+
 pm_status users_get(http_ctx *ctx, pm_error *err)
 {
     json_auto_t *user = NULL;
@@ -194,8 +206,8 @@ pm_status users_create(http_ctx *ctx, pm_error *err)
         .password_hash = hash,
         .active = !json_is_false(json_object_get(body, "active")),
     };
-    if ((st = user_repo_create(db, &user, err)) ||
-        (st = user_repo_get(db, user.username, &created, err)))
+    if ((st = ctx_begin(ctx, NULL, err)) || (st = user_repo_create(db, &user, err)) ||
+        (st = user_repo_get(db, user.username, &created, err)) || (st = ctx_commit(ctx, err)))
         return st;
     char location[128];
     snprintf(location, sizeof location, "/v1/users/%s", user.username);
@@ -212,7 +224,7 @@ pm_status users_patch(http_ctx *ctx, pm_error *err)
     const char *password = NULL;
     if ((st = req_check_query(ctx, no_params, err)) || (st = req_json_body(ctx, &patch, err)) ||
         (st = validate_body(patch, patch_fields, VALIDATE_PATCH, err)) ||
-        (st = ctx_db(ctx, &db, err)) || (st = db_begin(db, err)) ||
+        (st = ctx_db(ctx, &db, err)) || (st = ctx_begin(ctx, NULL, err)) ||
         (st = load_target(ctx, db, true, &current, err)))
         return st;
     if (!is_admin(ctx) && !manager_may_grant(validate_string(current, "role")))
@@ -226,7 +238,7 @@ pm_status users_patch(http_ctx *ctx, pm_error *err)
     const char *username = validate_string(current, "username");
     json_int_t version = json_integer_value(json_object_get(current, "version"));
     if ((st = user_repo_update(db, username, version, patch, password ? hash : NULL, err)) ||
-        (st = user_repo_get(db, username, &updated, err)) || (st = db_commit(db, err)))
+        (st = user_repo_get(db, username, &updated, err)) || (st = ctx_commit(ctx, err)))
         return st;
     user_cache_forget(username);
     reply_object(ctx, updated);
@@ -261,7 +273,9 @@ pm_status me_password(http_ctx *ctx, pm_error *err)
         return pm_fail_field(err, PM_FORBIDDEN, "current_password", "wrong",
                              "The current password is wrong.");
     if ((st = password_hash(validate_string(body, "new_password"), hash, err)) ||
-        (st = user_repo_set_password(db, ctx->who.username, hash, err)))
+        (st = ctx_begin(ctx, "password_change", err)) ||
+        (st = user_repo_set_password(db, ctx->who.username, hash, err)) ||
+        (st = ctx_commit(ctx, err)))
         return st;
     user_cache_forget(ctx->who.username);
     reply_bytes(ctx, 204, "", 0, NULL);
