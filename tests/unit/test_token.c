@@ -129,11 +129,11 @@ static void an_unsigned_token_is_refused(void **state)
 
 static const char *const colours[] = {"red", "green", NULL};
 static const field_spec specs[] = {
-    {"name", FIELD_STRING, true, 1, 5, NULL, NULL, NULL},
-    {"colour", FIELD_ENUM, false, 0, 0, colours, NULL, NULL},
-    {"on", FIELD_BOOL, false, 0, 0, NULL, NULL, NULL},
-    {"version", FIELD_SERVER, false, 0, 0, NULL, NULL, NULL},
-    {NULL, 0, false, 0, 0, NULL, NULL, NULL},
+    V_STRING("name", true, 1, 5),
+    V_ENUM("colour", false, colours),
+    V_BOOL("on"),
+    V_SERVER("version"),
+    V_END,
 };
 
 static pm_status validate_text(const char *text, validate_mode mode, const char **field)

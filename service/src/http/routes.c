@@ -10,16 +10,19 @@
 #include "resources/agencies_http.h"
 #include "resources/audit_http.h"
 #include "resources/auth_http.h"
+#include "resources/documents_http.h"
 #include "resources/ops_http.h"
 #include "resources/users_http.h"
 
 #define ANYONE ROLES_ALL
 #define USER_ADMINS (ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_MANAGER))
 #define PUBLIC 0u
+#define PLAN_EDITORS (ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_COORDINATOR))
 #define AUDITORS (ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_COORDINATOR) | ROLE_BIT(ROLE_AUDITOR))
 
 static const history_spec user_history = {"users", "username", users_may_read};
 static const history_spec agency_history = {"agencies", "code", agencies_exists};
+static const history_spec document_history = {"documents", "id", documents_may_read};
 static const history_spec unit_history = {"admin-units", "code", admin_units_exists};
 
 /* ROUTE(method, path, handler, who may call it (PUBLIC: no token), flags); ROUTE_WITH adds the
@@ -56,6 +59,13 @@ static struct route table[] = {
     ROUTE("GET", "/v1/agencies", agencies_list, ANYONE, 0),
     ROUTE("GET", "/v1/agencies/{code}", agencies_get, ANYONE, 0),
     ROUTE_WITH("GET", "/v1/agencies/{code}/history", audit_history, ANYONE, 0, &agency_history),
+    ROUTE("GET", "/v1/documents", documents_list, ANYONE, 0),
+    ROUTE("POST", "/v1/documents", documents_create, PLAN_EDITORS, ROUTE_BODY_JSON),
+    ROUTE("GET", "/v1/documents/{id}", documents_get, ANYONE, 0),
+    ROUTE("PATCH", "/v1/documents/{id}", documents_patch, PLAN_EDITORS, ROUTE_BODY_JSON),
+    ROUTE("DELETE", "/v1/documents/{id}", documents_delete, PLAN_EDITORS, 0),
+    ROUTE("POST", "/v1/documents/{id}/restore", documents_restore, PLAN_EDITORS, 0),
+    ROUTE_WITH("GET", "/v1/documents/{id}/history", audit_history, ANYONE, 0, &document_history),
     ROUTE("GET", "/v1/audit-events", audit_events_list, AUDITORS, 0),
     ROUTE("GET", "/v1/changes", audit_changes, ANYONE, 0),
 };

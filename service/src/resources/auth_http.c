@@ -20,14 +20,14 @@
 #include "obs/log.h"
 
 static const field_spec login_fields[] = {
-    {"username", FIELD_STRING, true, 1, USERNAME_MAX - 1, NULL, NULL, NULL},
-    {"password", FIELD_STRING, true, 1, PASSWORD_MAX, NULL, NULL, NULL},
-    {NULL, 0, false, 0, 0, NULL, NULL, NULL},
+    V_STRING("username", true, 1, USERNAME_MAX - 1),
+    V_STRING("password", true, 1, PASSWORD_MAX),
+    V_END,
 };
 
 static const field_spec refresh_fields[] = {
-    {"refresh_token", FIELD_STRING, true, 1, 128, NULL, NULL, NULL},
-    {NULL, 0, false, 0, 0, NULL, NULL, NULL},
+    V_STRING("refresh_token", true, 1, 128),
+    V_END,
 };
 
 static const char *const no_params[] = {NULL};

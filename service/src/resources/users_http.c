@@ -21,46 +21,41 @@ static bool username_ok(const char *s)
     return strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789._-") == len;
 }
 
-#define SERVER_OWNED(name)                                \
-    {                                                     \
-        name, FIELD_SERVER, false, 0, 0, NULL, NULL, NULL \
-    }
-
 static const field_spec create_fields[] = {
-    {"username", FIELD_STRING, true, 2, 63, NULL,
-     "2 to 63 of a-z, 0-9, '.', '_', '-', starting with a letter or digit", username_ok},
-    {"display_name", FIELD_STRING, false, 0, 200, NULL, NULL, NULL},
-    {"agency", FIELD_STRING, true, 1, 32, NULL, NULL, NULL},
-    {"role", FIELD_ENUM, true, 0, 0, role_names, NULL, NULL},
-    {"password", FIELD_STRING, true, PASSWORD_MIN, PASSWORD_MAX, NULL, NULL, NULL},
-    {"active", FIELD_BOOL, false, 0, 0, NULL, NULL, NULL},
-    SERVER_OWNED("id"),
-    SERVER_OWNED("version"),
-    SERVER_OWNED("created_at"),
-    SERVER_OWNED("updated_at"),
-    SERVER_OWNED("created_by"),
-    {NULL, 0, false, 0, 0, NULL, NULL, NULL},
+    V_CHECKED("username", true, 2, 63, username_ok,
+              "2 to 63 of a-z, 0-9, '.', '_', '-', starting with a letter or digit"),
+    V_STRING("display_name", false, 0, 200),
+    V_STRING("agency", true, 1, 32),
+    V_ENUM("role", true, role_names),
+    V_STRING("password", true, PASSWORD_MIN, PASSWORD_MAX),
+    V_BOOL("active"),
+    V_SERVER("id"),
+    V_SERVER("version"),
+    V_SERVER("created_at"),
+    V_SERVER("updated_at"),
+    V_SERVER("created_by"),
+    V_END,
 };
 
 static const field_spec patch_fields[] = {
-    {"display_name", FIELD_STRING, false, 0, 200, NULL, NULL, NULL},
-    {"agency", FIELD_STRING, false, 1, 32, NULL, NULL, NULL},
-    {"role", FIELD_ENUM, false, 0, 0, role_names, NULL, NULL},
-    {"password", FIELD_STRING, false, PASSWORD_MIN, PASSWORD_MAX, NULL, NULL, NULL},
-    {"active", FIELD_BOOL, false, 0, 0, NULL, NULL, NULL},
-    SERVER_OWNED("username"),
-    SERVER_OWNED("id"),
-    SERVER_OWNED("version"),
-    SERVER_OWNED("created_at"),
-    SERVER_OWNED("updated_at"),
-    SERVER_OWNED("created_by"),
-    {NULL, 0, false, 0, 0, NULL, NULL, NULL},
+    V_STRING("display_name", false, 0, 200),
+    V_STRING("agency", false, 1, 32),
+    V_ENUM("role", false, role_names),
+    V_STRING("password", false, PASSWORD_MIN, PASSWORD_MAX),
+    V_BOOL("active"),
+    V_SERVER("username"),
+    V_SERVER("id"),
+    V_SERVER("version"),
+    V_SERVER("created_at"),
+    V_SERVER("updated_at"),
+    V_SERVER("created_by"),
+    V_END,
 };
 
 static const field_spec password_fields[] = {
-    {"current_password", FIELD_STRING, true, 1, PASSWORD_MAX, NULL, NULL, NULL},
-    {"new_password", FIELD_STRING, true, 1, PASSWORD_MAX, NULL, NULL, NULL},
-    {NULL, 0, false, 0, 0, NULL, NULL, NULL},
+    V_STRING("current_password", true, 1, PASSWORD_MAX),
+    V_STRING("new_password", true, 1, PASSWORD_MAX),
+    V_END,
 };
 
 static const char *const list_params[] = {"agency", "role", "active", PAGE_PARAMS, NULL};
