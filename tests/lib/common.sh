@@ -11,6 +11,7 @@ PKGS_BUILD=(build-essential meson ninja-build pkg-config libulfius-dev libjansso
 PKGS_SERVER=(postgresql-15 postgresql-contrib openssl)
 PKGS_TEST=(python3 python3-pytest python3-requests python3-jsonschema python3-yaml python3-psycopg
            python3-jwt python3-cryptography openssl curl)
+PKGS_CHECK=(clang-format)
 
 # Meson options of the two builds; tests/run and deploy/run-local share build/,
 # so they must configure it identically or each would reconfigure it for the other.
