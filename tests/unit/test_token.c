@@ -178,6 +178,21 @@ static void bodies_are_validated_by_their_declaration(void **state)
                      PM_VALIDATION_FAILED);
 }
 
+static void dates_are_real_calendar_dates(void **state)
+{
+    assert_true(validate_date("2016-07-15"));
+    assert_true(validate_date("2020-02-29")); /* leap year */
+    assert_false(validate_date("2019-02-29"));
+    assert_false(validate_date("1900-02-29")); /* century, not a leap year */
+    assert_true(validate_date("2000-02-29"));  /* 400th year is */
+    assert_false(validate_date("2016-13-01"));
+    assert_false(validate_date("2016-04-31"));
+    assert_false(validate_date("2016-7-15"));
+    assert_false(validate_date("15/07/2016"));
+    assert_false(validate_date("2016-07-15T00:00:00Z"));
+    assert_false(validate_date(""));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -186,6 +201,7 @@ int main(void)
         cmocka_unit_test(issued_tokens_verify_and_tampering_does_not),
         cmocka_unit_test(an_unsigned_token_is_refused),
         cmocka_unit_test(bodies_are_validated_by_their_declaration),
+        cmocka_unit_test(dates_are_real_calendar_dates),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
