@@ -28,10 +28,10 @@ static auth_keys hs256_keys(void)
 
 static json_t *good_claims(void)
 {
-    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:s}", "iss", "planmon", "aud",
+    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:s, s:i}", "iss", "planmon", "aud",
                      "planmon", "sub", "longxuyen.officer", "role", "officer", "agency", "UBND-883",
                      "iat", (json_int_t)NOW - 100, "nbf", (json_int_t)NOW - 100, "exp",
-                     (json_int_t)NOW + 800, "jti", "abc");
+                     (json_int_t)NOW + 800, "jti", "abc", "sv", 3);
 }
 
 /* Checks good claims with one member replaced (or removed, when value is NULL). */
@@ -58,6 +58,7 @@ static void good_claims_pass_and_fill_the_principal(void **state)
     assert_true(who.authenticated);
     assert_string_equal(who.username, "longxuyen.officer");
     assert_int_equal(who.role, ROLE_OFFICER);
+    assert_int_equal(who.session_version, 3);
     assert_string_equal(who.agency, "UBND-883");
     json_decref(c);
 }
@@ -83,6 +84,8 @@ static void every_claim_is_checked(void **state)
     assert_non_null(check_with("role", NULL));
     assert_non_null(check_with("agency", NULL));
     assert_non_null(check_with("agency", json_integer(5)));
+    assert_non_null(check_with("sv", NULL));
+    assert_non_null(check_with("sv", json_string("3")));
 }
 
 static void issued_tokens_verify_and_tampering_does_not(void **state)

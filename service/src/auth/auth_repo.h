@@ -15,7 +15,6 @@ typedef struct {
     principal who; /* username, role, agency */
     bool active;
     char password_hash[PASSWORD_HASH_MAX];
-    time_t sessions_valid_from; /* tokens issued before this are refused */
 } auth_user;
 
 enum { REFRESH_TOKEN_BYTES = 32 };
@@ -23,10 +22,11 @@ enum { REFRESH_TOKEN_BYTES = 32 };
 /* Reads the user `username` (any state). PM_NOT_FOUND when there is none. */
 pm_status auth_repo_user(PGconn *conn, const char *username, auth_user *out, pm_error *err);
 
-/* Counts failed logins within the last `window_s` seconds for `username` and for `address`,
- * and the seconds until the oldest of them leaves the window. */
-pm_status auth_repo_failures(PGconn *conn, const char *username, const char *address, int window_s,
-                             int *by_user, int *by_address, int *retry_after, pm_error *err);
+/* Whether sign-in is throttled: `username` has had `max_user` or more failed logins within the
+ * last `window_s` seconds, or `address` `max_address` or more. *retry_after is 0 when not, else
+ * the seconds until enough of those failures leave the window for a sign-in to be tried. */
+pm_status auth_repo_throttle(PGconn *conn, const char *username, const char *address, int window_s,
+                             int max_user, int max_address, int *retry_after, pm_error *err);
 
 /* Records one failed login. */
 pm_status auth_repo_record_failure(PGconn *conn, const char *username, const char *address,

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/random.h>
 #include <time.h>
 
@@ -105,6 +106,20 @@ static bool cors_headers(http_ctx *ctx)
     return true;
 }
 
+/* True for application/json and application/merge-patch+json, in any letter case, with or
+ * without parameters (RFC 9110: media types are case-insensitive). */
+static bool media_type_is_json(const char *type)
+{
+    static const char *const accepted[] = {"application/json", "application/merge-patch+json"};
+    for (size_t i = 0; type && i < sizeof accepted / sizeof accepted[0]; i++) {
+        size_t len = strlen(accepted[i]);
+        if (strncasecmp(type, accepted[i], len) == 0 &&
+            (type[len] == '\0' || type[len] == ';' || type[len] == ' ' || type[len] == '\t'))
+            return true;
+    }
+    return false;
+}
+
 /* Body rules every route shares: size limit (Ulfius truncates silently past its own limit, so
  * the length declared and the bytes seen are both checked), and the media type. */
 static pm_status check_body(http_ctx *ctx, pm_error *err)
@@ -120,9 +135,7 @@ static pm_status check_body(http_ctx *ctx, pm_error *err)
     if (!(ctx->route->flags & ROUTE_BODY_JSON))
         return pm_fail(err, PM_UNSUPPORTED_MEDIA_TYPE, "%s %s takes no request body.",
                        ctx->route->method, ctx->route->path);
-    const char *type = req_header(ctx, "Content-Type");
-    if (!type || (strncmp(type, "application/json", 16) &&
-                  strncmp(type, "application/merge-patch+json", 28)))
+    if (!media_type_is_json(req_header(ctx, "Content-Type")))
         return pm_fail(err, PM_UNSUPPORTED_MEDIA_TYPE,
                        "The request body must be application/json.");
     return PM_OK;

@@ -97,13 +97,14 @@ pm_status auth_token(http_ctx *ctx, pm_error *err)
     req_client_address(ctx, address, sizeof address);
 
     const pm_config *cfg = ctx->app->cfg;
-    int by_user = 0, by_address = 0, retry_after = 0;
-    if ((st = auth_repo_failures(db, username, address, cfg->login_window_s, &by_user, &by_address,
-                                 &retry_after, err)))
+    int retry_after = 0;
+    if ((st =
+             auth_repo_throttle(db, username, address, cfg->login_window_s, cfg->login_max_failures,
+                                cfg->login_max_failures_ip, &retry_after, err)))
         return st;
-    if (by_user >= cfg->login_max_failures || by_address >= cfg->login_max_failures_ip) {
+    if (retry_after > 0) {
         char seconds[16];
-        snprintf(seconds, sizeof seconds, "%d", retry_after > 0 ? retry_after : 1);
+        snprintf(seconds, sizeof seconds, "%d", retry_after);
         reply_header(ctx, "Retry-After", seconds);
         log_msg(LOG_WARN, NULL, "login throttled for %.64s from %s", username, address);
         return pm_fail(err, PM_TOO_MANY_REQUESTS, "Too many failed sign-ins; try again later.");

@@ -27,7 +27,7 @@ static const field_spec create_fields[] = {
     V_STRING("display_name", false, 0, 200),
     V_STRING("agency", true, 1, 32),
     V_ENUM("role", true, role_names),
-    V_STRING("password", true, PASSWORD_MIN, PASSWORD_MAX),
+    V_STRING("password", true, 1, 4 * PASSWORD_MAX), /* then the rule in characters */
     V_BOOL("active"),
     V_SERVER("id"),
     V_SERVER("version"),
@@ -41,7 +41,7 @@ static const field_spec patch_fields[] = {
     V_STRING("display_name", false, 0, 200),
     V_STRING("agency", false, 1, 32),
     V_ENUM("role", false, role_names),
-    V_STRING("password", false, PASSWORD_MIN, PASSWORD_MAX),
+    V_STRING("password", false, 1, 4 * PASSWORD_MAX),
     V_BOOL("active"),
     V_SERVER("username"),
     V_SERVER("id"),
@@ -191,6 +191,7 @@ pm_status users_create(http_ctx *ctx, pm_error *err)
         (st = validate_body(body, create_fields, VALIDATE_CREATE, err)) ||
         (!is_admin(ctx) && (st = manager_may_set(ctx, body, err))) ||
         (st = ctx_db(ctx, &db, err)) || (st = agency_exists(db, body, err)) ||
+        (st = password_check_rule(validate_string(body, "password"), "password", err)) ||
         (st = password_hash(validate_string(body, "password"), hash, err)))
         return st;
     user_new user = {
@@ -219,6 +220,8 @@ pm_status users_patch(http_ctx *ctx, pm_error *err)
     const char *password = NULL;
     if ((st = req_check_query(ctx, no_params, err)) || (st = req_json_body(ctx, &patch, err)) ||
         (st = validate_body(patch, patch_fields, VALIDATE_PATCH, err)) ||
+        (json_object_get(patch, "password") &&
+         (st = password_check_rule(validate_string(patch, "password"), "password", err))) ||
         (st = ctx_db(ctx, &db, err)) || (st = ctx_begin(ctx, NULL, err)) ||
         (st = load_target(ctx, db, true, &current, err)))
         return st;
