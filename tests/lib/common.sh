@@ -8,9 +8,10 @@ PLANMON_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 # Debian packages, by what needs them (the contract of issue 2).
 PKGS_BUILD=(build-essential meson ninja-build pkg-config libulfius-dev libjansson-dev libpq-dev
             libjwt-dev libmicrohttpd-dev libargon2-dev libssl-dev libcmocka-dev)
-PKGS_SERVER=(postgresql-15 postgresql-contrib)
+PKGS_SERVER=(postgresql-15 postgresql-contrib openssl)
 PKGS_TEST=(python3 python3-pytest python3-requests python3-jsonschema python3-yaml python3-psycopg
-           python3-jwt curl)
+           python3-jwt python3-cryptography openssl curl)
+PKGS_CHECK=(clang-format)
 
 # Meson options of the two builds; tests/run and deploy/run-local share build/,
 # so they must configure it identically or each would reconfigure it for the other.

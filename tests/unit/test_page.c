@@ -74,7 +74,8 @@ static void numeric_keys(void **state)
     assert_true(page_key_is_number("30280"));
     assert_false(page_key_is_number(""));
     assert_false(page_key_is_number("8a"));
-    assert_false(page_key_is_number("1234567890"));
+    assert_true(page_key_is_number("123456789012345678"));
+    assert_false(page_key_is_number("1234567890123456789"));
 }
 
 int main(void)

@@ -28,10 +28,10 @@ static auth_keys hs256_keys(void)
 
 static json_t *good_claims(void)
 {
-    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:s}", "iss", "planmon", "aud",
+    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:s, s:i}", "iss", "planmon", "aud",
                      "planmon", "sub", "longxuyen.officer", "role", "officer", "agency", "UBND-883",
                      "iat", (json_int_t)NOW - 100, "nbf", (json_int_t)NOW - 100, "exp",
-                     (json_int_t)NOW + 800, "jti", "abc");
+                     (json_int_t)NOW + 800, "jti", "abc", "sv", 3);
 }
 
 /* Checks good claims with one member replaced (or removed, when value is NULL). */
@@ -58,6 +58,7 @@ static void good_claims_pass_and_fill_the_principal(void **state)
     assert_true(who.authenticated);
     assert_string_equal(who.username, "longxuyen.officer");
     assert_int_equal(who.role, ROLE_OFFICER);
+    assert_int_equal(who.session_version, 3);
     assert_string_equal(who.agency, "UBND-883");
     json_decref(c);
 }
@@ -83,6 +84,8 @@ static void every_claim_is_checked(void **state)
     assert_non_null(check_with("role", NULL));
     assert_non_null(check_with("agency", NULL));
     assert_non_null(check_with("agency", json_integer(5)));
+    assert_non_null(check_with("sv", NULL));
+    assert_non_null(check_with("sv", json_string("3")));
 }
 
 static void issued_tokens_verify_and_tampering_does_not(void **state)
@@ -129,11 +132,11 @@ static void an_unsigned_token_is_refused(void **state)
 
 static const char *const colours[] = {"red", "green", NULL};
 static const field_spec specs[] = {
-    {"name", FIELD_STRING, true, 1, 5, NULL, NULL, NULL},
-    {"colour", FIELD_ENUM, false, 0, 0, colours, NULL, NULL},
-    {"on", FIELD_BOOL, false, 0, 0, NULL, NULL, NULL},
-    {"version", FIELD_SERVER, false, 0, 0, NULL, NULL, NULL},
-    {NULL, 0, false, 0, 0, NULL, NULL, NULL},
+    V_STRING("name", true, 1, 5),
+    V_ENUM("colour", false, colours),
+    V_BOOL("on"),
+    V_SERVER("version"),
+    V_END,
 };
 
 static pm_status validate_text(const char *text, validate_mode mode, const char **field)
@@ -178,6 +181,21 @@ static void bodies_are_validated_by_their_declaration(void **state)
                      PM_VALIDATION_FAILED);
 }
 
+static void dates_are_real_calendar_dates(void **state)
+{
+    assert_true(validate_date("2016-07-15"));
+    assert_true(validate_date("2020-02-29")); /* leap year */
+    assert_false(validate_date("2019-02-29"));
+    assert_false(validate_date("1900-02-29")); /* century, not a leap year */
+    assert_true(validate_date("2000-02-29"));  /* 400th year is */
+    assert_false(validate_date("2016-13-01"));
+    assert_false(validate_date("2016-04-31"));
+    assert_false(validate_date("2016-7-15"));
+    assert_false(validate_date("15/07/2016"));
+    assert_false(validate_date("2016-07-15T00:00:00Z"));
+    assert_false(validate_date(""));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -186,6 +204,7 @@ int main(void)
         cmocka_unit_test(issued_tokens_verify_and_tampering_does_not),
         cmocka_unit_test(an_unsigned_token_is_refused),
         cmocka_unit_test(bodies_are_validated_by_their_declaration),
+        cmocka_unit_test(dates_are_real_calendar_dates),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

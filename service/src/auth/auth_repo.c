@@ -7,17 +7,22 @@
 
 #include "db/query.h"
 
-static const char user_sql[] =
-    "SELECT id, username, role, agency, active, password_hash,"
-    "       extract(epoch FROM sessions_valid_from)::bigint AS sessions_valid_from"
-    " FROM app_user WHERE username = $1";
+static const char user_sql[] = "SELECT id, username, role, agency, active, password_hash,"
+                               "       session_version"
+                               " FROM app_user WHERE username = $1";
 
-static const char failures_sql[] =
-    "SELECT count(*) FILTER (WHERE username = $1),"
-    "       count(*) FILTER (WHERE address = $2),"
-    "       coalesce(ceil($3::int - extract(epoch FROM now() - min(failed_at))), 0)::int"
-    " FROM login_failure"
-    " WHERE (username = $1 OR address = $2) AND failed_at > now() - make_interval(secs => $3::int)";
+/* For each of username and address: when the max-th most recent failure in the window exists,
+ * the seconds until it leaves the window (then fewer than max remain). */
+static const char throttle_sql[] =
+    "SELECT coalesce(max(ceil(extract(epoch FROM f.failed_at + w.len - now()))), 0)::int"
+    " FROM (SELECT make_interval(secs => $3::int) AS len) w,"
+    " LATERAL ((SELECT failed_at FROM login_failure"
+    "           WHERE username = $1 AND failed_at > now() - w.len"
+    "           ORDER BY failed_at DESC OFFSET $4::int - 1 LIMIT 1)"
+    "          UNION ALL"
+    "          (SELECT failed_at FROM login_failure"
+    "           WHERE address = $2 AND failed_at > now() - w.len"
+    "           ORDER BY failed_at DESC OFFSET $5::int - 1 LIMIT 1)) f";
 
 static const char record_failure_sql[] =
     "INSERT INTO login_failure (username, address) VALUES ($1, $2)";
@@ -55,7 +60,7 @@ static const char revoke_family_by_id_sql[] =
 static const char end_sessions_sql[] =
     "WITH revoked AS (UPDATE refresh_token SET revoked_at = now()"
     "                 WHERE user_id = $1::bigint AND revoked_at IS NULL)"
-    " UPDATE app_user SET sessions_valid_from = date_trunc('second', now())"
+    " UPDATE app_user SET session_version = session_version + 1"
     " WHERE id = $1::bigint";
 
 /* `hash` as a bytea literal in hex form (\x...), into `out` (at least 68 bytes). */
@@ -80,7 +85,7 @@ static void read_user(PGresult *res, int row, auth_user *out)
     copy_text(out->who.agency, sizeof out->who.agency, PQgetvalue(res, row, 3));
     out->active = PQgetvalue(res, row, 4)[0] == 't';
     copy_text(out->password_hash, sizeof out->password_hash, PQgetvalue(res, row, 5));
-    out->sessions_valid_from = (time_t)atoll(PQgetvalue(res, row, 6));
+    out->who.session_version = atoi(PQgetvalue(res, row, 6));
 }
 
 pm_status auth_repo_user(PGconn *conn, const char *username, auth_user *out, pm_error *err)
@@ -98,18 +103,18 @@ pm_status auth_repo_user(PGconn *conn, const char *username, auth_user *out, pm_
     return st;
 }
 
-pm_status auth_repo_failures(PGconn *conn, const char *username, const char *address, int window_s,
-                             int *by_user, int *by_address, int *retry_after, pm_error *err)
+pm_status auth_repo_throttle(PGconn *conn, const char *username, const char *address, int window_s,
+                             int max_user, int max_address, int *retry_after, pm_error *err)
 {
-    char window[16];
+    char window[16], user_limit[16], address_limit[16];
     snprintf(window, sizeof window, "%d", window_s);
-    const char *params[] = {username, address, window};
+    snprintf(user_limit, sizeof user_limit, "%d", max_user);
+    snprintf(address_limit, sizeof address_limit, "%d", max_address);
+    const char *params[] = {username, address, window, user_limit, address_limit};
     PGresult *res;
-    pm_status st = db_exec(conn, failures_sql, 3, params, &res, err);
+    pm_status st = db_exec(conn, throttle_sql, 5, params, &res, err);
     if (st == PM_OK) {
-        *by_user = atoi(PQgetvalue(res, 0, 0));
-        *by_address = atoi(PQgetvalue(res, 0, 1));
-        *retry_after = atoi(PQgetvalue(res, 0, 2));
+        *retry_after = atoi(PQgetvalue(res, 0, 0));
         PQclear(res);
     }
     return st;
@@ -141,17 +146,16 @@ pm_status auth_repo_refresh_start(PGconn *conn, long long user_id, const unsigne
 
 pm_status auth_repo_refresh_rotate(PGconn *conn, const unsigned char *old_hash,
                                    const unsigned char *new_hash, int ttl_s, auth_user *out,
-                                   pm_error *err)
+                                   bool *revoked, pm_error *err)
 {
     char old_hex[2 * REFRESH_TOKEN_BYTES + 4], new_hex[2 * REFRESH_TOKEN_BYTES + 4], ttl[16];
     bytea_hex(old_hash, old_hex);
     bytea_hex(new_hash, new_hex);
     snprintf(ttl, sizeof ttl, "%d", ttl_s);
+    *revoked = false;
     PGresult *res = NULL;
-    pm_status st = db_exec(conn, "BEGIN", 0, NULL, NULL, err);
     const char *lock_params[] = {old_hex};
-    if (st == PM_OK)
-        st = db_exec(conn, refresh_lock_sql, 1, lock_params, &res, err);
+    pm_status st = db_exec(conn, refresh_lock_sql, 1, lock_params, &res, err);
     if (st == PM_OK && PQntuples(res) != 1)
         st = pm_fail(err, PM_UNAUTHORIZED, "The refresh token is not valid.");
     char id[24] = "", family[24] = "", username[USERNAME_MAX] = "";
@@ -164,16 +168,15 @@ pm_status auth_repo_refresh_rotate(PGconn *conn, const unsigned char *old_hash,
         copy_text(username, sizeof username, PQgetvalue(res, 0, 4));
     }
     PQclear(res);
-    if (st == PM_OK && (rotated || dead)) {
-        /* A rotated token seen again was stolen or replayed: end the whole family. */
-        const char *params[] = {family};
-        if (rotated && db_exec(conn, revoke_family_by_id_sql, 1, params, NULL, err) == PM_OK)
-            db_exec(conn, "COMMIT", 0, NULL, NULL, NULL);
-        st = pm_fail(err, PM_UNAUTHORIZED, "The refresh token is not valid.");
-    }
     if (st == PM_OK)
         st = auth_repo_user(conn, username, out, err);
-    if (st == PM_OK && !out->active)
+    if (st == PM_OK && rotated) {
+        /* A rotated token seen again was stolen or replayed: end the whole family. */
+        const char *params[] = {family};
+        st = db_exec(conn, revoke_family_by_id_sql, 1, params, NULL, err);
+        *revoked = st == PM_OK;
+    }
+    if (st == PM_OK && (rotated || dead || !out->active))
         st = pm_fail(err, PM_UNAUTHORIZED, "The refresh token is not valid.");
     const char *mark[] = {id};
     const char *next[] = {new_hex, id, ttl};
@@ -181,17 +184,25 @@ pm_status auth_repo_refresh_rotate(PGconn *conn, const unsigned char *old_hash,
         st = db_exec(conn, refresh_mark_rotated_sql, 1, mark, NULL, err);
     if (st == PM_OK)
         st = db_exec(conn, refresh_next_sql, 3, next, NULL, err);
-    if (st == PM_OK)
-        st = db_exec(conn, "COMMIT", 0, NULL, NULL, err);
     return st;
 }
 
-pm_status auth_repo_refresh_revoke_family(PGconn *conn, const unsigned char *hash, pm_error *err)
+pm_status auth_repo_refresh_revoke_family(PGconn *conn, const unsigned char *hash, auth_user *out,
+                                          bool *found, pm_error *err)
 {
     char hex[2 * REFRESH_TOKEN_BYTES + 4];
     bytea_hex(hash, hex);
     const char *params[] = {hex};
-    return db_exec(conn, revoke_family_sql, 1, params, NULL, err);
+    PGresult *res;
+    *found = false;
+    pm_status st = db_exec(conn, revoke_family_sql, 1, params, &res, err);
+    if (st == PM_OK && PQntuples(res) == 1) {
+        *found = true;
+        st = auth_repo_user(conn, PQgetvalue(res, 0, 0), out, err);
+    }
+    if (res)
+        PQclear(res);
+    return st;
 }
 
 pm_status auth_repo_end_sessions(PGconn *conn, long long user_id, pm_error *err)

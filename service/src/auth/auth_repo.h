@@ -15,7 +15,6 @@ typedef struct {
     principal who; /* username, role, agency */
     bool active;
     char password_hash[PASSWORD_HASH_MAX];
-    time_t sessions_valid_from; /* tokens issued before this are refused */
 } auth_user;
 
 enum { REFRESH_TOKEN_BYTES = 32 };
@@ -23,10 +22,11 @@ enum { REFRESH_TOKEN_BYTES = 32 };
 /* Reads the user `username` (any state). PM_NOT_FOUND when there is none. */
 pm_status auth_repo_user(PGconn *conn, const char *username, auth_user *out, pm_error *err);
 
-/* Counts failed logins within the last `window_s` seconds for `username` and for `address`,
- * and the seconds until the oldest of them leaves the window. */
-pm_status auth_repo_failures(PGconn *conn, const char *username, const char *address, int window_s,
-                             int *by_user, int *by_address, int *retry_after, pm_error *err);
+/* Whether sign-in is throttled: `username` has had `max_user` or more failed logins within the
+ * last `window_s` seconds, or `address` `max_address` or more. *retry_after is 0 when not, else
+ * the seconds until enough of those failures leave the window for a sign-in to be tried. */
+pm_status auth_repo_throttle(PGconn *conn, const char *username, const char *address, int window_s,
+                             int max_user, int max_address, int *retry_after, pm_error *err);
 
 /* Records one failed login. */
 pm_status auth_repo_record_failure(PGconn *conn, const char *username, const char *address,
@@ -39,15 +39,18 @@ pm_status auth_repo_clear_failures(PGconn *conn, const char *username, pm_error 
 pm_status auth_repo_refresh_start(PGconn *conn, long long user_id, const unsigned char *hash,
                                   int ttl_s, pm_error *err);
 
-/* Rotates the refresh token whose SHA-256 is `old_hash` to `new_hash` in one transaction and
- * reads its (active) user into *out. A token that was already rotated revokes its whole family.
- * PM_UNAUTHORIZED for an unknown, expired, revoked or reused token or an inactive user. */
+/* Inside the caller's transaction: rotates the refresh token whose SHA-256 is `old_hash` to
+ * `new_hash` and reads its (active) user into *out. PM_UNAUTHORIZED for an unknown, expired,
+ * revoked or reused token or an inactive user; a reused (already rotated) token also revokes its
+ * whole family, which *revoked reports (with *out naming the owner) so the caller commits it. */
 pm_status auth_repo_refresh_rotate(PGconn *conn, const unsigned char *old_hash,
                                    const unsigned char *new_hash, int ttl_s, auth_user *out,
-                                   pm_error *err);
+                                   bool *revoked, pm_error *err);
 
-/* Revokes the family of the refresh token whose SHA-256 is `hash` (an unknown token is fine). */
-pm_status auth_repo_refresh_revoke_family(PGconn *conn, const unsigned char *hash, pm_error *err);
+/* Revokes the family of the refresh token whose SHA-256 is `hash`; reads its owner into *out
+ * and sets *found (an unknown token is not an error). */
+pm_status auth_repo_refresh_revoke_family(PGconn *conn, const unsigned char *hash, auth_user *out,
+                                          bool *found, pm_error *err);
 
 /* Revokes every refresh token of `user_id` and refuses its access tokens issued before now. */
 pm_status auth_repo_end_sessions(PGconn *conn, long long user_id, pm_error *err);

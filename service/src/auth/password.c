@@ -29,8 +29,10 @@ bool password_verify(const char *encoded, const char *password)
 
 pm_status password_check_rule(const char *password, const char *field, pm_error *err)
 {
-    size_t len = password ? strlen(password) : 0;
-    if (len < PASSWORD_MIN || len > PASSWORD_MAX || !utf8_valid(password, len))
+    size_t bytes = password ? strlen(password) : 0, chars = 0;
+    for (size_t i = 0; i < bytes; i++) /* count UTF-8 lead bytes: characters, not bytes */
+        chars += ((unsigned char)password[i] & 0xC0) != 0x80;
+    if (chars < PASSWORD_MIN || chars > PASSWORD_MAX || !utf8_valid(password, bytes))
         return pm_fail_field(err, PM_VALIDATION_FAILED, field, "weak_password",
                              "%s must be %d to %d characters long", field, PASSWORD_MIN,
                              PASSWORD_MAX);

@@ -16,8 +16,8 @@ pm_status password_hash(const char *password, char out[PASSWORD_HASH_MAX], pm_er
 /* True when `password` matches `encoded`. Constant-time in the password. */
 bool password_verify(const char *encoded, const char *password);
 
-/* Checks the strength rule (PASSWORD_MIN..PASSWORD_MAX bytes, valid UTF-8): PM_VALIDATION_FAILED
- * naming `field` otherwise. */
+/* Checks the strength rule (PASSWORD_MIN..PASSWORD_MAX characters, valid UTF-8):
+ * PM_VALIDATION_FAILED naming `field` otherwise. */
 pm_status password_check_rule(const char *password, const char *field, pm_error *err);
 
 /* Writes a random password of 20 URL-safe characters to `out` (at least 21 bytes). */

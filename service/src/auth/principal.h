@@ -32,6 +32,7 @@ typedef struct {
     time_t issued_at;  /* iat */
     time_t expires_at; /* exp */
     char jti[JTI_MAX];
+    int session_version; /* "sv": the user's session version when the token was issued */
 } principal;
 
 /* The role named `name` ("admin", ...) or -1 (never ROLE_NONE). */

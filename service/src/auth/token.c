@@ -25,6 +25,7 @@ char *token_issue(const auth_keys *keys, const principal *who, time_t now, int t
         jwt_add_grant_int(jwt, "iat", (long)now) == 0 &&
         jwt_add_grant_int(jwt, "nbf", (long)now) == 0 &&
         jwt_add_grant_int(jwt, "exp", (long)(now + ttl_s)) == 0 &&
+        jwt_add_grant_int(jwt, "sv", who->session_version) == 0 &&
         jwt_set_alg(jwt, keys->alg, keys->sign_key, keys->sign_len) == 0)
         token = jwt_encode_str(jwt);
     jwt_free(jwt);
@@ -70,7 +71,7 @@ static bool audience_matches(const json_t *aud, const char *ours)
 const char *token_check_claims(const auth_keys *keys, const json_t *claims, time_t now,
                                principal *out)
 {
-    json_int_t exp = 0, nbf = 0, iat = 0;
+    json_int_t exp = 0, nbf = 0, iat = 0, sv = 0;
     if (!json_is_object(claims))
         return "claims are not an object";
     if (int_claim(claims, "exp", &exp) != 1)
@@ -94,6 +95,8 @@ const char *token_check_claims(const auth_keys *keys, const json_t *claims, time
     int role = role_parse(text_claim(claims, "role", 32));
     if (!sub || !agency || role < 0)
         return "sub, role or agency missing or invalid";
+    if (int_claim(claims, "sv", &sv) != 1 || sv < 0 || sv > 2147483647)
+        return "sv missing or not an integer";
     const char *jti = text_claim(claims, "jti", JTI_MAX);
     memset(out, 0, sizeof *out);
     out->authenticated = true;
@@ -102,6 +105,7 @@ const char *token_check_claims(const auth_keys *keys, const json_t *claims, time
     out->role = (role_id)role;
     out->issued_at = (time_t)iat;
     out->expires_at = (time_t)exp;
+    out->session_version = (int)sv;
     if (jti)
         strcpy(out->jti, jti);
     return NULL;

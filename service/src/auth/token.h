@@ -27,7 +27,8 @@ pm_status token_verify(const auth_keys *keys, const char *token, time_t now, pri
 
 /* The claim checks alone, on already decoded claims (borrowed): exp required and an integer,
  * nbf and iat not in the future, exp - iat within the maximum lifetime, iss exactly ours, aud
- * ours or containing ours, sub, role from the allow-list, agency. Returns NULL and fills *out
+ * ours or containing ours, sub, role from the allow-list, agency, sv (the session version, an
+ * integer). Returns NULL and fills *out
  * when all pass, else a static string naming the failed check (for the log only). */
 const char *token_check_claims(const auth_keys *keys, const json_t *claims, time_t now,
                                principal *out);

@@ -16,7 +16,7 @@ typedef struct {
     bool exists, active;
     role_id role;
     char agency[AGENCY_CODE_MAX];
-    time_t sessions_valid_from;
+    int session_version; /* tokens must carry this "sv" */
 } user_state;
 
 /* Copies the cached state of `username` into *out when it is younger than USER_CACHE_TTL_S

@@ -62,9 +62,9 @@ static pm_status apply_one(PGconn *conn, const struct embedded_file *m, int *don
     PQclear(res);
     *done = 0;
     if (st == PM_OK && current < version_of(m)) {
-        /* A migration file is several statements, which only the simple protocol runs; its text
-         * is constant, compiled into the binary. */
-        PGresult *r = PQexec(conn, m->data);
+        /* A migration file is several statements, which only the simple protocol runs. */
+        PGresult *r =
+            PQexec(conn, m->data); /* sql-constant: a migration compiled into the binary */
         if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK) {
             fprintf(stderr, "migrate: %s failed: %s", m->name, PQresultErrorMessage(r));
             st = pm_fail(err, PM_INTERNAL, "migration %s failed", m->name);

@@ -8,6 +8,7 @@
 #include "db/query.h"
 #include "auth/password.h"
 #include "embedded.h"
+#include "resources/documents_repo.h"
 #include "resources/users_repo.h"
 
 static const char insert_unit_sql[] =
@@ -165,6 +166,25 @@ static pm_status load_agencies(PGconn *conn, int *count, pm_error *err)
     return st;
 }
 
+static pm_status load_documents(PGconn *conn, int *count, pm_error *err)
+{
+    const struct embedded_file *file =
+        embedded_find(embedded_seed, embedded_seed_count, "plan-1994.json");
+    json_t *doc = file ? json_loadb(file->data, file->len, 0, NULL) : NULL;
+    if (!doc)
+        return pm_fail(err, PM_INTERNAL, "plan-1994.json is missing or not JSON");
+    pm_status st = PM_OK;
+    size_t i;
+    json_t *d;
+    json_array_foreach(json_object_get(doc, "documents"), i, d)
+    {
+        if ((st = document_repo_seed(conn, d, count, err)) != PM_OK)
+            break;
+    }
+    json_decref(doc);
+    return st;
+}
+
 pm_status seed_repo_load(PGconn *conn, seed_counts *counts, pm_error *err)
 {
     memset(counts, 0, sizeof *counts);
@@ -173,6 +193,8 @@ pm_status seed_repo_load(PGconn *conn, seed_counts *counts, pm_error *err)
         st = load_units(conn, &counts->units, err);
     if (st == PM_OK)
         st = load_agencies(conn, &counts->agencies, err);
+    if (st == PM_OK)
+        st = load_documents(conn, &counts->documents, err);
     if (st == PM_OK)
         st = db_exec(conn, "COMMIT", 0, NULL, NULL, err);
     else

@@ -7,14 +7,15 @@
 #include "status.h"
 
 typedef struct {
-    int units;    /* administrative units inserted */
-    int agencies; /* agencies inserted (People's Committees included) */
+    int units;     /* administrative units inserted */
+    int agencies;  /* agencies inserted (People's Committees included) */
+    int documents; /* legal documents inserted */
 } seed_counts;
 
 /* Inserts what is missing of the reference data in one transaction: the administrative units
- * of db/seed/admin-units.json, the bodies of db/seed/agencies.json and one People's Committee
- * per unit. Idempotent, and it never overwrites a row that exists (an edit made through the API
- * stays). `conn` is borrowed. */
+ * of db/seed/admin-units.json, the bodies of db/seed/agencies.json, one People's Committee
+ * per unit, and the legal documents of db/seed/plan-1994.json. Idempotent, and it never overwrites
+ * a row that exists (an edit made through the API stays). `conn` is borrowed. */
 pm_status seed_repo_load(PGconn *conn, seed_counts *counts, pm_error *err);
 
 /* Adds the demo users of db/seed/demo-users.json that are missing, all with `password`

@@ -101,18 +101,21 @@ pm_status page_cursor_decode(const char *text, page_request *page, pm_error *err
     return PM_OK;
 }
 
-pm_status page_expect_keys(const page_request *page, int nkeys, pm_error *err)
+pm_status page_bad_cursor(pm_error *err)
 {
-    if (page->nkeys == 0 || page->nkeys == nkeys)
-        return PM_OK;
     return pm_fail_field(err, PM_INVALID_PARAMETER, "cursor", "invalid",
                          "cursor is not a cursor from a previous page of this list");
+}
+
+pm_status page_expect_keys(const page_request *page, int nkeys, pm_error *err)
+{
+    return page->nkeys == 0 || page->nkeys == nkeys ? PM_OK : page_bad_cursor(err);
 }
 
 bool page_key_is_number(const char *key)
 {
     size_t len = strspn(key, "0123456789");
-    return len > 0 && len <= 9 && key[len] == '\0';
+    return len > 0 && len <= 18 && key[len] == '\0';
 }
 
 void page_result_clear(page_result *result)

@@ -41,8 +41,12 @@ pm_status page_cursor_decode(const char *text, page_request *page, pm_error *err
 /* Checks that a decoded cursor has the `nkeys` keys a list sorts by (0 keys: first page). */
 pm_status page_expect_keys(const page_request *page, int nkeys, pm_error *err);
 
-/* True when a decoded key is 1 to 9 decimal digits (for lists sorted by numbers and codes). */
+/* True when a decoded key is 1 to 18 decimal digits (fits a bigint: ids, codes, levels). */
 bool page_key_is_number(const char *key);
+
+/* Fails with PM_INVALID_PARAMETER (field "cursor"): for a cursor whose keys are not of the kind
+ * the list sorts by. */
+pm_status page_bad_cursor(pm_error *err);
 
 /* Frees what `result` owns and zeroes it. */
 void page_result_clear(page_result *result);

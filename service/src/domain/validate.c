@@ -1,6 +1,7 @@
 /* validate.c: declared body validation (see validate.h). */
 #include "domain/validate.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "jsonutil.h"
@@ -11,6 +12,19 @@ static const field_spec *find(const field_spec *specs, const char *name)
         if (strcmp(s->name, name) == 0)
             return s;
     return NULL;
+}
+
+bool validate_date(const char *s)
+{
+    int y, m, d;
+    char tail;
+    if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-' ||
+        sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || y < 1900 || y > 2200 || m < 1 ||
+        m > 12 || d < 1)
+        return false;
+    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return d <= days[m - 1] + (m == 2 && leap);
 }
 
 static bool enum_has(const char *const *values, const char *v)
@@ -56,6 +70,12 @@ static bool check_value(const field_spec *s, const json_t *v, pm_error *err)
         }
         return true;
     }
+    case FIELD_DATE:
+        if (json_is_string(v) && validate_date(json_string_value(v)))
+            return true;
+        pm_fail_field(err, PM_VALIDATION_FAILED, s->name, "date",
+                      "%s must be a date written YYYY-MM-DD", s->name);
+        return false;
     case FIELD_SERVER:
         break;
     }
@@ -92,6 +112,8 @@ pm_status validate_body(const json_t *body, const field_spec *specs, validate_mo
             continue;
         }
         if (json_is_null(value)) {
+            if (s->nullable)
+                continue;
             pm_fail_field(err, PM_VALIDATION_FAILED, s->name, "required", "%s cannot be null",
                           s->name);
             ok = false;

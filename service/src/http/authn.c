@@ -30,7 +30,7 @@ static pm_status current_state(http_ctx *ctx, time_t now, user_state *state, pm_
         state->active = user.active;
         state->role = user.who.role;
         memcpy(state->agency, user.who.agency, sizeof state->agency);
-        state->sessions_valid_from = user.sessions_valid_from;
+        state->session_version = user.who.session_version;
     }
     if (st == PM_OK)
         user_cache_put(ctx->who.username, now, state);
@@ -40,13 +40,15 @@ static pm_status current_state(http_ctx *ctx, time_t now, user_state *state, pm_
 pm_status authn_require(http_ctx *ctx, pm_error *err)
 {
     const char *header = req_header(ctx, "Authorization");
-    ctx->token_presented = header != NULL;
-    if (!header || strncasecmp(header, "Bearer ", 7) != 0)
+    const char *token = header && strncasecmp(header, "Bearer ", 7) == 0 ? header + 7 : NULL;
+    while (token && *token == ' ')
+        token++;
+    /* Only a bearer token that was sent can be "invalid" (RFC 6750 3.1); anything else gets the
+     * plain challenge. */
+    ctx->token_presented = token && *token;
+    if (!ctx->token_presented)
         return pm_fail(err, PM_UNAUTHORIZED,
                        "This operation needs an access token: Authorization: Bearer <token>.");
-    const char *token = header + 7;
-    while (*token == ' ')
-        token++;
     time_t now = time(NULL);
     pm_status st = token_verify(ctx->app->keys, token, now, &ctx->who, err);
     user_state state;
@@ -56,7 +58,7 @@ pm_status authn_require(http_ctx *ctx, pm_error *err)
         return st;
     if (!state.exists || !state.active || state.role != ctx->who.role ||
         strcmp(state.agency, ctx->who.agency) != 0 ||
-        ctx->who.issued_at < state.sessions_valid_from) {
+        ctx->who.session_version != state.session_version) {
         log_msg(LOG_DEBUG, NULL, "token refused: the user's account or session changed");
         return pm_fail(err, PM_UNAUTHORIZED, "The access token is missing, invalid or expired.");
     }

@@ -31,6 +31,7 @@ struct route {
     unsigned flags;
     int metric;        /* index into the metrics series, set by routes.c */
     const char *allow; /* for the 405 catch-all of a path: its Allow header */
+    const void *data;  /* the handler's own parameters (e.g. a history_spec), or NULL */
 };
 
 enum { ROUTE_MAX_PARAMS = 2, PATH_PARAM_MAX = 128, QUERY_MAX_PARAMS = 32 };
@@ -45,6 +46,7 @@ typedef struct http_ctx {
     const struct route *route;
     app_t *app;
     PGconn *db;           /* borrowed from the pool by ctx_db, released by the dispatcher */
+    int tx;               /* open transaction on db: 0 none, TX_HANDLER, TX_DISPATCHER */
     principal who;        /* the caller, once authenticated */
     bool token_presented; /* an Authorization header was sent (for WWW-Authenticate) */
     char request_id[129];
@@ -56,6 +58,18 @@ typedef struct http_ctx {
     struct query_param query[QUERY_MAX_PARAMS];
     char *query_buf; /* owned; freed by the dispatcher */
 } http_ctx;
+
+enum { TX_HANDLER = 1, TX_DISPATCHER = 2 };
+
+/* Starts the request's write transaction: BEGIN, then the audit actor (user, role, agency,
+ * request id, and `action` when it is not the plain create/update the audit trigger derives)
+ * set transaction-locally for the audit triggers. Inside the dispatcher's own transaction (an
+ * idempotent POST) only the actor is set. Every audited write goes through this. */
+pm_status ctx_begin(struct http_ctx *ctx, const char *action, pm_error *err);
+
+/* Commits what ctx_begin started (nothing when the dispatcher owns the transaction: it commits
+ * after storing the answer). */
+pm_status ctx_commit(struct http_ctx *ctx, pm_error *err);
 
 /* Borrows a database connection for the rest of the request (the same one on every call).
  * PM_UNAVAILABLE when none can be had in time. */

@@ -5,17 +5,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/random.h>
 #include <time.h>
 
+#include "db/query.h"
 #include "http/authn.h"
 #include "http/context.h"
+#include "http/idempotency.h"
 #include "http/reply.h"
 #include "http/request.h"
 #include "http/routes.h"
 #include "jsonutil.h"
 #include "obs/log.h"
 #include "obs/metrics.h"
+#include "resources/audit_repo.h"
 
 static app_t *the_app;
 
@@ -33,6 +37,26 @@ pm_status ctx_db(http_ctx *ctx, PGconn **out, pm_error *err)
     }
     *out = ctx->db;
     return PM_OK;
+}
+
+pm_status ctx_begin(http_ctx *ctx, const char *action, pm_error *err)
+{
+    PGconn *db;
+    pm_status st = ctx_db(ctx, &db, err);
+    if (st == PM_OK && !ctx->tx && (st = db_begin(db, err)) == PM_OK)
+        ctx->tx = TX_HANDLER;
+    if (st == PM_OK)
+        st = audit_repo_set_actor(db, ctx->who.authenticated ? &ctx->who : NULL, ctx->request_id,
+                                  action, err);
+    return st;
+}
+
+pm_status ctx_commit(http_ctx *ctx, pm_error *err)
+{
+    if (ctx->tx != TX_HANDLER)
+        return PM_OK;
+    ctx->tx = 0;
+    return db_commit(ctx->db, err);
 }
 
 static double now_s(void)
@@ -82,6 +106,20 @@ static bool cors_headers(http_ctx *ctx)
     return true;
 }
 
+/* True for application/json and application/merge-patch+json, in any letter case, with or
+ * without parameters (RFC 9110: media types are case-insensitive). */
+static bool media_type_is_json(const char *type)
+{
+    static const char *const accepted[] = {"application/json", "application/merge-patch+json"};
+    for (size_t i = 0; type && i < sizeof accepted / sizeof accepted[0]; i++) {
+        size_t len = strlen(accepted[i]);
+        if (strncasecmp(type, accepted[i], len) == 0 &&
+            (type[len] == '\0' || type[len] == ';' || type[len] == ' ' || type[len] == '\t'))
+            return true;
+    }
+    return false;
+}
+
 /* Body rules every route shares: size limit (Ulfius truncates silently past its own limit, so
  * the length declared and the bytes seen are both checked), and the media type. */
 static pm_status check_body(http_ctx *ctx, pm_error *err)
@@ -97,9 +135,7 @@ static pm_status check_body(http_ctx *ctx, pm_error *err)
     if (!(ctx->route->flags & ROUTE_BODY_JSON))
         return pm_fail(err, PM_UNSUPPORTED_MEDIA_TYPE, "%s %s takes no request body.",
                        ctx->route->method, ctx->route->path);
-    const char *type = req_header(ctx, "Content-Type");
-    if (!type || (strncmp(type, "application/json", 16) &&
-                  strncmp(type, "application/merge-patch+json", 28)))
+    if (!media_type_is_json(req_header(ctx, "Content-Type")))
         return pm_fail(err, PM_UNSUPPORTED_MEDIA_TYPE,
                        "The request body must be application/json.");
     return PM_OK;
@@ -147,12 +183,16 @@ static int serve(const struct _u_request *req, struct _u_response *resp, const s
              (st = req_parse_query(&ctx, &err)) == PM_OK &&
              (!route->roles || (st = authn_require(&ctx, &err)) == PM_OK))
         st = check_body(&ctx, &err);
+    bool replayed = false;
     if (st == PM_OK)
+        st = idem_before(&ctx, &replayed, &err);
+    if (st == PM_OK && !replayed)
         st = handler(&ctx, &err);
     if (st != PM_OK) {
         err.status = st;
         reply_problem(&ctx, &err);
     }
+    idem_after(&ctx, st);
     if (ctx.db)
         db_pool_release(the_app->pool, ctx.db);
     free(ctx.query_buf);

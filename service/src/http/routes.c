@@ -8,40 +8,70 @@
 #include "obs/metrics.h"
 #include "resources/admin_units_http.h"
 #include "resources/agencies_http.h"
+#include "resources/audit_http.h"
 #include "resources/auth_http.h"
+#include "resources/documents_http.h"
 #include "resources/ops_http.h"
 #include "resources/users_http.h"
 
 #define ANYONE ROLES_ALL
 #define USER_ADMINS (ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_MANAGER))
 #define PUBLIC 0u
+#define PLAN_EDITORS (ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_COORDINATOR))
+#define AUDITORS (ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_COORDINATOR) | ROLE_BIT(ROLE_AUDITOR))
 
-/* method, path, handler, who may call it (0: public, no token), flags */
+static const history_spec user_history = {"users", "username", users_may_read};
+static const history_spec agency_history = {"agencies", "code", agencies_exists};
+static const history_spec document_history = {"documents", "id", documents_may_read};
+static const history_spec unit_history = {"admin-units", "code", admin_units_exists};
+
+/* ROUTE(method, path, handler, who may call it (PUBLIC: no token), flags); ROUTE_WITH adds the
+ * handler's own parameters. */
+#define ROUTE(m, p, h, roles, flags)         \
+    {                                        \
+        m, p, h, roles, flags, 0, NULL, NULL \
+    }
+#define ROUTE_WITH(m, p, h, roles, flags, data) \
+    {                                           \
+        m, p, h, roles, flags, 0, NULL, data    \
+    }
 static struct route table[] = {
-    {"GET", "/healthz", ops_healthz, PUBLIC, 0, 0, NULL},
-    {"GET", "/readyz", ops_readyz, PUBLIC, 0, 0, NULL},
-    {"GET", "/metrics", ops_metrics, PUBLIC, 0, 0, NULL},
-    {"GET", "/openapi.yaml", ops_openapi, PUBLIC, 0, 0, NULL},
-    {"GET", "/docs", ops_docs, PUBLIC, 0, 0, NULL},
-    {"GET", "/docs/redoc.standalone.js", ops_docs_js, PUBLIC, 0, 0, NULL},
-    {"GET", "/.well-known/jwks.json", auth_jwks, PUBLIC, 0, 0, NULL},
-    {"POST", "/v1/auth/token", auth_token, PUBLIC, ROUTE_BODY_JSON, 0, NULL},
-    {"POST", "/v1/auth/refresh", auth_refresh, PUBLIC, ROUTE_BODY_JSON, 0, NULL},
-    {"POST", "/v1/auth/logout", auth_logout, PUBLIC, ROUTE_BODY_JSON, 0, NULL},
-    {"GET", "/v1/me", me_get, ANYONE, 0, 0, NULL},
-    {"PUT", "/v1/me/password", me_password, ANYONE, ROUTE_BODY_JSON, 0, NULL},
-    {"GET", "/v1/users", users_list, USER_ADMINS, 0, 0, NULL},
-    {"POST", "/v1/users", users_create, USER_ADMINS, ROUTE_BODY_JSON, 0, NULL},
-    {"GET", "/v1/users/{username}", users_get, USER_ADMINS, 0, 0, NULL},
-    {"PATCH", "/v1/users/{username}", users_patch, USER_ADMINS, ROUTE_BODY_JSON, 0, NULL},
-    {"GET", "/v1/admin-units", admin_units_list, ANYONE, 0, 0, NULL},
-    {"GET", "/v1/admin-units/{code}", admin_units_get, ANYONE, 0, 0, NULL},
-    {"GET", "/v1/agencies", agencies_list, ANYONE, 0, 0, NULL},
-    {"GET", "/v1/agencies/{code}", agencies_get, ANYONE, 0, 0, NULL},
+    ROUTE("GET", "/healthz", ops_healthz, PUBLIC, 0),
+    ROUTE("GET", "/readyz", ops_readyz, PUBLIC, 0),
+    ROUTE("GET", "/metrics", ops_metrics, PUBLIC, 0),
+    ROUTE("GET", "/openapi.yaml", ops_openapi, PUBLIC, 0),
+    ROUTE("GET", "/docs", ops_docs, PUBLIC, 0),
+    ROUTE("GET", "/docs/redoc.standalone.js", ops_docs_js, PUBLIC, 0),
+    ROUTE("GET", "/.well-known/jwks.json", auth_jwks, PUBLIC, 0),
+    ROUTE("POST", "/v1/auth/token", auth_token, PUBLIC, ROUTE_BODY_JSON),
+    ROUTE("POST", "/v1/auth/refresh", auth_refresh, PUBLIC, ROUTE_BODY_JSON),
+    ROUTE("POST", "/v1/auth/logout", auth_logout, PUBLIC, ROUTE_BODY_JSON),
+    ROUTE("GET", "/v1/me", me_get, ANYONE, 0),
+    ROUTE("PUT", "/v1/me/password", me_password, ANYONE, ROUTE_BODY_JSON),
+    ROUTE("GET", "/v1/users", users_list, USER_ADMINS, 0),
+    ROUTE("POST", "/v1/users", users_create, USER_ADMINS, ROUTE_BODY_JSON),
+    ROUTE("GET", "/v1/users/{username}", users_get, USER_ADMINS, 0),
+    ROUTE("PATCH", "/v1/users/{username}", users_patch, USER_ADMINS, ROUTE_BODY_JSON),
+    ROUTE_WITH("GET", "/v1/users/{username}/history", audit_history, USER_ADMINS, 0, &user_history),
+    ROUTE("GET", "/v1/admin-units", admin_units_list, ANYONE, 0),
+    ROUTE("GET", "/v1/admin-units/{code}", admin_units_get, ANYONE, 0),
+    ROUTE_WITH("GET", "/v1/admin-units/{code}/history", audit_history, ANYONE, 0, &unit_history),
+    ROUTE("GET", "/v1/agencies", agencies_list, ANYONE, 0),
+    ROUTE("GET", "/v1/agencies/{code}", agencies_get, ANYONE, 0),
+    ROUTE_WITH("GET", "/v1/agencies/{code}/history", audit_history, ANYONE, 0, &agency_history),
+    ROUTE("GET", "/v1/documents", documents_list, ANYONE, 0),
+    ROUTE("POST", "/v1/documents", documents_create, PLAN_EDITORS, ROUTE_BODY_JSON),
+    ROUTE("GET", "/v1/documents/{id}", documents_get, ANYONE, 0),
+    ROUTE("PATCH", "/v1/documents/{id}", documents_patch, PLAN_EDITORS, ROUTE_BODY_JSON),
+    ROUTE("DELETE", "/v1/documents/{id}", documents_delete, PLAN_EDITORS, 0),
+    ROUTE("POST", "/v1/documents/{id}/restore", documents_restore, PLAN_EDITORS, 0),
+    ROUTE_WITH("GET", "/v1/documents/{id}/history", audit_history, ANYONE, 0, &document_history),
+    ROUTE("GET", "/v1/audit-events", audit_events_list, AUDITORS, 0),
+    ROUTE("GET", "/v1/changes", audit_changes, ANYONE, 0),
 };
 enum { NROUTES = sizeof table / sizeof table[0] };
 
-static struct route unmatched = {"*", "unmatched", NULL, PUBLIC, 0, NROUTES, NULL};
+static struct route unmatched = {"*", "unmatched", NULL, PUBLIC, 0, NROUTES, NULL, NULL};
 
 /* One 405/OPTIONS catch-all per distinct path, with its Allow header. */
 static struct route *catch_all;
@@ -107,7 +137,7 @@ int routes_register(struct _u_instance *instance)
             p++;
         if (p == npaths) {
             catch_all[p] =
-                (struct route){"*", table[i].path, NULL, PUBLIC, 0, NROUTES, allow_lists[p]};
+                (struct route){"*", table[i].path, NULL, PUBLIC, 0, NROUTES, allow_lists[p], NULL};
             npaths++;
         }
         char *allow = allow_lists[p];

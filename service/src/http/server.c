@@ -100,10 +100,11 @@ int server_run(app_t *app)
     }
 
     struct MHD_OptionItem options[] = {
+        /* first, so that libmicrohttpd logs nothing through its own logger */
+        {MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_logger, NULL},
         {MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)request_completed, NULL},
         {MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)uri_logger, NULL},
         {MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)connection_notify, NULL},
-        {MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_logger, NULL},
         {MHD_OPTION_SOCK_ADDR, 0, &addr},
         {MHD_OPTION_THREAD_POOL_SIZE, cfg->http_threads, NULL},
         {MHD_OPTION_CONNECTION_TIMEOUT, cfg->http_connection_timeout_s, NULL},

@@ -5,6 +5,8 @@
 #include "http/context.h"
 
 pm_status admin_units_list(http_ctx *ctx, pm_error *err);
+/* PM_OK when the administrative unit `code` exists (everyone may read it), else PM_NOT_FOUND. */
+pm_status admin_units_exists(http_ctx *ctx, const char *code, pm_error *err);
 pm_status admin_units_get(http_ctx *ctx, pm_error *err);
 
 #endif

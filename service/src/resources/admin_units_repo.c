@@ -38,8 +38,7 @@ pm_status admin_unit_repo_list(PGconn *conn, const admin_unit_filter *filter,
     if (st != PM_OK)
         return st;
     if (page->nkeys && !(page_key_is_number(page->after[0]) && page_key_is_number(page->after[1])))
-        return pm_fail_field(err, PM_INVALID_PARAMETER, "cursor", "invalid",
-                             "cursor is not a cursor from a previous page of this list");
+        return page_bad_cursor(err);
     char level[8], limit[16];
     snprintf(level, sizeof level, "%d", filter->level);
     snprintf(limit, sizeof limit, "%d", page->limit + 1);

@@ -30,3 +30,14 @@ pm_status agencies_get(http_ctx *ctx, pm_error *err)
 {
     return reply_get_by_path(ctx, "code", agency_repo_get, err);
 }
+
+pm_status agencies_exists(http_ctx *ctx, const char *code, pm_error *err)
+{
+    json_t *found = NULL;
+    PGconn *db;
+    pm_status st = ctx_db(ctx, &db, err);
+    if (st == PM_OK)
+        st = agency_repo_get(db, code, &found, err);
+    json_decref(found);
+    return st;
+}

@@ -5,6 +5,8 @@
 #include "http/context.h"
 
 pm_status agencies_list(http_ctx *ctx, pm_error *err);
+/* PM_OK when the agency `code` exists (everyone may read it), else PM_NOT_FOUND. */
+pm_status agencies_exists(http_ctx *ctx, const char *code, pm_error *err);
 pm_status agencies_get(http_ctx *ctx, pm_error *err);
 
 #endif

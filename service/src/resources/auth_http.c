@@ -14,19 +14,20 @@
 #include "auth/user_cache.h"
 #include "domain/page.h"
 #include "domain/validate.h"
+#include "resources/audit_repo.h"
 #include "http/reply.h"
 #include "http/request.h"
 #include "obs/log.h"
 
 static const field_spec login_fields[] = {
-    {"username", FIELD_STRING, true, 1, USERNAME_MAX - 1, NULL, NULL, NULL},
-    {"password", FIELD_STRING, true, 1, PASSWORD_MAX, NULL, NULL, NULL},
-    {NULL, 0, false, 0, 0, NULL, NULL, NULL},
+    V_STRING("username", true, 1, USERNAME_MAX - 1),
+    V_STRING("password", true, 1, PASSWORD_MAX),
+    V_END,
 };
 
 static const field_spec refresh_fields[] = {
-    {"refresh_token", FIELD_STRING, true, 1, 128, NULL, NULL, NULL},
-    {NULL, 0, false, 0, 0, NULL, NULL, NULL},
+    V_STRING("refresh_token", true, 1, 128),
+    V_END,
 };
 
 static const char *const no_params[] = {NULL};
@@ -96,13 +97,14 @@ pm_status auth_token(http_ctx *ctx, pm_error *err)
     req_client_address(ctx, address, sizeof address);
 
     const pm_config *cfg = ctx->app->cfg;
-    int by_user = 0, by_address = 0, retry_after = 0;
-    if ((st = auth_repo_failures(db, username, address, cfg->login_window_s, &by_user, &by_address,
-                                 &retry_after, err)))
+    int retry_after = 0;
+    if ((st =
+             auth_repo_throttle(db, username, address, cfg->login_window_s, cfg->login_max_failures,
+                                cfg->login_max_failures_ip, &retry_after, err)))
         return st;
-    if (by_user >= cfg->login_max_failures || by_address >= cfg->login_max_failures_ip) {
+    if (retry_after > 0) {
         char seconds[16];
-        snprintf(seconds, sizeof seconds, "%d", retry_after > 0 ? retry_after : 1);
+        snprintf(seconds, sizeof seconds, "%d", retry_after);
         reply_header(ctx, "Retry-After", seconds);
         log_msg(LOG_WARN, NULL, "login throttled for %.64s from %s", username, address);
         return pm_fail(err, PM_TOO_MANY_REQUESTS, "Too many failed sign-ins; try again later.");
@@ -115,8 +117,15 @@ pm_status auth_token(http_ctx *ctx, pm_error *err)
     pthread_once(&dummy_once, make_dummy_hash);
     bool ok = password_verify(found == PM_OK ? user.password_hash : dummy_hash, password);
     if (!ok || found != PM_OK || !user.active) {
+        /* The one event recorded for a refused request; never with the password. */
         log_msg(LOG_WARN, NULL, "login failed for %.64s from %s", username, address);
-        if ((st = auth_repo_record_failure(db, username, address, err)))
+        char changes[96];
+        snprintf(changes, sizeof changes, "{\"address\": {\"new\": \"%s\"}}", address);
+        if ((st = ctx_begin(ctx, NULL, err)) ||
+            (st = auth_repo_record_failure(db, username, address, err)) ||
+            (st = audit_repo_record(db, NULL, ctx->request_id, "login_failed", "users", username,
+                                    found == PM_OK ? user.who.agency : NULL, changes, err)) ||
+            (st = ctx_commit(ctx, err)))
             return st;
         return pm_fail(err, PM_UNAUTHORIZED,
                        "The username or password is wrong, or the account is disabled.");
@@ -125,8 +134,13 @@ pm_status auth_token(http_ctx *ctx, pm_error *err)
     unsigned char hash[REFRESH_TOKEN_BYTES];
     if (!new_refresh_token(refresh, hash))
         return pm_fail(err, PM_INTERNAL, "The token could not be made.");
-    if ((st = auth_repo_clear_failures(db, username, err)) ||
-        (st = auth_repo_refresh_start(db, user.id, hash, cfg->refresh_ttl_s, err)))
+    ctx->who = user.who;
+    ctx->who.authenticated = true;
+    if ((st = ctx_begin(ctx, NULL, err)) || (st = auth_repo_clear_failures(db, username, err)) ||
+        (st = auth_repo_refresh_start(db, user.id, hash, cfg->refresh_ttl_s, err)) ||
+        (st = audit_repo_record(db, &ctx->who, ctx->request_id, "login", "users", username,
+                                user.who.agency, NULL, err)) ||
+        (st = ctx_commit(ctx, err)))
         return st;
     return reply_tokens(ctx, &user, refresh, err);
 }
@@ -145,9 +159,31 @@ pm_status auth_refresh(http_ctx *ctx, pm_error *err)
     auth_user user;
     if (!new_refresh_token(refresh, new_hash))
         return pm_fail(err, PM_INTERNAL, "The token could not be made.");
-    if ((st = auth_repo_refresh_rotate(db, old_hash, new_hash, ctx->app->cfg->refresh_ttl_s, &user,
-                                       err)))
+    bool revoked = false;
+    if ((st = ctx_begin(ctx, NULL, err)))
         return st;
+    st = auth_repo_refresh_rotate(db, old_hash, new_hash, ctx->app->cfg->refresh_ttl_s, &user,
+                                  &revoked, err);
+    if (st == PM_OK || revoked) {
+        /* A reused (rotated) token: its family's revocation and that event are kept. */
+        pm_error audit_err = {0};
+        pm_status rec = audit_repo_record(
+            db, &user.who, ctx->request_id, revoked ? "token_revoke" : "token_refresh", "users",
+            user.who.username, user.who.agency,
+            revoked ? "{\"reason\": {\"new\": \"refresh token reused\"}}" : NULL, &audit_err);
+        if (rec == PM_OK)
+            rec = ctx_commit(ctx, &audit_err);
+        if (rec != PM_OK && st == PM_OK) {
+            pm_error_reset(err);
+            *err = audit_err;
+            return rec;
+        }
+        pm_error_reset(&audit_err);
+    }
+    if (st != PM_OK)
+        return st;
+    ctx->who = user.who;
+    ctx->who.authenticated = true;
     return reply_tokens(ctx, &user, refresh, err);
 }
 
@@ -161,7 +197,13 @@ pm_status auth_logout(http_ctx *ctx, pm_error *err)
     const char *token = validate_string(body, "refresh_token");
     unsigned char hash[REFRESH_TOKEN_BYTES];
     SHA256((const unsigned char *)token, strlen(token), hash);
-    if ((st = auth_repo_refresh_revoke_family(db, hash, err)))
+    auth_user owner;
+    bool found = false;
+    if ((st = ctx_begin(ctx, NULL, err)) ||
+        (st = auth_repo_refresh_revoke_family(db, hash, &owner, &found, err)) ||
+        (found && (st = audit_repo_record(db, &owner.who, ctx->request_id, "token_revoke", "users",
+                                          owner.who.username, owner.who.agency, NULL, err))) ||
+        (st = ctx_commit(ctx, err)))
         return st;
     reply_bytes(ctx, 204, "", 0, NULL);
     return PM_OK;

@@ -7,7 +7,6 @@
 #include "auth/auth_repo.h"
 #include "auth/password.h"
 #include "auth/user_cache.h"
-#include "db/query.h"
 #include "domain/validate.h"
 #include "http/reply.h"
 #include "http/request.h"
@@ -22,46 +21,41 @@ static bool username_ok(const char *s)
     return strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789._-") == len;
 }
 
-#define SERVER_OWNED(name)                                \
-    {                                                     \
-        name, FIELD_SERVER, false, 0, 0, NULL, NULL, NULL \
-    }
-
 static const field_spec create_fields[] = {
-    {"username", FIELD_STRING, true, 2, 63, NULL,
-     "2 to 63 of a-z, 0-9, '.', '_', '-', starting with a letter or digit", username_ok},
-    {"display_name", FIELD_STRING, false, 0, 200, NULL, NULL, NULL},
-    {"agency", FIELD_STRING, true, 1, 32, NULL, NULL, NULL},
-    {"role", FIELD_ENUM, true, 0, 0, role_names, NULL, NULL},
-    {"password", FIELD_STRING, true, PASSWORD_MIN, PASSWORD_MAX, NULL, NULL, NULL},
-    {"active", FIELD_BOOL, false, 0, 0, NULL, NULL, NULL},
-    SERVER_OWNED("id"),
-    SERVER_OWNED("version"),
-    SERVER_OWNED("created_at"),
-    SERVER_OWNED("updated_at"),
-    SERVER_OWNED("created_by"),
-    {NULL, 0, false, 0, 0, NULL, NULL, NULL},
+    V_CHECKED("username", true, 2, 63, username_ok,
+              "2 to 63 of a-z, 0-9, '.', '_', '-', starting with a letter or digit"),
+    V_STRING("display_name", false, 0, 200),
+    V_STRING("agency", true, 1, 32),
+    V_ENUM("role", true, role_names),
+    V_STRING("password", true, 1, 4 * PASSWORD_MAX), /* then the rule in characters */
+    V_BOOL("active"),
+    V_SERVER("id"),
+    V_SERVER("version"),
+    V_SERVER("created_at"),
+    V_SERVER("updated_at"),
+    V_SERVER("created_by"),
+    V_END,
 };
 
 static const field_spec patch_fields[] = {
-    {"display_name", FIELD_STRING, false, 0, 200, NULL, NULL, NULL},
-    {"agency", FIELD_STRING, false, 1, 32, NULL, NULL, NULL},
-    {"role", FIELD_ENUM, false, 0, 0, role_names, NULL, NULL},
-    {"password", FIELD_STRING, false, PASSWORD_MIN, PASSWORD_MAX, NULL, NULL, NULL},
-    {"active", FIELD_BOOL, false, 0, 0, NULL, NULL, NULL},
-    SERVER_OWNED("username"),
-    SERVER_OWNED("id"),
-    SERVER_OWNED("version"),
-    SERVER_OWNED("created_at"),
-    SERVER_OWNED("updated_at"),
-    SERVER_OWNED("created_by"),
-    {NULL, 0, false, 0, 0, NULL, NULL, NULL},
+    V_STRING("display_name", false, 0, 200),
+    V_STRING("agency", false, 1, 32),
+    V_ENUM("role", false, role_names),
+    V_STRING("password", false, 1, 4 * PASSWORD_MAX),
+    V_BOOL("active"),
+    V_SERVER("username"),
+    V_SERVER("id"),
+    V_SERVER("version"),
+    V_SERVER("created_at"),
+    V_SERVER("updated_at"),
+    V_SERVER("created_by"),
+    V_END,
 };
 
 static const field_spec password_fields[] = {
-    {"current_password", FIELD_STRING, true, 1, PASSWORD_MAX, NULL, NULL, NULL},
-    {"new_password", FIELD_STRING, true, 1, PASSWORD_MAX, NULL, NULL, NULL},
-    {NULL, 0, false, 0, 0, NULL, NULL, NULL},
+    V_STRING("current_password", true, 1, PASSWORD_MAX),
+    V_STRING("new_password", true, 1, PASSWORD_MAX),
+    V_END,
 };
 
 static const char *const list_params[] = {"agency", "role", "active", PAGE_PARAMS, NULL};
@@ -162,6 +156,19 @@ static pm_status load_target(http_ctx *ctx, PGconn *db, bool lock, json_t **out,
     return st;
 }
 
+pm_status users_may_read(http_ctx *ctx, const char *username, pm_error *err)
+{
+    json_t *user = NULL;
+    PGconn *db;
+    pm_status st = ctx_db(ctx, &db, err);
+    if (st == PM_OK)
+        st = user_repo_get(db, username, &user, err);
+    if (st == PM_OK && !may_read(ctx, user))
+        st = pm_fail(err, PM_NOT_FOUND, "There is no such user.");
+    json_decref(user);
+    return st;
+}
+
 pm_status users_get(http_ctx *ctx, pm_error *err)
 {
     json_auto_t *user = NULL;
@@ -184,6 +191,7 @@ pm_status users_create(http_ctx *ctx, pm_error *err)
         (st = validate_body(body, create_fields, VALIDATE_CREATE, err)) ||
         (!is_admin(ctx) && (st = manager_may_set(ctx, body, err))) ||
         (st = ctx_db(ctx, &db, err)) || (st = agency_exists(db, body, err)) ||
+        (st = password_check_rule(validate_string(body, "password"), "password", err)) ||
         (st = password_hash(validate_string(body, "password"), hash, err)))
         return st;
     user_new user = {
@@ -194,8 +202,8 @@ pm_status users_create(http_ctx *ctx, pm_error *err)
         .password_hash = hash,
         .active = !json_is_false(json_object_get(body, "active")),
     };
-    if ((st = user_repo_create(db, &user, err)) ||
-        (st = user_repo_get(db, user.username, &created, err)))
+    if ((st = ctx_begin(ctx, NULL, err)) || (st = user_repo_create(db, &user, err)) ||
+        (st = user_repo_get(db, user.username, &created, err)) || (st = ctx_commit(ctx, err)))
         return st;
     char location[128];
     snprintf(location, sizeof location, "/v1/users/%s", user.username);
@@ -212,7 +220,9 @@ pm_status users_patch(http_ctx *ctx, pm_error *err)
     const char *password = NULL;
     if ((st = req_check_query(ctx, no_params, err)) || (st = req_json_body(ctx, &patch, err)) ||
         (st = validate_body(patch, patch_fields, VALIDATE_PATCH, err)) ||
-        (st = ctx_db(ctx, &db, err)) || (st = db_begin(db, err)) ||
+        (json_object_get(patch, "password") &&
+         (st = password_check_rule(validate_string(patch, "password"), "password", err))) ||
+        (st = ctx_db(ctx, &db, err)) || (st = ctx_begin(ctx, NULL, err)) ||
         (st = load_target(ctx, db, true, &current, err)))
         return st;
     if (!is_admin(ctx) && !manager_may_grant(validate_string(current, "role")))
@@ -226,7 +236,7 @@ pm_status users_patch(http_ctx *ctx, pm_error *err)
     const char *username = validate_string(current, "username");
     json_int_t version = json_integer_value(json_object_get(current, "version"));
     if ((st = user_repo_update(db, username, version, patch, password ? hash : NULL, err)) ||
-        (st = user_repo_get(db, username, &updated, err)) || (st = db_commit(db, err)))
+        (st = user_repo_get(db, username, &updated, err)) || (st = ctx_commit(ctx, err)))
         return st;
     user_cache_forget(username);
     reply_object(ctx, updated);
@@ -261,7 +271,9 @@ pm_status me_password(http_ctx *ctx, pm_error *err)
         return pm_fail_field(err, PM_FORBIDDEN, "current_password", "wrong",
                              "The current password is wrong.");
     if ((st = password_hash(validate_string(body, "new_password"), hash, err)) ||
-        (st = user_repo_set_password(db, ctx->who.username, hash, err)))
+        (st = ctx_begin(ctx, "password_change", err)) ||
+        (st = user_repo_set_password(db, ctx->who.username, hash, err)) ||
+        (st = ctx_commit(ctx, err)))
         return st;
     user_cache_forget(ctx->who.username);
     reply_bytes(ctx, 204, "", 0, NULL);

@@ -1,0 +1,153 @@
+/* idempotency.c: Idempotency-Key handling (see idempotency.h). */
+#include "http/idempotency.h"
+
+#include <openssl/evp.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db/idempotency_repo.h"
+#include "db/query.h"
+#include "http/reply.h"
+#include "http/request.h"
+#include "jsonutil.h"
+#include "obs/log.h"
+
+/* Response headers that belong to the stored answer. */
+static const char *const kept_headers[] = {"Content-Type", "Location",      "ETag",
+                                           "Retry-After",  "Cache-Control", NULL};
+
+static bool key_ok(const char *key)
+{
+    size_t len = strlen(key);
+    if (len == 0 || len > 255)
+        return false;
+    for (size_t i = 0; i < len; i++)
+        if (key[i] < 0x21 || key[i] > 0x7e)
+            return false;
+    return true;
+}
+
+/* SHA-256 of method, path and body: what "the same request" means. */
+static void request_hash(const http_ctx *ctx, unsigned char out[IDEM_HASH_BYTES])
+{
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    EVP_DigestInit_ex(md, EVP_sha256(), NULL);
+    EVP_DigestUpdate(md, ctx->req->http_verb, strlen(ctx->req->http_verb));
+    EVP_DigestUpdate(md, "\n", 1);
+    EVP_DigestUpdate(md, ctx->req->url_path, strlen(ctx->req->url_path));
+    EVP_DigestUpdate(md, "\n", 1);
+    if (ctx->req->binary_body)
+        EVP_DigestUpdate(md, ctx->req->binary_body, ctx->req->binary_body_length);
+    EVP_DigestFinal_ex(md, out, NULL);
+    EVP_MD_CTX_free(md);
+}
+
+static void replay(http_ctx *ctx, const idem_record *rec)
+{
+    json_t *headers = json_loads(rec->headers_json ? rec->headers_json : "{}", 0, NULL);
+    const char *name;
+    json_t *value;
+    json_object_foreach(headers, name, value)
+    {
+        if (json_is_string(value))
+            reply_header(ctx, name, json_string_value(value));
+    }
+    json_decref(headers);
+    reply_header(ctx, "Idempotent-Replayed", "true");
+    const char *body = rec->body ? rec->body : "";
+    reply_bytes(ctx, rec->status, body, strlen(body), NULL);
+}
+
+pm_status idem_before(http_ctx *ctx, bool *replayed, pm_error *err)
+{
+    *replayed = false;
+    const char *key = req_header(ctx, "Idempotency-Key");
+    if (!key || strcmp(ctx->req->http_verb, "POST") != 0 || !ctx->who.authenticated)
+        return PM_OK;
+    if (!key_ok(key))
+        return pm_fail_field(err, PM_BAD_REQUEST, "Idempotency-Key", "invalid",
+                             "Idempotency-Key must be 1 to 255 visible ASCII characters.");
+    unsigned char hash[IDEM_HASH_BYTES];
+    request_hash(ctx, hash);
+    PGconn *db;
+    idem_record rec;
+    pm_status st;
+    if ((st = ctx_db(ctx, &db, err)) || (st = db_begin(db, err)))
+        return st;
+    ctx->tx = TX_DISPATCHER;
+    if ((st = idem_repo_claim(db, ctx->who.username, key, hash, &rec, err)) == PM_OK) {
+        if (rec.claimed) {
+            static atomic_uint claims;
+            if ((atomic_fetch_add(&claims, 1) & 63) == 0) /* now and then, forget old keys */
+                idem_repo_expire(db, NULL);
+            st = db_exec(db, "SAVEPOINT handler", 0, NULL, NULL, err);
+        } else if (!rec.same_request) {
+            st = pm_fail_field(err, PM_VALIDATION_FAILED, "Idempotency-Key", "reused",
+                               "This Idempotency-Key was used with another request.");
+        } else {
+            replay(ctx, &rec);
+            *replayed = true;
+        }
+    }
+    idem_record_clear(&rec);
+    if (st != PM_OK || *replayed) {
+        ctx->tx = 0; /* the pool rolls the transaction back */
+        db_exec(db, "ROLLBACK", 0, NULL, NULL, NULL);
+    }
+    return st;
+}
+
+/* The answer's kept headers as a JSON object text (malloc'd). */
+static char *answer_headers(const http_ctx *ctx)
+{
+    json_t *obj = json_object();
+    for (size_t i = 0; kept_headers[i]; i++) {
+        const char *v = u_map_get(ctx->resp->map_header, kept_headers[i]);
+        if (v)
+            json_object_set_new(obj, kept_headers[i], json_text(v));
+    }
+    char *text = json_serialize(obj);
+    json_decref(obj);
+    return text;
+}
+
+void idem_after(http_ctx *ctx, pm_status handler_status)
+{
+    if (ctx->tx != TX_DISPATCHER)
+        return;
+    ctx->tx = 0;
+    PGconn *db = ctx->db;
+    if (ctx->resp->status >= 500) {
+        db_exec(db, "ROLLBACK", 0, NULL, NULL, NULL);
+        return;
+    }
+    pm_error err = {0};
+    pm_status st = PM_OK;
+    if (handler_status != PM_OK) /* keep the refusal, not half of a write */
+        st = db_exec(db, "ROLLBACK TO SAVEPOINT handler", 0, NULL, NULL, &err);
+    char *headers = answer_headers(ctx);
+    size_t len = ctx->resp->binary_body_length;
+    char *body = malloc(len + 1);
+    if (body) {
+        memcpy(body, ctx->resp->binary_body ? ctx->resp->binary_body : "", len);
+        body[len] = '\0';
+    }
+    const char *key = req_header(ctx, "Idempotency-Key");
+    if (st == PM_OK)
+        st = idem_repo_store(db, ctx->who.username, key, (int)ctx->resp->status, headers,
+                             body ? body : "", &err);
+    if (st == PM_OK)
+        st = db_commit(db, &err);
+    free(headers);
+    free(body);
+    if (st != PM_OK) {
+        db_exec(db, "ROLLBACK", 0, NULL, NULL, NULL);
+        log_msg(LOG_WARN, NULL, "idempotent answer not stored; nothing was written");
+        pm_error_reset(&err);
+        pm_fail(&err, PM_UNAVAILABLE,
+                "The change could not be saved; try again with the same Idempotency-Key.");
+        reply_problem(ctx, &err);
+    }
+    pm_error_reset(&err);
+}

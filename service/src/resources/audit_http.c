@@ -1,0 +1,83 @@
+/* audit_http.c: the audit log, history and change feed over HTTP (see audit_http.h). */
+#include "resources/audit_http.h"
+
+#include <string.h>
+
+#include "http/reply.h"
+#include "http/request.h"
+#include "resources/audit_repo.h"
+
+static const char *const list_params[] = {
+    "entity_type", "entity_id", "user", "agency", "action", "since", "until", PAGE_PARAMS, NULL};
+static const char *const page_params[] = {PAGE_PARAMS, NULL};
+
+/* A time bound: an RFC 3339 timestamp or a date, checked loosely here and exactly by the
+ * database (a value it cannot read is 400 too). */
+static pm_status time_param(const http_ctx *ctx, const char *name, const char **out, pm_error *err)
+{
+    pm_status st = req_query_text(ctx, name, 40, out, err);
+    if (st == PM_OK && *out && strspn(*out, "0123456789-:T.Z+ ") != strlen(*out))
+        return pm_fail_field(err, PM_INVALID_PARAMETER, name, "invalid",
+                             "%s must be a date (2017-06-14) or an RFC 3339 time", name);
+    return st;
+}
+
+pm_status audit_events_list(http_ctx *ctx, pm_error *err)
+{
+    audit_filter f = {0};
+    page_request page;
+    page_result result = {0};
+    PGconn *db;
+    pm_status st;
+    if ((st = req_check_query(ctx, list_params, err)) ||
+        (st = req_query_text(ctx, "entity_type", 40, &f.entity_type, err)) ||
+        (st = req_query_text(ctx, "entity_id", 128, &f.entity_id, err)) ||
+        (st = req_query_text(ctx, "user", 64, &f.username, err)) ||
+        (st = req_query_text(ctx, "agency", 32, &f.agency, err)) ||
+        (st = req_query_text(ctx, "action", 40, &f.action, err)) ||
+        (st = time_param(ctx, "since", &f.since, err)) ||
+        (st = time_param(ctx, "until", &f.until, err)) || (st = req_page(ctx, &page, err)) ||
+        (st = ctx_db(ctx, &db, err)))
+        goto out;
+    st = audit_repo_list(db, &f, &page, &result, err);
+    if (st == PM_VALIDATION_FAILED) { /* a time the database could not read */
+        pm_error_reset(err);
+        st = pm_fail_field(err, PM_INVALID_PARAMETER, f.since ? "since" : "until", "invalid",
+                           "since and until must be dates or RFC 3339 times");
+    }
+    if (st == PM_OK)
+        reply_page(ctx, &result);
+out:
+    page_result_clear(&result);
+    return st;
+}
+
+pm_status audit_changes(http_ctx *ctx, pm_error *err)
+{
+    page_request page;
+    page_result result = {0};
+    PGconn *db;
+    pm_status st;
+    if (!(st = req_check_query(ctx, page_params, err)) && !(st = req_page(ctx, &page, err)) &&
+        !(st = ctx_db(ctx, &db, err)) &&
+        !(st = audit_repo_changes(db, &ctx->who, &page, &result, err)))
+        reply_page(ctx, &result);
+    page_result_clear(&result);
+    return st;
+}
+
+pm_status audit_history(http_ctx *ctx, pm_error *err)
+{
+    const history_spec *spec = ctx->route->data;
+    const char *id = req_path(ctx, spec->param);
+    page_request page;
+    page_result result = {0};
+    PGconn *db;
+    pm_status st;
+    if (!(st = req_check_query(ctx, page_params, err)) && !(st = req_page(ctx, &page, err)) &&
+        !(st = ctx_db(ctx, &db, err)) && !(st = spec->may_read(ctx, id, err)) &&
+        !(st = audit_repo_history(db, spec->entity_type, id, &page, &result, err)))
+        reply_page(ctx, &result);
+    page_result_clear(&result);
+    return st;
+}

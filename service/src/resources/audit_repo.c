@@ -1,0 +1,139 @@
+/* audit_repo.c: the audit trail (see audit_repo.h). */
+#include "resources/audit_repo.h"
+
+#include <stdio.h>
+
+#include "db/query.h"
+
+static const char set_actor_sql[] =
+    "SELECT set_config('planmon.user', coalesce($1, ''), true),"
+    "       set_config('planmon.role', coalesce($2, ''), true),"
+    "       set_config('planmon.agency', coalesce($3, ''), true),"
+    "       set_config('planmon.request_id', coalesce($4, ''), true),"
+    "       set_config('planmon.action', coalesce($5, ''), true)";
+
+static const char record_sql[] =
+    "INSERT INTO audit_event (username, role, agency, request_id, action, entity_type, entity_id,"
+    "                         entity_agency, changes)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, coalesce($9::jsonb, '{}'::jsonb))";
+
+/* The event's public shape; `changes` as a list of {field, old, new} (or {field, redacted}). */
+#define EVENT_SELECT                                                                            \
+    "SELECT e.id, to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') AS at," \
+    "       e.username AS user, e.role, e.agency, e.request_id, e.action, e.entity_type,"       \
+    "       e.entity_id, e.version,"                                                            \
+    "       (SELECT coalesce(jsonb_agg(jsonb_build_object('field', c.key) || c.value"           \
+    "                                  ORDER BY c.key), '[]'::jsonb)"                           \
+    "        FROM jsonb_each(e.changes) c) AS changes"                                          \
+    " FROM audit_event e"
+
+/* $1 entity_type $2 entity_id $3 username $4 agency $5 action $6 since $7 until $8 before id
+ * $9 limit + 1 */
+static const char list_sql[] = EVENT_SELECT
+    " WHERE ($1::text IS NULL OR e.entity_type = $1) AND ($2::text IS NULL OR e.entity_id = $2)"
+    "   AND ($3::text IS NULL OR e.username = $3) AND ($4::text IS NULL OR e.agency = $4)"
+    "   AND ($5::text IS NULL OR e.action = $5)"
+    "   AND ($6::timestamptz IS NULL OR e.at >= $6::timestamptz)"
+    "   AND ($7::timestamptz IS NULL OR e.at < $7::timestamptz)"
+    "   AND ($8::bigint IS NULL OR e.id < $8::bigint)"
+    " ORDER BY e.id DESC LIMIT $9::int";
+
+/* $1 entity_type $2 entity_id $3 after id $4 limit + 1 */
+static const char history_sql[] =
+    EVENT_SELECT " WHERE e.entity_type = $1 AND e.entity_id = $2"
+                 "   AND e.action NOT IN ('login', 'login_failed', 'token_refresh', 'token_revoke')"
+                 "   AND ($3::bigint IS NULL OR e.id > $3::bigint)"
+                 " ORDER BY e.id LIMIT $4::int";
+
+/* Only transactions older than the oldest one still running: none of those can commit later,
+ * so the (txid, id) order served never gains an earlier entry after a client has read past it.
+ * $1 is_admin $2 agency (for managers) $3/$4 after (txid, id) $5 limit + 1 */
+static const char changes_sql[] =
+    "SELECT e.txid::text AS _txid, e.id::text AS _id,"
+    "       e.entity_type, e.entity_id, e.action, e.version,"
+    "       to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') AS at"
+    " FROM audit_event e"
+    " WHERE e.txid < pg_snapshot_xmin(pg_current_snapshot())"
+    "   AND e.action NOT IN ('login', 'login_failed', 'token_refresh', 'token_revoke')"
+    "   AND (e.entity_type <> 'users' OR $1::boolean OR e.entity_agency = $2)"
+    "   AND ($3::xid8 IS NULL OR (e.txid, e.id) > ($3::xid8, $4::bigint))"
+    " ORDER BY e.txid, e.id LIMIT $5::int";
+
+static const char *const id_key[] = {"id"};
+static const char *const feed_keys[] = {"_txid", "_id"};
+
+pm_status audit_repo_set_actor(PGconn *conn, const principal *who, const char *request_id,
+                               const char *action, pm_error *err)
+{
+    const char *params[] = {who ? who->username : NULL, who ? role_name(who->role) : NULL,
+                            who ? who->agency : NULL, request_id, action};
+    return db_exec(conn, set_actor_sql, 5, params, NULL, err);
+}
+
+pm_status audit_repo_record(PGconn *conn, const principal *who, const char *request_id,
+                            const char *action, const char *entity_type, const char *entity_id,
+                            const char *entity_agency, const char *changes_json, pm_error *err)
+{
+    const char *params[] = {who ? who->username : NULL,
+                            who ? role_name(who->role) : NULL,
+                            who ? who->agency : NULL,
+                            request_id,
+                            action,
+                            entity_type,
+                            entity_id,
+                            entity_agency,
+                            changes_json};
+    return db_exec(conn, record_sql, 9, params, NULL, err);
+}
+
+static void limit_text(const page_request *page, char out[16])
+{
+    snprintf(out, 16, "%d", page->limit + 1);
+}
+
+pm_status audit_repo_list(PGconn *conn, const audit_filter *f, const page_request *page,
+                          page_result *out, pm_error *err)
+{
+    pm_status st = page_expect_keys(page, 1, err);
+    if (st != PM_OK)
+        return st;
+    if (page->nkeys && !page_key_is_number(page->after[0]))
+        return page_bad_cursor(err);
+    char limit[16];
+    limit_text(page, limit);
+    const char *params[] = {
+        f->entity_type, f->entity_id, f->username, f->agency,
+        f->action,      f->since,     f->until,    page->nkeys ? page->after[0] : NULL,
+        limit};
+    return db_fetch_page(conn, list_sql, 9, params, page, id_key, 1, out, err);
+}
+
+pm_status audit_repo_history(PGconn *conn, const char *entity_type, const char *entity_id,
+                             const page_request *page, page_result *out, pm_error *err)
+{
+    pm_status st = page_expect_keys(page, 1, err);
+    if (st != PM_OK)
+        return st;
+    if (page->nkeys && !page_key_is_number(page->after[0]))
+        return page_bad_cursor(err);
+    char limit[16];
+    limit_text(page, limit);
+    const char *params[] = {entity_type, entity_id, page->nkeys ? page->after[0] : NULL, limit};
+    return db_fetch_page(conn, history_sql, 4, params, page, id_key, 1, out, err);
+}
+
+pm_status audit_repo_changes(PGconn *conn, const principal *who, const page_request *page,
+                             page_result *out, pm_error *err)
+{
+    pm_status st = page_expect_keys(page, 2, err);
+    if (st != PM_OK)
+        return st;
+    if (page->nkeys && !(page_key_is_number(page->after[0]) && page_key_is_number(page->after[1])))
+        return page_bad_cursor(err);
+    char limit[16];
+    limit_text(page, limit);
+    const char *params[] = {
+        who->role == ROLE_ADMIN ? "true" : "false", who->role == ROLE_MANAGER ? who->agency : NULL,
+        page->nkeys ? page->after[0] : NULL, page->nkeys ? page->after[1] : NULL, limit};
+    return db_fetch_page(conn, changes_sql, 5, params, page, feed_keys, 2, out, err);
+}

@@ -1,0 +1,44 @@
+/* audit_repo.h: SQL of the audit trail — the actor of a write transaction, explicit events
+ * (sign-in and tokens), the audit log, one object's history and the change feed. Row changes
+ * themselves are recorded by the audit_row() trigger of migration 0003. */
+#ifndef PLANMON_AUDIT_REPO_H
+#define PLANMON_AUDIT_REPO_H
+
+#include <libpq-fe.h>
+
+#include "auth/principal.h"
+#include "domain/page.h"
+#include "status.h"
+
+/* Sets the transaction-local actor the audit trigger reads: `who` (NULL: the system),
+ * `request_id`, and `action` (NULL: the trigger derives create/update/archive/restore). Must
+ * run inside the write's transaction. */
+pm_status audit_repo_set_actor(PGconn *conn, const principal *who, const char *request_id,
+                               const char *action, pm_error *err);
+
+/* Appends one event that is not a row change (login, login_failed, token_refresh,
+ * token_revoke). `changes_json` is a JSON object text or NULL; never a secret. */
+pm_status audit_repo_record(PGconn *conn, const principal *who, const char *request_id,
+                            const char *action, const char *entity_type, const char *entity_id,
+                            const char *entity_agency, const char *changes_json, pm_error *err);
+
+typedef struct {
+    const char *entity_type, *entity_id, *username, *agency, *action; /* NULL: any */
+    const char *since, *until; /* RFC 3339 or date; NULL: open */
+} audit_filter;
+
+/* The audit log, newest first, one page. */
+pm_status audit_repo_list(PGconn *conn, const audit_filter *filter, const page_request *page,
+                          page_result *out, pm_error *err);
+
+/* One object's journal, oldest first, one page. */
+pm_status audit_repo_history(PGconn *conn, const char *entity_type, const char *entity_id,
+                             const page_request *page, page_result *out, pm_error *err);
+
+/* The change feed for `who`: entity changes of committed transactions in a stable order that
+ * no later commit can precede, one page. Users' changes are shown to admins, and to managers for
+ * their own agency; other collections to everyone. */
+pm_status audit_repo_changes(PGconn *conn, const principal *who, const page_request *page,
+                             page_result *out, pm_error *err);
+
+#endif
