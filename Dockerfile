@@ -1,15 +1,16 @@
 # planmon container image: build stage with the -dev packages, runtime stage with only the
-# shared libraries the binary needs (libulfius2.7, libjansson4, libpq5, libmicrohttpd12 and
-# what they pull in), the binary (migrations, seed data and the OpenAPI document are compiled
-# into it) and the docs page's script. Schema changes are a separate step:
+# shared libraries the binary needs (libulfius2.7, libjansson4, libpq5, libmicrohttpd12, libjwt0,
+# libargon2-1, libssl3 and what they pull in: `objdump -p build/planmon | grep NEEDED`), the
+# binary (migrations, seed data and the OpenAPI document are compiled into it) and the docs page's script. Schema changes are a separate step:
 #   docker run --rm -e DATABASE_URL=... planmon migrate
 #   docker run --rm -e DATABASE_URL=... planmon seed
-#   docker run -d -p 8080:8080 -e DATABASE_URL=... planmon
+#   docker run -d -p 8080:8080 -e DATABASE_URL=... -e JWT_PRIVATE_KEY_FILE=/run/secrets/jwt.pem \
+#     -v /srv/planmon/jwt.pem:/run/secrets/jwt.pem:ro planmon
 FROM debian:bookworm-slim AS build
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       build-essential meson ninja-build pkg-config ca-certificates \
-      libulfius-dev libjansson-dev libpq-dev libmicrohttpd-dev \
+      libulfius-dev libjansson-dev libpq-dev libmicrohttpd-dev libjwt-dev libargon2-dev libssl-dev \
       nodejs npm \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
@@ -27,7 +28,7 @@ RUN meson setup /build --buildtype=release -Dwerror=true -Dtests=disabled \
 FROM debian:bookworm-slim
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      libulfius2.7 libjansson4 libpq5 libmicrohttpd12 curl ca-certificates \
+      libulfius2.7 libjansson4 libpq5 libmicrohttpd12 libjwt0 libargon2-1 libssl3 curl ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin planmon
 COPY --from=build /build/planmon /usr/local/bin/planmon
