@@ -1,7 +1,8 @@
 # planmon container image: build stage with the -dev packages, runtime stage with only the
 # shared libraries the binary needs (libulfius2.7, libjansson4, libpq5, libmicrohttpd12, libjwt0,
 # libargon2-1, libssl3 and what they pull in: `objdump -p build/planmon | grep NEEDED`), the
-# binary (migrations, seed data and the OpenAPI document are compiled into it) and the docs page's script. Schema changes are a separate step:
+# binary (migrations, seed data and the OpenAPI document are compiled into it) and the docs
+# page's script. Schema changes are a separate step:
 #   docker run --rm -e DATABASE_URL=... planmon migrate
 #   docker run --rm -e DATABASE_URL=... planmon seed
 #   docker run -d -p 8080:8080 -e DATABASE_URL=... -e JWT_PRIVATE_KEY_FILE=/run/secrets/jwt.pem \
