@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "auth/token.h"
+#include "auth/token_cache.h"
 #include "domain/validate.h"
 
 static const time_t NOW = 1800000000;
@@ -196,6 +197,22 @@ static void dates_are_real_calendar_dates(void **state)
     assert_false(validate_date(""));
 }
 
+static void verified_tokens_are_remembered_until_they_expire(void **state)
+{
+    unsigned char a[TOKEN_HASH_BYTES], b[TOKEN_HASH_BYTES];
+    token_cache_hash("token-a", 7, a);
+    token_cache_hash("token-b", 7, b);
+    principal who = {.authenticated = true, .role = ROLE_VIEWER, .expires_at = NOW + 100};
+    strcpy(who.username, "viewer");
+    token_cache_put(a, &who);
+    principal out;
+    assert_true(token_cache_get(a, NOW, TOKEN_LEEWAY_S, &out));
+    assert_string_equal(out.username, "viewer");
+    assert_false(token_cache_get(b, NOW, TOKEN_LEEWAY_S, &out));       /* another token */
+    assert_true(token_cache_get(a, NOW + 160, TOKEN_LEEWAY_S, &out));  /* within the leeway */
+    assert_false(token_cache_get(a, NOW + 161, TOKEN_LEEWAY_S, &out)); /* expired */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -205,6 +222,7 @@ int main(void)
         cmocka_unit_test(an_unsigned_token_is_refused),
         cmocka_unit_test(bodies_are_validated_by_their_declaration),
         cmocka_unit_test(dates_are_real_calendar_dates),
+        cmocka_unit_test(verified_tokens_are_remembered_until_they_expire),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
