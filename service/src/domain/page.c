@@ -1,6 +1,7 @@
 /* page.c: cursor encoding and decoding for keyset pagination (see page.h). */
 #include "domain/page.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -116,6 +117,23 @@ bool page_key_is_number(const char *key)
 {
     size_t len = strspn(key, "0123456789");
     return len > 0 && len <= 18 && key[len] == '\0';
+}
+
+pm_status page_bind(const page_request *page, int nkeys, bool numeric, char limit[16],
+                    pm_error *err)
+{
+    if (page_expect_keys(page, nkeys, err) != PM_OK)
+        return PM_INVALID_PARAMETER;
+    for (int i = 0; numeric && i < page->nkeys; i++)
+        if (!page_key_is_number(page->after[i]))
+            return page_bad_cursor(err);
+    snprintf(limit, 16, "%d", page->limit + 1);
+    return PM_OK;
+}
+
+const char *page_after(const page_request *page, int i)
+{
+    return page->nkeys > i ? page->after[i] : NULL;
 }
 
 void page_result_clear(page_result *result)

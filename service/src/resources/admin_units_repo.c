@@ -34,21 +34,14 @@ static const char *const sort_keys[] = {"level", "code"};
 pm_status admin_unit_repo_list(PGconn *conn, const admin_unit_filter *filter,
                                const page_request *page, page_result *out, pm_error *err)
 {
-    pm_status st = page_expect_keys(page, 2, err);
-    if (st != PM_OK)
-        return st;
-    if (page->nkeys && !(page_key_is_number(page->after[0]) && page_key_is_number(page->after[1])))
-        return page_bad_cursor(err);
-    char level[8], limit[16];
+    char limit[16];
+    if (page_bind(page, 2, true, limit, err) != PM_OK)
+        return PM_INVALID_PARAMETER;
+    char level[8];
     snprintf(level, sizeof level, "%d", filter->level);
-    snprintf(limit, sizeof limit, "%d", page->limit + 1);
     const char *params[] = {
-        filter->level ? level : NULL,
-        filter->parent,
-        filter->q,
-        page->nkeys ? page->after[0] : NULL,
-        page->nkeys ? page->after[1] : NULL,
-        limit,
+        filter->level ? level : NULL, filter->parent,      filter->q,
+        page_after(page, 0),          page_after(page, 1), limit,
     };
     return db_fetch_page(conn, list_sql, 6, params, page, sort_keys, 2, out, err);
 }

@@ -39,13 +39,10 @@ static const char *const sort_keys[] = {"code"};
 pm_status agency_repo_list(PGconn *conn, const agency_filter *filter, const page_request *page,
                            page_result *out, pm_error *err)
 {
-    pm_status st = page_expect_keys(page, 1, err);
-    if (st != PM_OK)
-        return st;
     char limit[16];
-    snprintf(limit, sizeof limit, "%d", page->limit + 1);
-    const char *params[] = {filter->kind, filter->unit, filter->q,
-                            page->nkeys ? page->after[0] : NULL, limit};
+    if (page_bind(page, 1, false, limit, err) != PM_OK)
+        return PM_INVALID_PARAMETER;
+    const char *params[] = {filter->kind, filter->unit, filter->q, page_after(page, 0), limit};
     return db_fetch_page(conn, list_sql, 5, params, page, sort_keys, 1, out, err);
 }
 

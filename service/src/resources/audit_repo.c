@@ -86,54 +86,35 @@ pm_status audit_repo_record(PGconn *conn, const principal *who, const char *requ
     return db_exec(conn, record_sql, 9, params, NULL, err);
 }
 
-static void limit_text(const page_request *page, char out[16])
-{
-    snprintf(out, 16, "%d", page->limit + 1);
-}
-
 pm_status audit_repo_list(PGconn *conn, const audit_filter *f, const page_request *page,
                           page_result *out, pm_error *err)
 {
-    pm_status st = page_expect_keys(page, 1, err);
-    if (st != PM_OK)
-        return st;
-    if (page->nkeys && !page_key_is_number(page->after[0]))
-        return page_bad_cursor(err);
     char limit[16];
-    limit_text(page, limit);
-    const char *params[] = {
-        f->entity_type, f->entity_id, f->username, f->agency,
-        f->action,      f->since,     f->until,    page->nkeys ? page->after[0] : NULL,
-        limit};
+    if (page_bind(page, 1, true, limit, err) != PM_OK)
+        return PM_INVALID_PARAMETER;
+    const char *params[] = {f->entity_type, f->entity_id, f->username,         f->agency, f->action,
+                            f->since,       f->until,     page_after(page, 0), limit};
     return db_fetch_page(conn, list_sql, 9, params, page, id_key, 1, out, err);
 }
 
 pm_status audit_repo_history(PGconn *conn, const char *entity_type, const char *entity_id,
                              const page_request *page, page_result *out, pm_error *err)
 {
-    pm_status st = page_expect_keys(page, 1, err);
-    if (st != PM_OK)
-        return st;
-    if (page->nkeys && !page_key_is_number(page->after[0]))
-        return page_bad_cursor(err);
     char limit[16];
-    limit_text(page, limit);
-    const char *params[] = {entity_type, entity_id, page->nkeys ? page->after[0] : NULL, limit};
+    if (page_bind(page, 1, true, limit, err) != PM_OK)
+        return PM_INVALID_PARAMETER;
+    const char *params[] = {entity_type, entity_id, page_after(page, 0), limit};
     return db_fetch_page(conn, history_sql, 4, params, page, id_key, 1, out, err);
 }
 
 pm_status audit_repo_changes(PGconn *conn, const principal *who, const page_request *page,
                              page_result *out, pm_error *err)
 {
-    pm_status st = page_expect_keys(page, 2, err);
-    if (st != PM_OK)
-        return st;
-    if (page->nkeys && !(page_key_is_number(page->after[0]) && page_key_is_number(page->after[1])))
-        return page_bad_cursor(err);
     char limit[16];
-    limit_text(page, limit);
-    const char *params[] = {
-        who->role == ROLE_ADMIN ? "true" : "false", who->role == ROLE_MANAGER ? who->agency : NULL,
-        page->nkeys ? page->after[0] : NULL, page->nkeys ? page->after[1] : NULL, limit};
+    if (page_bind(page, 2, true, limit, err) != PM_OK)
+        return PM_INVALID_PARAMETER;
+    const char *params[] = {who->role == ROLE_ADMIN ? "true" : "false",
+                            who->role == ROLE_MANAGER ? who->agency : NULL, page_after(page, 0),
+                            page_after(page, 1), limit};
     return db_fetch_page(conn, changes_sql, 5, params, page, feed_keys, 2, out, err);
 }

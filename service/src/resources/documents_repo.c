@@ -74,15 +74,11 @@ static const char *const id_key[] = {"id"};
 pm_status document_repo_list(PGconn *conn, const document_filter *f, const page_request *page,
                              page_result *out, pm_error *err)
 {
-    pm_status st = page_expect_keys(page, 1, err);
-    if (st != PM_OK)
-        return st;
-    if (page->nkeys && !page_key_is_number(page->after[0]))
-        return page_bad_cursor(err);
     char limit[16];
-    snprintf(limit, sizeof limit, "%d", page->limit + 1);
+    if (page_bind(page, 1, true, limit, err) != PM_OK)
+        return PM_INVALID_PARAMETER;
     const char *params[] = {f->type, f->q, f->include_archived ? "true" : "false",
-                            page->nkeys ? page->after[0] : NULL, limit};
+                            page_after(page, 0), limit};
     return db_fetch_page(conn, list_sql, 5, params, page, id_key, 1, out, err);
 }
 
