@@ -50,11 +50,6 @@ def encode_query(params):
     return "?" + urlencode(params, quote_via=quote)
 
 
-def wait_past_the_second_of(wall_time):
-    """Sleeps until the wall clock (time.time()) is in a later second than `wall_time`."""
-    time.sleep(max(0.0, int(wall_time) + 1.02 - time.time()))
-
-
 class SourceAddressAdapter(HTTPAdapter):
     """Connects from a given local address (any of 127.0.0.0/8 reaches a server on 127.0.0.1),
     so that a test can be a client address of its own."""
@@ -79,31 +74,14 @@ class Sessions:
         self._api = Api(base_url, spec, timeout)
         self._passwords = {}
         self._tokens = {}  # username -> (access token, time.monotonic() when it expires)
-        self._created = {}  # username -> time.time() just after the account was made
         self._lock = threading.Lock()
         self._login_lock = threading.Lock()  # one sign-in at a time on self._api's session
 
-    def add(self, username, password, created_at=None):
-        """Remember the password of `username` (and forget any token of the old one);
-        `created_at`: when the account was made, if just now (see `ready`)."""
+    def add(self, username, password):
+        """Remember the password of `username` (and forget any token of the old one)."""
         with self._lock:
             self._passwords[username] = password
             self._tokens.pop(username, None)
-            if created_at is not None:
-                self._created[username] = created_at
-
-    def ready(self, username):
-        """Waits (at most 1 s) until a token of `username` can be used.
-
-        Works around a server deviation (test_users.py::
-        test_a_new_user_can_use_its_first_token_at_once): a token issued in the second in which
-        its user was made may be refused for its whole life, so the first sign-in of a new
-        account waits for the next second. Only that test shows the deviation.
-        """
-        with self._lock:
-            created = self._created.pop(username, None)
-        if created is not None:
-            wait_past_the_second_of(created)
 
     def password(self, username):
         with self._lock:
@@ -123,7 +101,6 @@ class Sessions:
             cached = self._tokens.get(username)
             if cached and cached[1] - time.monotonic() > RENEW_BEFORE_S:
                 return cached[0]
-        self.ready(username)
         started = time.monotonic()
         r = self.login(username)
         assert r.status_code == 200, f"login as {username} -> {r.status_code}: {r.text[:300]}"

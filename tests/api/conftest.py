@@ -18,7 +18,6 @@ tests did not run.
 
 import os
 import subprocess
-import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -193,8 +192,6 @@ def prepared_db(planmon_bin, base_env):
             pytest.fail(f"planmon {' '.join(args)} exited {result.returncode}:\n"
                         f"{result.stderr[-3000:]}", pytrace=False)
         out[name] = result
-        if name == "demo1":
-            out["demo_added_at"] = time.time()
         if n:
             out[f"snap{n}"] = db_snapshot(base_env["DATABASE_URL"])
     return out
@@ -262,7 +259,7 @@ def sessions(server, spec, prepared_db):
     """Passwords and access tokens of the demo users (and of those tests make)."""
     s = Sessions(server.base_url, spec)
     for username in DEMO_USERS:
-        s.add(username, DEMO_PASSWORD, created_at=prepared_db["demo_added_at"])
+        s.add(username, DEMO_PASSWORD)
     return s
 
 
@@ -285,14 +282,13 @@ def new_username(prefix="t"):
 def create_user(admin, sessions, agency="UBND-883", role="officer", username=None, password=None,
                 **fields):
     """Creates a user through POST /v1/users as admin and registers its password with
-    `sessions`; returns its User body. Call `sessions.ready(username)` before signing in as it
-    other than through `sessions`."""
+    `sessions`; returns its User body."""
     username = username or new_username()
     password = password or f"pw-{uuid.uuid4().hex}"
     body = {"username": username, "agency": agency, "role": role, "password": password, **fields}
     r = admin.post_json("/v1/users", body)
     assert r.status_code == 201, f"creating {body} -> {r.status_code}: {r.text[:500]}"
-    sessions.add(username, password, created_at=time.time())
+    sessions.add(username, password)
     return r.json()
 
 

@@ -29,13 +29,14 @@ def segment(obj):
     return b64url(json.dumps(obj, separators=(",", ":")).encode())
 
 
-def claims(username, role, agency, /, now=None, **changes):
+def claims(username, role, agency, /, now=None, sv=1, **changes):
     """The claims a token of the server carries for this user, with `changes` applied
-    (a value of None removes the claim)."""
+    (a value of None removes the claim). `sv` is the user's session version (1 for an account
+    whose sessions were never ended)."""
     now = int(time.time()) if now is None else now
     out = {"iss": JWT_ISSUER, "aud": JWT_AUDIENCE, "sub": username, "role": role,
-           "agency": agency, "jti": f"test-{time.monotonic_ns()}", "iat": now, "nbf": now,
-           "exp": now + JWT_TTL}
+           "agency": agency, "sv": sv, "jti": f"test-{time.monotonic_ns()}", "iat": now,
+           "nbf": now, "exp": now + JWT_TTL}
     for k, v in changes.items():
         if v is None:
             out.pop(k, None)

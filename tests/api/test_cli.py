@@ -2,7 +2,6 @@
 and tokens from the command line, and the signing settings `serve` refuses to start with."""
 
 import re
-import time
 
 import pytest
 
@@ -68,7 +67,7 @@ def test_user_add_reads_the_password_from_stdin(planmon_bin, base_env, api, sess
                       extra=["--display-name", "Cán bộ dòng lệnh"])
     assert result.returncode == 0, result.stderr
     assert "password" not in result.stdout
-    sessions.add(name, "a password from stdin", created_at=time.time())
+    sessions.add(name, "a password from stdin")
     me = api.as_user(name).json("/v1/me")
     assert (me["username"], me["agency"], me["role"], me["display_name"]) == \
         (name, "UBND-883", "officer", "Cán bộ dòng lệnh")
@@ -82,7 +81,7 @@ def test_user_add_generates_and_prints_a_password_when_stdin_is_empty(planmon_bi
     m = re.fullmatch(r"password: (\S{10,})\n", result.stdout)
     assert m, f"expected one line 'password: X', got {result.stdout!r}"
     assert m.group(1) not in result.stderr
-    sessions.add(name, m.group(1), created_at=time.time())
+    sessions.add(name, m.group(1))
     assert api.as_user(name).json("/v1/me")["role"] == "viewer"
 
 
