@@ -8,7 +8,7 @@ import json
 import re
 import unicodedata
 
-from settings import SEED_UNITS_PATH
+from settings import SEED_PLAN_PATH, SEED_UNITS_PATH
 
 UNIT_TYPES = {"Tỉnh": "tinh", "Thành phố": "thanh_pho", "Thị xã": "thi_xa", "Huyện": "huyen",
               "Phường": "phuong", "Thị trấn": "thi_tran", "Xã": "xa"}
@@ -67,6 +67,17 @@ def seed_units():
         for c in d["communes"]:
             add(c, 3, [prov["gso_code"], d["gso_code"], c["gso_code"]])
     return units
+
+
+DOCUMENT_FIELDS = ("number", "type", "issuer", "signer", "issued", "effective", "title",
+                   "title_en")
+
+
+def seed_documents():
+    """The legal documents of db/seed/plan-1994.json, each with the fields a Document shows."""
+    with open(SEED_PLAN_PATH, encoding="utf-8") as f:
+        data = json.load(f)
+    return [{k: d[k] for k in DOCUMENT_FIELDS} for d in data["documents"]]
 
 
 def nfc(text):

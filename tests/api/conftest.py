@@ -177,10 +177,19 @@ def db_snapshot(url):
         return table_digests(conn, tables)
 
 
+def audit_events(url):
+    """Every row of audit_event as a dict, oldest first."""
+    with psycopg.connect(url, autocommit=True, connect_timeout=10) as conn:
+        cur = conn.execute("SELECT * FROM audit_event ORDER BY id")
+        names = [c.name for c in cur.description]
+        return [dict(zip(names, row)) for row in cur]
+
+
 @pytest.fixture(scope="session")
 def prepared_db(planmon_bin, base_env):
-    """migrate, seed, seed, seed --demo, seed --demo, seed: each command's result, and a snapshot
-    of the tables after each seed (snap1 ... snap5)."""
+    """migrate, seed, seed, seed --demo, seed --demo, seed: each command's result, a snapshot
+    of the tables after each seed (snap1 ... snap5), and the audit events they recorded
+    (seed_events, rows of audit_event)."""
     demo_env = {**base_env, "DEMO_PASSWORD": DEMO_PASSWORD}
     steps = [("migrate", ["migrate"], base_env), ("seed1", ["seed"], base_env),
              ("seed2", ["seed"], base_env), ("demo1", ["seed", "--demo"], demo_env),
@@ -194,6 +203,7 @@ def prepared_db(planmon_bin, base_env):
         out[name] = result
         if n:
             out[f"snap{n}"] = db_snapshot(base_env["DATABASE_URL"])
+    out["seed_events"] = audit_events(base_env["DATABASE_URL"])
     return out
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 REPO_ROOT = Path(os.environ.get("REPO_ROOT") or Path(__file__).resolve().parents[2])
 SPEC_PATH = REPO_ROOT / "api" / "openapi.yaml"
 SEED_UNITS_PATH = REPO_ROOT / "db" / "seed" / "admin-units.json"
+SEED_PLAN_PATH = REPO_ROOT / "db" / "seed" / "plan-1994.json"
 
 # What the suite's server is started with.
 ALLOWED_ORIGIN = "http://allowed.example"

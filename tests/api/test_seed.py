@@ -1,13 +1,20 @@
 """`planmon migrate` and `planmon seed [--demo]`: idempotent, seed never overwrites existing rows,
-and only `--demo` adds the demo users."""
+and only `--demo` adds the demo users. Seeding is audited like any change (one `create` event
+per row, by no user and no request); a seed that adds nothing records nothing.
+"""
+
+import re
+from collections import Counter
 
 import pytest
 
+from checks import seed_documents
 from conftest import db_snapshot
 from server import run_planmon, stderr_lines
 from settings import DEMO_PASSWORD, DEMO_USERS
 
 AUTH_TABLES = ("app_user", "refresh_token", "login_failure")
+SUMMARY = re.compile(r"seed: (\d+) administrative units, (\d+) agencies and (\d+) documents added")
 
 
 def test_migrate_and_seed_succeed(prepared_db):
@@ -16,17 +23,56 @@ def test_migrate_and_seed_succeed(prepared_db):
         assert result.returncode == 0, f"{step}: {result.stderr[-2000:]}"
 
 
+def summary(result):
+    """The counts of the one line a seed writes on stderr: (units, agencies, documents)."""
+    lines = stderr_lines(result)
+    assert len(lines) == 1, result.stderr
+    m = SUMMARY.fullmatch(lines[0])
+    assert m, f"not the seed summary: {lines[0]!r}"
+    return tuple(int(n) for n in m.groups())
+
+
 def test_seed_prints_a_one_line_summary_on_stderr(prepared_db):
-    assert len(stderr_lines(prepared_db["seed1"])) == 1, prepared_db["seed1"].stderr
+    snap = prepared_db["snap1"]
+    assert summary(prepared_db["seed1"]) == (snap["admin_unit"][0], snap["agency"][0],
+                                             snap["document"][0])
 
 
-def test_seed_loads_units_and_agencies(prepared_db):
+@pytest.mark.parametrize("step", ["seed2", "seed3"])
+def test_a_seed_that_adds_nothing_says_so(prepared_db, step):
+    assert summary(prepared_db[step]) == (0, 0, 0)
+
+
+def test_seed_loads_units_agencies_and_documents(prepared_db):
     snap = prepared_db["snap1"]
     assert snap["admin_unit"][0] == 168
     assert snap["agency"][0] >= 168 + 25  # committees, and the 25 other bodies of the decision
+    assert snap["document"][0] == len(seed_documents()) == 5
+
+
+def test_seed_records_one_creation_per_row_by_no_user(prepared_db):
+    snap, events = prepared_db["snap5"], prepared_db["seed_events"]
+    assert len(events) == snap["audit_event"][0]
+    assert {(e["action"], e["username"], e["role"], e["agency"], e["request_id"])
+            for e in events} == {("create", None, None, None, None)}
+    assert Counter(e["entity_type"] for e in events) == {
+        "admin-units": snap["admin_unit"][0], "agencies": snap["agency"][0],
+        "documents": snap["document"][0], "users": len(DEMO_USERS)}
+    for entity_type in ("admin-units", "agencies", "documents", "users"):
+        ids = [e["entity_id"] for e in events if e["entity_type"] == entity_type]
+        assert len(ids) == len(set(ids)), f"a {entity_type} row was recorded twice"
+
+
+def test_the_seeded_users_events_hide_their_passwords(prepared_db):
+    users = [e for e in prepared_db["seed_events"] if e["entity_type"] == "users"]
+    assert {e["entity_id"] for e in users} == set(DEMO_USERS)
+    for e in users:
+        assert e["changes"]["password_hash"] == {"redacted": True}, e["changes"]
+        assert "$argon2" not in str(e) and DEMO_PASSWORD not in str(e)
 
 
 def test_second_seed_changes_nothing(prepared_db):
+    assert "audit_event" in prepared_db["snap1"]
     assert prepared_db["snap2"] == prepared_db["snap1"]
 
 
@@ -35,11 +81,13 @@ def test_plain_seed_adds_no_user(prepared_db):
         assert {t: prepared_db[snap][t][0] for t in AUTH_TABLES} == dict.fromkeys(AUTH_TABLES, 0)
 
 
-def test_seed_demo_adds_the_eight_demo_users_and_nothing_else(prepared_db):
+def test_seed_demo_adds_the_eight_demo_users_and_their_events_and_nothing_else(prepared_db):
     before, after = prepared_db["snap2"], prepared_db["snap3"]
     assert after["app_user"][0] == len(DEMO_USERS)
-    assert {t: v for t, v in after.items() if t != "app_user"} == \
-        {t: v for t, v in before.items() if t != "app_user"}
+    assert after["audit_event"][0] == before["audit_event"][0] + len(DEMO_USERS)
+    changed = ("app_user", "audit_event")
+    assert {t: v for t, v in after.items() if t not in changed} == \
+        {t: v for t, v in before.items() if t not in changed}
 
 
 def test_seed_demo_with_demo_password_prints_no_password(prepared_db):
