@@ -1,4 +1,4 @@
-"""Who may call each route: PRODUCT.md ("Access rules") and issue 3, written down once.
+"""Who may call each route: PRODUCT.md ("Access rules"), issue 3 and issue 4, written down once.
 
 The access matrix (test_access_matrix.py) checks the server against this table, and
 test_openapi_document.py checks the document's `security` and `x-roles` against it. A route the
@@ -10,6 +10,8 @@ from settings import ROLES
 PUBLIC = "public"  # no token needed
 ANY_ROLE = frozenset(ROLES)
 USER_ADMINS = frozenset({"admin", "manager"})
+PLAN_EDITORS = frozenset({"admin", "coordinator"})
+AUDIT_READERS = frozenset({"admin", "coordinator", "auditor"})
 
 RULES = {
     ("GET", "/healthz"): PUBLIC,
@@ -28,8 +30,30 @@ RULES = {
     ("POST", "/v1/users"): USER_ADMINS,
     ("GET", "/v1/users/{username}"): USER_ADMINS,
     ("PATCH", "/v1/users/{username}"): USER_ADMINS,
+    ("GET", "/v1/users/{username}/history"): USER_ADMINS,
     ("GET", "/v1/admin-units"): ANY_ROLE,
     ("GET", "/v1/admin-units/{code}"): ANY_ROLE,
+    ("GET", "/v1/admin-units/{code}/history"): ANY_ROLE,
     ("GET", "/v1/agencies"): ANY_ROLE,
     ("GET", "/v1/agencies/{code}"): ANY_ROLE,
+    ("GET", "/v1/agencies/{code}/history"): ANY_ROLE,
+    ("GET", "/v1/documents"): ANY_ROLE,
+    ("POST", "/v1/documents"): PLAN_EDITORS,
+    ("GET", "/v1/documents/{id}"): ANY_ROLE,
+    ("PATCH", "/v1/documents/{id}"): PLAN_EDITORS,
+    ("DELETE", "/v1/documents/{id}"): PLAN_EDITORS,
+    ("POST", "/v1/documents/{id}/restore"): PLAN_EDITORS,
+    ("GET", "/v1/documents/{id}/history"): ANY_ROLE,
+    ("GET", "/v1/audit-events"): AUDIT_READERS,
+    ("GET", "/v1/changes"): ANY_ROLE,
 }
+
+# Routes whose refusal of a role is 404, not 403: an object's history is answered to whoever may
+# read the object, and as if it did not exist to anyone else (issue 4 contract: "GET
+# /v1/users/{username}/history (admin; manager for its own agency's users; else 404)").
+NOT_FOUND_FOR_OTHER_ROLES = frozenset({("GET", "/v1/users/{username}/history")})
+
+
+def refusal_status(route):
+    """The status a signed-in role that the route's rule does not admit gets."""
+    return 404 if route in NOT_FOUND_FOR_OTHER_ROLES else 403

@@ -7,7 +7,8 @@ response declares as required is present and matches its schema, that the conten
 response declares, and that the body matches the schema (JSON Schema 2020-12, `#/components/...`
 references resolved against the whole document). Problem bodies are also checked against the
 response itself: `status` equals the HTTP status, `type` is `urn:planmon:problem:<code>`, and
-`request_id` equals the `X-Request-Id` header.
+`request_id` equals the `X-Request-Id` header (except in an answer replayed for an
+Idempotency-Key, `Idempotent-Replayed: true`, whose body is the first request's).
 
 Nothing here talks to a server: the module only reads the document and response-like objects
 (anything with `status_code`, case-insensitive `headers` and `content`), so the checker can be
@@ -298,6 +299,8 @@ class OpenApi:
         if problem.get("type") != f"{PROBLEM_TYPE_PREFIX}{code}":
             problems.append(f"problem type {problem.get('type')!r} does not match code {code!r}")
         rid = response.headers.get("X-Request-Id")
+        if response.headers.get("Idempotent-Replayed") == "true":
+            return  # the first answer's body, with the first request's id
         if problem.get("request_id") != rid:
             problems.append(f"problem request_id {problem.get('request_id')!r} is not the "
                             f"X-Request-Id header {rid!r}")

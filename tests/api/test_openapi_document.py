@@ -9,7 +9,7 @@ import json
 from jsonschema import Draft202012Validator
 
 from openapi_check import HTTP_METHODS, UNMATCHED_KEY
-from access_rules import PUBLIC, RULES
+from access_rules import NOT_FOUND_FOR_OTHER_ROLES, PUBLIC, RULES
 from settings import ROLES
 
 
@@ -90,6 +90,10 @@ def test_every_example_matches_its_schema(spec):
     assert checked >= 20
 
 
+def has_etag(spec, response):
+    return "ETag" in (spec.resolve(response).get("headers") or {})
+
+
 def test_every_operation_declares_the_common_answers(spec):
     for method, template, op in operations(spec):
         responses = op["responses"]
@@ -97,7 +101,9 @@ def test_every_operation_declares_the_common_answers(spec):
         if template.startswith("/v1/"):
             expected |= {"400", "503"}
         if "{" in template:
-            expected |= {"404", "304"} if method == "GET" else {"404"}
+            expected |= {"404"}
+        if method == "GET" and has_etag(spec, responses["200"]):
+            expected |= {"304"}
         missing = expected - set(responses)
         assert not missing, f"{method} {template} does not declare {sorted(missing)}"
         assert any(s.startswith("2") for s in responses), f"{method} {template}: no success"
@@ -143,7 +149,9 @@ def test_protected_operations_declare_401_with_a_bearer_challenge(spec):
 
 def test_operations_closed_to_some_roles_declare_403(spec):
     for method, template, op in operations(spec):
-        if not is_public(spec, op) and set(op["x-roles"]) != set(ROLES):
+        if (method, template) in NOT_FOUND_FOR_OTHER_ROLES:
+            assert "404" in op["responses"], f"{method} {template} does not declare 404"
+        elif not is_public(spec, op) and set(op["x-roles"]) != set(ROLES):
             assert "403" in op["responses"], f"{method} {template} does not declare 403"
 
 
@@ -164,8 +172,38 @@ def test_patch_takes_merge_patch_and_json_alike(spec):
         assert set(content) == {"application/merge-patch+json", "application/json"}, template
         assert content["application/merge-patch+json"]["schema"] == \
             content["application/json"]["schema"], template
-        assert "If-Match" in [spec.resolve(p)["name"] for p in op["parameters"]], template
+        assert "If-Match" in parameter_names(spec, op), template
         assert {"412", "428"} <= set(op["responses"]), template
+
+
+def parameter_names(spec, op):
+    return [spec.resolve(p)["name"] for p in op.get("parameters") or []]
+
+
+def test_delete_requires_if_match_and_declares_its_answers(spec):
+    deletes = [(t, op) for m, t, op in operations(spec) if m == "DELETE"]
+    assert deletes
+    for template, op in deletes:
+        assert "If-Match" in parameter_names(spec, op), template
+        assert {"204", "409", "412", "428"} <= set(op["responses"]), template
+
+
+def test_every_authenticated_post_takes_an_idempotency_key(spec):
+    posts = [(t, op) for m, t, op in operations(spec) if m == "POST" and not is_public(spec, op)]
+    assert posts
+    for template, op in posts:
+        assert "Idempotency-Key" in parameter_names(spec, op), template
+        assert "422" in op["responses"], f"{template}: a reused key is 422"
+        for status, response in op["responses"].items():
+            if status.startswith("2"):
+                headers = spec.resolve(response).get("headers") or {}
+                assert "Idempotent-Replayed" in headers, f"POST {template} {status}"
+
+
+def test_public_posts_take_no_idempotency_key(spec):
+    for method, template, op in operations(spec):
+        if method == "POST" and is_public(spec, op):
+            assert "Idempotency-Key" not in parameter_names(spec, op), template
 
 
 def all_responses(spec):

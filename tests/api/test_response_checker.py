@@ -39,6 +39,10 @@ def without(headers, name):
     return {k: v for k, v in headers.items() if k != name}
 
 
+REPLAYED_CONFLICT = {**PROBLEM, "status": 409, "code": "conflict",
+                     "type": "urn:planmon:problem:conflict", "instance": "/v1/documents",
+                     "errors": [{"field": "number", "code": "taken", "message": "taken"}]}
+
 # Each good case passes; each planted violation must fail.
 GOOD = {
     "unit": ("GET", "/v1/admin-units/883", response(200, UNIT, JSON_HEADERS)),
@@ -59,6 +63,9 @@ GOOD = {
         503, edited(PROBLEM, status=503, code="service_unavailable",
                     type="urn:planmon:problem:service_unavailable"),
         {**PROBLEM_HEADERS, "Retry-After": "1"})),
+    "replayed problem with the first request's id": ("POST", "/v1/documents", response(
+        409, edited(REPLAYED_CONFLICT, request_id="first"),
+        {**PROBLEM_HEADERS, "Idempotent-Replayed": "true"})),
 }
 
 PLANTED = {
@@ -104,6 +111,8 @@ PLANTED = {
         404, edited(PROBLEM, type="urn:planmon:problem:gone"), PROBLEM_HEADERS)),
     "problem request_id differs": ("GET", "/v1/admin-units/99999", response(
         404, edited(PROBLEM, request_id="other"), PROBLEM_HEADERS)),
+    "problem request_id differs, not replayed": ("POST", "/v1/documents", response(
+        409, edited(REPLAYED_CONFLICT, request_id="first"), PROBLEM_HEADERS)),
     "invalid_parameter without errors": ("GET", "/v1/admin-units", response(
         400, edited(PROBLEM, status=400, code="invalid_parameter",
                     type="urn:planmon:problem:invalid_parameter"), PROBLEM_HEADERS)),
