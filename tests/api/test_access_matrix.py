@@ -2,24 +2,27 @@
 
 Each cell sends one well-formed request and asserts its status: the operation's own answer for a
 caller the rule admits (access_rules.RULES, from PRODUCT.md "Access rules"), 403 for a signed-in
-role it does not admit, 401 without a valid token. For the user routes the agency matters too: a
-manager of UBND-883 works on its own agency's users, and another agency's users do not exist for
-it (404). Every write that must fail leaves the rows of app_user and refresh_token as they were.
+role it does not admit (404 where access_rules says so), 401 without a valid token. For the user
+routes the agency matters too: a manager of UBND-883 works on its own agency's users, and another
+agency's users do not exist for it (404); an archived document, and its history, exist only for
+the roles that edit documents. Every write that must fail leaves the rows of the guarded tables
+(users, tokens, documents, the audit trail, stored idempotent answers) as they were.
 """
 
 from dataclasses import dataclass, field
 
 import pytest
 
-from access_rules import PUBLIC, RULES
+from access_rules import PUBLIC, RULES, refusal_status
 from checks import assert_problem, assert_unauthorized
 from conftest import create_user, new_username, table_digests
+from documents import archived_document, create_document, doc_path, new_document_body
 from openapi_check import parse_routes_output
 from server import run_planmon
 from settings import DEMO_PASSWORD, DEMO_USERS
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
-GUARDED_TABLES = ("app_user", "refresh_token")
+GUARDED_TABLES = ("app_user", "refresh_token", "document", "audit_event", "idempotency_key")
 NO_TOKEN, BAD_TOKEN = "(no token)", "(invalid token)"
 CALLERS = sorted(DEMO_USERS) + [NO_TOKEN, BAD_TOKEN]
 MANAGER, OWN_AGENCY, OTHER_AGENCY = "longxuyen.manager", "UBND-883", "UBND-884"
@@ -52,6 +55,15 @@ class Context:
         name = create_user(self.admin, self.api.sessions, agency=agency, role="officer")["username"]
         return name, self.admin.get(f"/v1/users/{name}").headers["ETag"]
 
+    def document(self):
+        """A throwaway document and its current ETag."""
+        doc = create_document(self.admin)
+        return doc["id"], self.admin.get(doc_path(doc["id"])).headers["ETag"]
+
+    def archived(self):
+        """A throwaway archived document's id."""
+        return archived_document(self.admin)
+
 
 def patch_officer(agency):
     def make(ctx):
@@ -64,6 +76,17 @@ def patch_officer(agency):
 def new_user(agency):
     return lambda ctx: Call("/v1/users", {"username": new_username("m"), "agency": agency,
                                           "role": "officer", "password": "matrix-password-1"})
+
+
+def patch_document(ctx):
+    doc_id, etag = ctx.document()
+    return Call(doc_path(doc_id), {"title_en": "changed by the access matrix"}, {"If-Match": etag},
+                "application/merge-patch+json")
+
+
+def archive_document(ctx):
+    doc_id, etag = ctx.document()
+    return Call(doc_path(doc_id), headers={"If-Match": etag})
 
 
 # (method, route) -> (status for an admitted caller, request maker). The request is valid for
@@ -94,6 +117,20 @@ PROBES = {
     ("GET", "/v1/admin-units/{code}"): (200, lambda ctx: Call("/v1/admin-units/883")),
     ("GET", "/v1/agencies"): (200, lambda ctx: Call("/v1/agencies")),
     ("GET", "/v1/agencies/{code}"): (200, lambda ctx: Call("/v1/agencies/UBND-883")),
+    ("GET", "/v1/users/{username}/history"): (
+        200, lambda ctx: Call("/v1/users/longxuyen.officer/history")),
+    ("GET", "/v1/admin-units/{code}/history"): (200, lambda ctx: Call("/v1/admin-units/883/history")),
+    ("GET", "/v1/agencies/{code}/history"): (200, lambda ctx: Call("/v1/agencies/SYT/history")),
+    ("GET", "/v1/documents"): (200, lambda ctx: Call("/v1/documents")),
+    ("POST", "/v1/documents"): (201, lambda ctx: Call("/v1/documents", new_document_body())),
+    ("GET", "/v1/documents/{id}"): (200, lambda ctx: Call("/v1/documents/1")),
+    ("PATCH", "/v1/documents/{id}"): (200, patch_document),
+    ("DELETE", "/v1/documents/{id}"): (204, archive_document),
+    ("POST", "/v1/documents/{id}/restore"): (200, lambda ctx: Call(
+        doc_path(ctx.archived(), "restore"))),
+    ("GET", "/v1/documents/{id}/history"): (200, lambda ctx: Call("/v1/documents/1/history")),
+    ("GET", "/v1/audit-events"): (200, lambda ctx: Call("/v1/audit-events")),
+    ("GET", "/v1/changes"): (200, lambda ctx: Call("/v1/changes")),
 }
 
 
@@ -103,7 +140,7 @@ def expected_status(route, caller):
         return admitted
     if caller in (NO_TOKEN, BAD_TOKEN):
         return 401
-    return admitted if DEMO_USERS[caller][1] in rule else 403
+    return admitted if DEMO_USERS[caller][1] in rule else refusal_status(route)
 
 
 def client_for(api, caller):
@@ -136,6 +173,8 @@ def run_cell(ctx, db, method, call, caller, expected):
         assert_unauthorized(r, token_sent=caller == BAD_TOKEN)
     elif expected == 403:
         assert_problem(r, 403, "forbidden")
+    elif expected == 404:
+        assert_problem(r, 404, "not_found")
     if guarded:
         assert table_digests(db, GUARDED_TABLES) == before, \
             f"the refused {method} {call.path} by {caller} changed {GUARDED_TABLES}"
@@ -165,20 +204,38 @@ AGENCY_CELLS = [
     (MANAGER, "POST", new_user(OWN_AGENCY), 201),
     (MANAGER, "POST", new_user(OTHER_AGENCY), 403),
     (MANAGER, "POST", new_user("STTTT"), 403),
+    ("admin", "GET", lambda ctx: Call("/v1/users/chaudoc.officer/history"), 200),
+    (MANAGER, "GET", lambda ctx: Call("/v1/users/longxuyen.officer/history"), 200),
+    (MANAGER, "GET", lambda ctx: Call("/v1/users/chaudoc.officer/history"), 404),
+    (MANAGER, "GET", lambda ctx: Call("/v1/users/admin/history"), 404),
 ]
 AGENCY_IDS = ["admin reads a UBND-884 user", "manager reads its own agency's officer",
               "manager reads a UBND-884 user", "manager reads an STTTT user",
               "admin changes a UBND-884 user", "manager changes its own agency's officer",
               "manager changes a UBND-884 user", "admin creates in UBND-884",
               "manager creates in its own agency", "manager creates in UBND-884",
-              "manager creates in STTTT"]
+              "manager creates in STTTT", "admin reads a UBND-884 user's history",
+              "manager reads its own agency's officer's history",
+              "manager reads a UBND-884 user's history", "manager reads an STTTT user's history"]
 
 
 @pytest.mark.parametrize("caller,method,make,status", AGENCY_CELLS, ids=AGENCY_IDS)
 def test_agency_cell(ctx, db, caller, method, make, status):
-    r = run_cell(ctx, db, method, make(ctx), caller, status)
-    if status == 404:
-        assert_problem(r, 404, "not_found")
+    run_cell(ctx, db, method, make(ctx), caller, status)
+
+
+# --- archived documents exist only for the roles that edit documents ---------------------------
+
+@pytest.fixture(scope="module")
+def archived_id(ctx):
+    return ctx.archived()
+
+
+@pytest.mark.parametrize("caller", sorted(DEMO_USERS))
+@pytest.mark.parametrize("suffix", ["", "/history"], ids=["document", "history"])
+def test_an_archived_document_cell(ctx, db, archived_id, caller, suffix):
+    status = 200 if DEMO_USERS[caller][1] in RULES[("POST", "/v1/documents")] else 404
+    run_cell(ctx, db, "GET", Call(doc_path(archived_id) + suffix), caller, status)
 
 
 def test_a_manager_listing_another_agency_sees_nobody(api):
