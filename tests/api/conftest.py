@@ -26,6 +26,7 @@ import psycopg
 import pytest
 from psycopg import sql
 
+from audit import AuditLog
 from client import Api, Sessions
 from openapi_check import OpenApi
 from server import PlanmonServer, PostgresControl, env_summary, run_planmon
@@ -283,6 +284,18 @@ def api(server, spec, sessions):
 def admin(api):
     """The client, calling as the demo admin."""
     return api.as_user("admin")
+
+
+@pytest.fixture(scope="session")
+def coordinator(api):
+    """The client, calling as the demo coordinator (it edits plan data)."""
+    return api.as_user("coordinator")
+
+
+@pytest.fixture(scope="session")
+def audit_log(admin):
+    """The audit trail, read as the admin (see audit.py)."""
+    return AuditLog(admin)
 
 
 def new_username(prefix="t"):
