@@ -2,10 +2,10 @@
 
 An admin manages every user; a manager the officers and managers of its own agency (PRODUCT.md,
 "Access rules"). Changes need `If-Match`. Disabling a user, or changing its role, agency or
-password, ends its sessions at once. No response ever shows a password or its hash.
+password, ends its sessions at once. No response ever shows a password or its hash. (If-Match
+on PATCH is tested for users and documents alike in test_preconditions.py.)
 """
 
-import concurrent.futures
 import math
 import re
 import time
@@ -352,40 +352,7 @@ def test_patch_with_another_media_type_is_415(admin, make_user):
     assert_problem(r, 415, "unsupported_media_type")
 
 
-def test_patch_without_if_match_is_428(admin, make_user):
-    assert_patch_refused(admin, admin, make_user()["username"], {"display_name": "x"}, 428,
-                         "precondition_required", etag=False)
-
-
-@pytest.mark.parametrize("if_match", ['"0000000000000000"', "garbage", '""'])
-def test_patch_with_a_stale_if_match_is_412(admin, make_user, if_match):
-    assert_patch_refused(admin, admin, make_user()["username"], {"display_name": "x"}, 412,
-                         "precondition_failed", etag=if_match)
-
-
-def test_of_two_patches_from_one_etag_the_second_is_412(admin, make_user):
-    name = make_user()["username"]
-    _, etag = get_user(admin, name)
-    first = patch_user(admin, name, {"display_name": "first"}, etag)
-    second = patch_user(admin, name, {"display_name": "second"}, etag)
-    assert first.status_code == 200
-    assert_problem(second, 412, "precondition_failed")
-    assert get_user(admin, name)[0]["display_name"] == "first"
-
-
-def test_of_two_concurrent_patches_from_one_etag_exactly_one_wins(admin, make_user):
-    name = make_user()["username"]
-    _, etag = get_user(admin, name)
-    clients = [admin.clone(), admin.clone()]
-    values = ["left", "right"]
-    with concurrent.futures.ThreadPoolExecutor(2) as pool:
-        answers = list(pool.map(lambda cv: patch_user(cv[0], name, {"display_name": cv[1]}, etag),
-                                zip(clients, values), timeout=60))
-    statuses = sorted(r.status_code for r in answers)
-    assert statuses == [200, 412], [r.text[:200] for r in answers]
-    winner = values[[r.status_code for r in answers].index(200)]
-    user, _ = get_user(admin, name)
-    assert user["display_name"] == winner and user["version"] == 2
+# If-Match (428, 412) and two changes from one ETag: test_preconditions.py.
 
 
 @pytest.mark.parametrize("field", ["username"] + SERVER_OWNED)
