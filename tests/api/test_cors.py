@@ -1,8 +1,11 @@
 """CORS for browser front-ends: an allow-list of origins (the suite allows http://allowed.example)."""
 
+import uuid
+
 import pytest
 
 from checks import assert_problem
+from documents import new_document_body
 from settings import ALLOWED_ORIGIN
 
 EXPOSED = {"etag", "link", "location", "retry-after", "x-request-id"}
@@ -89,3 +92,27 @@ def test_preflight_from_a_disallowed_origin_is_403(api, origin):
     r = preflight(api, "/v1/admin-units", origin)
     assert_problem(r, 403, "forbidden")
     assert not cors_headers(r), dict(r.headers)
+
+
+def test_a_browser_may_read_the_replay_marker_of_an_idempotent_post(api):
+    """A front-end that retries a POST with its Idempotency-Key learns from
+    `Idempotent-Replayed` that nothing was done again; a browser shows a script only the
+    headers the answer exposes."""
+    coordinator = api.as_user("coordinator")
+    headers = {"Origin": ALLOWED_ORIGIN, "Idempotency-Key": f"cors-{uuid.uuid4()}"}
+    body = new_document_body()
+    first = coordinator.post_json("/v1/documents", body, headers=headers)
+    again = coordinator.post_json("/v1/documents", body, headers=headers)
+    assert (first.status_code, again.headers.get("Idempotent-Replayed")) == (201, "true")
+    assert "idempotent-replayed" in header_set(again, "Access-Control-Expose-Headers"), \
+        again.headers.get("Access-Control-Expose-Headers")
+
+
+def test_a_preflight_for_a_change_allows_its_headers(api):
+    r = preflight(api, "/v1/documents/1", ALLOWED_ORIGIN, method="PATCH",
+                  request_headers="authorization, content-type, if-match")
+    assert r.status_code == 204
+    assert "patch" in header_set(r, "Access-Control-Allow-Methods")
+    r = preflight(api, "/v1/documents", ALLOWED_ORIGIN, method="POST",
+                  request_headers="authorization, content-type, idempotency-key")
+    assert "idempotency-key" in header_set(r, "Access-Control-Allow-Headers")
