@@ -1,0 +1,286 @@
+"""The change feed (issue 4): `GET /v1/changes` lists, in commit order, every change the caller may
+read, so that another system keeps a copy in sync by polling. A client that follows it from the
+start and fetches each changed object ends with exactly what it may read now; its cursor keeps
+working as changes come; and a change that commits late is never skipped — a transaction still
+open holds back the changes after it until it ends.
+"""
+
+import contextlib
+
+import psycopg
+import pytest
+
+from checks import assert_problem
+from client import MAX_PAGES
+from conftest import create_user
+from documents import (archive_document, archived_document, create_document, patch_document,
+                       restore_document)
+
+MANAGER, OWN_AGENCY = "longxuyen.manager", "UBND-883"
+HELD_TX_TIMEOUT = "30s"  # a transaction the tests hold open ends by itself after this
+
+
+class Follower:
+    """A client of the feed: its position, and its copy of what it may read.
+
+    `poll()` reads from its position to the end and returns the new changes, oldest first. The
+    position is the last `next_cursor` it was given; when the last page says null (nothing more
+    for now), the cursor of that page's request and the changes it held, so that the next poll
+    reads that page again and keeps only what follows them.
+    `sync()` polls and applies each change of the collections it keeps (`keeps`) by fetching the
+    object: 200 puts it in the copy, 404 takes it out.
+    """
+
+    def __init__(self, client, limit=200, keeps=("documents", "users")):
+        self.client, self.limit, self.keeps = client, limit, keeps
+        self.cursor, self.seen_on_page = None, []
+        self.copy = {}  # (entity_type, entity_id) -> the object as last fetched
+
+    def page(self, cursor):
+        params = {"limit": self.limit, **({"cursor": cursor} if cursor else {})}
+        return self.client.json("/v1/changes", params)
+
+    def poll(self):
+        new = []
+        for _ in range(MAX_PAGES):
+            body = self.page(self.cursor)
+            items = body["items"]
+            assert items[:len(self.seen_on_page)] == self.seen_on_page, (
+                "reading a page again from the same cursor gave other changes before the new "
+                f"ones: {self.seen_on_page} then {items[:len(self.seen_on_page)]}")
+            new += items[len(self.seen_on_page):]
+            if body["next_cursor"] is None or not items:
+                self.seen_on_page = items
+                return new
+            self.cursor, self.seen_on_page = body["next_cursor"], []
+        raise AssertionError(f"more than {MAX_PAGES} pages of changes")
+
+    def sync(self):
+        new = self.poll()
+        for key in dict.fromkeys((c["entity_type"], c["entity_id"]) for c in new
+                                 if c["entity_type"] in self.keeps):
+            r = self.client.get(f"/v1/{key[0]}/{key[1]}")
+            assert r.status_code in (200, 404), f"{key}: {r.status_code} {r.text[:200]}"
+            if r.status_code == 200:
+                self.copy[key] = r.json()
+            else:
+                self.copy.pop(key, None)
+        return new
+
+    def of_type(self, entity_type):
+        return {k[1]: v for k, v in self.copy.items() if k[0] == entity_type}
+
+
+def documents_now(client, include_archived=False):
+    params = {"include_archived": "true"} if include_archived else {}
+    items, _ = client.walk("/v1/documents", params, limit=500)
+    return {str(d["id"]): d for d in items}
+
+
+def users_now(client):
+    items, _ = client.walk("/v1/users", limit=500)
+    return {u["username"]: u for u in items}
+
+
+@pytest.fixture(scope="module")
+def history_of_edits(coordinator, admin):
+    """Documents added, changed, archived and restored before the followers start."""
+    made = [create_document(coordinator)["id"] for _ in range(4)]
+    assert patch_document(coordinator, made[0], {"title_en": "Changed once"}).status_code == 200
+    assert patch_document(admin, made[0], {"signer": None}).status_code == 200
+    assert archive_document(coordinator, made[1]).status_code == 204
+    archived_document(coordinator)
+    assert archive_document(admin, made[2]).status_code == 204
+    assert restore_document(coordinator, made[2]).status_code == 200
+    return made
+
+
+# --- following from the start -------------------------------------------------------------------
+
+@pytest.mark.parametrize("user,include_archived", [("admin", True), ("coordinator", True),
+                                                   ("viewer", False), (MANAGER, False)])
+def test_following_from_the_start_reproduces_the_documents_one_may_read(api, history_of_edits,
+                                                                        user, include_archived):
+    client = api.as_user(user)
+    follower = Follower(client, limit=97)
+    follower.sync()
+    assert follower.of_type("documents") == documents_now(client, include_archived)
+
+
+def test_following_from_the_start_reproduces_every_user_for_an_admin(admin, make_user):
+    make_user(agency="UBND-884")
+    follower = Follower(admin, limit=500)
+    follower.sync()
+    assert follower.of_type("users") == users_now(admin)
+
+
+def test_a_manager_follows_only_its_own_agencys_users(api, admin, make_user):
+    make_user(agency=OWN_AGENCY)
+    make_user(agency="UBND-884")
+    manager = api.as_user(MANAGER)
+    follower = Follower(manager, limit=500)
+    new = follower.sync()
+    mine = users_now(manager)
+    assert follower.of_type("users") == mine
+    assert mine and all(u["agency"] == OWN_AGENCY for u in mine.values())
+    seen = {c["entity_id"] for c in new if c["entity_type"] == "users"}
+    for name in ("chaudoc.officer", "admin", "coordinator", "viewer"):
+        assert name not in seen, f"the manager sees the changes of {name}"
+
+
+@pytest.mark.parametrize("user", ["coordinator", "viewer", "auditor", "longxuyen.officer"])
+def test_other_roles_see_no_user_changes(api, user):
+    new = Follower(api.as_user(user), limit=500).poll()
+    assert new, "the feed is empty"
+    assert not [c for c in new if c["entity_type"] == "users"]
+
+
+def test_sign_ins_and_token_events_are_not_changes(admin):
+    assert not [c for c in Follower(admin, limit=500).poll()
+                if c["action"] not in ("create", "update", "archive", "restore",
+                                       "password_change", "delete")]
+
+
+def test_the_feed_starts_with_the_seed(api):
+    first = api.json("/v1/changes", {"limit": 1})["items"][0]
+    assert (first["entity_type"], first["action"], first["version"]) == \
+        ("admin-units", "create", 1)
+
+
+def test_each_changes_version_is_the_one_it_made(admin, history_of_edits):
+    doc_id = str(history_of_edits[0])
+    mine = [c for c in Follower(admin, limit=500).poll()
+            if c["entity_type"] == "documents" and c["entity_id"] == doc_id]
+    assert [(c["action"], c["version"]) for c in mine] == [("create", 1), ("update", 2),
+                                                          ("update", 3)]
+
+
+# --- polling ------------------------------------------------------------------------------------
+
+def test_the_cursor_keeps_working_as_changes_come(api, coordinator):
+    follower = Follower(api.as_user("viewer"), limit=50)
+    follower.sync()
+    doc_id = str(create_document(coordinator)["id"])
+    assert patch_document(coordinator, doc_id, {"title_en": "Polled"}).status_code == 200
+    assert archive_document(coordinator, doc_id).status_code == 204
+    new = follower.sync()
+    assert [(c["entity_type"], c["entity_id"], c["action"], c["version"]) for c in new] == [
+        ("documents", doc_id, "create", 1), ("documents", doc_id, "update", 2),
+        ("documents", doc_id, "archive", 3)]
+    assert follower.of_type("documents") == documents_now(follower.client)
+    assert follower.sync() == [], "a poll with nothing new gave changes"
+    assert restore_document(coordinator, doc_id).status_code == 200
+    assert [(c["entity_id"], c["action"]) for c in follower.sync()] == [(doc_id, "restore")]
+    assert follower.of_type("documents") == documents_now(follower.client)
+
+
+def test_a_client_at_the_end_of_the_feed_has_a_cursor_to_poll_from(api, coordinator):
+    """An integrating system reads to the end, stores its position, and later asks for what
+    came after it: the last page must hand it that position (a `next_cursor` after the last
+    change it holds), not null, which would leave it to read again what it has."""
+    viewer, cursor = api.as_user("viewer"), None
+    for _ in range(MAX_PAGES):
+        body = viewer.json("/v1/changes", {"limit": 500, **({"cursor": cursor} if cursor else {})})
+        if body["next_cursor"] is None or not body["items"]:
+            break
+        cursor = body["next_cursor"]
+    position = body["next_cursor"] or (None if body["items"] else cursor)
+    assert position is not None, (
+        f"the last page of the feed ({len(body['items'])} changes) gives no cursor to poll from")
+    doc_id = str(create_document(coordinator)["id"])
+    after = viewer.json("/v1/changes", {"cursor": position})["items"]
+    assert [(c["entity_id"], c["action"]) for c in after] == [(doc_id, "create")]
+
+
+def test_a_follower_stays_in_step_with_every_version(api, coordinator):
+    """A PATCH that sets a value to the value it has still makes a new version (a new ETag and
+    updated_at); a copy kept from the feed must learn of it, or it keeps an old version."""
+    follower = Follower(api.as_user("viewer"))
+    doc = create_document(coordinator)
+    follower.sync()
+    r = patch_document(coordinator, doc["id"], {"title": doc["title"]})
+    assert r.status_code == 200
+    follower.sync()
+    kept = follower.of_type("documents")[str(doc["id"])]
+    assert kept == r.json(), (f"the copy holds version {kept['version']}, the document is at "
+                              f"{r.json()['version']}")
+
+
+def test_a_user_moved_out_of_a_managers_agency_leaves_the_managers_copy(api, admin):
+    """The manager's copy holds its agency's users. When a user is moved to another agency, the
+    manager may no longer read it, and its copy must learn that the user left."""
+    name = create_user(admin, api.sessions, agency=OWN_AGENCY)["username"]
+    follower = Follower(api.as_user(MANAGER), limit=500)
+    follower.sync()
+    assert name in follower.of_type("users")
+    etag = admin.get(f"/v1/users/{name}").headers["ETag"]
+    assert admin.patch_json(f"/v1/users/{name}", {"agency": "UBND-884"},
+                            headers={"If-Match": etag}).status_code == 200
+    follower.sync()
+    assert name not in follower.of_type("users"), \
+        "the feed told the manager nothing of the user that left its agency"
+    assert follower.of_type("users") == users_now(follower.client)
+
+
+# --- a change that commits late -----------------------------------------------------------------
+
+@contextlib.contextmanager
+def held_change(base_env, doc_id, title_en):
+    """A transaction of its own that changes document `doc_id` and stays open in the block; the
+    block commits or rolls it back (an exception rolls it back; it ends by itself after
+    HELD_TX_TIMEOUT)."""
+    with psycopg.connect(base_env["DATABASE_URL"], connect_timeout=10) as held:
+        held.execute(f"SET idle_in_transaction_session_timeout = '{HELD_TX_TIMEOUT}'")
+        held.execute(f"SET statement_timeout = '{HELD_TX_TIMEOUT}'")
+        held.execute("UPDATE document SET title_en = %s, version = version + 1,"
+                     " updated_at = now() WHERE id = %s", (title_en, doc_id))
+        yield held
+
+
+def test_a_change_still_uncommitted_holds_back_the_changes_after_it(api, coordinator, base_env):
+    held_id = str(create_document(coordinator)["id"])
+    follower = Follower(api.as_user("viewer"), limit=50)
+    follower.sync()
+    with held_change(base_env, held_id, "Changed in a long transaction") as held:
+        # the transaction is open; the API commits changes after it began
+        later = [str(create_document(coordinator)["id"]) for _ in range(2)]
+        assert patch_document(coordinator, later[0], {"title_en": "Later"}).status_code == 200
+        assert follower.poll() == [], "a change was served while an older one was uncommitted"
+        assert follower.poll() == []
+        held.commit()
+    new = follower.sync()
+    assert [(c["entity_id"], c["action"], c["version"]) for c in new] == [
+        (held_id, "update", 2), (later[0], "create", 1), (later[1], "create", 1),
+        (later[0], "update", 2)], "the changes came out of commit order, or one was skipped"
+    assert follower.copy[("documents", held_id)]["title_en"] == "Changed in a long transaction"
+    assert follower.of_type("documents") == documents_now(follower.client)
+
+
+def test_a_transaction_that_rolls_back_leaves_no_change(api, coordinator, base_env):
+    doc_id = str(create_document(coordinator)["id"])
+    follower = Follower(api.as_user("viewer"), limit=50)
+    follower.sync()
+    with held_change(base_env, doc_id, "Never committed") as held:
+        later = str(create_document(coordinator)["id"])
+        assert follower.poll() == []
+        held.rollback()
+    assert [(c["entity_id"], c["action"]) for c in follower.sync()] == [(later, "create")]
+
+
+# --- parameters ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("cursor", ["x", "not a cursor!", "WyIxIl0", "A" * 400])
+def test_a_bad_cursor_is_400_naming_it(api, cursor):
+    assert_problem(api.get("/v1/changes", params={"cursor": cursor}), 400, "invalid_parameter",
+                   "cursor")
+
+
+@pytest.mark.parametrize("param", ["since", "entity_type", "updated_since"])
+def test_the_feed_takes_only_paging_parameters(api, param):
+    assert_problem(api.get("/v1/changes", params={param: "x"}), 400, "unknown_parameter", param)
+
+
+def test_the_feed_pages_like_a_list(admin):
+    whole = Follower(admin, limit=500).poll()
+    paged, _ = admin.walk("/v1/changes", limit=37, via="link")
+    assert paged == whole
