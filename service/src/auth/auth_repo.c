@@ -50,9 +50,12 @@ static const char refresh_next_sql[] =
     " SELECT $1::bytea, family, user_id, now() + make_interval(secs => $3::int)"
     " FROM refresh_token WHERE id = $2::bigint";
 
-static const char revoke_family_sql[] = "UPDATE refresh_token SET revoked_at = now()"
-                                        " WHERE revoked_at IS NULL AND family = (SELECT family "
-                                        "FROM refresh_token WHERE token_hash = $1::bytea)";
+/* Revokes the token's family; answers the owner's username when the token exists. */
+static const char revoke_family_sql[] =
+    "WITH token AS (SELECT family, user_id FROM refresh_token WHERE token_hash = $1::bytea),"
+    "     revoked AS (UPDATE refresh_token SET revoked_at = now()"
+    "                 WHERE revoked_at IS NULL AND family = (SELECT family FROM token))"
+    " SELECT u.username FROM app_user u WHERE u.id = (SELECT user_id FROM token)";
 
 static const char revoke_family_by_id_sql[] =
     "UPDATE refresh_token SET revoked_at = now() WHERE revoked_at IS NULL AND family = $1::bigint";

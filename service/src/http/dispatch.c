@@ -90,7 +90,8 @@ static void take_request_id(http_ctx *ctx)
 
 static const char cors_allow_headers[] =
     "Authorization, Content-Type, If-Match, If-None-Match, Idempotency-Key, X-Request-Id";
-static const char cors_expose_headers[] = "ETag, Link, Location, Retry-After, X-Request-Id";
+static const char cors_expose_headers[] =
+    "ETag, Link, Location, Retry-After, X-Request-Id, Idempotent-Replayed";
 
 /* Adds the CORS answer headers when the request comes from an allowed origin. */
 static bool cors_headers(http_ctx *ctx)

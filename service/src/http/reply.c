@@ -92,7 +92,7 @@ pm_status reply_check_if_match(http_ctx *ctx, const json_t *current, pm_error *e
                        "Send If-Match with the ETag of the version you are changing.");
     if (!object_etag(current, etag, sizeof etag))
         return pm_fail(err, PM_INTERNAL, "The object could not be read.");
-    if (!reply_etag_listed(given, etag))
+    if (strncmp(given, "W/", 2) == 0 || strstr(given, ", W/") || !reply_etag_listed(given, etag))
         return pm_fail(err, PM_PRECONDITION_FAILED,
                        "The object was changed since you read it; read it again (ETag %s).", etag);
     return PM_OK;

@@ -52,7 +52,7 @@ static struct route table[] = {
     ROUTE("POST", "/v1/users", users_create, USER_ADMINS, ROUTE_BODY_JSON),
     ROUTE("GET", "/v1/users/{username}", users_get, USER_ADMINS, 0),
     ROUTE("PATCH", "/v1/users/{username}", users_patch, USER_ADMINS, ROUTE_BODY_JSON),
-    ROUTE_WITH("GET", "/v1/users/{username}/history", audit_history, USER_ADMINS, 0, &user_history),
+    ROUTE_WITH("GET", "/v1/users/{username}/history", audit_history, ANYONE, 0, &user_history),
     ROUTE("GET", "/v1/admin-units", admin_units_list, ANYONE, 0),
     ROUTE("GET", "/v1/admin-units/{code}", admin_units_get, ANYONE, 0),
     ROUTE_WITH("GET", "/v1/admin-units/{code}/history", audit_history, ANYONE, 0, &unit_history),

@@ -92,6 +92,10 @@ int server_run(app_t *app)
      * bodies at this size without telling the handler). */
     instance.max_post_body_size = cfg->max_body_bytes + 1;
     instance.allowed_post_processor = U_POST_PROCESS_NONE;
+    /* Ulfius would silently drop a header or parameter that is not UTF-8; every value planmon
+     * reads is checked by planmon itself (and the query string is parsed by it), so a bad one is
+     * refused with a 400 instead of being taken as absent. */
+    instance.check_utf8 = 0;
     dispatch_init(app);
     if (routes_register(&instance) != 0) {
         log_msg(LOG_ERROR, NULL, "could not register the routes");

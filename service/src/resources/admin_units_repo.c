@@ -22,7 +22,8 @@
 static const char list_sql[] =
     UNIT_SELECT " WHERE ($1::smallint IS NULL OR u.level = $1::smallint)"
                 "   AND ($2::text IS NULL OR u.parent = $2)"
-                "   AND ($3::text IS NULL OR u.search_text LIKE planmon_search_pattern($3))"
+                "   AND ($3::text IS NULL OR u.search_text LIKE planmon_search_pattern($3)"
+                "        AND u.search_text ~ planmon_search_words($3))"
                 "   AND ($4::smallint IS NULL OR (u.level, u.code) > ($4::smallint, $5::text))"
                 " ORDER BY u.level, u.code"
                 " LIMIT $6::int";

@@ -27,7 +27,8 @@ const char *const agency_kinds[] = {
 static const char list_sql[] =
     AGENCY_SELECT " WHERE ($1::text IS NULL OR a.kind = $1)"
                   "   AND ($2::text IS NULL OR a.unit = $2)"
-                  "   AND ($3::text IS NULL OR a.search_text LIKE planmon_search_pattern($3))"
+                  "   AND ($3::text IS NULL OR a.search_text LIKE planmon_search_pattern($3)"
+                  "        AND a.search_text ~ planmon_search_words($3))"
                   "   AND ($4::text IS NULL OR a.code > $4)"
                   " ORDER BY a.code"
                   " LIMIT $5::int";

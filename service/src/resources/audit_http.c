@@ -9,6 +9,11 @@
 
 static const char *const list_params[] = {
     "entity_type", "entity_id", "user", "agency", "action", "since", "until", PAGE_PARAMS, NULL};
+/* What the audit trail records (migration 0003 and the explicit events of auth_http.c). */
+static const char *const entity_types[] = {"users", "agencies", "admin-units", "documents", NULL};
+static const char *const actions[] = {"create",        "update",          "delete", "archive",
+                                      "restore",       "password_change", "login",  "login_failed",
+                                      "token_refresh", "token_revoke",    NULL};
 static const char *const page_params[] = {PAGE_PARAMS, NULL};
 
 /* A time bound: an RFC 3339 timestamp or a date, checked loosely here and exactly by the
@@ -30,11 +35,11 @@ pm_status audit_events_list(http_ctx *ctx, pm_error *err)
     PGconn *db;
     pm_status st;
     if ((st = req_check_query(ctx, list_params, err)) ||
-        (st = req_query_text(ctx, "entity_type", 40, &f.entity_type, err)) ||
+        (st = req_query_enum(ctx, "entity_type", entity_types, &f.entity_type, err)) ||
         (st = req_query_text(ctx, "entity_id", 128, &f.entity_id, err)) ||
         (st = req_query_text(ctx, "user", 64, &f.username, err)) ||
         (st = req_query_text(ctx, "agency", 32, &f.agency, err)) ||
-        (st = req_query_text(ctx, "action", 40, &f.action, err)) ||
+        (st = req_query_enum(ctx, "action", actions, &f.action, err)) ||
         (st = time_param(ctx, "since", &f.since, err)) ||
         (st = time_param(ctx, "until", &f.until, err)) || (st = req_page(ctx, &page, err)) ||
         (st = ctx_db(ctx, &db, err)))

@@ -55,7 +55,9 @@ static const char changes_sql[] =
     " FROM audit_event e"
     " WHERE e.txid < pg_snapshot_xmin(pg_current_snapshot())"
     "   AND e.action NOT IN ('login', 'login_failed', 'token_refresh', 'token_revoke')"
-    "   AND (e.entity_type <> 'users' OR $1::boolean OR e.entity_agency = $2)"
+    "   AND (e.entity_type <> 'users' OR $1::boolean OR e.entity_agency = $2"
+    /* a user moved out of the manager's agency: the move is news there too */
+    "        OR e.changes -> 'agency' ->> 'old' = $2)"
     "   AND ($3::xid8 IS NULL OR (e.txid, e.id) > ($3::xid8, $4::bigint))"
     " ORDER BY e.txid, e.id LIMIT $5::int";
 
@@ -116,5 +118,19 @@ pm_status audit_repo_changes(PGconn *conn, const principal *who, const page_requ
     const char *params[] = {who->role == ROLE_ADMIN ? "true" : "false",
                             who->role == ROLE_MANAGER ? who->agency : NULL, page_after(page, 0),
                             page_after(page, 1), limit};
-    return db_fetch_page(conn, changes_sql, 5, params, page, feed_keys, 2, out, err);
+    PGresult *res;
+    pm_status st = db_exec(conn, changes_sql, 5, params, &res, err);
+    if (st != PM_OK)
+        return st;
+    st = db_page_collect(res, page, feed_keys, 2, out, err);
+    /* The feed never ends: a page that served changes always gives the position after them,
+     * to poll from later; only an empty page (nothing new yet) has none — keep your cursor. */
+    int rows = PQntuples(res);
+    if (st == PM_OK && !out->next_cursor && rows > 0) {
+        const char *keys[2] = {PQgetvalue(res, rows - 1, PQfnumber(res, "_txid")),
+                               PQgetvalue(res, rows - 1, PQfnumber(res, "_id"))};
+        out->next_cursor = page_cursor_encode(keys, 2);
+    }
+    PQclear(res);
+    return st;
 }

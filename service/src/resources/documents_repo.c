@@ -25,7 +25,8 @@ const char *const document_types[] = {"luat",    "nghi_quyet", "nghi_dinh", "quy
 /* $1 type $2 q $3 include archived $4 after id $5 limit + 1 */
 static const char list_sql[] =
     DOCUMENT_SELECT " WHERE ($1::text IS NULL OR d.type = $1)"
-                    "   AND ($2::text IS NULL OR d.search_text LIKE planmon_search_pattern($2))"
+                    "   AND ($2::text IS NULL OR d.search_text LIKE planmon_search_pattern($2)"
+                    "        AND d.search_text ~ planmon_search_words($2))"
                     "   AND ($3::boolean OR d.archived_at IS NULL)"
                     "   AND ($4::bigint IS NULL OR d.id > $4::bigint)"
                     " ORDER BY d.id LIMIT $5::int";
@@ -96,8 +97,15 @@ static void column_params(const json_t *fields, const char *params[NCOLUMNS])
         params[i] = json_string_value(json_object_get(fields, columns[i]));
 }
 
+/* Names the field a refusal of the database is about: a taken number (unique), or the one CHECK
+ * the handler cannot see alone, effective before issued (with the stored date on a patch). */
 static pm_status number_taken(pm_status st, const json_t *fields, pm_error *err)
 {
+    if (st == PM_VALIDATION_FAILED) {
+        pm_error_reset(err);
+        return pm_fail_field(err, PM_VALIDATION_FAILED, "effective", "before_issued",
+                             "effective must not be before issued");
+    }
     if (st != PM_CONFLICT)
         return st;
     pm_error_reset(err);

@@ -163,7 +163,9 @@ pm_status users_may_read(http_ctx *ctx, const char *username, pm_error *err)
     pm_status st = ctx_db(ctx, &db, err);
     if (st == PM_OK)
         st = user_repo_get(db, username, &user, err);
-    if (st == PM_OK && !may_read(ctx, user))
+    /* only those who manage users read their history; everyone else: 404 */
+    bool manages = ctx->who.role == ROLE_ADMIN || ctx->who.role == ROLE_MANAGER;
+    if (st == PM_OK && (!manages || !may_read(ctx, user)))
         st = pm_fail(err, PM_NOT_FOUND, "There is no such user.");
     json_decref(user);
     return st;
