@@ -225,3 +225,16 @@ pm_status db_commit(PGconn *conn, pm_error *err)
 {
     return db_exec(conn, "COMMIT", 0, NULL, NULL, err);
 }
+
+pm_status db_change_one(PGconn *conn, const char *sql, int nparams, const char *const *params,
+                        const char *stale, pm_error *err)
+{
+    PGresult *res;
+    pm_status st = db_exec(conn, sql, nparams, params, &res, err);
+    if (st != PM_OK)
+        return st;
+    if (PQntuples(res) != 1)
+        st = pm_fail(err, PM_PRECONDITION_FAILED, "%s", stale);
+    PQclear(res);
+    return st;
+}

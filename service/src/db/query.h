@@ -47,6 +47,12 @@ pm_status db_fetch_page(PGconn *conn, const char *sql, int nparams, const char *
                         const page_request *page, const char *const *key_columns, int nkeys,
                         page_result *out, pm_error *err);
 
+/* Runs a change that must touch exactly one row and answer it (RETURNING, or a final SELECT of
+ * the changed row): PM_PRECONDITION_FAILED with `stale` as the detail when it touched none —
+ * the row's version moved on, or it is gone. */
+pm_status db_change_one(PGconn *conn, const char *sql, int nparams, const char *const *params,
+                        const char *stale, pm_error *err);
+
 /* Turns the rows of a keyset query that asked for limit + 1 rows into a page: the first
  * `page->limit` rows as items, and a next cursor made from the `key_columns` of the last item
  * served when there was one more row. Fills `out` (caller clears it). */

@@ -53,6 +53,14 @@ static const char *unit_type(const char *vi)
     return NULL;
 }
 
+/* Parses the embedded seed file `name` into *doc (a new reference). */
+static pm_status seed_json(const char *name, json_t **doc, pm_error *err)
+{
+    const struct embedded_file *file = embedded_find(embedded_seed, embedded_seed_count, name);
+    *doc = file ? json_loadb(file->data, file->len, 0, NULL) : NULL;
+    return *doc ? PM_OK : pm_fail(err, PM_INTERNAL, "%s is missing or not JSON", name);
+}
+
 static int affected(PGresult *res)
 {
     return atoi(PQcmdTuples(res));
@@ -102,13 +110,9 @@ static void earliest_snapshot(json_t *doc, char out[11])
 
 static pm_status load_units(PGconn *conn, int *count, pm_error *err)
 {
-    const struct embedded_file *file =
-        embedded_find(embedded_seed, embedded_seed_count, "admin-units.json");
-    json_t *doc = file ? json_loadb(file->data, file->len, 0, NULL) : NULL;
-    if (!doc) {
-        json_decref(doc);
-        return pm_fail(err, PM_INTERNAL, "admin-units.json is missing or not JSON");
-    }
+    json_t *doc;
+    if (seed_json("admin-units.json", &doc, err) != PM_OK)
+        return PM_INTERNAL;
     char valid_from[11];
     earliest_snapshot(doc, valid_from);
     json_t *province = json_object_get(doc, "province");
@@ -135,11 +139,9 @@ static pm_status load_units(PGconn *conn, int *count, pm_error *err)
 
 static pm_status load_agencies(PGconn *conn, int *count, pm_error *err)
 {
-    const struct embedded_file *file =
-        embedded_find(embedded_seed, embedded_seed_count, "agencies.json");
-    json_t *doc = file ? json_loadb(file->data, file->len, 0, NULL) : NULL;
-    if (!doc)
-        return pm_fail(err, PM_INTERNAL, "agencies.json is missing or not JSON");
+    json_t *doc;
+    if (seed_json("agencies.json", &doc, err) != PM_OK)
+        return PM_INTERNAL;
     pm_status st = PM_OK;
     size_t i;
     json_t *a;
@@ -168,11 +170,9 @@ static pm_status load_agencies(PGconn *conn, int *count, pm_error *err)
 
 static pm_status load_documents(PGconn *conn, int *count, pm_error *err)
 {
-    const struct embedded_file *file =
-        embedded_find(embedded_seed, embedded_seed_count, "plan-1994.json");
-    json_t *doc = file ? json_loadb(file->data, file->len, 0, NULL) : NULL;
-    if (!doc)
-        return pm_fail(err, PM_INTERNAL, "plan-1994.json is missing or not JSON");
+    json_t *doc;
+    if (seed_json("plan-1994.json", &doc, err) != PM_OK)
+        return PM_INTERNAL;
     pm_status st = PM_OK;
     size_t i;
     json_t *d;
@@ -204,11 +204,9 @@ pm_status seed_repo_load(PGconn *conn, seed_counts *counts, pm_error *err)
 
 pm_status seed_repo_demo_users(PGconn *conn, const char *password, int *added, pm_error *err)
 {
-    const struct embedded_file *file =
-        embedded_find(embedded_seed, embedded_seed_count, "demo-users.json");
-    json_t *doc = file ? json_loadb(file->data, file->len, 0, NULL) : NULL;
-    if (!doc)
-        return pm_fail(err, PM_INTERNAL, "demo-users.json is missing or not JSON");
+    json_t *doc;
+    if (seed_json("demo-users.json", &doc, err) != PM_OK)
+        return PM_INTERNAL;
     char hash[PASSWORD_HASH_MAX];
     pm_status st = password_hash(password, hash, err);
     if (st == PM_OK)

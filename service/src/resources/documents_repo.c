@@ -62,13 +62,13 @@ static const char update_sql[] =
     "  title = CASE WHEN 'title' = ANY($9::text[]) THEN $7 ELSE title END,"
     "  title_en = CASE WHEN 'title_en' = ANY($9::text[]) THEN $8 ELSE title_en END,"
     "  version = version + 1, updated_at = now()"
-    " WHERE id = $10::bigint AND version = $11::int AND archived_at IS NULL";
+    " WHERE id = $10::bigint AND version = $11::int AND archived_at IS NULL RETURNING id";
 
 static const char archive_sql[] =
     "UPDATE document SET archived_at = CASE WHEN $3::boolean THEN now() END,"
     "       version = version + 1, updated_at = now()"
     " WHERE id = $1::bigint AND version = $2::int"
-    "   AND (archived_at IS NULL) = $3::boolean";
+    "   AND (archived_at IS NULL) = $3::boolean RETURNING id";
 
 static const char *const id_key[] = {"id"};
 
@@ -140,21 +140,6 @@ pm_status document_repo_seed(PGconn *conn, const json_t *fields, int *added, pm_
     return st;
 }
 
-/* Runs a one-row change; PM_PRECONDITION_FAILED when it matched no row. */
-static pm_status change_one(PGconn *conn, const char *sql, int n, const char *const *params,
-                            pm_error *err)
-{
-    PGresult *res;
-    pm_status st = db_exec(conn, sql, n, params, &res, err);
-    if (st != PM_OK)
-        return st;
-    if (atoi(PQcmdTuples(res)) != 1)
-        st = pm_fail(err, PM_PRECONDITION_FAILED,
-                     "The document was changed meanwhile; read it again.");
-    PQclear(res);
-    return st;
-}
-
 pm_status document_repo_update(PGconn *conn, const char *id, long long version,
                                const json_t *fields, pm_error *err)
 {
@@ -170,7 +155,9 @@ pm_status document_repo_update(PGconn *conn, const char *id, long long version,
     params[NCOLUMNS] = present;
     params[NCOLUMNS + 1] = id;
     params[NCOLUMNS + 2] = ver;
-    return number_taken(change_one(conn, update_sql, NCOLUMNS + 3, params, err), fields, err);
+    return number_taken(db_change_one(conn, update_sql, NCOLUMNS + 3, params,
+                                      "The document was changed meanwhile; read it again.", err),
+                        fields, err);
 }
 
 pm_status document_repo_set_archived(PGconn *conn, const char *id, long long version, bool archive,
@@ -179,5 +166,6 @@ pm_status document_repo_set_archived(PGconn *conn, const char *id, long long ver
     char ver[24];
     snprintf(ver, sizeof ver, "%lld", version);
     const char *params[] = {id, ver, archive ? "true" : "false"};
-    return change_one(conn, archive_sql, 3, params, err);
+    return db_change_one(conn, archive_sql, 3, params,
+                         "The document was changed meanwhile; read it again.", err);
 }

@@ -54,7 +54,7 @@ static const char update_sql[] =
     " , revoked AS ("
     "  UPDATE refresh_token r SET revoked_at = now() FROM changed c"
     "  WHERE c.ended AND r.user_id = c.id AND r.revoked_at IS NULL)"
-    " SELECT count(*) FROM changed";
+    " SELECT id FROM changed";
 
 static const char set_password_sql[] =
     "WITH changed AS ("
@@ -64,7 +64,7 @@ static const char set_password_sql[] =
     " , revoked AS ("
     "  UPDATE refresh_token r SET revoked_at = now() FROM changed c"
     "  WHERE r.user_id = c.id AND r.revoked_at IS NULL)"
-    " SELECT count(*) FROM changed";
+    " SELECT id FROM changed";
 
 static const char *const sort_keys[] = {"username"};
 
@@ -124,21 +124,6 @@ pm_status user_repo_create_if_missing(PGconn *conn, const user_new *user, int *a
     return insert(conn, insert_if_missing_sql, user, added, err);
 }
 
-/* Runs a "WITH changed ... SELECT count(*)" statement; PM_PRECONDITION_FAILED when no row. */
-static pm_status change_one(PGconn *conn, const char *sql, int n, const char *const *params,
-                            pm_error *err)
-{
-    PGresult *res;
-    pm_status st = db_exec(conn, sql, n, params, &res, err);
-    if (st != PM_OK)
-        return st;
-    if (atoi(PQgetvalue(res, 0, 0)) != 1)
-        st = pm_fail(err, PM_PRECONDITION_FAILED,
-                     "The user was changed by someone else; read it again.");
-    PQclear(res);
-    return st;
-}
-
 pm_status user_repo_update(PGconn *conn, const char *username, long long version,
                            const json_t *patch, const char *password_hash, pm_error *err)
 {
@@ -154,12 +139,14 @@ pm_status user_repo_update(PGconn *conn, const char *username, long long version
         active ? (json_is_true(active) ? "true" : "false") : NULL,
         password_hash,
     };
-    return change_one(conn, update_sql, 7, params, err);
+    return db_change_one(conn, update_sql, 7, params,
+                         "The user was changed by someone else; read it again.", err);
 }
 
 pm_status user_repo_set_password(PGconn *conn, const char *username, const char *password_hash,
                                  pm_error *err)
 {
     const char *params[] = {username, password_hash};
-    return change_one(conn, set_password_sql, 2, params, err);
+    return db_change_one(conn, set_password_sql, 2, params,
+                         "The user was changed by someone else; read it again.", err);
 }
