@@ -258,8 +258,11 @@ static int cmd_seed(const pm_config *cfg, const struct options *o)
     seed_counts counts;
     pm_status st = seed_repo_load(conn, &counts, &err);
     if (st == PM_OK)
-        fprintf(stderr, "seed: %d administrative units, %d agencies and %d documents added\n",
-                counts.units, counts.agencies, counts.documents);
+        fprintf(stderr,
+                "seed: %d administrative units, %d agencies, %d documents, %d plans, "
+                "%d sections and %d tasks added\n",
+                counts.units, counts.agencies, counts.documents, counts.plans, counts.sections,
+                counts.tasks);
     if (st == PM_OK && opt(o, "--demo")) {
         char generated[32];
         const char *password = getenv("DEMO_PASSWORD");

@@ -3,6 +3,7 @@ and only `--demo` adds the demo users. Seeding is audited like any change (one `
 per row, by no user and no request); a seed that adds nothing records nothing.
 """
 
+import json
 import re
 from collections import Counter
 
@@ -11,10 +12,12 @@ import pytest
 from checks import seed_documents
 from conftest import db_snapshot
 from server import run_planmon, stderr_lines
-from settings import DEMO_PASSWORD, DEMO_USERS
+from settings import SEED_PLAN_PATH, DEMO_PASSWORD, DEMO_USERS
 
 AUTH_TABLES = ("app_user", "refresh_token", "login_failure")
-SUMMARY = re.compile(r"seed: (\d+) administrative units, (\d+) agencies and (\d+) documents added")
+SUMMARY = re.compile(r"seed: (\d+) administrative units, (\d+) agencies, (\d+) documents, (\d+) plans,"
+                     r" (\d+) sections and (\d+) tasks added")
+SEEDED_TABLES = ("admin_unit", "agency", "document", "plan", "plan_section", "task")
 
 
 def test_migrate_and_seed_succeed(prepared_db):
@@ -24,7 +27,7 @@ def test_migrate_and_seed_succeed(prepared_db):
 
 
 def summary(result):
-    """The counts of the one line a seed writes on stderr: (units, agencies, documents)."""
+    """The counts of the one line a seed writes on stderr, in SEEDED_TABLES order."""
     lines = stderr_lines(result)
     assert len(lines) == 1, result.stderr
     m = SUMMARY.fullmatch(lines[0])
@@ -34,13 +37,12 @@ def summary(result):
 
 def test_seed_prints_a_one_line_summary_on_stderr(prepared_db):
     snap = prepared_db["snap1"]
-    assert summary(prepared_db["seed1"]) == (snap["admin_unit"][0], snap["agency"][0],
-                                             snap["document"][0])
+    assert summary(prepared_db["seed1"]) == tuple(snap[t][0] for t in SEEDED_TABLES)
 
 
 @pytest.mark.parametrize("step", ["seed2", "seed3"])
 def test_a_seed_that_adds_nothing_says_so(prepared_db, step):
-    assert summary(prepared_db[step]) == (0, 0, 0)
+    assert summary(prepared_db[step]) == (0,) * len(SEEDED_TABLES)
 
 
 def test_seed_loads_units_agencies_and_documents(prepared_db):
@@ -50,6 +52,14 @@ def test_seed_loads_units_agencies_and_documents(prepared_db):
     assert snap["document"][0] == len(seed_documents()) == 5
 
 
+def test_seed_loads_the_plan_its_sections_and_tasks(prepared_db):
+    plan = json.loads(SEED_PLAN_PATH.read_text(encoding="utf-8"))
+    snap = prepared_db["snap1"]
+    assert snap["plan"][0] == 1
+    assert snap["plan_section"][0] == len(plan["sections"]) == 28
+    assert snap["task"][0] == len(plan["tasks"]) == 65
+
+
 def test_seed_records_one_creation_per_row_by_no_user(prepared_db):
     snap, events = prepared_db["snap5"], prepared_db["seed_events"]
     assert len(events) == snap["audit_event"][0]
@@ -57,7 +67,8 @@ def test_seed_records_one_creation_per_row_by_no_user(prepared_db):
             for e in events} == {("create", None, None, None, None)}
     assert Counter(e["entity_type"] for e in events) == {
         "admin-units": snap["admin_unit"][0], "agencies": snap["agency"][0],
-        "documents": snap["document"][0], "users": len(DEMO_USERS)}
+        "documents": snap["document"][0], "plans": snap["plan"][0],
+        "sections": snap["plan_section"][0], "tasks": snap["task"][0], "users": len(DEMO_USERS)}
     for entity_type in ("admin-units", "agencies", "documents", "users"):
         ids = [e["entity_id"] for e in events if e["entity_type"] == entity_type]
         assert len(ids) == len(set(ids)), f"a {entity_type} row was recorded twice"

@@ -19,7 +19,7 @@ import sys
 
 FUNCTIONS = {  # name -> index of the SQL argument
     "PQexec": 1, "PQexecParams": 1, "PQsendQuery": 1, "PQsendQueryParams": 1, "PQprepare": 2,
-    "db_exec": 1, "db_fetch_one": 1, "db_fetch_page": 1,
+    "db_exec": 1, "db_fetch_one": 1, "db_fetch_page": 1, "db_change_one": 1,
 }
 CALL = re.compile(r"\b(" + "|".join(FUNCTIONS) + r")\s*\(")
 CONST_DEF = re.compile(r"static\s+const\s+char\s+(\w+)\s*\[\s*\]\s*=\s*([^;]*);", re.S)

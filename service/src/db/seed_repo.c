@@ -9,6 +9,9 @@
 #include "auth/password.h"
 #include "embedded.h"
 #include "resources/documents_repo.h"
+#include "resources/plans_repo.h"
+#include "resources/sections_repo.h"
+#include "resources/tasks_repo.h"
 #include "resources/users_repo.h"
 
 static const char insert_unit_sql[] =
@@ -185,6 +188,75 @@ static pm_status load_documents(PGconn *conn, int *count, pm_error *err)
     return st;
 }
 
+/* The members of agency group `code` in `groups` (the file's agency_groups), or NULL when
+ * `code` is an agency of its own. Borrowed. */
+static const json_t *group_members(const json_t *groups, const char *code)
+{
+    size_t i;
+    json_t *g;
+    json_array_foreach(groups, i, g)
+    {
+        if (strcmp(json_string_value(json_object_get(g, "code")), code) == 0)
+            return json_object_get(g, "members");
+    }
+    return NULL;
+}
+
+/* The agencies of a seed task with each group entry replaced by one entry per member. New. */
+static json_t *expand_agencies(const json_t *entries, const json_t *groups)
+{
+    json_t *out = json_array();
+    size_t i, j;
+    json_t *e, *member;
+    json_array_foreach(entries, i, e)
+    {
+        const json_t *members =
+            group_members(groups, json_string_value(json_object_get(e, "agency")));
+        if (!members) {
+            json_array_append(out, e);
+            continue;
+        }
+        json_array_foreach(members, j, member)
+        {
+            json_t *copy = json_copy(e);
+            json_object_set(copy, "agency", member);
+            json_array_append_new(out, copy);
+        }
+    }
+    return out;
+}
+
+static pm_status load_plan(PGconn *conn, seed_counts *counts, pm_error *err)
+{
+    json_t *doc;
+    if (seed_json("plan-1994.json", &doc, err) != PM_OK)
+        return PM_INTERNAL;
+    char plan[24];
+    const json_t *groups = json_object_get(doc, "agency_groups");
+    pm_status st = plan_repo_seed(conn, json_object_get(doc, "plan"), plan, &counts->plans, err);
+    size_t i;
+    json_t *item;
+    json_array_foreach(json_object_get(doc, "sections"), i, item)
+    {
+        if (st != PM_OK)
+            break;
+        st = section_repo_seed(conn, plan, item, &counts->sections, err);
+    }
+    json_array_foreach(json_object_get(doc, "tasks"), i, item)
+    {
+        if (st != PM_OK)
+            break;
+        json_t *task = json_copy(item);
+        json_object_set_new(task, "agencies",
+                            expand_agencies(json_object_get(item, "agencies"), groups));
+        st = task_repo_seed(conn, plan, task, json_string_value(json_object_get(item, "parent")),
+                            &counts->tasks, err);
+        json_decref(task);
+    }
+    json_decref(doc);
+    return st;
+}
+
 pm_status seed_repo_load(PGconn *conn, seed_counts *counts, pm_error *err)
 {
     memset(counts, 0, sizeof *counts);
@@ -195,6 +267,8 @@ pm_status seed_repo_load(PGconn *conn, seed_counts *counts, pm_error *err)
         st = load_agencies(conn, &counts->agencies, err);
     if (st == PM_OK)
         st = load_documents(conn, &counts->documents, err);
+    if (st == PM_OK)
+        st = load_plan(conn, counts, err);
     if (st == PM_OK)
         st = db_exec(conn, "COMMIT", 0, NULL, NULL, err);
     else

@@ -76,6 +76,14 @@ static bool check_value(const field_spec *s, const json_t *v, pm_error *err)
         pm_fail_field(err, PM_VALIDATION_FAILED, s->name, "date",
                       "%s must be a date written YYYY-MM-DD", s->name);
         return false;
+    case FIELD_INT:
+        if (json_is_integer(v) && json_integer_value(v) >= s->min_int &&
+            json_integer_value(v) <= s->max_int)
+            return true;
+        pm_fail_field(err, PM_VALIDATION_FAILED, s->name, json_is_integer(v) ? "range" : "type",
+                      "%s must be an integer from %lld to %lld", s->name, s->min_int, s->max_int);
+        return false;
+    case FIELD_CUSTOM:
     case FIELD_SERVER:
         break;
     }
@@ -119,7 +127,16 @@ pm_status validate_body(const json_t *body, const field_spec *specs, validate_mo
             ok = false;
             continue;
         }
-        ok = check_value(s, value, err) && ok;
+        if (s->type != FIELD_CUSTOM) {
+            ok = check_value(s, value, err) && ok;
+            continue;
+        }
+        pm_status st = s->custom(s->name, value, err);
+        if (st == PM_BAD_REQUEST) {
+            err->status = PM_BAD_REQUEST;
+            return PM_BAD_REQUEST;
+        }
+        ok = st == PM_OK && ok;
     }
     if (!ok) {
         err->status = PM_VALIDATION_FAILED;
@@ -131,4 +148,130 @@ pm_status validate_body(const json_t *body, const field_spec *specs, validate_mo
 const char *validate_string(const json_t *body, const char *name)
 {
     return json_string_value(json_object_get(body, name));
+}
+
+pm_status validate_array(const char *name, const json_t *value, size_t max,
+                         pm_status (*item)(const char *name, const json_t *item, pm_error *err),
+                         pm_error *err)
+{
+    if (!json_is_array(value))
+        return pm_fail_field(err, PM_VALIDATION_FAILED, name, "type", "%s must be an array", name);
+    if (json_array_size(value) > max)
+        return pm_fail_field(err, PM_VALIDATION_FAILED, name, "length",
+                             "%s may have at most %zu items", name, max);
+    pm_status worst = PM_OK;
+    size_t i;
+    json_t *v;
+    json_array_foreach(value, i, v)
+    {
+        char item_name[80];
+        snprintf(item_name, sizeof item_name, "%.40s[%zu]", name, i);
+        pm_status st = item(item_name, v, err);
+        if (st == PM_BAD_REQUEST)
+            return st;
+        if (st != PM_OK)
+            worst = st;
+    }
+    return worst;
+}
+
+pm_status validate_short_text(const char *name, const json_t *item, pm_error *err)
+{
+    size_t len = json_is_string(item) ? json_string_length(item) : 0;
+    if (len >= 1 && len <= 1000 && strlen(json_string_value(item)) == len)
+        return PM_OK;
+    return pm_fail_field(err, PM_VALIDATION_FAILED, name, "invalid",
+                         "%s must be a text of 1 to 1000 bytes", name);
+}
+
+pm_status validate_url(const char *name, const json_t *item, pm_error *err)
+{
+    const char *s = json_string_value(item);
+    size_t len = s ? json_string_length(item) : 0;
+    bool scheme = s && (strncmp(s, "https://", 8) == 0 || strncmp(s, "http://", 7) == 0);
+    const char *host = scheme ? strstr(s, "//") + 2 : NULL;
+    if (scheme && len <= 2000 && strlen(s) == len && host && *host && *host != '/' &&
+        strcspn(s, " \t\r\n<>\"") == len)
+        return PM_OK;
+    return pm_fail_field(err, PM_VALIDATION_FAILED, name, "invalid",
+                         "%s must be an http or https URL of at most 2000 bytes", name);
+}
+
+bool validate_not_blank(const char *s)
+{
+    return s[strspn(s, " \t\r\n")] != '\0';
+}
+
+/* Runs of characters from `run` joined by single `sep`s, neither first nor last. */
+static bool runs_joined(const char *s, const char *run, char sep)
+{
+    for (;;) {
+        size_t n = strspn(s, run);
+        if (n == 0)
+            return false;
+        s += n;
+        if (*s == '\0')
+            return true;
+        if (*s++ != sep)
+            return false;
+    }
+}
+
+bool validate_code(const char *s)
+{
+    return runs_joined(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", '-');
+}
+
+bool validate_clause(const char *s)
+{
+    size_t head = strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
+    if (head == 0 || (s[head] != '\0' && s[head] != '.'))
+        return false;
+    return s[head] == '\0' ||
+           runs_joined(s + head + 1,
+                       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", '.');
+}
+
+bool validate_slug(const char *s)
+{
+    return runs_joined(s, "abcdefghijklmnopqrstuvwxyz0123456789", '-');
+}
+
+pm_status validate_object_item(const char *name, const json_t *item, const field_spec *specs,
+                               pm_error *err)
+{
+    if (!json_is_object(item))
+        return pm_fail_field(err, PM_VALIDATION_FAILED, name, "type", "%s must be an object", name);
+    pm_error inner = {0};
+    pm_status st = validate_body(item, specs, VALIDATE_CREATE, &inner);
+    size_t i;
+    json_t *entry;
+    json_array_foreach(inner.errors, i, entry)
+    {
+        char field[160];
+        snprintf(field, sizeof field, "%s.%s", name,
+                 json_string_value(json_object_get(entry, "field")));
+        pm_fail_field(err, st, field, json_string_value(json_object_get(entry, "code")), "%s: %s",
+                      name, json_string_value(json_object_get(entry, "message")));
+    }
+    pm_error_reset(&inner);
+    return st;
+}
+
+const char *validate_merged(const json_t *change, const json_t *current, const char *name)
+{
+    const json_t *v = json_object_get(change, name);
+    return json_string_value(v ? v : json_object_get(current, name));
+}
+
+pm_status validate_period(const json_t *change, const json_t *current, const char *start,
+                          const char *end, bool may_equal, pm_error *err)
+{
+    const char *from = validate_merged(change, current, start);
+    const char *to = validate_merged(change, current, end);
+    int order = from && to ? strcmp(to, from) : 1;
+    if (order > 0 || (order == 0 && may_equal))
+        return PM_OK;
+    return pm_fail_field(err, PM_VALIDATION_FAILED, end, "before_start", "%s must be %s %s", end,
+                         may_equal ? "on or after" : "after", start);
 }

@@ -17,6 +17,8 @@ typedef enum {
     FIELD_ENUM,   /* a string from `values` */
     FIELD_BOOL,
     FIELD_DATE,   /* a calendar date YYYY-MM-DD, or null when not required */
+    FIELD_INT,    /* an integer from min_int..max_int */
+    FIELD_CUSTOM, /* checked by `custom` */
     FIELD_SERVER, /* owned by the server: never accepted from a client */
 } field_type;
 
@@ -29,6 +31,10 @@ typedef struct {
     const char *pattern_hint;    /* FIELD_STRING: a further check's description, or NULL */
     bool (*check)(const char *); /* FIELD_STRING: optional further check */
     bool nullable;               /* null is a value (clears an optional field) */
+    long long min_int, max_int;  /* FIELD_INT */
+    /* FIELD_CUSTOM: checks the present, non-null `value`; appends to err and returns
+     * PM_VALIDATION_FAILED (a bad value) or PM_BAD_REQUEST (a malformed structure). */
+    pm_status (*custom)(const char *name, const json_t *value, pm_error *err);
 } field_spec;
 
 /* Table rows, so that a resource's fields read as a declaration. */
@@ -57,6 +63,18 @@ typedef struct {
     {                                                                          \
         .name = (n), .type = FIELD_DATE, .required = (req), .nullable = !(req) \
     }
+#define V_INT(n, req, min, max)                                                               \
+    {                                                                                         \
+        .name = (n), .type = FIELD_INT, .required = (req), .min_int = (min), .max_int = (max) \
+    }
+#define V_OPT_INT(n, min, max)                                                               \
+    {                                                                                        \
+        .name = (n), .type = FIELD_INT, .nullable = true, .min_int = (min), .max_int = (max) \
+    }
+#define V_CUSTOM(n, req, fn)                                                                     \
+    {                                                                                            \
+        .name = (n), .type = FIELD_CUSTOM, .required = (req), .nullable = !(req), .custom = (fn) \
+    }
 #define V_SERVER(n)                       \
     {                                     \
         .name = (n), .type = FIELD_SERVER \
@@ -74,6 +92,40 @@ typedef enum {
 /* Checks `body` (borrowed object) against `specs` (terminated by a {NULL} entry). */
 pm_status validate_body(const json_t *body, const field_spec *specs, validate_mode mode,
                         pm_error *err);
+
+/* FIELD_CUSTOM helpers for arrays: `value` must be an array of at most `max` items, each
+ * passing `item` (called with the item's field name, e.g. "evidence[2]"). */
+pm_status validate_array(const char *name, const json_t *value, size_t max,
+                         pm_status (*item)(const char *name, const json_t *item, pm_error *err),
+                         pm_error *err);
+
+/* Checks `item`, an element named `name` (e.g. "agencies[0]"), as an object against `specs` like
+ * a created body, naming fields "<name>.<field>". */
+pm_status validate_object_item(const char *name, const json_t *item, const field_spec *specs,
+                               pm_error *err);
+
+/* An item check for validate_array: a string of 1..1000 bytes. */
+pm_status validate_short_text(const char *name, const json_t *item, pm_error *err);
+
+/* An item check for validate_array: an http or https URL of at most 2000 bytes. */
+pm_status validate_url(const char *name, const json_t *item, pm_error *err);
+
+/* Checks for V_CHECKED strings. */
+bool validate_not_blank(const char *s); /* more than blanks */
+bool validate_code(const char *s);      /* an agency or plan code: A-Z 0-9 in runs joined by '-' */
+bool validate_clause(const char *s);    /* a section code: A-Z 0-9 runs joined by '.' (II.3.1) */
+bool validate_slug(const char *s);      /* a task key: a-z 0-9 runs joined by '-' */
+
+/* The string a field will have after `change` (a body or merge patch) applies to `current` (NULL
+ * on create): the change's value when it has the field, else the current one. NULL when absent
+ * or null. Borrowed. */
+const char *validate_merged(const json_t *change, const json_t *current, const char *name);
+
+/* Checks that the date `end` will not be before (`may_equal`) or not be on or before the date
+ * `start` once `change` applies to `current`: PM_VALIDATION_FAILED naming `end` (code
+ * before_start) otherwise. */
+pm_status validate_period(const json_t *change, const json_t *current, const char *start,
+                          const char *end, bool may_equal, pm_error *err);
 
 /* True when `s` is a real calendar date written YYYY-MM-DD (years 1900-2200). */
 bool validate_date(const char *s);

@@ -1,6 +1,8 @@
 /* request.c: request parsing (see request.h). */
 #include "http/request.h"
 
+#include "domain/validate.h"
+
 #include "jsonutil.h"
 
 #include <arpa/inet.h>
@@ -204,6 +206,37 @@ pm_status req_query_enum(const http_ctx *ctx, const char *name, const char *cons
     join_names(allowed, values, sizeof values);
     return pm_fail_field(err, PM_INVALID_PARAMETER, name, "invalid", "%s must be one of: %s", name,
                          values);
+}
+
+pm_status req_query_bool(const http_ctx *ctx, const char *name, bool *out, pm_error *err)
+{
+    static const char *const booleans[] = {"true", "false", NULL};
+    const char *v = NULL;
+    pm_status st = req_query_enum(ctx, name, booleans, &v, err);
+    if (st == PM_OK && v)
+        *out = v == booleans[0];
+    return st;
+}
+
+pm_status req_query_date(const http_ctx *ctx, const char *name, const char **out, pm_error *err)
+{
+    const char *v = req_query(ctx, name);
+    if (!v)
+        return PM_OK;
+    if (!validate_date(v))
+        return pm_fail_field(err, PM_INVALID_PARAMETER, name, "invalid",
+                             "%s must be a date written YYYY-MM-DD", name);
+    *out = v;
+    return PM_OK;
+}
+
+pm_status req_query_time(const http_ctx *ctx, const char *name, const char **out, pm_error *err)
+{
+    pm_status st = req_query_text(ctx, name, 40, out, err);
+    if (st == PM_OK && *out && strspn(*out, "0123456789-:T.Z+ ") != strlen(*out))
+        return pm_fail_field(err, PM_INVALID_PARAMETER, name, "invalid",
+                             "%s must be a date (2017-06-14) or an RFC 3339 time", name);
+    return st;
 }
 
 pm_status req_page(const http_ctx *ctx, page_request *page, pm_error *err)

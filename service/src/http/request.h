@@ -52,6 +52,17 @@ pm_status req_query_text(const http_ctx *ctx, const char *name, size_t max_len, 
 pm_status req_query_enum(const http_ctx *ctx, const char *name, const char *const *allowed,
                          const char **out, pm_error *err);
 
+/* Reads a boolean query parameter (`true` or `false`) into *out (unchanged when absent). */
+pm_status req_query_bool(const http_ctx *ctx, const char *name, bool *out, pm_error *err);
+
+/* Reads a date query parameter (YYYY-MM-DD, a real calendar date) into *out (borrowed;
+ * unchanged when absent). */
+pm_status req_query_date(const http_ctx *ctx, const char *name, const char **out, pm_error *err);
+
+/* Reads a time bound: a date or an RFC 3339 time, checked loosely here and exactly by the
+ * database (which answers a value it cannot read with 400 too). *out borrowed. */
+pm_status req_query_time(const http_ctx *ctx, const char *name, const char **out, pm_error *err);
+
 /* Reads `limit` (default PAGE_DEFAULT_LIMIT; above PAGE_MAX_LIMIT is capped) and `cursor`. */
 pm_status req_page(const http_ctx *ctx, page_request *page, pm_error *err);
 

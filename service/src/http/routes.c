@@ -12,6 +12,9 @@
 #include "resources/auth_http.h"
 #include "resources/documents_http.h"
 #include "resources/ops_http.h"
+#include "resources/plans_http.h"
+#include "resources/sections_http.h"
+#include "resources/tasks_http.h"
 #include "resources/users_http.h"
 
 #define ANYONE ROLES_ALL
@@ -19,11 +22,17 @@
 #define PUBLIC 0u
 #define PLAN_EDITORS (ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_COORDINATOR))
 #define AUDITORS (ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_COORDINATOR) | ROLE_BIT(ROLE_AUDITOR))
+#define ADMINS ROLE_BIT(ROLE_ADMIN)
+/* May act on a task their agency leads or coordinates (the handler checks the agency). */
+#define TASK_AGENCIES (PLAN_EDITORS | ROLE_BIT(ROLE_MANAGER) | ROLE_BIT(ROLE_OFFICER))
 
-static const history_spec user_history = {"users", "username", users_may_read};
-static const history_spec agency_history = {"agencies", "code", agencies_exists};
-static const history_spec document_history = {"documents", "id", documents_may_read};
-static const history_spec unit_history = {"admin-units", "code", admin_units_exists};
+static const history_spec user_history = {"users", "username", users_may_read, NULL};
+static const history_spec agency_history = {"agencies", "code", agencies_exists, NULL};
+static const history_spec document_history = {"documents", "id", documents_may_read, NULL};
+static const history_spec unit_history = {"admin-units", "code", admin_units_exists, NULL};
+static const history_spec plan_history = {"plans", "id", plans_may_read, NULL};
+static const history_spec section_history = {"sections", "id", sections_may_read, "code"};
+static const history_spec task_history = {"tasks", "id", tasks_may_read, NULL};
 
 /* ROUTE(method, path, handler, who may call it (PUBLIC: no token), flags); ROUTE_WITH adds the
  * handler's own parameters. */
@@ -54,11 +63,16 @@ static struct route table[] = {
     ROUTE("PATCH", "/v1/users/{username}", users_patch, USER_ADMINS, ROUTE_BODY_JSON),
     ROUTE_WITH("GET", "/v1/users/{username}/history", audit_history, ANYONE, 0, &user_history),
     ROUTE("GET", "/v1/admin-units", admin_units_list, ANYONE, 0),
+    ROUTE("POST", "/v1/admin-units", admin_units_create, ADMINS, ROUTE_BODY_JSON),
     ROUTE("GET", "/v1/admin-units/{code}", admin_units_get, ANYONE, 0),
+    ROUTE("PATCH", "/v1/admin-units/{code}", admin_units_patch, ADMINS, ROUTE_BODY_JSON),
     ROUTE_WITH("GET", "/v1/admin-units/{code}/history", audit_history, ANYONE, 0, &unit_history),
     ROUTE("GET", "/v1/agencies", agencies_list, ANYONE, 0),
+    ROUTE("POST", "/v1/agencies", agencies_create, ADMINS, ROUTE_BODY_JSON),
     ROUTE("GET", "/v1/agencies/{code}", agencies_get, ANYONE, 0),
+    ROUTE("PATCH", "/v1/agencies/{code}", agencies_patch, ADMINS, ROUTE_BODY_JSON),
     ROUTE_WITH("GET", "/v1/agencies/{code}/history", audit_history, ANYONE, 0, &agency_history),
+    ROUTE("GET", "/v1/agencies/{code}/responsibilities", agencies_responsibilities, ANYONE, 0),
     ROUTE("GET", "/v1/documents", documents_list, ANYONE, 0),
     ROUTE("POST", "/v1/documents", documents_create, PLAN_EDITORS, ROUTE_BODY_JSON),
     ROUTE("GET", "/v1/documents/{id}", documents_get, ANYONE, 0),
@@ -66,6 +80,35 @@ static struct route table[] = {
     ROUTE("DELETE", "/v1/documents/{id}", documents_delete, PLAN_EDITORS, 0),
     ROUTE("POST", "/v1/documents/{id}/restore", documents_restore, PLAN_EDITORS, 0),
     ROUTE_WITH("GET", "/v1/documents/{id}/history", audit_history, ANYONE, 0, &document_history),
+    ROUTE("GET", "/v1/plans", plans_list, ANYONE, 0),
+    ROUTE("POST", "/v1/plans", plans_create, PLAN_EDITORS, ROUTE_BODY_JSON),
+    ROUTE("GET", "/v1/plans/{id}", plans_get, ANYONE, 0),
+    ROUTE("PATCH", "/v1/plans/{id}", plans_patch, PLAN_EDITORS, ROUTE_BODY_JSON),
+    ROUTE_WITH("DELETE", "/v1/plans/{id}", archive_delete, PLAN_EDITORS, 0, &plans_archivable),
+    ROUTE_WITH("POST", "/v1/plans/{id}/restore", archive_restore, PLAN_EDITORS, 0,
+               &plans_archivable),
+    ROUTE_WITH("GET", "/v1/plans/{id}/history", audit_history, ANYONE, 0, &plan_history),
+    ROUTE("GET", "/v1/plans/{id}/sections", sections_list, ANYONE, 0),
+    ROUTE("POST", "/v1/plans/{id}/sections", sections_create, PLAN_EDITORS, ROUTE_BODY_JSON),
+    ROUTE("GET", "/v1/plans/{id}/sections/{code}", sections_get, ANYONE, 0),
+    ROUTE("PATCH", "/v1/plans/{id}/sections/{code}", sections_patch, PLAN_EDITORS, ROUTE_BODY_JSON),
+    ROUTE_WITH("DELETE", "/v1/plans/{id}/sections/{code}", archive_delete, PLAN_EDITORS, 0,
+               &sections_archivable),
+    ROUTE_WITH("POST", "/v1/plans/{id}/sections/{code}/restore", archive_restore, PLAN_EDITORS, 0,
+               &sections_archivable),
+    ROUTE_WITH("GET", "/v1/plans/{id}/sections/{code}/history", audit_history, ANYONE, 0,
+               &section_history),
+    ROUTE("GET", "/v1/tasks", tasks_list, ANYONE, 0),
+    ROUTE("POST", "/v1/tasks", tasks_create, PLAN_EDITORS, ROUTE_BODY_JSON),
+    ROUTE("GET", "/v1/tasks/{id}", tasks_get, ANYONE, 0),
+    ROUTE("PATCH", "/v1/tasks/{id}", tasks_patch, TASK_AGENCIES, ROUTE_BODY_JSON),
+    ROUTE_WITH("DELETE", "/v1/tasks/{id}", archive_delete, PLAN_EDITORS, 0, &tasks_archivable),
+    ROUTE_WITH("POST", "/v1/tasks/{id}/restore", archive_restore, PLAN_EDITORS, 0,
+               &tasks_archivable),
+    ROUTE_WITH("GET", "/v1/tasks/{id}/history", audit_history, ANYONE, 0, &task_history),
+    ROUTE("GET", "/v1/tasks/{id}/updates", task_updates_list, ANYONE, 0),
+    ROUTE("POST", "/v1/tasks/{id}/updates", task_updates_create, TASK_AGENCIES, ROUTE_BODY_JSON),
+    ROUTE("GET", "/v1/tasks/{id}/updates/{update_id}", task_updates_get, ANYONE, 0),
     ROUTE("GET", "/v1/audit-events", audit_events_list, AUDITORS, 0),
     ROUTE("GET", "/v1/changes", audit_changes, ANYONE, 0),
 };

@@ -22,4 +22,21 @@ pm_status admin_unit_repo_list(PGconn *conn, const admin_unit_filter *filter,
 /* Reads one unit into *out (new reference). PM_NOT_FOUND when there is none. */
 pm_status admin_unit_repo_get(PGconn *conn, const char *code, json_t **out, pm_error *err);
 
+/* admin_unit_repo_get with the row lock, for a change. */
+pm_status admin_unit_repo_get_locked(PGconn *conn, const char *code, json_t **out, pm_error *err);
+
+/* Checks a new unit: `code` not taken (PM_CONFLICT, field code), `parent` (NULL: none) an
+ * existing unit (PM_VALIDATION_FAILED, field parent); *level receives the new unit's level. */
+pm_status admin_unit_repo_check_new(PGconn *conn, const char *code, const char *parent, int *level,
+                                    pm_error *err);
+
+/* Inserts a unit from validated `fields` (its level and path follow from its parent). */
+pm_status admin_unit_repo_create(PGconn *conn, const json_t *fields, pm_error *err);
+
+/* Applies the merge patch `fields` (name, type, valid_from, valid_to) at `version`. With an
+ * `effective` date (NULL: a correction) the current name and type are kept in `former`, ending
+ * then, and the new ones hold from then on. */
+pm_status admin_unit_repo_update(PGconn *conn, const char *code, long long version,
+                                 const json_t *fields, const char *effective, pm_error *err);
+
 #endif

@@ -1,9 +1,24 @@
 /* agencies_http.c: handlers for agencies (see agencies_http.h). */
 #include "resources/agencies_http.h"
 
+#include <stdio.h>
+#include <string.h>
+
+#include "domain/validate.h"
 #include "http/reply.h"
 #include "http/request.h"
 #include "resources/agencies_repo.h"
+
+#define AGENCY_FIELDS(req)                                                                        \
+    V_CHECKED("name", req, 1, 300, validate_not_blank, "more than blanks"),                       \
+        V_OPT_STRING("name_en", 300), V_ENUM("kind", req, agency_kinds), V_OPT_STRING("unit", 5), \
+        V_DATE("valid_from", false), V_DATE("valid_to", false), V_SERVER("version")
+
+static const field_spec create_fields[] = {
+    V_CHECKED("code", true, 1, 32, validate_code, "A-Z and 0-9 in runs joined by '-'"),
+    AGENCY_FIELDS(true), V_END};
+static const field_spec patch_fields[] = {V_SERVER("code"), AGENCY_FIELDS(false), V_END};
+static const char *const no_params[] = {NULL};
 
 static const char *const list_params[] = {"kind", "unit", "q", PAGE_PARAMS, NULL};
 
@@ -40,4 +55,63 @@ pm_status agencies_exists(http_ctx *ctx, const char *code, pm_error *err)
         st = agency_repo_get(db, code, &found, err);
     json_decref(found);
     return st;
+}
+
+/* The rules across fields: only People's Committees are tied to a unit, and a validity period
+ * ends after it begins. */
+static pm_status check_agency(const json_t *change, const json_t *current, pm_error *err)
+{
+    const char *kind = validate_merged(change, current, "kind");
+    const char *unit = validate_merged(change, current, "unit");
+    bool committee = kind && strcmp(kind, "people_committee") == 0;
+    if (committee && !unit)
+        return pm_fail_field(err, PM_VALIDATION_FAILED, "unit", "required",
+                             "A People's Committee is tied to its administrative unit.");
+    if (!committee && unit)
+        return pm_fail_field(err, PM_VALIDATION_FAILED, "unit", "not_allowed",
+                             "Only People's Committees are tied to an administrative unit.");
+    return validate_period(change, current, "valid_from", "valid_to", false, err);
+}
+
+pm_status agencies_create(http_ctx *ctx, pm_error *err)
+{
+    json_auto_t *body = NULL, *created = NULL;
+    PGconn *db;
+    pm_status st;
+    const char *code;
+    if ((st = req_check_query(ctx, no_params, err)) || (st = req_json_body(ctx, &body, err)) ||
+        (st = validate_body(body, create_fields, VALIDATE_CREATE, err)) ||
+        (st = check_agency(body, NULL, err)))
+        return st;
+    code = validate_string(body, "code");
+    if ((st = ctx_db(ctx, &db, err)) || (st = ctx_begin(ctx, NULL, err)) ||
+        (st = agency_repo_check(db, code, validate_string(body, "unit"), true, err)) ||
+        (st = agency_repo_create(db, body, err)) ||
+        (st = agency_repo_get(db, code, &created, err)) || (st = ctx_commit(ctx, err)))
+        return st;
+    char location[64];
+    snprintf(location, sizeof location, "/v1/agencies/%s", code);
+    reply_created(ctx, location, created);
+    return PM_OK;
+}
+
+pm_status agencies_patch(http_ctx *ctx, pm_error *err)
+{
+    json_auto_t *patch = NULL, *current = NULL, *updated = NULL;
+    const char *code = req_path(ctx, "code");
+    PGconn *db;
+    pm_status st;
+    if ((st = req_check_query(ctx, no_params, err)) || (st = req_json_body(ctx, &patch, err)) ||
+        (st = validate_body(patch, patch_fields, VALIDATE_PATCH, err)) ||
+        (st = ctx_db(ctx, &db, err)) || (st = ctx_begin(ctx, NULL, err)) ||
+        (st = agency_repo_get_locked(db, code, &current, err)) ||
+        (st = reply_check_if_match(ctx, current, err)) ||
+        (st = check_agency(patch, current, err)) ||
+        (st = agency_repo_check(db, code, validate_merged(patch, current, "unit"), false, err)) ||
+        (st = agency_repo_update(db, code, json_integer_value(json_object_get(current, "version")),
+                                 patch, err)) ||
+        (st = agency_repo_get(db, code, &updated, err)) || (st = ctx_commit(ctx, err)))
+        return st;
+    reply_object(ctx, updated);
+    return PM_OK;
 }

@@ -1,4 +1,5 @@
-/* agencies_http.h: GET /v1/agencies and /v1/agencies/{code}. */
+/* agencies_http.h: GET /v1/agencies and /v1/agencies/{code}; POST and PATCH (admins: the
+ * route's rule) with validity dates, audited. */
 #ifndef PLANMON_AGENCIES_HTTP_H
 #define PLANMON_AGENCIES_HTTP_H
 
@@ -8,5 +9,7 @@ pm_status agencies_list(http_ctx *ctx, pm_error *err);
 /* PM_OK when the agency `code` exists (everyone may read it), else PM_NOT_FOUND. */
 pm_status agencies_exists(http_ctx *ctx, const char *code, pm_error *err);
 pm_status agencies_get(http_ctx *ctx, pm_error *err);
+pm_status agencies_create(http_ctx *ctx, pm_error *err);
+pm_status agencies_patch(http_ctx *ctx, pm_error *err);
 
 #endif

@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 
+#include "db/params.h"
 #include "db/query.h"
 
 const char *const agency_kinds[] = {
@@ -21,7 +22,9 @@ const char *const agency_kinds[] = {
     NULL,
 };
 
-#define AGENCY_SELECT "SELECT a.code, a.name, a.name_en, a.kind, a.unit FROM agency a"
+#define AGENCY_SELECT                                                                     \
+    "SELECT a.code, a.name, a.name_en, a.kind, a.unit, a.valid_from::text AS valid_from," \
+    "       a.valid_to::text AS valid_to, a.version FROM agency a"
 
 /* $1 kind, $2 unit, $3 q, $4 keyset after code, $5 limit + 1. */
 static const char list_sql[] =
@@ -34,6 +37,34 @@ static const char list_sql[] =
                   " LIMIT $5::int";
 
 static const char get_sql[] = AGENCY_SELECT " WHERE a.code = $1";
+static const char get_locked_sql[] = AGENCY_SELECT " WHERE a.code = $1 FOR UPDATE";
+
+/* $1 code $2 unit $3 creating: is the code taken (on create), is the unit unknown, is it tied to
+ * another agency. */
+static const char check_sql[] =
+    "SELECT $3::boolean AND EXISTS (SELECT 1 FROM agency WHERE code = $1),"
+    "       $2::text IS NOT NULL AND NOT EXISTS (SELECT 1 FROM admin_unit WHERE code = $2),"
+    "       $2::text IS NOT NULL AND EXISTS (SELECT 1 FROM agency WHERE unit = $2 AND code <> $1)";
+
+static const char *const columns[] = {"code", "name",       "name_en", "kind",
+                                      "unit", "valid_from", "valid_to"};
+enum { NCOLUMNS = sizeof columns / sizeof columns[0] };
+
+static const char insert_sql[] =
+    "INSERT INTO agency (code, name, name_en, kind, unit, valid_from, valid_to)"
+    " VALUES ($1, $2, $3, $4, $5, $6::date, $7::date)";
+
+/* The columns but code as $1..$6, $7 present fields, $8 code $9 version. */
+static const char update_sql[] =
+    "UPDATE agency SET"
+    "  name = CASE WHEN 'name' = ANY($7::text[]) THEN $1 ELSE name END,"
+    "  name_en = CASE WHEN 'name_en' = ANY($7::text[]) THEN $2 ELSE name_en END,"
+    "  kind = CASE WHEN 'kind' = ANY($7::text[]) THEN $3 ELSE kind END,"
+    "  unit = CASE WHEN 'unit' = ANY($7::text[]) THEN $4 ELSE unit END,"
+    "  valid_from = CASE WHEN 'valid_from' = ANY($7::text[]) THEN $5::date ELSE valid_from END,"
+    "  valid_to = CASE WHEN 'valid_to' = ANY($7::text[]) THEN $6::date ELSE valid_to END,"
+    "  version = version + 1, updated_at = now()"
+    " WHERE code = $8 AND version = $9::int RETURNING code";
 
 static const char *const sort_keys[] = {"code"};
 
@@ -51,4 +82,70 @@ pm_status agency_repo_get(PGconn *conn, const char *code, json_t **out, pm_error
 {
     const char *params[] = {code};
     return db_fetch_one(conn, get_sql, 1, params, "There is no such agency.", out, err);
+}
+
+pm_status agency_repo_get_locked(PGconn *conn, const char *code, json_t **out, pm_error *err)
+{
+    const char *params[] = {code};
+    return db_fetch_one(conn, get_locked_sql, 1, params, "There is no such agency.", out, err);
+}
+
+pm_status agency_repo_check(PGconn *conn, const char *code, const char *unit, bool creating,
+                            pm_error *err)
+{
+    const char *params[] = {code, unit, creating ? "true" : "false"};
+    PGresult *res;
+    pm_status st = db_exec(conn, check_sql, 3, params, &res, err);
+    if (st != PM_OK)
+        return st;
+    if (PQgetvalue(res, 0, 0)[0] == 't')
+        st = pm_fail_field(err, PM_CONFLICT, "code", "taken", "An agency with this code exists.");
+    else if (PQgetvalue(res, 0, 1)[0] == 't')
+        st = pm_fail_field(err, PM_VALIDATION_FAILED, "unit", "unknown",
+                           "unit names no administrative unit");
+    else if (PQgetvalue(res, 0, 2)[0] == 't')
+        st = pm_fail_field(err, PM_CONFLICT, "unit", "taken",
+                           "Another agency is the committee of this unit.");
+    PQclear(res);
+    return st;
+}
+
+/* The period CHECK and the kind-unit CHECK, named; a unique violation lost to a race. */
+static pm_status refusal(pm_status st, pm_error *err)
+{
+    if (st == PM_VALIDATION_FAILED) {
+        pm_error_reset(err);
+        return pm_fail_field(err, PM_VALIDATION_FAILED, "valid_to", "before_start",
+                             "valid_to must be after valid_from");
+    }
+    if (st == PM_CONFLICT) {
+        pm_error_reset(err);
+        return pm_fail_field(err, PM_CONFLICT, "code", "taken",
+                             "An agency with this code or unit exists.");
+    }
+    return st;
+}
+
+pm_status agency_repo_create(PGconn *conn, const json_t *fields, pm_error *err)
+{
+    db_params p = {0};
+    db_params_add_fields(&p, fields, columns, NCOLUMNS);
+    pm_status st = refusal(db_exec(conn, insert_sql, p.count, p.values, NULL, err), err);
+    db_params_clear(&p);
+    return st;
+}
+
+pm_status agency_repo_update(PGconn *conn, const char *code, long long version,
+                             const json_t *fields, pm_error *err)
+{
+    db_params p = {0};
+    db_params_add_fields(&p, fields, columns + 1, NCOLUMNS - 1);
+    db_params_add_present(&p, fields, columns + 1, NCOLUMNS - 1);
+    db_params_add(&p, code);
+    db_params_add_int(&p, version);
+    pm_status st = refusal(db_change_one(conn, update_sql, p.count, p.values,
+                                         "The agency was changed meanwhile; read it again.", err),
+                           err);
+    db_params_clear(&p);
+    return st;
 }

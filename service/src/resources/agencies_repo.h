@@ -4,6 +4,7 @@
 
 #include <jansson.h>
 #include <libpq-fe.h>
+#include <stdbool.h>
 
 #include "domain/page.h"
 #include "status.h"
@@ -24,5 +25,21 @@ pm_status agency_repo_list(PGconn *conn, const agency_filter *filter, const page
 
 /* Reads one agency into *out (new reference). PM_NOT_FOUND when there is none. */
 pm_status agency_repo_get(PGconn *conn, const char *code, json_t **out, pm_error *err);
+
+/* agency_repo_get with the row lock, for a change. */
+pm_status agency_repo_get_locked(PGconn *conn, const char *code, json_t **out, pm_error *err);
+
+/* Checks a new or changed agency: `code` not taken (when `creating`: PM_CONFLICT, field code),
+ * `unit` (NULL: none) an existing unit (PM_VALIDATION_FAILED) tied to no other agency
+ * (PM_CONFLICT, field unit). */
+pm_status agency_repo_check(PGconn *conn, const char *code, const char *unit, bool creating,
+                            pm_error *err);
+
+/* Inserts an agency from validated `fields`. */
+pm_status agency_repo_create(PGconn *conn, const json_t *fields, pm_error *err);
+
+/* Applies the merge patch `fields` (never code) at `version`. */
+pm_status agency_repo_update(PGconn *conn, const char *code, long long version,
+                             const json_t *fields, pm_error *err);
 
 #endif

@@ -1,6 +1,7 @@
 /* audit_http.c: the audit log, history and change feed over HTTP (see audit_http.h). */
 #include "resources/audit_http.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "http/reply.h"
@@ -10,22 +11,13 @@
 static const char *const list_params[] = {
     "entity_type", "entity_id", "user", "agency", "action", "since", "until", PAGE_PARAMS, NULL};
 /* What the audit trail records (migration 0003 and the explicit events of auth_http.c). */
-static const char *const entity_types[] = {"users", "agencies", "admin-units", "documents", NULL};
+static const char *const entity_types[] = {"users",     "agencies",     "admin-units",
+                                           "documents", "plans",        "sections",
+                                           "tasks",     "task-updates", NULL};
 static const char *const actions[] = {"create",        "update",          "delete", "archive",
                                       "restore",       "password_change", "login",  "login_failed",
                                       "token_refresh", "token_revoke",    NULL};
 static const char *const page_params[] = {PAGE_PARAMS, NULL};
-
-/* A time bound: an RFC 3339 timestamp or a date, checked loosely here and exactly by the
- * database (a value it cannot read is 400 too). */
-static pm_status time_param(const http_ctx *ctx, const char *name, const char **out, pm_error *err)
-{
-    pm_status st = req_query_text(ctx, name, 40, out, err);
-    if (st == PM_OK && *out && strspn(*out, "0123456789-:T.Z+ ") != strlen(*out))
-        return pm_fail_field(err, PM_INVALID_PARAMETER, name, "invalid",
-                             "%s must be a date (2017-06-14) or an RFC 3339 time", name);
-    return st;
-}
 
 pm_status audit_events_list(http_ctx *ctx, pm_error *err)
 {
@@ -40,8 +32,8 @@ pm_status audit_events_list(http_ctx *ctx, pm_error *err)
         (st = req_query_text(ctx, "user", 64, &f.username, err)) ||
         (st = req_query_text(ctx, "agency", 32, &f.agency, err)) ||
         (st = req_query_enum(ctx, "action", actions, &f.action, err)) ||
-        (st = time_param(ctx, "since", &f.since, err)) ||
-        (st = time_param(ctx, "until", &f.until, err)) || (st = req_page(ctx, &page, err)) ||
+        (st = req_query_time(ctx, "since", &f.since, err)) ||
+        (st = req_query_time(ctx, "until", &f.until, err)) || (st = req_page(ctx, &page, err)) ||
         (st = ctx_db(ctx, &db, err)))
         goto out;
     st = audit_repo_list(db, &f, &page, &result, err);
@@ -75,6 +67,11 @@ pm_status audit_history(http_ctx *ctx, pm_error *err)
 {
     const history_spec *spec = ctx->route->data;
     const char *id = req_path(ctx, spec->param);
+    char composite[2 * PATH_PARAM_MAX + 2];
+    if (spec->param2 && id) {
+        snprintf(composite, sizeof composite, "%s:%s", id, req_path(ctx, spec->param2));
+        id = composite;
+    }
     page_request page;
     page_result result = {0};
     PGconn *db;

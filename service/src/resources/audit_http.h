@@ -6,12 +6,14 @@
 
 #include "http/context.h"
 
-/* What a history route needs: the audit entity type, the path parameter holding the id, and a
- * check that the caller may read the object (PM_NOT_FOUND otherwise). */
+/* What a history route needs: the audit entity type, the path parameter holding the id (or two,
+ * for an object named within another: the id is then "<param>:<param2>", as the audit trigger
+ * writes it), and a check that the caller may read the object (PM_NOT_FOUND otherwise). */
 typedef struct {
     const char *entity_type;
     const char *param;
     pm_status (*may_read)(http_ctx *ctx, const char *id, pm_error *err);
+    const char *param2; /* NULL: one parameter */
 } history_spec;
 
 pm_status audit_events_list(http_ctx *ctx, pm_error *err);

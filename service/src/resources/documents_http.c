@@ -9,16 +9,11 @@
 #include "http/request.h"
 #include "resources/documents_repo.h"
 
-static bool not_blank(const char *s)
-{
-    return s[strspn(s, " \t\r\n")] != '\0';
-}
-
 #define DOCUMENT_FIELDS(req)                                                              \
-    V_CHECKED("number", req, 1, 64, not_blank, "more than blanks"),                       \
+    V_CHECKED("number", req, 1, 64, validate_not_blank, "more than blanks"),              \
         V_ENUM("type", req, document_types), V_OPT_STRING("issuer", 200),                 \
         V_OPT_STRING("signer", 200), V_DATE("issued", false), V_DATE("effective", false), \
-        V_CHECKED("title", req, 1, 1000, not_blank, "more than blanks"),                  \
+        V_CHECKED("title", req, 1, 1000, validate_not_blank, "more than blanks"),         \
         V_OPT_STRING("title_en", 1000), V_SERVER("id"), V_SERVER("version"),              \
         V_SERVER("created_at"), V_SERVER("updated_at"), V_SERVER("archived_at"),          \
         V_SERVER("created_by"), V_END

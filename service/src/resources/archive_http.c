@@ -1,0 +1,66 @@
+/* archive_http.c: archive and restore of plan data (see archive_http.h). */
+#include "resources/archive_http.h"
+
+#include "http/reply.h"
+#include "http/request.h"
+
+static const char *const no_params[] = {NULL};
+
+bool archive_may_see(const http_ctx *ctx)
+{
+    return ctx->who.role == ROLE_ADMIN || ctx->who.role == ROLE_COORDINATOR;
+}
+
+bool archive_is_archived(const json_t *object)
+{
+    const json_t *at = json_object_get(object, "archived_at");
+    return at && !json_is_null(at);
+}
+
+long long archive_version(const json_t *object)
+{
+    return (long long)json_integer_value(json_object_get(object, "version"));
+}
+
+pm_status archive_begin_change(http_ctx *ctx, const archivable *a, bool want_archived,
+                               json_t **current, pm_error *err)
+{
+    pm_status st;
+    *current = NULL;
+    if ((st = ctx_begin(ctx, NULL, err)) || (st = a->load(ctx, true, current, err)))
+        return st;
+    if (archive_is_archived(*current) != want_archived)
+        return pm_fail(err, PM_CONFLICT,
+                       want_archived ? "The %s is not archived."
+                                     : "The %s is archived; restore it first.",
+                       a->noun);
+    return PM_OK;
+}
+
+pm_status archive_delete(http_ctx *ctx, pm_error *err)
+{
+    const archivable *a = ctx->route->data;
+    json_auto_t *current = NULL;
+    pm_status st;
+    if ((st = req_check_query(ctx, no_params, err)) ||
+        (st = archive_begin_change(ctx, a, false, &current, err)) ||
+        (st = reply_check_if_match(ctx, current, err)) ||
+        (st = a->set_archived(ctx, current, true, err)) || (st = ctx_commit(ctx, err)))
+        return st;
+    reply_bytes(ctx, 204, "", 0, NULL);
+    return PM_OK;
+}
+
+pm_status archive_restore(http_ctx *ctx, pm_error *err)
+{
+    const archivable *a = ctx->route->data;
+    json_auto_t *current = NULL, *restored = NULL;
+    pm_status st;
+    if ((st = req_check_query(ctx, no_params, err)) ||
+        (st = archive_begin_change(ctx, a, true, &current, err)) ||
+        (st = a->set_archived(ctx, current, false, err)) ||
+        (st = a->load(ctx, false, &restored, err)) || (st = ctx_commit(ctx, err)))
+        return st;
+    reply_object(ctx, restored);
+    return PM_OK;
+}

@@ -1,0 +1,46 @@
+/* archive_http.h: what plan data shares over HTTP — nothing the province entered is destroyed:
+ * DELETE archives (kept, restorable, audited), POST .../restore brings it back, and only the
+ * roles that edit plan data see what is archived.
+ *
+ * A resource describes itself once as an `archivable`; its DELETE and restore routes name
+ * archive_delete / archive_restore with that description as the route's data, and its PATCH
+ * opens the change with archive_begin_change. */
+#ifndef PLANMON_ARCHIVE_HTTP_H
+#define PLANMON_ARCHIVE_HTTP_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "http/context.h"
+
+typedef struct {
+    const char *noun; /* "plan": for messages */
+    /* Reads the path's object as the caller may see it (PM_NOT_FOUND otherwise); `lock` takes
+     * the row lock for a change. *out is new. */
+    pm_status (*load)(http_ctx *ctx, bool lock, json_t **out, pm_error *err);
+    /* Archives (`archive`) or restores `current` at its version, on ctx->db. */
+    pm_status (*set_archived)(http_ctx *ctx, const json_t *current, bool archive, pm_error *err);
+} archivable;
+
+/* True for the roles that edit plan data (admin, coordinator): they alone see archived rows. */
+bool archive_may_see(const http_ctx *ctx);
+
+/* True when the object (borrowed) has a non-null archived_at. */
+bool archive_is_archived(const json_t *object);
+
+/* The `version` of an object (borrowed). */
+long long archive_version(const json_t *object);
+
+/* Opens the request's change of the path's object: begins the transaction, loads and locks the
+ * object, and checks that it is (`want_archived`) or is not archived (PM_CONFLICT). *current is
+ * new. The caller checks If-Match where the operation needs it. */
+pm_status archive_begin_change(http_ctx *ctx, const archivable *a, bool want_archived,
+                               json_t **current, pm_error *err);
+
+/* DELETE: If-Match, archive, 204. ctx->route->data is the archivable. */
+pm_status archive_delete(http_ctx *ctx, pm_error *err);
+
+/* POST .../restore: restores and answers the object. ctx->route->data is the archivable. */
+pm_status archive_restore(http_ctx *ctx, pm_error *err);
+
+#endif

@@ -1,0 +1,424 @@
+/* tasks_http.c: tasks, their progress journal and agencies' responsibilities over HTTP (see
+ * tasks_http.h). */
+#include "resources/tasks_http.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "domain/validate.h"
+#include "http/reply.h"
+#include "http/request.h"
+#include "resources/agencies_repo.h"
+#include "resources/tasks_repo.h"
+
+enum { MAX_TASK_AGENCIES = 200, MAX_EVIDENCE = 20 };
+
+static const field_spec agency_entry[] = {
+    V_CHECKED("agency", true, 1, 32, validate_code, "an agency code"),
+    V_ENUM("role", true, task_roles),
+    V_ENUM("mode", false, task_modes),
+    V_ENUM("source", false, task_sources),
+    V_OPT_STRING("note", 1000),
+    V_END,
+};
+
+static pm_status agency_item(const char *name, const json_t *item, pm_error *err)
+{
+    return validate_object_item(name, item, agency_entry, err);
+}
+
+/* The agencies of a task: valid entries, each agency once. */
+static pm_status agencies_field(const char *name, const json_t *value, pm_error *err)
+{
+    pm_status st = validate_array(name, value, MAX_TASK_AGENCIES, agency_item, err);
+    if (st != PM_OK)
+        return st;
+    for (size_t i = 0; i < json_array_size(value); i++)
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(validate_string(json_array_get(value, i), "agency"),
+                       validate_string(json_array_get(value, j), "agency")) == 0) {
+                char field[48];
+                snprintf(field, sizeof field, "agencies[%zu].agency", i);
+                st = pm_fail_field(err, PM_VALIDATION_FAILED, field, "duplicate",
+                                   "%s is already listed as agencies[%zu]", field, j);
+                break;
+            }
+    return st;
+}
+
+static pm_status evidence_field(const char *name, const json_t *value, pm_error *err)
+{
+    return validate_array(name, value, MAX_EVIDENCE, validate_url, err);
+}
+
+/* The fields a task's own agency (a lead) may change. */
+#define TASK_PROGRESS_FIELDS                                \
+    V_DATE("start_date", false), V_DATE("due_date", false), \
+        V_ENUM("status", false, task_statuses), V_INT("percent_done", false, 0, 100)
+
+#define TASK_FIELDS(req)                                                                          \
+    V_OPT_STRING("section", 32), V_OPT_INT("parent_id", 1, INT64_MAX),                            \
+        V_CHECKED("key", false, 1, 64, validate_slug, "a-z and 0-9 in runs joined by '-'"),       \
+        V_OPT_STRING("source_clause", 64),                                                        \
+        V_CHECKED("title", req, 1, 1000, validate_not_blank, "more than blanks"),                 \
+        V_OPT_STRING("title_en", 1000), V_STRING("description", false, 0, 20000),                 \
+        V_CUSTOM("agencies", false, agencies_field),                                              \
+        V_ENUM("recurrence", false, task_recurrences), TASK_PROGRESS_FIELDS, V_SERVER("id"),      \
+        V_SERVER("overdue"), V_SERVER("version"), V_SERVER("created_at"), V_SERVER("updated_at"), \
+        V_SERVER("archived_at")
+
+static const field_spec create_fields[] = {V_INT("plan", true, 1, INT64_MAX), TASK_FIELDS(true),
+                                           V_END};
+static const field_spec patch_fields[] = {V_SERVER("plan"), TASK_FIELDS(false), V_END};
+static const char *const lead_fields[] = {"start_date", "due_date", "status", "percent_done", NULL};
+
+static const field_spec update_fields[] = {
+    V_OPT_STRING("note", 5000),
+    V_INT("percent_done", false, 0, 100),
+    V_ENUM("status", false, task_statuses),
+    V_CUSTOM("evidence", false, evidence_field),
+    V_SERVER("id"),
+    V_SERVER("task"),
+    V_SERVER("previous_status"),
+    V_SERVER("previous_percent_done"),
+    V_SERVER("author"),
+    V_SERVER("agency"),
+    V_SERVER("created_at"),
+    V_END,
+};
+
+static const char *const list_params[] = {
+    "plan", "section",       "parent_id",        "agency",     "role",
+    "mode", "status",        "overdue",          "due_before", "due_after",
+    "q",    "updated_since", "include_archived", PAGE_PARAMS,  NULL};
+static const char *const no_params[] = {NULL};
+static const char *const page_params[] = {PAGE_PARAMS, NULL};
+static const char *const responsibility_params[] = {"plan", NULL};
+
+/* --- who may do what ------------------------------------------------------------------------ */
+
+/* The role ("lead", "coordinate") the caller's agency has on `task`, or NULL. */
+static const char *own_role(const http_ctx *ctx, const json_t *task)
+{
+    size_t i;
+    json_t *entry;
+    json_array_foreach(json_object_get(task, "agencies"), i, entry)
+    {
+        if (strcmp(validate_string(entry, "agency"), ctx->who.agency) == 0)
+            return validate_string(entry, "role");
+    }
+    return NULL;
+}
+
+/* A change of a task's fields: editors any; a lead agency's people only the progress fields. */
+static pm_status may_change(const http_ctx *ctx, const json_t *task, const json_t *patch,
+                            pm_error *err)
+{
+    if (archive_may_see(ctx))
+        return PM_OK;
+    const char *role = own_role(ctx, task);
+    if (!role || strcmp(role, "lead") != 0)
+        return pm_fail(err, PM_FORBIDDEN,
+                       "Only the task's lead agency, coordinators and admins change a task.");
+    const char *key;
+    json_t *value;
+    json_object_foreach((json_t *)patch, key, value)
+    {
+        bool allowed = false;
+        for (size_t i = 0; lead_fields[i]; i++)
+            allowed = allowed || strcmp(key, lead_fields[i]) == 0;
+        if (!allowed)
+            return pm_fail_field(err, PM_FORBIDDEN, key, "forbidden",
+                                 "The lead agency changes only dates, status and percent_done.");
+    }
+    return PM_OK;
+}
+
+/* A progress update: editors on any task, other agencies where they lead or coordinate. */
+static pm_status may_report(const http_ctx *ctx, const json_t *task, pm_error *err)
+{
+    if (archive_may_see(ctx) || own_role(ctx, task))
+        return PM_OK;
+    return pm_fail(err, PM_FORBIDDEN,
+                   "Only the task's lead and coordinating agencies post progress updates.");
+}
+
+/* --- consistency of status, percent and dates ------------------------------------------------- */
+
+/* Makes `change` (a body or patch) consistent with the task it will give together with
+ * `current` (NULL on create): a task marked done without a percent becomes 100 % done; done with
+ * another percent, or due before its start, is refused. */
+static pm_status settle(json_t *change, const json_t *current, pm_error *err)
+{
+    const json_t *status = json_object_get(change, "status");
+    if (!status || json_is_null(status))
+        status = json_object_get(current, "status");
+    const json_t *percent = json_object_get(change, "percent_done");
+    bool done = json_is_string(status) && strcmp(json_string_value(status), "done") == 0;
+    if (done && json_object_get(change, "status") && !percent)
+        json_object_set_new(change, "percent_done", json_integer(100));
+    else {
+        if (!percent || json_is_null(percent))
+            percent = json_object_get(current, "percent_done");
+        if (done && json_integer_value(percent) != 100)
+            return pm_fail_field(err, PM_VALIDATION_FAILED, "percent_done", "inconsistent",
+                                 "A task that is done is 100 percent done.");
+    }
+    return validate_period(change, current, "start_date", "due_date", true, err);
+}
+
+/* --- reading -------------------------------------------------------------------------------- */
+
+static pm_status load(http_ctx *ctx, const char *id, bool lock, json_t **out, pm_error *err)
+{
+    PGconn *db;
+    pm_status st;
+    *out = NULL;
+    if (!id || !page_key_is_number(id))
+        return pm_fail(err, PM_NOT_FOUND, "There is no such task.");
+    if ((st = ctx_db(ctx, &db, err)))
+        return st;
+    return task_repo_get(db, id, archive_may_see(ctx), lock, out, err);
+}
+
+static pm_status load_path(http_ctx *ctx, bool lock, json_t **out, pm_error *err)
+{
+    return load(ctx, req_path(ctx, "id"), lock, out, err);
+}
+
+pm_status tasks_may_read(http_ctx *ctx, const char *id, pm_error *err)
+{
+    json_t *task = NULL;
+    pm_status st = load(ctx, id, false, &task, err);
+    json_decref(task);
+    return st;
+}
+
+static pm_status set_archived(http_ctx *ctx, const json_t *current, bool archive, pm_error *err)
+{
+    return task_repo_set_archived(ctx->db, req_path(ctx, "id"), archive_version(current), archive,
+                                  err);
+}
+
+const archivable tasks_archivable = {"task", load_path, set_archived};
+
+/* An id filter: digits, else nothing can match and the parameter is bad. */
+static pm_status id_param(const http_ctx *ctx, const char *name, const char **out, pm_error *err)
+{
+    const char *v = req_query(ctx, name);
+    if (!v)
+        return PM_OK;
+    if (!page_key_is_number(v))
+        return pm_fail_field(err, PM_INVALID_PARAMETER, name, "invalid", "%s must be an id", name);
+    *out = v;
+    return PM_OK;
+}
+
+pm_status tasks_list(http_ctx *ctx, pm_error *err)
+{
+    static const char *const booleans[] = {"true", "false", NULL};
+    task_filter f = {0};
+    page_request page;
+    page_result result = {0};
+    PGconn *db;
+    pm_status st;
+    if ((st = req_check_query(ctx, list_params, err)) ||
+        (st = id_param(ctx, "plan", &f.plan, err)) ||
+        (st = req_query_text(ctx, "section", 32, &f.section, err)) ||
+        (st = id_param(ctx, "parent_id", &f.parent_id, err)) ||
+        (st = req_query_text(ctx, "agency", 32, &f.agency, err)) ||
+        (st = req_query_enum(ctx, "role", task_roles, &f.role, err)) ||
+        (st = req_query_enum(ctx, "mode", task_modes, &f.mode, err)) ||
+        (st = req_query_enum(ctx, "status", task_statuses, &f.status, err)) ||
+        (st = req_query_enum(ctx, "overdue", booleans, &f.overdue, err)) ||
+        (st = req_query_date(ctx, "due_before", &f.due_before, err)) ||
+        (st = req_query_date(ctx, "due_after", &f.due_after, err)) ||
+        (st = req_query_text(ctx, "q", 200, &f.q, err)) ||
+        (st = req_query_time(ctx, "updated_since", &f.updated_since, err)) ||
+        (st = req_query_bool(ctx, "include_archived", &f.include_archived, err)) ||
+        (st = req_page(ctx, &page, err)))
+        goto out;
+    if (f.role && !f.agency) {
+        st = pm_fail_field(err, PM_INVALID_PARAMETER, "role", "needs_agency",
+                           "role filters the entries of one agency: give agency too");
+        goto out;
+    }
+    if (f.include_archived && !archive_may_see(ctx)) {
+        st = pm_fail_field(err, PM_FORBIDDEN, "include_archived", "forbidden",
+                           "Only admins and coordinators see archived tasks.");
+        goto out;
+    }
+    if ((st = ctx_db(ctx, &db, err)))
+        goto out;
+    st = task_repo_list(db, &f, &page, &result, err);
+    if (st == PM_VALIDATION_FAILED) { /* a time the database could not read */
+        pm_error_reset(err);
+        st = pm_fail_field(err, PM_INVALID_PARAMETER, "updated_since", "invalid",
+                           "updated_since must be a date or an RFC 3339 time");
+    }
+    if (st == PM_OK)
+        reply_page(ctx, &result);
+out:
+    page_result_clear(&result);
+    return st;
+}
+
+pm_status tasks_get(http_ctx *ctx, pm_error *err)
+{
+    json_auto_t *task = NULL;
+    pm_status st;
+    if ((st = req_check_query(ctx, no_params, err)) || (st = load_path(ctx, false, &task, err)))
+        return st;
+    reply_object(ctx, task);
+    return PM_OK;
+}
+
+/* --- writing -------------------------------------------------------------------------------- */
+
+pm_status tasks_create(http_ctx *ctx, pm_error *err)
+{
+    json_auto_t *body = NULL, *created = NULL;
+    PGconn *db;
+    char id[24];
+    pm_status st;
+    if ((st = req_check_query(ctx, no_params, err)) || (st = req_json_body(ctx, &body, err)) ||
+        (st = validate_body(body, create_fields, VALIDATE_CREATE, err)) ||
+        (st = settle(body, NULL, err)) || (st = ctx_db(ctx, &db, err)) ||
+        (st = ctx_begin(ctx, NULL, err)) ||
+        (st = task_repo_check_references(db, body, NULL, err)) ||
+        (st = task_repo_create(db, body, id, err)) ||
+        (st = task_repo_get(db, id, true, false, &created, err)) || (st = ctx_commit(ctx, err)))
+        return st;
+    char location[64];
+    snprintf(location, sizeof location, "/v1/tasks/%s", id);
+    reply_created(ctx, location, created);
+    return PM_OK;
+}
+
+pm_status tasks_patch(http_ctx *ctx, pm_error *err)
+{
+    json_auto_t *patch = NULL, *current = NULL, *updated = NULL, *refs = NULL;
+    const char *id = req_path(ctx, "id");
+    pm_status st;
+    if ((st = req_check_query(ctx, no_params, err)) || (st = req_json_body(ctx, &patch, err)) ||
+        (st = validate_body(patch, patch_fields, VALIDATE_PATCH, err)) ||
+        (st = archive_begin_change(ctx, &tasks_archivable, false, &current, err)) ||
+        (st = may_change(ctx, current, patch, err)) ||
+        (st = reply_check_if_match(ctx, current, err)) || (st = settle(patch, current, err)))
+        return st;
+    /* What the patch refers to, checked within the task's plan. */
+    refs = json_deep_copy(patch);
+    json_object_set(refs, "plan", json_object_get(current, "plan"));
+    if ((st = task_repo_check_references(ctx->db, refs, id, err)) ||
+        (st = task_repo_update(ctx->db, id, archive_version(current), patch, err)) ||
+        (st = task_repo_get(ctx->db, id, true, false, &updated, err)) ||
+        (st = ctx_commit(ctx, err)))
+        return st;
+    reply_object(ctx, updated);
+    return PM_OK;
+}
+
+/* --- the progress journal ------------------------------------------------------------------- */
+
+pm_status task_updates_list(http_ctx *ctx, pm_error *err)
+{
+    json_auto_t *task = NULL;
+    page_request page;
+    page_result result = {0};
+    pm_status st;
+    if (!(st = req_check_query(ctx, page_params, err)) && !(st = req_page(ctx, &page, err)) &&
+        !(st = load_path(ctx, false, &task, err)) &&
+        !(st = task_repo_list_updates(ctx->db, req_path(ctx, "id"), &page, &result, err)))
+        reply_page(ctx, &result);
+    page_result_clear(&result);
+    return st;
+}
+
+pm_status task_updates_get(http_ctx *ctx, pm_error *err)
+{
+    json_auto_t *task = NULL, *update = NULL;
+    const char *update_id = req_path(ctx, "update_id");
+    pm_status st;
+    if ((st = req_check_query(ctx, no_params, err)) || (st = load_path(ctx, false, &task, err)))
+        return st;
+    if (!update_id || !page_key_is_number(update_id))
+        return pm_fail(err, PM_NOT_FOUND, "There is no such update.");
+    if ((st = task_repo_get_update(ctx->db, req_path(ctx, "id"), update_id, &update, err)))
+        return st;
+    reply_object(ctx, update);
+    return PM_OK;
+}
+
+pm_status task_updates_create(http_ctx *ctx, pm_error *err)
+{
+    json_auto_t *body = NULL, *task = NULL, *created = NULL;
+    const char *task_id = req_path(ctx, "id");
+    char id[24];
+    pm_status st;
+    if ((st = req_check_query(ctx, no_params, err)) || (st = req_json_body(ctx, &body, err)) ||
+        (st = validate_body(body, update_fields, VALIDATE_CREATE, err)))
+        return st;
+    if (json_is_null(json_object_get(body, "note")))
+        json_object_del(body, "note");
+    if (!json_object_get(body, "note") && !json_object_get(body, "percent_done") &&
+        !json_object_get(body, "status"))
+        return pm_fail_field(err, PM_VALIDATION_FAILED, "note", "required",
+                             "An update gives a note, a percent_done or a status.");
+    if ((st = ctx_begin(ctx, NULL, err)) || (st = load_path(ctx, true, &task, err)) ||
+        (st = may_report(ctx, task, err)))
+        return st;
+    if (archive_is_archived(task))
+        return pm_fail(err, PM_CONFLICT, "The task is archived; restore it first.");
+    if ((st = settle(body, task, err)) ||
+        (st = task_repo_add_update(ctx->db, task, body, ctx->who.username, ctx->who.agency, id,
+                                   err)) ||
+        (st = task_repo_get_update(ctx->db, task_id, id, &created, err)) ||
+        (st = ctx_commit(ctx, err)))
+        return st;
+    char location[96];
+    snprintf(location, sizeof location, "/v1/tasks/%s/updates/%s", task_id, id);
+    reply_created(ctx, location, created);
+    return PM_OK;
+}
+
+/* --- responsibilities ----------------------------------------------------------------------- */
+
+pm_status agencies_responsibilities(http_ctx *ctx, pm_error *err)
+{
+    json_auto_t *agency = NULL, *tasks = NULL;
+    const char *code = req_path(ctx, "code"), *plan = NULL;
+    PGconn *db;
+    pm_status st;
+    if ((st = req_check_query(ctx, responsibility_params, err)) ||
+        (st = id_param(ctx, "plan", &plan, err)) || (st = ctx_db(ctx, &db, err)) ||
+        (st = agency_repo_get(db, code, &agency, err)) ||
+        (st = task_repo_responsibilities(db, code, plan, &tasks, err)))
+        return st;
+    json_t *lead = json_array(), *coordinate = json_array(), *overdue = json_array();
+    long done = 0, counted = 0;
+    size_t i;
+    json_t *task;
+    json_array_foreach(tasks, i, task)
+    {
+        bool leads = strcmp(validate_string(task, "role"), "lead") == 0;
+        const char *status = validate_string(task, "status");
+        json_object_del(task, "role");
+        json_array_append(leads ? lead : coordinate, task);
+        if (json_is_true(json_object_get(task, "overdue")))
+            json_array_append(overdue, task);
+        if (leads && strcmp(status, "cancelled") != 0) {
+            counted++;
+            done += strcmp(status, "done") == 0;
+        }
+    }
+    json_auto_t *body = json_pack(
+        "{s:O, s:O, s:{s:I, s:I, s:I, s:I}, s:o, s:o, s:o, s:o}", "agency",
+        json_object_get(agency, "code"), "name", json_object_get(agency, "name"), "counts", "lead",
+        (json_int_t)json_array_size(lead), "coordinate", (json_int_t)json_array_size(coordinate),
+        "overdue", (json_int_t)json_array_size(overdue), "done", (json_int_t)done, "share_done",
+        counted ? json_real((double)((2000 * done + counted) / (2 * counted)) / 10.0) : json_null(),
+        "lead", lead, "coordinate", coordinate, "overdue", overdue);
+    reply_object(ctx, body);
+    return PM_OK;
+}
