@@ -2,7 +2,6 @@
 #include "resources/documents_http.h"
 
 #include <stdio.h>
-#include <string.h>
 
 #include "domain/validate.h"
 #include "http/reply.h"
@@ -23,18 +22,6 @@ static const field_spec patch_fields[] = {DOCUMENT_FIELDS(false)};
 
 static const char *const list_params[] = {"type", "q", "include_archived", PAGE_PARAMS, NULL};
 static const char *const no_params[] = {NULL};
-static const char *const booleans[] = {"true", "false", NULL};
-
-/* Admins and coordinators edit plan data, and they alone see what is archived. */
-static bool is_editor(const http_ctx *ctx)
-{
-    return ctx->who.role == ROLE_ADMIN || ctx->who.role == ROLE_COORDINATOR;
-}
-
-static bool is_archived(const json_t *doc)
-{
-    return !json_is_null(json_object_get(doc, "archived_at"));
-}
 
 /* The document of the path as the caller may see it (PM_NOT_FOUND otherwise), optionally
  * locked for a change. The path id must be digits: anything else cannot exist. */
@@ -47,7 +34,7 @@ static pm_status load(http_ctx *ctx, const char *id, bool lock, json_t **out, pm
         return pm_fail(err, PM_NOT_FOUND, "There is no such document.");
     if ((st = ctx_db(ctx, &db, err)) || (st = document_repo_get(db, id, lock, out, err)))
         return st;
-    if (is_archived(*out) && !is_editor(ctx)) {
+    if (archive_is_archived(*out) && !archive_may_see(ctx)) {
         json_decref(*out);
         *out = NULL;
         return pm_fail(err, PM_NOT_FOUND, "There is no such document.");
@@ -66,7 +53,6 @@ pm_status documents_may_read(http_ctx *ctx, const char *id, pm_error *err)
 pm_status documents_list(http_ctx *ctx, pm_error *err)
 {
     document_filter f = {0};
-    const char *archived = NULL;
     page_request page;
     page_result result = {0};
     PGconn *db;
@@ -74,11 +60,10 @@ pm_status documents_list(http_ctx *ctx, pm_error *err)
     if ((st = req_check_query(ctx, list_params, err)) ||
         (st = req_query_enum(ctx, "type", document_types, &f.type, err)) ||
         (st = req_query_text(ctx, "q", 200, &f.q, err)) ||
-        (st = req_query_enum(ctx, "include_archived", booleans, &archived, err)) ||
+        (st = req_query_bool(ctx, "include_archived", &f.include_archived, err)) ||
         (st = req_page(ctx, &page, err)))
         goto out;
-    f.include_archived = archived && strcmp(archived, "true") == 0;
-    if (f.include_archived && !is_editor(ctx)) {
+    if (f.include_archived && !archive_may_see(ctx)) {
         st = pm_fail_field(err, PM_FORBIDDEN, "include_archived", "forbidden",
                            "Only admins and coordinators see archived documents.");
         goto out;
@@ -119,25 +104,18 @@ pm_status documents_create(http_ctx *ctx, pm_error *err)
     return PM_OK;
 }
 
-/* Opens the change of the path's document: body checks are the caller's; this locks the row,
- * checks If-Match and that the document is (or is not) archived. */
-static pm_status begin_change(http_ctx *ctx, bool want_archived, json_t **current, pm_error *err)
+static pm_status load_path(http_ctx *ctx, bool lock, json_t **out, pm_error *err)
 {
-    pm_status st;
-    if ((st = ctx_begin(ctx, NULL, err)) ||
-        (st = load(ctx, req_path(ctx, "id"), true, current, err)))
-        return st;
-    if (is_archived(*current) != want_archived)
-        return pm_fail(err, PM_CONFLICT,
-                       want_archived ? "The document is not archived."
-                                     : "The document is archived; restore it first.");
-    return PM_OK;
+    return load(ctx, req_path(ctx, "id"), lock, out, err);
 }
 
-static long long version_of(const json_t *doc)
+static pm_status set_archived(http_ctx *ctx, const json_t *current, bool archive, pm_error *err)
 {
-    return (long long)json_integer_value(json_object_get(doc, "version"));
+    return document_repo_set_archived(ctx->db, req_path(ctx, "id"), archive_version(current),
+                                      archive, err);
 }
+
+const archivable documents_archivable = {"document", load_path, set_archived};
 
 pm_status documents_patch(http_ctx *ctx, pm_error *err)
 {
@@ -146,40 +124,11 @@ pm_status documents_patch(http_ctx *ctx, pm_error *err)
     pm_status st;
     if ((st = req_check_query(ctx, no_params, err)) || (st = req_json_body(ctx, &patch, err)) ||
         (st = validate_body(patch, patch_fields, VALIDATE_PATCH, err)) ||
-        (st = begin_change(ctx, false, &current, err)) ||
+        (st = archive_begin_change(ctx, &documents_archivable, false, &current, err)) ||
         (st = reply_check_if_match(ctx, current, err)) ||
-        (st = document_repo_update(ctx->db, id, version_of(current), patch, err)) ||
+        (st = document_repo_update(ctx->db, id, archive_version(current), patch, err)) ||
         (st = document_repo_get(ctx->db, id, false, &updated, err)) || (st = ctx_commit(ctx, err)))
         return st;
     reply_object(ctx, updated);
-    return PM_OK;
-}
-
-pm_status documents_delete(http_ctx *ctx, pm_error *err)
-{
-    json_auto_t *current = NULL;
-    pm_status st;
-    if ((st = req_check_query(ctx, no_params, err)) ||
-        (st = begin_change(ctx, false, &current, err)) ||
-        (st = reply_check_if_match(ctx, current, err)) ||
-        (st = document_repo_set_archived(ctx->db, req_path(ctx, "id"), version_of(current), true,
-                                         err)) ||
-        (st = ctx_commit(ctx, err)))
-        return st;
-    reply_bytes(ctx, 204, "", 0, NULL);
-    return PM_OK;
-}
-
-pm_status documents_restore(http_ctx *ctx, pm_error *err)
-{
-    json_auto_t *current = NULL, *restored = NULL;
-    const char *id = req_path(ctx, "id");
-    pm_status st;
-    if ((st = req_check_query(ctx, no_params, err)) ||
-        (st = begin_change(ctx, true, &current, err)) ||
-        (st = document_repo_set_archived(ctx->db, id, version_of(current), false, err)) ||
-        (st = document_repo_get(ctx->db, id, false, &restored, err)) || (st = ctx_commit(ctx, err)))
-        return st;
-    reply_object(ctx, restored);
     return PM_OK;
 }
