@@ -1,0 +1,53 @@
+/* period.h: reporting periods by id — the DHIS2 forms 2017 (year), 2017S1/2017S2 (half-years),
+ * 2017Q3 (quarter), 201703 (month), and the periods of Decree 09/2019/NĐ-CP: 2017VNS1, the
+ * 6-month report (15/12/2016 to 14/06/2017), 2017VNS2 (15/06 to 14/12/2017) and 2017VN, the
+ * annual report (15/12/2016 to 14/12/2017). Pure code: no I/O, no allocation. */
+#ifndef PLANMON_PERIOD_H
+#define PLANMON_PERIOD_H
+
+#include <stdbool.h>
+
+typedef enum {
+    PERIOD_MONTHLY,
+    PERIOD_QUARTERLY,
+    PERIOD_SIX_MONTHLY,
+    PERIOD_YEARLY,
+    PERIOD_VN_SIX_MONTHLY,
+    PERIOD_VN_YEARLY,
+} period_type;
+
+/* The type names ("monthly", ..., "vn_yearly") in enum order, NULL-terminated. */
+extern const char *const period_type_names[];
+
+/* What a malformed id is told: the forms an id may take. */
+extern const char period_forms[];
+
+typedef struct {
+    int year, month, day;
+} civil_date;
+
+typedef struct {
+    char id[12];
+    period_type type;
+    int year; /* the year the id names (a VN period starts in the year before) */
+    civil_date start, end, cut_off, due;
+} period;
+
+/* Parses `id` (years 1900-2200); `due_days` is REPORT_DUE_DAYS: due = the day after the end
+ * plus that many days. The cut-off is the period's last day. False when `id` is malformed. */
+bool period_parse(const char *id, int due_days, period *out);
+
+/* `d` as YYYY-MM-DD into `out` (at least 11 bytes). */
+void period_date_text(civil_date d, char *out);
+
+/* `d` moved by `days` (negative: back). */
+civil_date period_add_days(civil_date d, int days);
+
+/* Days since 1970-01-01 (negative before). */
+long period_days(civil_date d);
+
+/* The number of periods of type `type` that start within [start, end] (for "months meeting a
+ * threshold": the months of a year). */
+int period_count_within(period_type type, civil_date start, civil_date end);
+
+#endif
