@@ -1,0 +1,179 @@
+"""Decision 1994/QĐ-UBND as the API answers it after `planmon seed` (issue 5, "Done when"): the
+plan, its 28 sections, the 15 responsibility items of section V with their agencies, every task
+with the agencies the text names (the district committees as the 11 of them), DOLISA leading the
+6-monthly and annual reports, the tasks the province only requests of the procuracy, the court,
+the Fatherland Front and the mass organisations, and `?q=tuyen truyen` finding the awareness
+tasks. The expected values come from db/seed/plan-1994.json, never from the server.
+"""
+
+import pytest
+
+from plans import (SECTION_KEYS, TASK_KEYS, all_tasks, plan_path, searched, seed_plan_file,
+                   seed_tasks, seeded_plan, task_text, today)
+
+TASK_FIELDS = ("section", "source_clause", "title", "title_en", "description", "agencies",
+               "start_date", "due_date", "recurrence")
+SECTION_FIELDS = ("code", "seq", "kind", "title", "text", "targets_text", "heading_path")
+REQUESTED_OF = ["VKSND", "TAND", "BTGTU", "MTTQ", "HLHPN", "TINHDOAN", "HND", "HCCB", "LDLD"]
+MASS_ORGANISATIONS = ["MTTQ", "HLHPN", "TINHDOAN", "HND", "HCCB", "LDLD"]
+
+
+@pytest.fixture(scope="module")
+def plan(api):
+    return seeded_plan(api)
+
+
+@pytest.fixture(scope="module")
+def tasks(api, plan):
+    """{key: task} of the seeded plan as the API lists it."""
+    items = all_tasks(api, plan=plan["id"])
+    by_key = {t["key"]: t for t in items}
+    assert len(by_key) == len(items), "two seeded tasks share a key"
+    return by_key
+
+
+def keys(items):
+    return {t["key"] for t in items}
+
+
+def expected_keys(pred):
+    return {k for k, t in seed_tasks().items() if pred(t)}
+
+
+def entry_of(task, code):
+    return [a for a in task["agencies"] if a["agency"] == code]
+
+
+# --- the plan and its sections ------------------------------------------------------------------
+
+def test_the_seeded_plan_is_the_decisions(plan):
+    expected = seed_plan_file()["plan"]
+    assert {k: plan[k] for k in expected} == expected
+    assert (plan["version"], plan["archived_at"]) == (1, None)
+
+
+def test_the_28_sections_are_the_decisions_in_order(api, plan):
+    sections, _ = api.walk(plan_path(plan["id"], "sections"), limit=500)
+    expected = sorted(seed_plan_file()["sections"], key=lambda s: (s["seq"], s["code"]))
+    assert len(sections) == len(expected) == 28
+    for s in sections:
+        assert set(s) == SECTION_KEYS and s["plan"] == plan["id"]
+    assert [{k: s[k] for k in SECTION_FIELDS} for s in sections] == \
+        [{k: s[k] for k in SECTION_FIELDS} for s in expected]
+
+
+def test_section_v_has_the_15_responsibility_items(api, plan):
+    found, _ = api.walk(plan_path(plan["id"], "sections"), {"kind": "responsibility"}, limit=500)
+    assert [s["code"] for s in found] == [f"V.{n}" for n in range(1, 16)]
+
+
+@pytest.mark.parametrize("n", range(1, 16), ids=lambda n: f"V.{n}")
+def test_each_responsibility_item_has_its_tasks_with_their_agencies(api, plan, tasks, n):
+    code = f"V.{n}"
+    data = seed_plan_file()
+    groups = {g["code"]: g["members"] for g in data["agency_groups"]}
+    expected = {k: t for k, t in seed_tasks().items() if t["section"] == code}
+    listed = all_tasks(api, plan=plan["id"], section=code)
+    assert keys(listed) == set(expected) and expected
+    for task in listed:
+        assert task["agencies"] == expected[task["key"]]["agencies"], task["key"]
+    section = next(s for s in data["sections"] if s["code"] == code)
+    for addressee in section["addressees"]:
+        for agency in groups.get(addressee["agency"], [addressee["agency"]]):
+            assert any(a["role"] == addressee["role"] and a["mode"] == addressee["mode"]
+                       for t in listed for a in entry_of(t, agency)), \
+                f"{code} is addressed to {agency} ({addressee['role']}, {addressee['mode']})"
+
+
+# --- every task ---------------------------------------------------------------------------------
+
+def test_every_task_of_the_decision_is_seeded(tasks):
+    assert set(tasks) == set(seed_tasks()) and len(tasks) == 65
+
+
+@pytest.mark.parametrize("key", sorted(seed_tasks()))
+def test_a_seeded_task_is_the_decisions(plan, tasks, key):
+    task, expected = tasks[key], seed_tasks()[key]
+    assert set(task) == TASK_KEYS
+    assert {k: task[k] for k in TASK_FIELDS} == {k: expected[k] for k in TASK_FIELDS}
+    parent = expected["parent"]
+    assert task["parent_id"] == (tasks[parent]["id"] if parent else None)
+    assert (task["plan"], task["status"], task["percent_done"], task["archived_at"]) == (
+        plan["id"], "not_started", 0, None)
+    assert task["overdue"] is (task["due_date"] < today().isoformat())
+
+
+def test_the_district_committees_are_the_eleven(tasks):
+    districts = {f"UBND-{c}" for c in (883, 884, 886, 887, 888, 889, 890, 891, 892, 893, 894)}
+    for key in ("v12-district-plans", "v8-planning-investment", "ii32b-review"):
+        leads = {a["agency"] for a in tasks[key]["agencies"] if a["role"] == "lead"}
+        assert leads == districts, key
+
+
+def test_where_the_text_names_no_agency_the_assignment_is_inferred(tasks):
+    assert entry_of(tasks["ii31a-media-monthly"], "STTTT")[0]["source"] == "inferred"
+    assert entry_of(tasks["v2-police"], "CAT")[0]["source"] == "text"
+    inferred = sum(a["source"] == "inferred" for t in tasks.values() for a in t["agencies"])
+    assert inferred == sum(a["source"] == "inferred" for t in seed_tasks().values()
+                           for a in t["agencies"]) > 0
+
+
+# --- the facts of "Done when" -------------------------------------------------------------------
+
+@pytest.mark.parametrize("key,recurrence", [("v1-report-6m", "six_monthly"),
+                                            ("v1-report-year", "yearly")])
+def test_dolisa_leads_the_6_monthly_and_annual_reports(api, plan, tasks, key, recurrence):
+    task = tasks[key]
+    assert task["recurrence"] == recurrence
+    assert [(a["role"], a["mode"]) for a in entry_of(task, "SLDTBXH")] == [("lead", "assigned")]
+    assert task["parent_id"] == tasks["v1-plan-monitor"]["id"]
+    led = all_tasks(api, plan=plan["id"], agency="SLDTBXH", role="lead")
+    assert task["id"] in [t["id"] for t in led]
+    assert keys(led) == expected_keys(
+        lambda t: any(a["agency"] == "SLDTBXH" and a["role"] == "lead" for a in t["agencies"]))
+
+
+@pytest.mark.parametrize("code", REQUESTED_OF)
+def test_the_province_requests_not_assigns_tasks_of_these_bodies(api, plan, code):
+    requested = all_tasks(api, plan=plan["id"], agency=code, mode="requested")
+    assert requested and keys(requested) == expected_keys(
+        lambda t: any(a["agency"] == code and a["mode"] == "requested" for a in t["agencies"]))
+    assert all_tasks(api, plan=plan["id"], agency=code, mode="assigned") == []
+    assert keys(all_tasks(api, plan=plan["id"], agency=code)) == keys(requested)
+
+
+def test_the_procuracy_and_the_court_are_requested_in_v14_and_ii34(api, plan, tasks):
+    for code, own in (("VKSND", "ii34b-prosecution"), ("TAND", "ii34b-trial")):
+        found = keys(all_tasks(api, plan=plan["id"], agency=code, mode="requested"))
+        assert {"v14-capacity", "v14-statistics", "ii34b-training", own} <= found, code
+        assert entry_of(tasks[own], code)[0]["role"] == "lead"
+
+
+@pytest.mark.parametrize("code", MASS_ORGANISATIONS)
+def test_the_front_and_mass_organisations_coordinate_on_request_in_v15(api, plan, code):
+    found = all_tasks(api, plan=plan["id"], agency=code, role="coordinate", mode="requested")
+    assert keys(found) == {"v15-front-mass-organisations"}
+    assert all_tasks(api, plan=plan["id"], agency=code, role="lead") == []
+
+
+def test_the_requested_tasks_are_exactly_those_the_decision_requests(api, plan):
+    assert keys(all_tasks(api, plan=plan["id"], mode="requested")) == expected_keys(
+        lambda t: any(a["mode"] == "requested" for a in t["agencies"]))
+
+
+@pytest.mark.parametrize("q", ["tuyen truyen", "tuyên truyền", "TUYÊN TRUYỀN"])
+def test_q_tuyen_truyen_finds_the_awareness_tasks(api, plan, q):
+    found = all_tasks(api, plan=plan["id"], q=q)
+    expected = expected_keys(lambda t: searched(task_text(t), "tuyen truyen"))
+    assert keys(found) == expected
+    assert {"ii31b-community-forms", "v7-justice-awareness", "v13-propaganda-commission",
+            "v4-media-direction"} <= expected
+
+
+def test_the_seeded_plan_answers_the_section_and_parent_queries(api, plan, tasks):
+    children = all_tasks(api, plan=plan["id"], parent_id=tasks["ii33b-pm1"]["id"])
+    assert keys(children) == expected_keys(lambda t: t["parent"] == "ii33b-pm1")
+    assert keys(all_tasks(api, plan=plan["id"], section="II.3.3")) == expected_keys(
+        lambda t: t["section"] == "II.3.3")
+    assert keys(all_tasks(api, plan=plan["id"], due_after="2020-12-30")) == set(seed_tasks())
+    assert all_tasks(api, plan=plan["id"], due_after="2020-12-31") == []
