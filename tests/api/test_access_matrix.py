@@ -5,10 +5,15 @@ caller the rule admits (access_rules.RULES, from PRODUCT.md "Access rules"), 403
 role it does not admit (404 where access_rules says so), 401 without a valid token. For the user
 routes the agency matters too: a manager of UBND-883 works on its own agency's users, and another
 agency's users do not exist for it (404); an archived document, and its history, exist only for
-the roles that edit documents. Every write that must fail leaves the rows of the guarded tables
-(users, tokens, documents, the audit trail, stored idempotent answers) as they were.
+the roles that edit documents, and so do archived plans, sections and tasks. A manager or officer
+changes a task only if its agency leads it, and posts progress only if its agency leads or
+coordinates it: the probes of those routes use a task that the agencies of all demo managers and
+officers lead, and the agency cells below try the other cases. Every write that must fail leaves
+the rows of the guarded tables (users, tokens, documents, plan data, agencies, units, the audit
+trail, stored idempotent answers) as they were.
 """
 
+import random
 from dataclasses import dataclass, field
 
 import pytest
@@ -18,14 +23,20 @@ from checks import assert_problem, assert_unauthorized
 from conftest import create_user, new_username, table_digests
 from documents import archived_document, create_document, doc_path, new_document_body
 from openapi_check import parse_routes_output
+from plans import (agency, archived, create_plan, create_section, create_task, new_code,
+                   new_plan_body, new_section_body, new_task_body, plan_path, post_update,
+                   section_path, task_path, update_path)
 from server import run_planmon
 from settings import DEMO_PASSWORD, DEMO_USERS
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
-GUARDED_TABLES = ("app_user", "refresh_token", "document", "audit_event", "idempotency_key")
+GUARDED_TABLES = ("app_user", "refresh_token", "document", "audit_event", "idempotency_key",
+                  "plan", "plan_section", "task", "task_update", "agency", "admin_unit")
 NO_TOKEN, BAD_TOKEN = "(no token)", "(invalid token)"
 CALLERS = sorted(DEMO_USERS) + [NO_TOKEN, BAD_TOKEN]
 MANAGER, OWN_AGENCY, OTHER_AGENCY = "longxuyen.manager", "UBND-883", "UBND-884"
+# The agencies of the demo managers and officers: the probe task has them all as leads.
+WORKER_AGENCIES = sorted({a for a, role in DEMO_USERS.values() if role in ("manager", "officer")})
 
 
 @dataclass
@@ -64,6 +75,29 @@ class Context:
         """A throwaway archived document's id."""
         return archived_document(self.admin)
 
+    def etag(self, path):
+        r = self.admin.get(path)
+        assert r.status_code == 200, r.text
+        return r.headers["ETag"]
+
+    def plan(self):
+        """A throwaway plan with a section V.1; its id."""
+        plan_id = create_plan(self.admin)["id"]
+        create_section(self.admin, plan_id, "V.1", kind="responsibility")
+        return plan_id
+
+    def task(self, entries=None):
+        """A throwaway task of a throwaway plan (by default led by WORKER_AGENCIES); its id."""
+        entries = [agency(a) for a in WORKER_AGENCIES] if entries is None else entries
+        return create_task(self.admin, self.plan(), agencies=entries)["id"]
+
+    def update(self):
+        """(task id, update id) of a throwaway task's progress update."""
+        task_id = self.task()
+        r = post_update(self.admin, task_id, {"note": "access matrix"})
+        assert r.status_code == 201, r.text
+        return task_id, r.json()["id"]
+
 
 def patch_officer(agency):
     def make(ctx):
@@ -89,9 +123,52 @@ def archive_document(ctx):
     return Call(doc_path(doc_id), headers={"If-Match": etag})
 
 
+def patched(path_of, body):
+    """A maker of a merge patch of `body` on `path_of(ctx)`, with the current ETag."""
+    def make(ctx):
+        path = path_of(ctx)
+        return Call(path, body, {"If-Match": ctx.etag(path)}, "application/merge-patch+json")
+    return make
+
+
+def archiving(path_of):
+    """A maker of DELETE `path_of(ctx)` with the current ETag."""
+    def make(ctx):
+        path = path_of(ctx)
+        return Call(path, headers={"If-Match": ctx.etag(path)})
+    return make
+
+
+def restoring(path_of):
+    """A maker of POST {path}/restore of `path_of(ctx)`, archived first."""
+    def make(ctx):
+        path = path_of(ctx)
+        archived(ctx.admin, path)
+        return Call(f"{path}/restore")
+    return make
+
+
+def new_plan_path(ctx):
+    return plan_path(ctx.plan())
+
+
+def new_section_path(ctx):
+    return section_path(ctx.plan(), "V.1")
+
+
+def new_task_path(ctx):
+    return task_path(ctx.task())
+
+
+def new_unit_code():
+    return str(random.randint(90000, 99999))
+
+
 # (method, route) -> (status for an admitted caller, request maker). The request is valid for
 # an admitted caller, except PUT /v1/me/password, whose new password is too short (422): the
-# demo users keep their passwords, and 422 shows the rule let the caller through.
+# demo users keep their passwords, and 422 shows the rule let the caller through. The reference
+# data writes are refused with 422 for the same reason: the agencies and units that other tests
+# count stay as they are.
 PROBES = {
     ("GET", "/healthz"): (200, lambda ctx: Call("/healthz")),
     ("GET", "/readyz"): (200, lambda ctx: Call("/readyz")),
@@ -131,6 +208,45 @@ PROBES = {
     ("GET", "/v1/documents/{id}/history"): (200, lambda ctx: Call("/v1/documents/1/history")),
     ("GET", "/v1/audit-events"): (200, lambda ctx: Call("/v1/audit-events")),
     ("GET", "/v1/changes"): (200, lambda ctx: Call("/v1/changes")),
+    ("POST", "/v1/agencies"): (422, lambda ctx: Call("/v1/agencies", {
+        "code": new_code("M"), "name": "Ủy ban nhân dân (thử)", "kind": "people_committee"})),
+    ("PATCH", "/v1/agencies/{code}"): (422, patched(
+        lambda ctx: "/v1/agencies/SYT", {"valid_from": "2020-01-01", "valid_to": "2019-01-01"})),
+    ("GET", "/v1/agencies/{code}/responsibilities"): (
+        200, lambda ctx: Call("/v1/agencies/SLDTBXH/responsibilities")),
+    ("POST", "/v1/admin-units"): (422, lambda ctx: Call("/v1/admin-units", {
+        "code": new_unit_code(), "name": "Tỉnh Thử", "type": "tinh", "parent": "883",
+        "valid_from": "2020-01-01"})),
+    ("PATCH", "/v1/admin-units/{code}"): (422, patched(
+        lambda ctx: "/v1/admin-units/883", {"effective": "2021-02-01"})),
+    ("GET", "/v1/plans"): (200, lambda ctx: Call("/v1/plans")),
+    ("POST", "/v1/plans"): (201, lambda ctx: Call("/v1/plans", new_plan_body())),
+    ("GET", "/v1/plans/{id}"): (200, lambda ctx: Call(new_plan_path(ctx))),
+    ("PATCH", "/v1/plans/{id}"): (200, patched(new_plan_path, {"title_en": "matrix"})),
+    ("DELETE", "/v1/plans/{id}"): (204, archiving(new_plan_path)),
+    ("POST", "/v1/plans/{id}/restore"): (200, restoring(new_plan_path)),
+    ("GET", "/v1/plans/{id}/history"): (200, lambda ctx: Call(new_plan_path(ctx) + "/history")),
+    ("GET", "/v1/plans/{id}/sections"): (200, lambda ctx: Call(new_plan_path(ctx) + "/sections")),
+    ("POST", "/v1/plans/{id}/sections"): (201, lambda ctx: Call(
+        new_plan_path(ctx) + "/sections", new_section_body("V.2"))),
+    ("GET", "/v1/plans/{id}/sections/{code}"): (200, lambda ctx: Call(new_section_path(ctx))),
+    ("PATCH", "/v1/plans/{id}/sections/{code}"): (200, patched(new_section_path, {"seq": 9})),
+    ("DELETE", "/v1/plans/{id}/sections/{code}"): (204, archiving(new_section_path)),
+    ("POST", "/v1/plans/{id}/sections/{code}/restore"): (200, restoring(new_section_path)),
+    ("GET", "/v1/plans/{id}/sections/{code}/history"): (
+        200, lambda ctx: Call(new_section_path(ctx) + "/history")),
+    ("GET", "/v1/tasks"): (200, lambda ctx: Call("/v1/tasks")),
+    ("POST", "/v1/tasks"): (201, lambda ctx: Call("/v1/tasks", new_task_body(ctx.plan()))),
+    ("GET", "/v1/tasks/{id}"): (200, lambda ctx: Call(new_task_path(ctx))),
+    ("PATCH", "/v1/tasks/{id}"): (200, patched(new_task_path, {"due_date": "2031-12-31"})),
+    ("DELETE", "/v1/tasks/{id}"): (204, archiving(new_task_path)),
+    ("POST", "/v1/tasks/{id}/restore"): (200, restoring(new_task_path)),
+    ("GET", "/v1/tasks/{id}/history"): (200, lambda ctx: Call(new_task_path(ctx) + "/history")),
+    ("GET", "/v1/tasks/{id}/updates"): (200, lambda ctx: Call(new_task_path(ctx) + "/updates")),
+    ("POST", "/v1/tasks/{id}/updates"): (201, lambda ctx: Call(
+        new_task_path(ctx) + "/updates", {"percent_done": 10, "note": "access matrix"})),
+    ("GET", "/v1/tasks/{id}/updates/{update_id}"): (200, lambda ctx: Call(
+        update_path(*ctx.update()))),
 }
 
 
@@ -219,6 +335,49 @@ AGENCY_IDS = ["admin reads a UBND-884 user", "manager reads its own agency's off
               "manager reads a UBND-884 user's history", "manager reads an STTTT user's history"]
 
 
+
+
+def task_patch(entries, body=None):
+    def make(ctx):
+        path = task_path(ctx.task(entries))
+        return Call(path, body or {"due_date": "2031-12-31"}, {"If-Match": ctx.etag(path)},
+                    "application/merge-patch+json")
+    return make
+
+
+def task_update(entries):
+    return lambda ctx: Call(task_path(ctx.task(entries), "updates"), {"note": "access matrix"})
+
+
+LED, COORDINATED = [agency(OWN_AGENCY)], [agency("SYT"), agency(OWN_AGENCY, "coordinate")]
+ABSENT = [agency("SYT")]
+TASK_CELLS = [
+    ("longxuyen.officer", "PATCH", task_patch(LED), 200),
+    ("longxuyen.officer", "PATCH", task_patch(LED, {"title": "x"}), 403),
+    ("longxuyen.officer", "PATCH", task_patch(COORDINATED), 403),
+    ("longxuyen.officer", "PATCH", task_patch(ABSENT), 403),
+    ("longxuyen.manager", "PATCH", task_patch(COORDINATED), 403),
+    ("longxuyen.officer", "POST", task_update(LED), 201),
+    ("longxuyen.officer", "POST", task_update(COORDINATED), 201),
+    ("longxuyen.officer", "POST", task_update(ABSENT), 403),
+    ("longxuyen.manager", "POST", task_update(ABSENT), 403),
+    ("coordinator", "PATCH", task_patch(ABSENT, {"title": "x"}), 200),
+    ("admin", "POST", task_update(ABSENT), 201),
+]
+TASK_IDS = ["officer changes the dates of a task its agency leads",
+            "officer changes the title of a task its agency leads",
+            "officer changes a task its agency coordinates",
+            "officer changes a task its agency is not on",
+            "manager changes a task its agency coordinates",
+            "officer posts on a task its agency leads",
+            "officer posts on a task its agency coordinates",
+            "officer posts on a task its agency is not on",
+            "manager posts on a task its agency is not on",
+            "coordinator changes the title of any task", "admin posts on any task"]
+AGENCY_CELLS += TASK_CELLS
+AGENCY_IDS += TASK_IDS
+
+
 @pytest.mark.parametrize("caller,method,make,status", AGENCY_CELLS, ids=AGENCY_IDS)
 def test_agency_cell(ctx, db, caller, method, make, status):
     run_cell(ctx, db, method, make(ctx), caller, status)
@@ -236,6 +395,40 @@ def archived_id(ctx):
 def test_an_archived_document_cell(ctx, db, archived_id, caller, suffix):
     status = 200 if DEMO_USERS[caller][1] in RULES[("POST", "/v1/documents")] else 404
     run_cell(ctx, db, "GET", Call(doc_path(archived_id) + suffix), caller, status)
+
+
+# --- archived plan data exists only for the roles that edit it ----------------------------------
+
+@pytest.fixture(scope="module")
+def archived_plan_data(ctx):
+    """Paths of an archived plan, of an archived section and of an archived task of live plans,
+    and of a section and a task of the archived plan."""
+    live = ctx.plan()
+    create_section(ctx.admin, live, "V.2")
+    task_id = ctx.task()
+    gone = ctx.plan()
+    gone_task = create_task(ctx.admin, gone, section="V.1")["id"]
+    paths = {"plan": plan_path(gone), "section": section_path(live, "V.2"),
+             "task": task_path(task_id)}
+    for path in paths.values():
+        archived(ctx.admin, path)
+    paths.update({"section of the plan": section_path(gone, "V.1"),
+                  "task of the plan": task_path(gone_task),
+                  "updates of a task": task_path(task_id, "updates")})
+    return paths
+
+
+ARCHIVED_READS = [(what, suffix) for what in ("plan", "section", "task", "section of the plan",
+                                               "task of the plan")
+                  for suffix in ("", "/history")] + [("updates of a task", "")]
+
+
+@pytest.mark.parametrize("caller", sorted(DEMO_USERS))
+@pytest.mark.parametrize("what,suffix", ARCHIVED_READS,
+                         ids=[f"{w}{s.replace('/', ' ')}" for w, s in ARCHIVED_READS])
+def test_an_archived_plan_data_cell(ctx, db, archived_plan_data, caller, what, suffix):
+    status = 200 if DEMO_USERS[caller][1] in RULES[("POST", "/v1/plans")] else 404
+    run_cell(ctx, db, "GET", Call(archived_plan_data[what] + suffix), caller, status)
 
 
 def test_a_manager_listing_another_agency_sees_nobody(api):
