@@ -107,3 +107,8 @@ CREATE FUNCTION planmon_in_scope(unit_path text[], reporting jsonb, agency_unit 
     RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL SAFE
     RETURN CASE WHEN agency_unit IS NOT NULL THEN unit_path @> ARRAY[agency_unit]
                 ELSE coalesce(reporting ? agency, false) END;
+
+-- The unit level (1 province, 2 district, 3 commune) of an indicator's level.
+CREATE FUNCTION planmon_level(text) RETURNS smallint
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    RETURN CASE $1 WHEN 'province' THEN 1 WHEN 'district' THEN 2 WHEN 'commune' THEN 3 END;

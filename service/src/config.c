@@ -130,6 +130,13 @@ bool config_load(pm_config *cfg, bool need_database, char *msg, size_t msg_size)
     if (!env_int("MAX_BODY_BYTES", 1048576, 1024, 64L * 1024 * 1024, &v, msg, msg_size))
         return false;
     cfg->max_body_bytes = (size_t)v;
+    if (!env_int("IMPORT_MAX_BYTES", 16L * 1024 * 1024, 1024, 256L * 1024 * 1024, &v, msg,
+                 msg_size))
+        return false;
+    cfg->import_max_bytes = (size_t)v;
+    if (!env_int("REPORT_DUE_DAYS", 5, 0, 365, &v, msg, msg_size))
+        return false;
+    cfg->report_due_days = (int)v;
 
     const char *level = env_or("LOG_LEVEL", "info");
     cfg->log_level = log_level_parse(level);

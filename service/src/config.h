@@ -22,6 +22,8 @@ typedef struct {
     int http_max_connections;         /* HTTP_MAX_CONNECTIONS */
     int http_per_ip_connections;      /* HTTP_PER_IP_CONNECTIONS, 0 = no limit */
     size_t max_body_bytes;            /* MAX_BODY_BYTES */
+    size_t import_max_bytes;          /* IMPORT_MAX_BYTES: the body limit of bulk imports */
+    int report_due_days;              /* REPORT_DUE_DAYS: a period is due this long after it */
     int log_level;                    /* LOG_LEVEL, a log_level value */
     const char *docs_js_file;         /* DOCS_JS_FILE */
     const char *jwt_alg;              /* JWT_ALG: RS256 (default), ES256 or HS256 */

@@ -260,9 +260,9 @@ static int cmd_seed(const pm_config *cfg, const struct options *o)
     if (st == PM_OK)
         fprintf(stderr,
                 "seed: %d administrative units, %d agencies, %d documents, %d plans, "
-                "%d sections and %d tasks added\n",
+                "%d sections, %d tasks, %d indicators and %d targets added\n",
                 counts.units, counts.agencies, counts.documents, counts.plans, counts.sections,
-                counts.tasks);
+                counts.tasks, counts.indicators, counts.targets);
     if (st == PM_OK && opt(o, "--demo")) {
         char generated[32];
         const char *password = getenv("DEMO_PASSWORD");

@@ -16,8 +16,9 @@ from settings import SEED_PLAN_PATH, DEMO_PASSWORD, DEMO_USERS
 
 AUTH_TABLES = ("app_user", "refresh_token", "login_failure")
 SUMMARY = re.compile(r"seed: (\d+) administrative units, (\d+) agencies, (\d+) documents, (\d+) plans,"
-                     r" (\d+) sections and (\d+) tasks added")
-SEEDED_TABLES = ("admin_unit", "agency", "document", "plan", "plan_section", "task")
+                     r" (\d+) sections, (\d+) tasks, (\d+) indicators and (\d+) targets added")
+SEEDED_TABLES = ("admin_unit", "agency", "document", "plan", "plan_section", "task", "indicator",
+                 "indicator_target")
 
 
 def test_migrate_and_seed_succeed(prepared_db):
@@ -58,6 +59,8 @@ def test_seed_loads_the_plan_its_sections_and_tasks(prepared_db):
     assert snap["plan"][0] == 1
     assert snap["plan_section"][0] == len(plan["sections"]) == 28
     assert snap["task"][0] == len(plan["tasks"]) == 65
+    assert snap["indicator"][0] == len(plan["indicators"]) == 12
+    assert snap["indicator_target"][0] == sum(len(i["targets"]) for i in plan["indicators"])
 
 
 def test_seed_records_one_creation_per_row_by_no_user(prepared_db):
@@ -68,7 +71,9 @@ def test_seed_records_one_creation_per_row_by_no_user(prepared_db):
     assert Counter(e["entity_type"] for e in events) == {
         "admin-units": snap["admin_unit"][0], "agencies": snap["agency"][0],
         "documents": snap["document"][0], "plans": snap["plan"][0],
-        "sections": snap["plan_section"][0], "tasks": snap["task"][0], "users": len(DEMO_USERS)}
+        "sections": snap["plan_section"][0], "tasks": snap["task"][0],
+        "indicators": snap["indicator"][0], "targets": snap["indicator_target"][0],
+        "users": len(DEMO_USERS)}
     for entity_type in ("admin-units", "agencies", "documents", "users"):
         ids = [e["entity_id"] for e in events if e["entity_type"] == entity_type]
         assert len(ids) == len(set(ids)), f"a {entity_type} row was recorded twice"

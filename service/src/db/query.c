@@ -203,6 +203,20 @@ pm_status db_fetch_one(PGconn *conn, const char *sql, int nparams, const char *c
     return st;
 }
 
+pm_status db_fetch_all(PGconn *conn, const char *sql, int nparams, const char *const *params,
+                       json_t **out, pm_error *err)
+{
+    PGresult *res;
+    pm_status st = db_exec(conn, sql, nparams, params, &res, err); /* sql-constant: forwarded */
+    if (st != PM_OK)
+        return st;
+    *out = json_array();
+    for (int r = 0; r < PQntuples(res); r++)
+        json_array_append_new(*out, db_row_to_json(res, r));
+    PQclear(res);
+    return PM_OK;
+}
+
 pm_status db_fetch_page(PGconn *conn, const char *sql, int nparams, const char *const *params,
                         const page_request *page, const char *const *key_columns, int nkeys,
                         page_result *out, pm_error *err)

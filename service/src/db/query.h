@@ -41,6 +41,10 @@ json_t *db_row_to_json(const PGresult *res, int row);
 pm_status db_fetch_one(PGconn *conn, const char *sql, int nparams, const char *const *params,
                        const char *not_found, json_t **out, pm_error *err);
 
+/* Runs a query and gives all its rows as a new array of JSON objects (db_row_to_json) in *out. */
+pm_status db_fetch_all(PGconn *conn, const char *sql, int nparams, const char *const *params,
+                       json_t **out, pm_error *err);
+
 /* Runs a keyset list query (which must ask for page->limit + 1 rows) and collects the page
  * with db_page_collect. */
 pm_status db_fetch_page(PGconn *conn, const char *sql, int nparams, const char *const *params,

@@ -9,6 +9,7 @@
 #include "auth/password.h"
 #include "embedded.h"
 #include "resources/documents_repo.h"
+#include "resources/indicators_repo.h"
 #include "resources/plans_repo.h"
 #include "resources/sections_repo.h"
 #include "resources/tasks_repo.h"
@@ -226,6 +227,70 @@ static json_t *expand_agencies(const json_t *entries, const json_t *groups)
     return out;
 }
 
+/* The period type of a seed indicator: the file's period_type, or the Decree 09 type its
+ * period_id_form names (YYYYVNS1|YYYYVNS2, YYYYVN). */
+static const char *indicator_period_type(const json_t *indicator)
+{
+    const char *form = json_string_value(json_object_get(indicator, "period_id_form"));
+    if (form && strstr(form, "VNS"))
+        return "vn_six_monthly";
+    if (form && strstr(form, "VN"))
+        return "vn_yearly";
+    return json_string_value(json_object_get(indicator, "period_type"));
+}
+
+/* The pilot model type (PM1..PM3) whose source clause is the indicator's, or NULL. */
+static const char *indicator_model_type(const json_t *doc, const json_t *indicator)
+{
+    const char *clause = json_string_value(json_object_get(indicator, "source_clause"));
+    size_t i;
+    json_t *m;
+    json_array_foreach(json_object_get(doc, "pilot_model_types"), i, m)
+    {
+        const char *c = json_string_value(json_object_get(m, "source_clause"));
+        if (clause && c && strcmp(c, clause) == 0)
+            return json_string_value(json_object_get(m, "code"));
+    }
+    return NULL;
+}
+
+/* A seed indicator as the indicator table holds it; the targets are seeded on their own. */
+static json_t *indicator_fields(const json_t *doc, const json_t *item, const char *plan)
+{
+    json_t *f = json_object();
+    static const char *const copied[] = {"code",  "name",       "name_en",   "source_clause",
+                                         "level", "value_type", "direction", "rollup"};
+    for (size_t i = 0; i < sizeof copied / sizeof copied[0]; i++)
+        json_object_set(f, copied[i], json_object_get(item, copied[i]));
+    json_object_set_new(f, "plan", json_string(plan));
+    json_object_set_new(f, "period_type", json_string(indicator_period_type(item)));
+    const json_t *text = json_object_get(item, "target_text");
+    json_object_set(f, "description", json_is_string(text) ? (json_t *)text : json_string(""));
+    const char *rollup = json_string_value(json_object_get(item, "rollup"));
+    if (rollup && strcmp(rollup, "periods_meeting_threshold") == 0)
+        json_object_set(
+            f, "threshold",
+            json_object_get(json_array_get(json_object_get(item, "targets"), 0), "value"));
+    if (rollup && strcmp(rollup, "pilot_registry") == 0) {
+        const char *model = indicator_model_type(doc, item);
+        json_object_set_new(f, "pilot_model_type", model ? json_string(model) : json_null());
+    }
+    json_t *agencies = json_array();
+    size_t i;
+    json_t *code;
+    json_array_foreach(json_object_get(item, "reporting_agencies"), i, code)
+    {
+        const json_t *members =
+            group_members(json_object_get(doc, "agency_groups"), json_string_value(code));
+        if (members)
+            json_array_extend(agencies, (json_t *)members);
+        else
+            json_array_append(agencies, code);
+    }
+    json_object_set_new(f, "reporting_agencies", agencies);
+    return f;
+}
+
 static pm_status load_plan(PGconn *conn, seed_counts *counts, pm_error *err)
 {
     json_t *doc;
@@ -252,6 +317,18 @@ static pm_status load_plan(PGconn *conn, seed_counts *counts, pm_error *err)
         st = task_repo_seed(conn, plan, task, json_string_value(json_object_get(item, "parent")),
                             &counts->tasks, err);
         json_decref(task);
+    }
+    json_array_foreach(json_object_get(doc, "indicators"), i, item)
+    {
+        if (st != PM_OK)
+            break;
+        json_t *fields = indicator_fields(doc, item, plan);
+        const char *code = json_string_value(json_object_get(item, "code"));
+        st = indicator_repo_seed(conn, fields, &counts->indicators, err);
+        if (st == PM_OK)
+            st = target_repo_seed(conn, code, json_object_get(item, "targets"), &counts->targets,
+                                  err);
+        json_decref(fields);
     }
     json_decref(doc);
     return st;

@@ -7,19 +7,22 @@
 #include "status.h"
 
 typedef struct {
-    int units;     /* administrative units inserted */
-    int agencies;  /* agencies inserted (People's Committees included) */
-    int documents; /* legal documents inserted */
-    int plans;     /* plans inserted */
-    int sections;  /* plan sections inserted */
-    int tasks;     /* tasks inserted */
+    int units;      /* administrative units inserted */
+    int agencies;   /* agencies inserted (People's Committees included) */
+    int documents;  /* legal documents inserted */
+    int plans;      /* plans inserted */
+    int sections;   /* plan sections inserted */
+    int tasks;      /* tasks inserted */
+    int indicators; /* indicators inserted */
+    int targets;    /* indicator targets inserted */
 } seed_counts;
 
 /* Inserts what is missing of the reference data in one transaction: the administrative units
  * of db/seed/admin-units.json, the bodies of db/seed/agencies.json, one People's Committee
- * per unit, and the legal documents, plan, sections and tasks of db/seed/plan-1994.json (a task's
- * agency group, such as UBND-DISTRICTS, stands for its member agencies). Idempotent, and it never
- * overwrites a row that exists (an edit made through the API stays). `conn` is borrowed. */
+ * per unit, and the legal documents, plan, sections, tasks, indicators and targets of
+ * db/seed/plan-1994.json (a task's agency group, such as UBND-DISTRICTS, stands for its member
+ * agencies). Idempotent, and it never overwrites a row that exists (an edit made through the API
+ * stays). `conn` is borrowed. */
 pm_status seed_repo_load(PGconn *conn, seed_counts *counts, pm_error *err);
 
 /* Adds the demo users of db/seed/demo-users.json that are missing, all with `password`

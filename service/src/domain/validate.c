@@ -83,6 +83,11 @@ static bool check_value(const field_spec *s, const json_t *v, pm_error *err)
         pm_fail_field(err, PM_VALIDATION_FAILED, s->name, json_is_integer(v) ? "range" : "type",
                       "%s must be an integer from %lld to %lld", s->name, s->min_int, s->max_int);
         return false;
+    case FIELD_NUMBER:
+        if (json_is_number(v))
+            return true;
+        pm_fail_field(err, PM_VALIDATION_FAILED, s->name, "type", "%s must be a number", s->name);
+        return false;
     case FIELD_CUSTOM:
     case FIELD_SERVER:
         break;

@@ -18,6 +18,7 @@ typedef enum {
     FIELD_BOOL,
     FIELD_DATE,   /* a calendar date YYYY-MM-DD, or null when not required */
     FIELD_INT,    /* an integer from min_int..max_int */
+    FIELD_NUMBER, /* any JSON number */
     FIELD_CUSTOM, /* checked by `custom` */
     FIELD_SERVER, /* owned by the server: never accepted from a client */
 } field_type;
@@ -70,6 +71,10 @@ typedef struct {
 #define V_OPT_INT(n, min, max)                                                               \
     {                                                                                        \
         .name = (n), .type = FIELD_INT, .nullable = true, .min_int = (min), .max_int = (max) \
+    }
+#define V_NUMBER(n, req)                                                         \
+    {                                                                            \
+        .name = (n), .type = FIELD_NUMBER, .required = (req), .nullable = !(req) \
     }
 #define V_CUSTOM(n, req, fn)                                                                     \
     {                                                                                            \

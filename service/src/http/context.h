@@ -20,7 +20,8 @@ struct http_ctx;
 typedef pm_status (*route_handler)(struct http_ctx *ctx, pm_error *err);
 
 enum route_flags {
-    ROUTE_BODY_JSON = 1 << 0, /* the operation takes a JSON request body */
+    ROUTE_BODY_JSON = 1 << 0,   /* the operation takes a JSON request body */
+    ROUTE_BODY_IMPORT = 1 << 1, /* a JSON or CSV body of up to IMPORT_MAX_BYTES */
 };
 
 struct route {

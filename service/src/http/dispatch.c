@@ -107,12 +107,11 @@ static bool cors_headers(http_ctx *ctx)
     return true;
 }
 
-/* True for application/json and application/merge-patch+json, in any letter case, with or
- * without parameters (RFC 9110: media types are case-insensitive). */
-static bool media_type_is_json(const char *type)
+/* True when `type` is one of `accepted`, in any letter case, with or without parameters
+ * (RFC 9110: media types are case-insensitive). */
+static bool media_type_is(const char *type, const char *const *accepted, size_t count)
 {
-    static const char *const accepted[] = {"application/json", "application/merge-patch+json"};
-    for (size_t i = 0; type && i < sizeof accepted / sizeof accepted[0]; i++) {
+    for (size_t i = 0; type && i < count; i++) {
         size_t len = strlen(accepted[i]);
         if (strncasecmp(type, accepted[i], len) == 0 &&
             (type[len] == '\0' || type[len] == ';' || type[len] == ' ' || type[len] == '\t'))
@@ -125,7 +124,10 @@ static bool media_type_is_json(const char *type)
  * the length declared and the bytes seen are both checked), and the media type. */
 static pm_status check_body(http_ctx *ctx, pm_error *err)
 {
-    size_t max = ctx->app->cfg->max_body_bytes;
+    static const char *const json_types[] = {"application/json", "application/merge-patch+json",
+                                             "text/csv"};
+    bool import = ctx->route->flags & ROUTE_BODY_IMPORT;
+    size_t max = import ? ctx->app->cfg->import_max_bytes : ctx->app->cfg->max_body_bytes;
     const char *declared = req_header(ctx, "Content-Length");
     unsigned long long length = declared ? strtoull(declared, NULL, 10) : 0;
     if (length > max || ctx->req->binary_body_length > max)
@@ -133,12 +135,13 @@ static pm_status check_body(http_ctx *ctx, pm_error *err)
                        max);
     if (length == 0 && ctx->req->binary_body_length == 0)
         return PM_OK;
-    if (!(ctx->route->flags & ROUTE_BODY_JSON))
+    if (!(ctx->route->flags & (ROUTE_BODY_JSON | ROUTE_BODY_IMPORT)))
         return pm_fail(err, PM_UNSUPPORTED_MEDIA_TYPE, "%s %s takes no request body.",
                        ctx->route->method, ctx->route->path);
-    if (!media_type_is_json(req_header(ctx, "Content-Type")))
+    if (!media_type_is(req_header(ctx, "Content-Type"), json_types, import ? 3 : 2))
         return pm_fail(err, PM_UNSUPPORTED_MEDIA_TYPE,
-                       "The request body must be application/json.");
+                       import ? "The request body must be application/json or text/csv."
+                              : "The request body must be application/json.");
     return PM_OK;
 }
 

@@ -239,6 +239,15 @@ pm_status req_query_time(const http_ctx *ctx, const char *name, const char **out
     return st;
 }
 
+pm_status req_time_refused(pm_status st, const char *field, pm_error *err)
+{
+    if (st != PM_VALIDATION_FAILED)
+        return st;
+    pm_error_reset(err);
+    return pm_fail_field(err, PM_INVALID_PARAMETER, field, "invalid",
+                         "%s must be a date (2017-06-14) or an RFC 3339 time", field);
+}
+
 pm_status req_page(const http_ctx *ctx, page_request *page, pm_error *err)
 {
     memset(page, 0, sizeof *page);

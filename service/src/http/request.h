@@ -63,6 +63,10 @@ pm_status req_query_date(const http_ctx *ctx, const char *name, const char **out
  * database (which answers a value it cannot read with 400 too). *out borrowed. */
 pm_status req_query_time(const http_ctx *ctx, const char *name, const char **out, pm_error *err);
 
+/* After a list query with time bounds (req_query_time): a PM_VALIDATION_FAILED from the
+ * database is a time it could not read, answered as PM_INVALID_PARAMETER naming `field`. */
+pm_status req_time_refused(pm_status st, const char *field, pm_error *err);
+
 /* Reads `limit` (default PAGE_DEFAULT_LIMIT; above PAGE_MAX_LIMIT is capped) and `cursor`. */
 pm_status req_page(const http_ctx *ctx, page_request *page, pm_error *err);
 

@@ -8,9 +8,12 @@
 #include "obs/metrics.h"
 #include "resources/admin_units_http.h"
 #include "resources/agencies_http.h"
+#include "resources/analytics_http.h"
 #include "resources/audit_http.h"
 #include "resources/auth_http.h"
 #include "resources/documents_http.h"
+#include "resources/indicators_http.h"
+#include "resources/measurements_http.h"
 #include "resources/ops_http.h"
 #include "resources/plans_http.h"
 #include "resources/sections_http.h"
@@ -25,6 +28,8 @@
 #define ADMINS ROLE_BIT(ROLE_ADMIN)
 /* May act on a task their agency leads or coordinates (the handler checks the agency). */
 #define TASK_AGENCIES (PLAN_EDITORS | ROLE_BIT(ROLE_MANAGER) | ROLE_BIT(ROLE_OFFICER))
+/* Review measurements (a manager only its district's communes: the handler checks). */
+#define REVIEWERS (PLAN_EDITORS | ROLE_BIT(ROLE_MANAGER))
 
 static const history_spec user_history = {"users", "username", users_may_read, NULL};
 static const history_spec agency_history = {"agencies", "code", agencies_exists, NULL};
@@ -33,6 +38,9 @@ static const history_spec unit_history = {"admin-units", "code", admin_units_exi
 static const history_spec plan_history = {"plans", "id", plans_may_read, NULL};
 static const history_spec section_history = {"sections", "id", sections_may_read, "code"};
 static const history_spec task_history = {"tasks", "id", tasks_may_read, NULL};
+static const history_spec indicator_history = {"indicators", "code", indicators_may_read, NULL};
+static const history_spec target_history = {"targets", "id", targets_may_read, NULL};
+static const history_spec measurement_history = {"measurements", "id", measurements_may_read, NULL};
 
 /* ROUTE(method, path, handler, who may call it (PUBLIC: no token), flags); ROUTE_WITH adds the
  * handler's own parameters. */
@@ -111,6 +119,44 @@ static struct route table[] = {
     ROUTE("GET", "/v1/tasks/{id}/updates", task_updates_list, ANYONE, 0),
     ROUTE("POST", "/v1/tasks/{id}/updates", task_updates_create, TASK_AGENCIES, ROUTE_BODY_JSON),
     ROUTE("GET", "/v1/tasks/{id}/updates/{update_id}", task_updates_get, ANYONE, 0),
+    ROUTE("GET", "/v1/periods/{id}", periods_get, ANYONE, 0),
+    ROUTE("GET", "/v1/indicators", indicators_list, ANYONE, 0),
+    ROUTE("POST", "/v1/indicators", indicators_create, PLAN_EDITORS, ROUTE_BODY_JSON),
+    ROUTE("GET", "/v1/indicators/{code}", indicators_get, ANYONE, 0),
+    ROUTE("PATCH", "/v1/indicators/{code}", indicators_patch, PLAN_EDITORS, ROUTE_BODY_JSON),
+    ROUTE_WITH("DELETE", "/v1/indicators/{code}", archive_delete, PLAN_EDITORS, 0,
+               &indicators_archivable),
+    ROUTE_WITH("POST", "/v1/indicators/{code}/restore", archive_restore, PLAN_EDITORS, 0,
+               &indicators_archivable),
+    ROUTE_WITH("GET", "/v1/indicators/{code}/history", audit_history, ANYONE, 0,
+               &indicator_history),
+    ROUTE("GET", "/v1/indicators/{code}/targets", targets_list, ANYONE, 0),
+    ROUTE("POST", "/v1/indicators/{code}/targets", targets_create, PLAN_EDITORS, ROUTE_BODY_JSON),
+    ROUTE("GET", "/v1/indicators/{code}/targets/{id}", targets_get, ANYONE, 0),
+    ROUTE("PATCH", "/v1/indicators/{code}/targets/{id}", targets_patch, PLAN_EDITORS,
+          ROUTE_BODY_JSON),
+    ROUTE_WITH("DELETE", "/v1/indicators/{code}/targets/{id}", archive_delete, PLAN_EDITORS, 0,
+               &targets_archivable),
+    ROUTE_WITH("POST", "/v1/indicators/{code}/targets/{id}/restore", archive_restore, PLAN_EDITORS,
+               0, &targets_archivable),
+    ROUTE_WITH("GET", "/v1/indicators/{code}/targets/{id}/history", audit_history, ANYONE, 0,
+               &target_history),
+    ROUTE("GET", "/v1/measurements", measurements_list, ANYONE, 0),
+    ROUTE("POST", "/v1/measurements", measurements_create, TASK_AGENCIES, ROUTE_BODY_JSON),
+    ROUTE("POST", "/v1/measurements/import", measurements_import, TASK_AGENCIES, ROUTE_BODY_IMPORT),
+    ROUTE("GET", "/v1/measurements/{id}", measurements_get, ANYONE, 0),
+    ROUTE("PATCH", "/v1/measurements/{id}", measurements_patch, TASK_AGENCIES, ROUTE_BODY_JSON),
+    ROUTE_WITH("POST", "/v1/measurements/{id}/submit", measurements_transition, TASK_AGENCIES, 0,
+               &measurement_submit),
+    ROUTE_WITH("POST", "/v1/measurements/{id}/approve", measurements_transition, REVIEWERS, 0,
+               &measurement_approve),
+    ROUTE_WITH("POST", "/v1/measurements/{id}/return", measurements_transition, REVIEWERS,
+               ROUTE_BODY_JSON, &measurement_return),
+    ROUTE_WITH("POST", "/v1/measurements/{id}/unapprove", measurements_transition, REVIEWERS, 0,
+               &measurement_unapprove),
+    ROUTE_WITH("GET", "/v1/measurements/{id}/history", audit_history, ANYONE, 0,
+               &measurement_history),
+    ROUTE("GET", "/v1/analytics", analytics_get, ANYONE, 0),
     ROUTE("GET", "/v1/audit-events", audit_events_list, AUDITORS, 0),
     ROUTE("GET", "/v1/changes", audit_changes, ANYONE, 0),
 };

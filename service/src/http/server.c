@@ -90,7 +90,10 @@ int server_run(app_t *app)
     }
     /* One byte over the limit, so that a body larger than allowed is seen as such (Ulfius cuts
      * bodies at this size without telling the handler). */
-    instance.max_post_body_size = cfg->max_body_bytes + 1;
+    instance.max_post_body_size =
+        (cfg->import_max_bytes > cfg->max_body_bytes ? cfg->import_max_bytes
+                                                     : cfg->max_body_bytes) +
+        1;
     instance.allowed_post_processor = U_POST_PROCESS_NONE;
     /* Ulfius would silently drop a header or parameter that is not UTF-8; every value planmon
      * reads is checked by planmon itself (and the query string is parsed by it), so a bad one is

@@ -17,6 +17,24 @@ bool archive_is_archived(const json_t *object)
     return at && !json_is_null(at);
 }
 
+pm_status archive_hide(const http_ctx *ctx, json_t **object, const char *noun, pm_error *err)
+{
+    if (!archive_is_archived(*object) || archive_may_see(ctx))
+        return PM_OK;
+    json_decref(*object);
+    *object = NULL;
+    return pm_fail(err, PM_NOT_FOUND, "There is no such %s.", noun);
+}
+
+pm_status archive_check_include(const http_ctx *ctx, bool include_archived, const char *plural,
+                                pm_error *err)
+{
+    if (!include_archived || archive_may_see(ctx))
+        return PM_OK;
+    return pm_fail_field(err, PM_FORBIDDEN, "include_archived", "forbidden",
+                         "Only admins and coordinators see archived %s.", plural);
+}
+
 long long archive_version(const json_t *object)
 {
     return (long long)json_integer_value(json_object_get(object, "version"));

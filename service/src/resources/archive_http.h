@@ -25,6 +25,16 @@ typedef struct {
 /* True for the roles that edit plan data (admin, coordinator): they alone see archived rows. */
 bool archive_may_see(const http_ctx *ctx);
 
+/* Hides an archived object from those who may not see it: when *object is archived and the
+ * caller does not edit plan data, releases it, sets it NULL and answers PM_NOT_FOUND ("There is
+ * no such <noun>."). */
+pm_status archive_hide(const http_ctx *ctx, json_t **object, const char *noun, pm_error *err);
+
+/* The include_archived list filter: PM_FORBIDDEN (naming it) when asked for by a role that does
+ * not see archived rows. `plural` names the rows ("plans"). */
+pm_status archive_check_include(const http_ctx *ctx, bool include_archived, const char *plural,
+                                pm_error *err);
+
 /* True when the object (borrowed) has a non-null archived_at. */
 bool archive_is_archived(const json_t *object);
 

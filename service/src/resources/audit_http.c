@@ -10,13 +10,15 @@
 
 static const char *const list_params[] = {
     "entity_type", "entity_id", "user", "agency", "action", "since", "until", PAGE_PARAMS, NULL};
-/* What the audit trail records (migration 0003 and the explicit events of auth_http.c). */
-static const char *const entity_types[] = {"users",     "agencies",     "admin-units",
-                                           "documents", "plans",        "sections",
-                                           "tasks",     "task-updates", NULL};
+/* What the audit trail records (the audit triggers of the migrations, the workflow steps of
+ * measurements_http.c and the explicit events of auth_http.c). */
+static const char *const entity_types[] = {"users",      "agencies", "admin-units",  "documents",
+                                           "plans",      "sections", "tasks",        "task-updates",
+                                           "indicators", "targets",  "measurements", NULL};
 static const char *const actions[] = {"create",        "update",          "delete", "archive",
                                       "restore",       "password_change", "login",  "login_failed",
-                                      "token_refresh", "token_revoke",    NULL};
+                                      "token_refresh", "token_revoke",    "submit", "approve",
+                                      "return",        "unapprove",       "import", NULL};
 static const char *const page_params[] = {PAGE_PARAMS, NULL};
 
 pm_status audit_events_list(http_ctx *ctx, pm_error *err)
@@ -36,12 +38,8 @@ pm_status audit_events_list(http_ctx *ctx, pm_error *err)
         (st = req_query_time(ctx, "until", &f.until, err)) || (st = req_page(ctx, &page, err)) ||
         (st = ctx_db(ctx, &db, err)))
         goto out;
-    st = audit_repo_list(db, &f, &page, &result, err);
-    if (st == PM_VALIDATION_FAILED) { /* a time the database could not read */
-        pm_error_reset(err);
-        st = pm_fail_field(err, PM_INVALID_PARAMETER, f.since ? "since" : "until", "invalid",
-                           "since and until must be dates or RFC 3339 times");
-    }
+    st = req_time_refused(audit_repo_list(db, &f, &page, &result, err), f.since ? "since" : "until",
+                          err);
     if (st == PM_OK)
         reply_page(ctx, &result);
 out:

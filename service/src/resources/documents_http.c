@@ -34,12 +34,7 @@ static pm_status load(http_ctx *ctx, const char *id, bool lock, json_t **out, pm
         return pm_fail(err, PM_NOT_FOUND, "There is no such document.");
     if ((st = ctx_db(ctx, &db, err)) || (st = document_repo_get(db, id, lock, out, err)))
         return st;
-    if (archive_is_archived(*out) && !archive_may_see(ctx)) {
-        json_decref(*out);
-        *out = NULL;
-        return pm_fail(err, PM_NOT_FOUND, "There is no such document.");
-    }
-    return PM_OK;
+    return archive_hide(ctx, out, "document", err);
 }
 
 pm_status documents_may_read(http_ctx *ctx, const char *id, pm_error *err)
@@ -63,11 +58,8 @@ pm_status documents_list(http_ctx *ctx, pm_error *err)
         (st = req_query_bool(ctx, "include_archived", &f.include_archived, err)) ||
         (st = req_page(ctx, &page, err)))
         goto out;
-    if (f.include_archived && !archive_may_see(ctx)) {
-        st = pm_fail_field(err, PM_FORBIDDEN, "include_archived", "forbidden",
-                           "Only admins and coordinators see archived documents.");
+    if ((st = archive_check_include(ctx, f.include_archived, "documents", err)))
         goto out;
-    }
     if (!(st = ctx_db(ctx, &db, err)) && !(st = document_repo_list(db, &f, &page, &result, err)))
         reply_page(ctx, &result);
 out:

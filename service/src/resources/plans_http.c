@@ -33,10 +33,8 @@ pm_status plans_load(http_ctx *ctx, const char *id, bool lock, json_t **out, pm_
         return pm_fail(err, PM_NOT_FOUND, "There is no such plan.");
     if ((st = ctx_db(ctx, &db, err)) || (st = plan_repo_get(db, id, lock, &plan, err)))
         return st;
-    if (archive_is_archived(plan) && !archive_may_see(ctx)) {
-        json_decref(plan);
-        return pm_fail(err, PM_NOT_FOUND, "There is no such plan.");
-    }
+    if ((st = archive_hide(ctx, &plan, "plan", err)))
+        return st;
     if (out)
         *out = plan;
     else
@@ -74,11 +72,8 @@ pm_status plans_list(http_ctx *ctx, pm_error *err)
         (st = req_query_bool(ctx, "include_archived", &f.include_archived, err)) ||
         (st = req_page(ctx, &page, err)))
         goto out;
-    if (f.include_archived && !archive_may_see(ctx)) {
-        st = pm_fail_field(err, PM_FORBIDDEN, "include_archived", "forbidden",
-                           "Only admins and coordinators see archived plans.");
+    if ((st = archive_check_include(ctx, f.include_archived, "plans", err)))
         goto out;
-    }
     if (!(st = ctx_db(ctx, &db, err)) && !(st = plan_repo_list(db, &f, &page, &result, err)))
         reply_page(ctx, &result);
 out:

@@ -40,10 +40,8 @@ static pm_status load_path(http_ctx *ctx, bool lock, json_t **out, pm_error *err
     if ((st = plans_load(ctx, plan, false, NULL, err)) ||
         (st = section_repo_get(ctx->db, plan, req_path(ctx, "code"), lock, &section, err)))
         return st;
-    if (archive_is_archived(section) && !archive_may_see(ctx)) {
-        json_decref(section);
-        return pm_fail(err, PM_NOT_FOUND, "There is no such section.");
-    }
+    if ((st = archive_hide(ctx, &section, "section", err)))
+        return st;
     *out = section;
     return PM_OK;
 }
@@ -77,11 +75,8 @@ pm_status sections_list(http_ctx *ctx, pm_error *err)
         (st = req_query_bool(ctx, "include_archived", &f.include_archived, err)) ||
         (st = req_page(ctx, &page, err)))
         goto out;
-    if (f.include_archived && !archive_may_see(ctx)) {
-        st = pm_fail_field(err, PM_FORBIDDEN, "include_archived", "forbidden",
-                           "Only admins and coordinators see archived sections.");
+    if ((st = archive_check_include(ctx, f.include_archived, "sections", err)))
         goto out;
-    }
     if (!(st = plans_load(ctx, f.plan, false, NULL, err)) &&
         !(st = section_repo_list(ctx->db, &f, &page, &result, err)))
         reply_page(ctx, &result);

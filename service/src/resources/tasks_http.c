@@ -244,19 +244,11 @@ pm_status tasks_list(http_ctx *ctx, pm_error *err)
                            "role filters the entries of one agency: give agency too");
         goto out;
     }
-    if (f.include_archived && !archive_may_see(ctx)) {
-        st = pm_fail_field(err, PM_FORBIDDEN, "include_archived", "forbidden",
-                           "Only admins and coordinators see archived tasks.");
+    if ((st = archive_check_include(ctx, f.include_archived, "tasks", err)))
         goto out;
-    }
     if ((st = ctx_db(ctx, &db, err)))
         goto out;
-    st = task_repo_list(db, &f, &page, &result, err);
-    if (st == PM_VALIDATION_FAILED) { /* a time the database could not read */
-        pm_error_reset(err);
-        st = pm_fail_field(err, PM_INVALID_PARAMETER, "updated_since", "invalid",
-                           "updated_since must be a date or an RFC 3339 time");
-    }
+    st = req_time_refused(task_repo_list(db, &f, &page, &result, err), "updated_since", err);
     if (st == PM_OK)
         reply_page(ctx, &result);
 out:

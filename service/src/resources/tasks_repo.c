@@ -386,13 +386,5 @@ pm_status task_repo_responsibilities(PGconn *conn, const char *agency, const cha
                                      json_t **out, pm_error *err)
 {
     const char *params[] = {agency, plan};
-    PGresult *res;
-    pm_status st = db_exec(conn, responsibilities_sql, 2, params, &res, err);
-    if (st != PM_OK)
-        return st;
-    *out = json_array();
-    for (int r = 0; r < PQntuples(res); r++)
-        json_array_append_new(*out, db_row_to_json(res, r));
-    PQclear(res);
-    return PM_OK;
+    return db_fetch_all(conn, responsibilities_sql, 2, params, out, err);
 }

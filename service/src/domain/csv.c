@@ -1,0 +1,118 @@
+/* csv.c: RFC 4180 parsing (see csv.h). */
+#include "domain/csv.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jsonutil.h"
+
+typedef struct {
+    char *buf;
+    size_t len, cap;
+} field_buf;
+
+static bool put(field_buf *f, char c)
+{
+    if (f->len + 1 >= f->cap) {
+        size_t cap = f->cap ? 2 * f->cap : 64;
+        char *grown = realloc(f->buf, cap);
+        if (!grown)
+            return false;
+        f->buf = grown;
+        f->cap = cap;
+    }
+    f->buf[f->len++] = c;
+    return true;
+}
+
+/* Appends the field collected in `f` to `row` and empties `f`. */
+static bool end_field(json_t *row, field_buf *f)
+{
+    json_t *s = json_stringn(f->buf ? f->buf : "", f->len);
+    f->len = 0;
+    return s && json_array_append_new(row, s) == 0;
+}
+
+/* Appends `row` to `rows` unless it is one empty field (a blank line); starts a new row. */
+static json_t *end_row(json_t *rows, json_t *row)
+{
+    if (json_array_size(row) == 1 && json_string_length(json_array_get(row, 0)) == 0)
+        json_decref(row);
+    else
+        json_array_append_new(rows, row);
+    return json_array();
+}
+
+json_t *csv_parse(const char *text, size_t len, size_t *bad_line)
+{
+    *bad_line = 0;
+    if (!utf8_valid(text, len) || memchr(text, '\0', len))
+        return *bad_line = 1, NULL;
+    json_t *rows = json_array(), *row = json_array();
+    field_buf f = {0};
+    size_t line = 1, i = 0;
+    bool ok = true;
+    while (ok && i < len) {
+        bool quoted = text[i] == '"';
+        if (quoted) {
+            i++;
+            for (;;) {
+                if (i >= len) {
+                    ok = false; /* unclosed */
+                    break;
+                }
+                if (text[i] == '"' && i + 1 < len && text[i + 1] == '"') {
+                    ok = put(&f, '"');
+                    i += 2;
+                } else if (text[i] == '"') {
+                    i++;
+                    break;
+                } else {
+                    line += text[i] == '\n';
+                    ok = put(&f, text[i++]);
+                }
+                if (!ok)
+                    break;
+            }
+        } else {
+            while (ok && i < len && text[i] != ',' && text[i] != '\n' && text[i] != '\r') {
+                if (text[i] == '"')
+                    ok = false; /* a quote inside an unquoted field */
+                else
+                    ok = put(&f, text[i++]);
+            }
+        }
+        if (!ok)
+            break;
+        ok = end_field(row, &f);
+        if (i >= len)
+            break;
+        if (text[i] == ',') {
+            i++;
+            if (i == len)
+                ok = end_field(row, &f); /* a trailing comma ends in an empty field */
+        } else if (text[i] == '\r' && i + 1 < len && text[i + 1] == '\n') {
+            i += 2;
+            line++;
+            row = end_row(rows, row);
+        } else if (text[i] == '\n') {
+            i++;
+            line++;
+            row = end_row(rows, row);
+        } else {
+            ok = false; /* text after a closing quote, or a lone CR */
+        }
+    }
+    free(f.buf);
+    if (!ok) {
+        json_decref(row);
+        json_decref(rows);
+        *bad_line = line;
+        return NULL;
+    }
+    if (json_array_size(row))
+        row = end_row(rows, row); /* the last row had no line break */
+    json_decref(row);
+    return rows;
+}

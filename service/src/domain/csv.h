@@ -1,0 +1,15 @@
+/* csv.h: RFC 4180 text as rows of fields — fields separated by commas, rows by CRLF or LF,
+ * double-quoted fields holding commas, line breaks and doubled quotes. Pure code. */
+#ifndef PLANMON_CSV_H
+#define PLANMON_CSV_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+/* Parses `len` bytes of `text` into a new array of rows, each an array of strings; a final
+ * line break ends the last row and blank lines are skipped. Returns NULL on a malformed quote
+ * (a quote inside an unquoted field, text after a closing quote, an unclosed quote), a NUL
+ * byte or invalid UTF-8, with the 1-based line of the fault in *bad_line. */
+json_t *csv_parse(const char *text, size_t len, size_t *bad_line);
+
+#endif

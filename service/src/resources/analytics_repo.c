@@ -1,0 +1,91 @@
+/* analytics_repo.c: roll-ups at read time (see analytics_repo.h). */
+#include "resources/analytics_repo.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db/query.h"
+
+/* The groups, and the units below them at the indicator's level, that exist at the period's end.
+ * $1 indicator $2 period $3 unit $4 level $5 period end $6 include unapproved $7 indicator level
+ * $8 period start $9 threshold */
+#define GROUPS                                                                             \
+    "WITH g AS ("                                                                          \
+    "  SELECT u.code FROM admin_unit u"                                                    \
+    "  WHERE u.level = $4::int AND u.path @> ARRAY[$3::text] AND u.valid_from <= $5::date" \
+    "    AND (u.valid_to IS NULL OR u.valid_to > $5::date)),"                              \
+    " d AS ("                                                                              \
+    "  SELECT d.code, d.path[$4::int] AS grp FROM admin_unit d"                            \
+    "  WHERE d.level = $7::int AND d.path @> ARRAY[$3::text] AND d.valid_from <= $5::date" \
+    "    AND (d.valid_to IS NULL OR d.valid_to > $5::date)),"
+
+#define COUNTED "(m.status = 'approved' OR $6::boolean)"
+
+#define TOTALS                                                                                   \
+    " SELECT g.code AS unit, count(d.code) AS units_expected, count(m.unit) AS units_reporting," \
+    "        count(*) FILTER (WHERE m.value_bool) AS trues, sum(m.value_num) AS total,"          \
+    "        sum(m.numerator) AS numerator, sum(m.denominator) AS denominator,"                  \
+    "        sum(m.meeting) AS meeting, sum(m.reported) AS reported"                             \
+    " FROM g LEFT JOIN d ON d.grp = g.code LEFT JOIN m ON m.unit = d.code"                       \
+    " GROUP BY g.code ORDER BY g.code"
+
+/* The period's own values. */
+static const char period_sql[] =
+    GROUPS " m AS ("
+           "  SELECT m.unit, m.value_bool, m.value_num, m.numerator, m.denominator,"
+           "         NULL::bigint AS meeting, NULL::bigint AS reported"
+           "  FROM measurement m"
+           "  WHERE m.indicator = $1 AND m.period = $2 AND " COUNTED
+           "    AND $8::date IS NOT NULL AND $9::numeric IS NULL)" TOTALS;
+
+/* Each unit's latest value up to the period's end. */
+static const char latest_sql[] =
+    GROUPS " m AS ("
+           "  SELECT DISTINCT ON (m.unit) m.unit, m.value_bool, m.value_num, m.numerator,"
+           "         m.denominator, NULL::bigint AS meeting, NULL::bigint AS reported"
+           "  FROM measurement m"
+           "  WHERE m.indicator = $1 AND m.period_end <= $5::date AND " COUNTED
+           "    AND $2::text IS NOT NULL AND $8::date IS NOT NULL AND $9::numeric IS NULL"
+           "  ORDER BY m.unit, m.period_end DESC)" TOTALS;
+
+/* The periods within this one that reach the threshold, per unit. */
+static const char threshold_sql[] =
+    GROUPS " m AS ("
+           "  SELECT m.unit, NULL::boolean AS value_bool, NULL::numeric AS value_num,"
+           "         NULL::numeric AS numerator, NULL::numeric AS denominator,"
+           "         count(*) FILTER (WHERE m.value_num >= $9::numeric) AS meeting,"
+           "         count(*) AS reported"
+           "  FROM measurement m"
+           "  WHERE m.indicator = $1 AND m.period_start BETWEEN $8::date AND $5::date"
+           "    AND m.period_end <= $5::date AND " COUNTED " AND $2::text IS NOT NULL"
+           "  GROUP BY m.unit)" TOTALS;
+
+static const char unit_level_sql[] = "SELECT level FROM admin_unit WHERE code = $1";
+
+pm_status analytics_repo_rollup(PGconn *conn, const rollup_query *q, json_t **out, pm_error *err)
+{
+    char level[8], indicator_level[8];
+    snprintf(level, sizeof level, "%d", q->level);
+    snprintf(indicator_level, sizeof indicator_level, "%d", q->indicator_level);
+    bool threshold = strcmp(q->rollup, "periods_meeting_threshold") == 0;
+    const char *params[] = {
+        q->indicator,    q->period,       q->unit,
+        level,           q->period_end,   q->include_unapproved ? "true" : "false",
+        indicator_level, q->period_start, threshold ? q->threshold : NULL};
+    bool latest = strcmp(q->rollup, "latest") == 0;
+    return threshold ? db_fetch_all(conn, threshold_sql, 9, params, out, err)
+                     : db_fetch_all(conn, latest ? latest_sql : period_sql, 9, params, out, err);
+}
+
+pm_status analytics_repo_unit_level(PGconn *conn, const char *code, int *level, pm_error *err)
+{
+    const char *params[] = {code};
+    PGresult *res;
+    pm_status st = db_exec(conn, unit_level_sql, 1, params, &res, err);
+    if (st != PM_OK)
+        return st;
+    *level = PQntuples(res) ? atoi(PQgetvalue(res, 0, 0)) : 0;
+    PQclear(res);
+    return PM_OK;
+}

@@ -1,0 +1,268 @@
+/* measurements_repo.c: measurements, their workflow and imports (see measurements_repo.h). */
+#include "resources/measurements_repo.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db/params.h"
+#include "db/query.h"
+
+const char *const measurement_statuses[] = {"draft", "submitted", "approved", NULL};
+
+/* The value as the API shows it: true, 3, "text" or {"numerator", "denominator"}. */
+#define VALUE_JSON                                                   \
+    "CASE WHEN m.value_bool IS NOT NULL THEN to_jsonb(m.value_bool)" \
+    "     WHEN m.value_num IS NOT NULL THEN to_jsonb(m.value_num)"   \
+    "     WHEN m.value_text IS NOT NULL THEN to_jsonb(m.value_text)" \
+    "     ELSE jsonb_build_object('numerator', m.numerator, 'denominator', m.denominator) END"
+
+#define MEASUREMENT_COLUMNS                                                                \
+    "m.id, m.indicator, m.unit, m.period, " VALUE_JSON " AS value, m.comment, m.evidence," \
+    " m.status, m.review_note, m.entered_by, m.agency, m.reviewed_by, m.version,"          \
+    " planmon_utc(m.created_at) AS created_at, planmon_utc(m.updated_at) AS updated_at"
+
+#define MEASUREMENT_FROM                                           \
+    " FROM measurement m JOIN indicator i ON i.code = m.indicator" \
+    " JOIN admin_unit u ON u.code = m.unit"
+
+/* The viewer ($1 agency, $2 sees all, $3 sees its scope) is in scope of the row. */
+#define IN_SCOPE                                              \
+    "coalesce(planmon_in_scope(u.path, i.reporting_agencies," \
+    "                          (SELECT unit FROM agency WHERE code = $1), $1), false)"
+
+#define VISIBLE "(m.status = 'approved' OR $2::boolean OR ($3::boolean AND " IN_SCOPE "))"
+
+/* $1-$3 viewer, $4 indicator $5 unit $6 period $7 status $8 agency $9 updated since
+ * $10 after id $11 limit + 1 */
+static const char list_sql[] =
+    "SELECT " MEASUREMENT_COLUMNS MEASUREMENT_FROM " WHERE " VISIBLE
+    "   AND ($4::text IS NULL OR m.indicator = $4) AND ($5::text IS NULL OR m.unit = $5)"
+    "   AND ($6::text IS NULL OR m.period = $6) AND ($7::text IS NULL OR m.status = $7)"
+    "   AND ($8::text IS NULL OR m.agency = $8)"
+    "   AND ($9::timestamptz IS NULL OR m.updated_at >= $9::timestamptz)"
+    "   AND ($10::bigint IS NULL OR m.id > $10::bigint)"
+    " ORDER BY m.id LIMIT $11::int";
+
+#define GET_SELECT                                                                             \
+    "SELECT " MEASUREMENT_COLUMNS ", u.parent AS unit_parent, u.level AS unit_level,"          \
+    " " IN_SCOPE " AS in_scope, planmon_level(i.level) AS indicator_level,"                    \
+    " (SELECT unit FROM agency WHERE code = $1) AS viewer_unit, i.value_type" MEASUREMENT_FROM \
+    " WHERE m.id = $4::bigint AND " VISIBLE
+
+static const char get_sql[] = GET_SELECT;
+static const char get_locked_sql[] = GET_SELECT " FOR UPDATE OF m";
+
+/* $1 indicator $2 unit $3 period end $4 agency */
+static const char context_sql[] =
+    "SELECT i.code IS NOT NULL AND i.archived_at IS NULL AS indicator_known,"
+    "       planmon_level(i.level) AS level, i.period_type, i.value_type, i.rollup,"
+    "       u.code IS NOT NULL AS unit_known, u.level AS unit_level,"
+    "       u.code IS NOT NULL AND u.valid_from <= $3::date"
+    "           AND (u.valid_to IS NULL OR u.valid_to > $3::date) AS unit_exists,"
+    "       coalesce(planmon_in_scope(u.path, i.reporting_agencies,"
+    "                (SELECT unit FROM agency WHERE code = $4), $4), false) AS in_scope"
+    " FROM (SELECT 1) AS one LEFT JOIN indicator i ON i.code = $1"
+    " LEFT JOIN admin_unit u ON u.code = $2";
+
+/* $1 the rows, $2 agency */
+static const char classify_sql[] =
+    "SELECT r.i, i.code IS NOT NULL AND i.archived_at IS NULL AS indicator_known,"
+    "       planmon_level(i.level) AS level, i.period_type, i.value_type, i.rollup,"
+    "       u.code IS NOT NULL AS unit_known, u.level AS unit_level,"
+    "       u.code IS NOT NULL AND r.period_end IS NOT NULL AND u.valid_from <= r.period_end"
+    "           AND (u.valid_to IS NULL OR u.valid_to > r.period_end) AS unit_exists,"
+    "       coalesce(planmon_in_scope(u.path, i.reporting_agencies, (SELECT unit FROM agency"
+    "                WHERE code = $2), $2), false) AS in_scope,"
+    "       m.status, m.value_bool, m.value_num, m.value_text, m.numerator, m.denominator,"
+    "       m.comment"
+    " FROM jsonb_to_recordset($1::jsonb) AS r (i int, indicator text, unit text, period text,"
+    "      period_end date)"
+    " LEFT JOIN indicator i ON i.code = r.indicator LEFT JOIN admin_unit u ON u.code = r.unit"
+    " LEFT JOIN measurement m ON m.indicator = r.indicator AND m.unit = r.unit"
+    "      AND m.period = r.period"
+    " ORDER BY r.i";
+
+static const char *const row_columns[] = {"indicator",  "unit",        "period",    "period_start",
+                                          "period_end", "value_bool",  "value_num", "value_text",
+                                          "numerator",  "denominator", "comment",   "evidence"};
+enum { NROW_COLUMNS = sizeof row_columns / sizeof row_columns[0] };
+
+/* The row columns as $1..$12, $13 user $14 agency */
+static const char insert_sql[] =
+    "INSERT INTO measurement (indicator, unit, period, period_start, period_end, value_bool,"
+    "                         value_num, value_text, numerator, denominator, comment, evidence,"
+    "                         entered_by, agency)"
+    " VALUES ($1, $2, $3, $4::date, $5::date, $6::boolean, $7::numeric, $8, $9::numeric,"
+    "         $10::numeric, $11, coalesce($12::jsonb, '[]'), $13, $14) RETURNING id";
+
+/* $1..$5 value fields, $6 comment $7 evidence, $8 present fields, $9 id $10 version. A change
+ * returns a submitted value to draft. */
+static const char update_sql[] =
+    "UPDATE measurement SET"
+    "  value_bool = CASE WHEN 'value' = ANY($8::text[]) THEN $1::boolean ELSE value_bool END,"
+    "  value_num = CASE WHEN 'value' = ANY($8::text[]) THEN $2::numeric ELSE value_num END,"
+    "  value_text = CASE WHEN 'value' = ANY($8::text[]) THEN $3 ELSE value_text END,"
+    "  numerator = CASE WHEN 'value' = ANY($8::text[]) THEN $4::numeric ELSE numerator END,"
+    "  denominator = CASE WHEN 'value' = ANY($8::text[]) THEN $5::numeric ELSE denominator END,"
+    "  comment = CASE WHEN 'comment' = ANY($8::text[]) THEN $6 ELSE comment END,"
+    "  evidence = CASE WHEN 'evidence' = ANY($8::text[]) THEN coalesce($7::jsonb, '[]')"
+    "             ELSE evidence END,"
+    "  status = 'draft', version = version + 1, updated_at = now()"
+    " WHERE id = $9::bigint AND version = $10::int AND status <> 'approved' RETURNING id";
+
+/* $1 id $2 version $3 from $4 to $5 reviewer $6 note */
+static const char transition_sql[] =
+    "UPDATE measurement SET status = $4, reviewed_by = coalesce($5, reviewed_by),"
+    "       review_note = $6, version = version + 1, updated_at = now()"
+    " WHERE id = $1::bigint AND version = $2::int AND status = $3 RETURNING id";
+
+/* $1 the prepared rows $2 user $3 agency */
+static const char import_sql[] =
+    "INSERT INTO measurement (indicator, unit, period, period_start, period_end, value_bool,"
+    "                         value_num, value_text, numerator, denominator, comment,"
+    "                         entered_by, agency)"
+    " SELECT r.indicator, r.unit, r.period, r.period_start, r.period_end, r.value_bool,"
+    "        r.value_num, r.value_text, r.numerator, r.denominator, r.comment, $2, $3"
+    " FROM jsonb_to_recordset($1::jsonb) AS r (indicator text, unit text, period text,"
+    "      period_start date, period_end date, value_bool boolean, value_num numeric,"
+    "      value_text text, numerator numeric, denominator numeric, comment text)"
+    " ON CONFLICT (indicator, unit, period) DO UPDATE SET"
+    "   value_bool = EXCLUDED.value_bool, value_num = EXCLUDED.value_num,"
+    "   value_text = EXCLUDED.value_text, numerator = EXCLUDED.numerator,"
+    "   denominator = EXCLUDED.denominator, comment = EXCLUDED.comment,"
+    "   entered_by = EXCLUDED.entered_by, agency = EXCLUDED.agency, status = 'draft',"
+    "   version = measurement.version + 1, updated_at = now()"
+    " WHERE measurement.status <> 'approved'";
+
+static const char *const id_key[] = {"id"};
+static const char stale[] = "The measurement was changed meanwhile; read it again.";
+
+static void add_viewer(db_params *p, const measure_viewer *v)
+{
+    db_params_add(p, v->agency);
+    db_params_add(p, v->see_all ? "true" : "false");
+    db_params_add(p, v->see_scope ? "true" : "false");
+}
+
+pm_status measurement_repo_list(PGconn *conn, const measure_viewer *viewer,
+                                const measurement_filter *f, const page_request *page,
+                                page_result *out, pm_error *err)
+{
+    char limit[16];
+    if (page_bind(page, 1, true, limit, err) != PM_OK)
+        return PM_INVALID_PARAMETER;
+    db_params p = {0};
+    add_viewer(&p, viewer);
+    const char *filters[] = {f->indicator, f->unit,          f->period,           f->status,
+                             f->agency,    f->updated_since, page_after(page, 0), limit};
+    for (size_t i = 0; i < sizeof filters / sizeof filters[0]; i++)
+        db_params_add(&p, filters[i]);
+    pm_status st = db_fetch_page(conn, list_sql, p.count, p.values, page, id_key, 1, out, err);
+    db_params_clear(&p);
+    return st;
+}
+
+pm_status measurement_repo_get(PGconn *conn, const measure_viewer *viewer, const char *id,
+                               bool lock, json_t **out, pm_error *err)
+{
+    db_params p = {0};
+    add_viewer(&p, viewer);
+    db_params_add(&p, id);
+    pm_status st = db_fetch_one(conn, lock ? get_locked_sql : get_sql, p.count, p.values,
+                                "There is no such measurement.", out, err);
+    db_params_clear(&p);
+    return st;
+}
+
+pm_status measurement_repo_context(PGconn *conn, const char *indicator, const char *unit,
+                                   const char *period_end, const char *agency, json_t **out,
+                                   pm_error *err)
+{
+    const char *params[] = {indicator, unit, period_end, agency};
+    return db_fetch_one(conn, context_sql, 4, params, "", out, err);
+}
+
+pm_status measurement_repo_create(PGconn *conn, const json_t *row, const char *username,
+                                  const char *agency, char *id_out, pm_error *err)
+{
+    db_params p = {0};
+    db_params_add_fields(&p, row, row_columns, NROW_COLUMNS);
+    db_params_add(&p, username);
+    db_params_add(&p, agency);
+    PGresult *res;
+    pm_status st = db_exec(conn, insert_sql, p.count, p.values, &res, err);
+    db_params_clear(&p);
+    if (st == PM_CONFLICT) {
+        pm_error_reset(err);
+        return pm_fail(err, PM_CONFLICT,
+                       "This indicator has a measurement for this unit and period; change that "
+                       "one instead.");
+    }
+    if (st == PM_OK) {
+        snprintf(id_out, 24, "%s", PQgetvalue(res, 0, 0));
+        PQclear(res);
+    }
+    return st;
+}
+
+pm_status measurement_repo_update(PGconn *conn, const char *id, long long version,
+                                  const json_t *row, const json_t *present, pm_error *err)
+{
+    static const char *const patchable[] = {"value", "comment", "evidence"};
+    db_params p = {0};
+    db_params_add_fields(&p, row, row_columns + 5, 7); /* value fields, comment, evidence */
+    db_params_add_present(&p, present, patchable, 3);
+    db_params_add(&p, id);
+    db_params_add_int(&p, version);
+    pm_status st = db_change_one(conn, update_sql, p.count, p.values, stale, err);
+    db_params_clear(&p);
+    return st;
+}
+
+pm_status measurement_repo_transition(PGconn *conn, const char *id, long long version,
+                                      const char *from, const char *to, const char *reviewer,
+                                      const char *note, pm_error *err)
+{
+    db_params p = {0};
+    db_params_add(&p, id);
+    db_params_add_int(&p, version);
+    db_params_add(&p, from);
+    db_params_add(&p, to);
+    db_params_add(&p, reviewer);
+    db_params_add(&p, note);
+    pm_status st = db_change_one(conn, transition_sql, p.count, p.values, stale, err);
+    db_params_clear(&p);
+    return st;
+}
+
+pm_status measurement_repo_classify(PGconn *conn, const json_t *rows, const char *agency,
+                                    json_t **out, pm_error *err)
+{
+    char *text = json_dumps(rows, JSON_COMPACT);
+    if (!text)
+        return pm_fail(err, PM_INTERNAL, "The import could not be prepared.");
+    const char *params[] = {text, agency};
+    pm_status st = db_fetch_all(conn, classify_sql, 2, params, out, err);
+    free(text);
+    return st;
+}
+
+pm_status measurement_repo_import(PGconn *conn, const json_t *rows, const char *username,
+                                  const char *agency, pm_error *err)
+{
+    char *text = json_dumps(rows, JSON_COMPACT | JSON_REAL_PRECISION(17));
+    if (!text)
+        return pm_fail(err, PM_INTERNAL, "The import could not be prepared.");
+    const char *params[] = {text, username, agency};
+    PGresult *res;
+    pm_status st = db_exec(conn, import_sql, 3, params, &res, err);
+    free(text);
+    if (st != PM_OK)
+        return st;
+    if ((size_t)atol(PQcmdTuples(res)) != json_array_size(rows))
+        st = pm_fail(err, PM_CONFLICT,
+                     "Some measurements were approved while the import ran; import again.");
+    PQclear(res);
+    return st;
+}

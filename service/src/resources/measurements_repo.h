@@ -1,0 +1,78 @@
+/* measurements_repo.h: SQL for measurements (one value per indicator x unit x period), their
+ * approval workflow and bulk import. Who may see what is decided here in SQL, from the caller's
+ * `measure_viewer`, so that a list and a single read can never disagree. */
+#ifndef PLANMON_MEASUREMENTS_REPO_H
+#define PLANMON_MEASUREMENTS_REPO_H
+
+#include <jansson.h>
+#include <libpq-fe.h>
+#include <stdbool.h>
+
+#include "domain/page.h"
+#include "status.h"
+
+extern const char *const measurement_statuses[];
+
+/* Whose reads: approved data is everyone's; drafts and submitted data only `see_all`'s, or,
+ * with `see_scope`, those of units in `agency`'s scope (planmon_in_scope). */
+typedef struct {
+    const char *agency;
+    bool see_all, see_scope;
+} measure_viewer;
+
+typedef struct {
+    const char *indicator, *unit, *period, *status, *agency, *updated_since; /* NULL: any */
+} measurement_filter;
+
+/* Lists the measurements the viewer may see, in id order, one page. PM_VALIDATION_FAILED when
+ * updated_since is no time. */
+pm_status measurement_repo_list(PGconn *conn, const measure_viewer *viewer,
+                                const measurement_filter *filter, const page_request *page,
+                                page_result *out, pm_error *err);
+
+/* Reads measurement `id` if the viewer may see it (PM_NOT_FOUND otherwise); `lock` takes the row
+ * lock. Besides the shape's fields *out holds, for the handler's checks: "unit_parent",
+ * "unit_level" (1..3), "in_scope" (of the viewer's agency), "indicator_level", "viewer_unit"
+ * (the unit of the viewer's agency, or null) and "value_type" (the indicator's). */
+pm_status measurement_repo_get(PGconn *conn, const measure_viewer *viewer, const char *id,
+                               bool lock, json_t **out, pm_error *err);
+
+/* What an entry of (indicator, unit) by `agency` at a period ending `period_end` meets: *out gets
+ * {"indicator_known", "level", "period_type", "value_type", "rollup", "unit_known", "unit_level",
+ * "unit_exists" (at the period's end), "in_scope"}. */
+pm_status measurement_repo_context(PGconn *conn, const char *indicator, const char *unit,
+                                   const char *period_end, const char *agency, json_t **out,
+                                   pm_error *err);
+
+/* Inserts a draft from the prepared `row` (indicator, unit, period, period_start, period_end,
+ * value_bool | value_num | value_text | numerator + denominator, comment, evidence) entered by
+ * `username` of `agency`; *id_out (24 bytes) gets its id. PM_CONFLICT when the indicator, unit
+ * and period have one already. */
+pm_status measurement_repo_create(PGconn *conn, const json_t *row, const char *username,
+                                  const char *agency, char *id_out, pm_error *err);
+
+/* Replaces the value fields of `row` (and comment, evidence where present in `present`) of
+ * measurement `id` at `version`, unless it is approved. */
+pm_status measurement_repo_update(PGconn *conn, const char *id, long long version,
+                                  const json_t *row, const json_t *present, pm_error *err);
+
+/* Moves measurement `id` at `version` from `from` to `to`, with a reviewer (NULL: keep) and a
+ * review note (NULL: clear). */
+pm_status measurement_repo_transition(PGconn *conn, const char *id, long long version,
+                                      const char *from, const char *to, const char *reviewer,
+                                      const char *note, pm_error *err);
+
+/* For an import: every row of `rows` (an array of {"i", "indicator", "unit", "period",
+ * "period_end"}) with what it meets, as in measurement_repo_context, plus the existing
+ * measurement's "status", "same" (true when `rows`' prepared value and comment equal it) —
+ * `rows` items carry the prepared value fields for that comparison. *out a new array, in `i`
+ * order. */
+pm_status measurement_repo_classify(PGconn *conn, const json_t *rows, const char *agency,
+                                    json_t **out, pm_error *err);
+
+/* Writes the prepared `rows` (as for measurement_repo_create) in one statement: new ones as
+ * drafts, existing ones (never approved) updated. */
+pm_status measurement_repo_import(PGconn *conn, const json_t *rows, const char *username,
+                                  const char *agency, pm_error *err);
+
+#endif

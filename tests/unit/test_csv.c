@@ -1,0 +1,76 @@
+/* Unit tests: RFC 4180 parsing (service/src/domain/csv.c). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "domain/csv.h"
+
+/* Parses `text` and compares it with `expected`, rows separated by '|' and fields by ';'. */
+static void expect(const char *text, const char *expected)
+{
+    size_t bad;
+    json_t *rows = csv_parse(text, strlen(text), &bad);
+    assert_non_null(rows);
+    char got[512] = "";
+    size_t r, f;
+    json_t *row, *field;
+    json_array_foreach(rows, r, row)
+    {
+        if (r)
+            strcat(got, "|");
+        json_array_foreach(row, f, field)
+        {
+            if (f)
+                strcat(got, ";");
+            strcat(got, json_string_value(field));
+        }
+    }
+    assert_string_equal(got, expected);
+    json_decref(rows);
+}
+
+static void plain_rows(void **state)
+{
+    expect("indicator,unit,period,value,comment\n", "indicator;unit;period;value;comment");
+    expect("a,b\nc,d", "a;b|c;d");
+    expect("a,b\r\nc,d\r\n", "a;b|c;d");
+    expect("a,,c\n", "a;;c");
+    expect("a,\n", "a;");
+    expect("a,b\n\n\nc,d\n", "a;b|c;d"); /* blank lines are skipped */
+    expect("", "");
+}
+
+static void quoted_fields(void **state)
+{
+    expect("\"a,b\",c\n", "a,b;c");
+    expect("\"say \"\"hi\"\"\",x\n", "say \"hi\";x");
+    expect("\"two\nlines\",x\n", "two\nlines;x");
+    expect("\"\",x\n", ";x");
+    expect("Xã Mỹ Hòa Hưng,\"Đã tổ chức, 3 buổi\"\n", "Xã Mỹ Hòa Hưng;Đã tổ chức, 3 buổi");
+}
+
+static void malformed_text_is_refused_with_its_line(void **state)
+{
+    size_t bad;
+    assert_null(csv_parse("a,b\nc\"d,e\n", 10, &bad));
+    assert_int_equal(bad, 2);
+    assert_null(csv_parse("a,\"unclosed\n", 12, &bad));
+    assert_null(csv_parse("\"a\"b,c\n", 7, &bad));
+    assert_int_equal(bad, 1);
+    assert_null(csv_parse("a\rb\n", 4, &bad));
+    assert_null(csv_parse("a\0b\n", 4, &bad));
+    assert_null(csv_parse("a,\xff\n", 4, &bad));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(plain_rows),
+        cmocka_unit_test(quoted_fields),
+        cmocka_unit_test(malformed_text_is_refused_with_its_line),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
