@@ -709,6 +709,9 @@ def test_include_archived_adds_the_archived_tasks_for_editors(coordinator, fp):
     with_archived = all_tasks(coordinator, plan=fp.id, include_archived="true")
     assert fp.archived not in ids(plain)
     assert ids(with_archived) == sorted(ids(plain) + [fp.archived])
+    paged, _ = coordinator.walk("/v1/tasks", {"plan": fp.id, "include_archived": "true"},
+                                limit=2, via="link")
+    assert paged == with_archived
 
 
 @pytest.mark.parametrize("code", ["NOPE", "UBND-885", "syt"])
