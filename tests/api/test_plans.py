@@ -471,6 +471,7 @@ def test_a_section_of_an_unknown_plan_is_404(coordinator):
     assert_problem(r, 404, "not_found")
     assert_problem(coordinator.get(plan_path(999999999, "sections")), 404, "not_found")
     assert_problem(coordinator.get(section_path(999999999, "I")), 404, "not_found")
+    assert_problem(coordinator.get("/v1/plans/abc/sections"), 404, "not_found")
 
 
 def test_an_unknown_section_is_404(api, plan_id):

@@ -681,6 +681,16 @@ def test_a_filter_keeps_exactly_the_tasks_it_names_across_all_plans(api, fp, nam
     assert all_tasks(api, **params(fp)) == [t for t in everything if pred(fp, t)]
 
 
+def test_role_and_mode_apply_to_the_named_agencys_own_entry(api, fp):
+    """UBND-883 leads, as assigned, a task on which TAND coordinates on request: asking for the
+    tasks UBND-883 holds on request, or coordinates, must not find it."""
+    assert all_tasks(api, plan=fp.id, agency="UBND-883", mode="requested") == []
+    assert all_tasks(api, plan=fp.id, agency="UBND-883", role="coordinate", mode="assigned") == [
+        t for t in all_tasks(api, plan=fp.id) if has("UBND-883", "coordinate")(fp, t)]
+    assert [t["parent_id"] for t in all_tasks(api, plan=fp.id, agency="TAND", role="lead")] == [
+        fp.root]
+
+
 def test_the_plan_filter_keeps_one_plans_tasks(api, fp):
     everything = all_tasks(api)
     for plan in (fp.id, fp.other_plan):
