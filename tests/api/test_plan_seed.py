@@ -6,10 +6,19 @@ the Fatherland Front and the mass organisations, and `?q=tuyen truyen` finding t
 tasks. The expected values come from db/seed/plan-1994.json, never from the server.
 """
 
-import pytest
+import uuid
+from urllib.parse import urlsplit, urlunsplit
 
-from plans import (SECTION_KEYS, TASK_KEYS, all_tasks, plan_path, searched, seed_plan_file,
-                   seed_tasks, seeded_plan, task_text, today)
+import psycopg
+import pytest
+from psycopg import sql
+
+from conftest import _require_env
+from plans import (SECTION_KEYS, TASK_KEYS, all_tasks, archive, patch, plan_path, post_update,
+                   read, searched, section_path, seed_plan_file, seed_tasks, seeded_plan,
+                   task_path, task_text, today)
+from server import run_planmon
+from settings import DEMO_PASSWORD
 
 TASK_FIELDS = ("section", "source_clause", "title", "title_en", "description", "agencies",
                "start_date", "due_date", "recurrence")
@@ -177,3 +186,58 @@ def test_the_seeded_plan_answers_the_section_and_parent_queries(api, plan, tasks
         lambda t: t["section"] == "II.3.3")
     assert keys(all_tasks(api, plan=plan["id"], due_after="2020-12-30")) == set(seed_tasks())
     assert all_tasks(api, plan=plan["id"], due_after="2020-12-31") == []
+
+
+# --- a second seed keeps what was changed through the API ---------------------------------------
+
+@pytest.fixture
+def scratch_db(base_env):
+    """The URL of a fresh empty database of the service's role, dropped after the test."""
+    superuser = _require_env("PG_SUPERUSER_URL")["PG_SUPERUSER_URL"]
+    parts = urlsplit(base_env["DATABASE_URL"])
+    name = f"planmon_scratch_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(superuser, autocommit=True, connect_timeout=10) as conn:
+        conn.execute(sql.SQL("CREATE DATABASE {} OWNER {}").format(
+            sql.Identifier(name), sql.Identifier(parts.username)))
+    yield urlunsplit(parts._replace(path=f"/{name}"))
+    with psycopg.connect(superuser, autocommit=True, connect_timeout=10) as conn:
+        conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def plan_state(client, plan_id):
+    """The plan, its sections and its tasks (archived ones too), as an editor reads them."""
+    sections, _ = client.walk(plan_path(plan_id, "sections"), {"include_archived": "true"},
+                              limit=500)
+    return (read(client, plan_path(plan_id)), sections,
+            all_tasks(client, plan=plan_id, include_archived="true"))
+
+
+def test_a_second_seed_keeps_what_was_changed_through_the_api(api, planmon_bin, base_env,
+                                                              scratch_db, extra_server):
+    """On a database of its own: seed, change the plan through the API (a task's dates and
+    agencies, a progress update, an archived task, a section's text, the plan's title), seed
+    again — every change is still there and nothing was added."""
+    env = {**base_env, "DATABASE_URL": scratch_db, "DEMO_PASSWORD": DEMO_PASSWORD}
+    for args in (["migrate"], ["seed", "--demo"]):
+        result = run_planmon(planmon_bin, args, env)
+        assert result.returncode == 0, result.stderr
+    token = run_planmon(planmon_bin, ["token", "--username", "coordinator"], env)
+    assert token.returncode == 0, token.stderr
+    client = api.on(extra_server(DATABASE_URL=scratch_db)).with_token(token.stdout.strip())
+    plan = seeded_plan(client)
+    tasks = {t["key"]: t for t in all_tasks(client, plan=plan["id"])}
+    changes = [
+        patch(client, task_path(tasks["v1-report-6m"]["id"]),
+              {"due_date": "2021-06-30", "title_en": "Edited", "agencies": []}),
+        post_update(client, tasks["v2-police"]["id"], {"percent_done": 40,
+                                                       "status": "in_progress"}),
+        archive(client, task_path(tasks["v3-border"]["id"])),
+        patch(client, section_path(plan["id"], "V.1"), {"text": "Đã sửa qua API."}),
+        patch(client, plan_path(plan["id"]), {"title_en": "Edited through the API"}),
+    ]
+    assert [r.status_code for r in changes] == [200, 201, 204, 200, 200], \
+        [r.text[:200] for r in changes]
+    before = plan_state(client, plan["id"])
+    result = run_planmon(planmon_bin, ["seed"], env)
+    assert result.returncode == 0, result.stderr
+    assert plan_state(client, plan["id"]) == before
