@@ -34,7 +34,6 @@ SECTION_KINDS = ("purpose", "goal", "scope", "objective", "solution", "funding",
                  "responsibility", "other")
 RECURRENCES = ("none", "monthly", "six_monthly", "yearly")
 STATUSES = ("not_started", "in_progress", "done", "cancelled")
-OPEN_STATUSES = ("not_started", "in_progress")
 EDITORS = ("admin", "coordinator")
 
 # The province's clock: "overdue" is measured against today in Asia/Ho_Chi_Minh (UTC+7, no DST).
@@ -107,7 +106,8 @@ def agency(code, role="lead", mode="assigned", source="text", note=None):
 
 def new_task_body(plan_id, **fields):
     """A valid new task of `plan_id` (no section), with `fields` on top."""
-    return {"plan": plan_id, "title": "Tổ chức tập huấn cho cán bộ làm công tác phòng, chống mại dâm",
+    return {"plan": plan_id,
+            "title": "Tổ chức tập huấn cho cán bộ làm công tác phòng, chống mại dâm",
             "agencies": [agency("SLDTBXH")], "start_date": "2017-01-01", **fields}
 
 
@@ -161,7 +161,8 @@ def if_match(client, path, etag):
 
 def patch(client, path, body, etag=None, headers=None):
     """PATCH path (merge patch) with If-Match (see if_match); the response."""
-    return client.patch_json(path, body, headers={**if_match(client, path, etag), **(headers or {})},
+    return client.patch_json(path, body,
+                             headers={**if_match(client, path, etag), **(headers or {})},
                              content_type="application/merge-patch+json")
 
 

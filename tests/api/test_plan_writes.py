@@ -13,8 +13,9 @@ import pytest
 
 from audit import changes_by_field, history, recorded
 from checks import assert_problem, check_etag, check_not_modified
-from plans import (all_tasks, create_plan, create_section, create_task, new_plan_body, new_section_body,
-                   new_task_body, plan_path, read, section_path, seeded_plan, task_path)
+from plans import (all_tasks, create_plan, create_section, create_task, new_plan_body,
+                   new_section_body, new_task_body, plan_path, read, section_path, seeded_plan,
+                   task_path)
 from test_changes import Follower
 
 STALE = ['"0000000000000000"', "garbage", '""', "W/{etag}", "{etag}x"]

@@ -132,7 +132,8 @@ def assert_not_added(client, db, body, status, code, field, field_code=None):
 
 
 @pytest.mark.parametrize("field,value", [
-    ("title", ""), ("title", "  "), ("title", "t" * 1001), ("title", None), ("title_en", "t" * 1001),
+    ("title", ""), ("title", "  "), ("title", "t" * 1001), ("title", None),
+    ("title_en", "t" * 1001),
     ("description", "d" * 20001), ("description", 5), ("key", "Key-1"), ("key", "k_1"),
     ("key", "k--1"), ("key", "-k"), ("key", "k" * 65), ("source_clause", "s" * 65),
     ("start_date", "2017-02-29"), ("due_date", "31/12/2020"), ("due_date", "2020-12-31T00:00:00Z"),
@@ -370,7 +371,8 @@ def test_a_patch_changes_the_fields_given_and_nothing_else(coordinator, plan_id)
 
 
 def test_agencies_in_a_patch_replace_the_whole_list(coordinator, plan_id):
-    task = create_task(coordinator, plan_id, agencies=[agency("SLDTBXH"), agency("SYT", "coordinate")])
+    task = create_task(coordinator, plan_id,
+                       agencies=[agency("SLDTBXH"), agency("SYT", "coordinate")])
     new = [agency("CAT", "lead", source="inferred", note="V.2")]
     r = patch(coordinator, task_path(task["id"]), {"agencies": new})
     assert r.status_code == 200 and r.json()["agencies"] == new
