@@ -260,9 +260,11 @@ static int cmd_seed(const pm_config *cfg, const struct options *o)
     if (st == PM_OK)
         fprintf(stderr,
                 "seed: %d administrative units, %d agencies, %d documents, %d plans, "
-                "%d sections, %d tasks, %d indicators and %d targets added\n",
+                "%d sections, %d tasks, %d indicators, %d targets, %d pilot model types and "
+                "%d reporting obligations added\n",
                 counts.units, counts.agencies, counts.documents, counts.plans, counts.sections,
-                counts.tasks, counts.indicators, counts.targets);
+                counts.tasks, counts.indicators, counts.targets, counts.pilot_model_types,
+                counts.obligations);
     if (st == PM_OK && opt(o, "--demo")) {
         char generated[32];
         const char *password = getenv("DEMO_PASSWORD");

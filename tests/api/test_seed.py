@@ -16,9 +16,10 @@ from settings import SEED_PLAN_PATH, DEMO_PASSWORD, DEMO_USERS
 
 AUTH_TABLES = ("app_user", "refresh_token", "login_failure")
 SUMMARY = re.compile(r"seed: (\d+) administrative units, (\d+) agencies, (\d+) documents, (\d+) plans,"
-                     r" (\d+) sections, (\d+) tasks, (\d+) indicators and (\d+) targets added")
+                     r" (\d+) sections, (\d+) tasks, (\d+) indicators, (\d+) targets,"
+                     r" (\d+) pilot model types and (\d+) reporting obligations added")
 SEEDED_TABLES = ("admin_unit", "agency", "document", "plan", "plan_section", "task", "indicator",
-                 "indicator_target")
+                 "indicator_target", "pilot_model_type", "reporting_obligation")
 
 
 def test_migrate_and_seed_succeed(prepared_db):
@@ -61,6 +62,8 @@ def test_seed_loads_the_plan_its_sections_and_tasks(prepared_db):
     assert snap["task"][0] == len(plan["tasks"]) == 65
     assert snap["indicator"][0] == len(plan["indicators"]) == 12
     assert snap["indicator_target"][0] == sum(len(i["targets"]) for i in plan["indicators"])
+    assert snap["pilot_model_type"][0] == len(plan["pilot_model_types"]) == 3
+    assert snap["reporting_obligation"][0] == len(plan["reporting_obligations"]) == 6
 
 
 def test_seed_records_one_creation_per_row_by_no_user(prepared_db):
@@ -73,6 +76,8 @@ def test_seed_records_one_creation_per_row_by_no_user(prepared_db):
         "documents": snap["document"][0], "plans": snap["plan"][0],
         "sections": snap["plan_section"][0], "tasks": snap["task"][0],
         "indicators": snap["indicator"][0], "targets": snap["indicator_target"][0],
+        "pilot-model-types": snap["pilot_model_type"][0],
+        "reporting-obligations": snap["reporting_obligation"][0],
         "users": len(DEMO_USERS)}
     for entity_type in ("admin-units", "agencies", "documents", "users"):
         ids = [e["entity_id"] for e in events if e["entity_type"] == entity_type]

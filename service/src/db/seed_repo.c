@@ -10,6 +10,8 @@
 #include "embedded.h"
 #include "resources/documents_repo.h"
 #include "resources/indicators_repo.h"
+#include "resources/obligations_repo.h"
+#include "resources/pilots_repo.h"
 #include "resources/plans_repo.h"
 #include "resources/sections_repo.h"
 #include "resources/tasks_repo.h"
@@ -203,6 +205,24 @@ static const json_t *group_members(const json_t *groups, const char *code)
     return NULL;
 }
 
+/* The agencies `codes` names, each group (such as UBND-DISTRICTS) replaced by its members. New. */
+static json_t *expand_codes(const json_t *doc, const json_t *codes)
+{
+    json_t *out = json_array();
+    size_t i;
+    json_t *code;
+    json_array_foreach(codes, i, code)
+    {
+        const json_t *members =
+            group_members(json_object_get(doc, "agency_groups"), json_string_value(code));
+        if (members)
+            json_array_extend(out, (json_t *)members);
+        else
+            json_array_append(out, code);
+    }
+    return out;
+}
+
 /* The agencies of a seed task with each group entry replaced by one entry per member. New. */
 static json_t *expand_agencies(const json_t *entries, const json_t *groups)
 {
@@ -275,19 +295,30 @@ static json_t *indicator_fields(const json_t *doc, const json_t *item, const cha
         const char *model = indicator_model_type(doc, item);
         json_object_set_new(f, "pilot_model_type", model ? json_string(model) : json_null());
     }
-    json_t *agencies = json_array();
-    size_t i;
-    json_t *code;
-    json_array_foreach(json_object_get(item, "reporting_agencies"), i, code)
-    {
-        const json_t *members =
-            group_members(json_object_get(doc, "agency_groups"), json_string_value(code));
-        if (members)
-            json_array_extend(agencies, (json_t *)members);
-        else
-            json_array_append(agencies, code);
-    }
-    json_object_set_new(f, "reporting_agencies", agencies);
+    json_object_set_new(f, "reporting_agencies",
+                        expand_codes(doc, json_object_get(item, "reporting_agencies")));
+    return f;
+}
+
+/* A seed reporting obligation as the table holds it. */
+static json_t *obligation_fields(const json_t *doc, const json_t *item)
+{
+    static const char *const copied[] = {"code", "source_clause", "description", "recipient",
+                                         "mode", "frequency",     "due_rule",    "note"};
+    json_t *f = json_object();
+    for (size_t i = 0; i < sizeof copied / sizeof copied[0]; i++)
+        json_object_set(f, copied[i], json_object_get(item, copied[i]));
+    json_object_set(f, "task_key", json_object_get(item, "task"));
+    json_t *reporter = json_pack("[O]", json_object_get(item, "reporter"));
+    json_object_set_new(f, "reporters", expand_codes(doc, reporter));
+    json_decref(reporter);
+    /* The file writes the period forms: VNS1/VNS2, VN, YYYY, or null for a report made once. */
+    const char *form = json_string_value(json_object_get(item, "period_type"));
+    const char *type = !form                     ? NULL
+                       : strstr(form, "VNS")     ? "vn_six_monthly"
+                       : strcmp(form, "VN") == 0 ? "vn_yearly"
+                                                 : "yearly";
+    json_object_set_new(f, "period_type", type ? json_string(type) : json_null());
     return f;
 }
 
@@ -328,6 +359,20 @@ static pm_status load_plan(PGconn *conn, seed_counts *counts, pm_error *err)
         if (st == PM_OK)
             st = target_repo_seed(conn, code, json_object_get(item, "targets"), &counts->targets,
                                   err);
+        json_decref(fields);
+    }
+    json_array_foreach(json_object_get(doc, "pilot_model_types"), i, item)
+    {
+        if (st != PM_OK)
+            break;
+        st = pilot_type_repo_seed(conn, plan, item, &counts->pilot_model_types, err);
+    }
+    json_array_foreach(json_object_get(doc, "reporting_obligations"), i, item)
+    {
+        if (st != PM_OK)
+            break;
+        json_t *fields = obligation_fields(doc, item);
+        st = obligation_repo_seed(conn, plan, fields, &counts->obligations, err);
         json_decref(fields);
     }
     json_decref(doc);

@@ -15,6 +15,8 @@ typedef struct {
     int tasks;      /* tasks inserted */
     int indicators; /* indicators inserted */
     int targets;    /* indicator targets inserted */
+    int pilot_model_types;
+    int obligations; /* reporting obligations inserted */
 } seed_counts;
 
 /* Inserts what is missing of the reference data in one transaction: the administrative units

@@ -14,7 +14,9 @@
 #include "resources/documents_http.h"
 #include "resources/indicators_http.h"
 #include "resources/measurements_http.h"
+#include "resources/obligations_http.h"
 #include "resources/ops_http.h"
+#include "resources/pilots_http.h"
 #include "resources/plans_http.h"
 #include "resources/sections_http.h"
 #include "resources/tasks_http.h"
@@ -40,6 +42,11 @@ static const history_spec section_history = {"sections", "id", sections_may_read
 static const history_spec task_history = {"tasks", "id", tasks_may_read, NULL};
 static const history_spec indicator_history = {"indicators", "code", indicators_may_read, NULL};
 static const history_spec target_history = {"targets", "id", targets_may_read, NULL};
+static const history_spec pilot_type_history = {"pilot-model-types", "code", pilot_types_may_read,
+                                                NULL};
+static const history_spec pilot_site_history = {"pilot-sites", "id", pilot_sites_may_read, NULL};
+static const history_spec obligation_history = {"reporting-obligations", "code",
+                                                obligations_may_read, NULL};
 static const history_spec measurement_history = {"measurements", "id", measurements_may_read, NULL};
 
 /* ROUTE(method, path, handler, who may call it (PUBLIC: no token), flags); ROUTE_WITH adds the
@@ -157,6 +164,35 @@ static struct route table[] = {
     ROUTE_WITH("GET", "/v1/measurements/{id}/history", audit_history, ANYONE, 0,
                &measurement_history),
     ROUTE("GET", "/v1/analytics", analytics_get, ANYONE, 0),
+    ROUTE("GET", "/v1/pilot-model-types", pilot_types_list, ANYONE, 0),
+    ROUTE("POST", "/v1/pilot-model-types", pilot_types_create, PLAN_EDITORS, ROUTE_BODY_JSON),
+    ROUTE("GET", "/v1/pilot-model-types/{code}", pilot_types_get, ANYONE, 0),
+    ROUTE("PATCH", "/v1/pilot-model-types/{code}", pilot_types_patch, PLAN_EDITORS,
+          ROUTE_BODY_JSON),
+    ROUTE_WITH("GET", "/v1/pilot-model-types/{code}/history", audit_history, ANYONE, 0,
+               &pilot_type_history),
+    ROUTE("GET", "/v1/pilot-sites", pilot_sites_list, ANYONE, 0),
+    ROUTE("POST", "/v1/pilot-sites", pilot_sites_create, TASK_AGENCIES, ROUTE_BODY_JSON),
+    ROUTE("GET", "/v1/pilot-sites/{id}", pilot_sites_get, ANYONE, 0),
+    ROUTE("PATCH", "/v1/pilot-sites/{id}", pilot_sites_patch, TASK_AGENCIES, ROUTE_BODY_JSON),
+    ROUTE_WITH("DELETE", "/v1/pilot-sites/{id}", archive_delete, PLAN_EDITORS, 0,
+               &pilot_sites_archivable),
+    ROUTE_WITH("POST", "/v1/pilot-sites/{id}/restore", archive_restore, PLAN_EDITORS, 0,
+               &pilot_sites_archivable),
+    ROUTE_WITH("GET", "/v1/pilot-sites/{id}/history", audit_history, ANYONE, 0,
+               &pilot_site_history),
+    ROUTE("GET", "/v1/reporting-obligations", obligations_list, ANYONE, 0),
+    ROUTE("POST", "/v1/reporting-obligations", obligations_create, PLAN_EDITORS, ROUTE_BODY_JSON),
+    ROUTE("GET", "/v1/reporting-obligations/{code}", obligations_get, ANYONE, 0),
+    ROUTE("PATCH", "/v1/reporting-obligations/{code}", obligations_patch, PLAN_EDITORS,
+          ROUTE_BODY_JSON),
+    ROUTE_WITH("GET", "/v1/reporting-obligations/{code}/history", audit_history, ANYONE, 0,
+               &obligation_history),
+    ROUTE("GET", "/v1/reporting-obligations/{code}/submissions", submissions_list, ANYONE, 0),
+    ROUTE("POST", "/v1/reporting-obligations/{code}/submissions", submissions_create, TASK_AGENCIES,
+          ROUTE_BODY_JSON),
+    ROUTE("GET", "/v1/reporting-obligations/{code}/submissions/{id}", submissions_get, ANYONE, 0),
+    ROUTE("GET", "/v1/reporting-completeness", completeness_get, ANYONE, 0),
     ROUTE("GET", "/v1/audit-events", audit_events_list, AUDITORS, 0),
     ROUTE("GET", "/v1/changes", audit_changes, ANYONE, 0),
 };

@@ -99,8 +99,10 @@ static double required_units(const char *rounding, double percent, double denomi
  * when the value meets the target (a share target with a rounding rule compares the number of
  * units: at least ceil(75 % of 156) = 117); missed when it does not and the period has ended;
  * before the end, on_track when the value has reached the target's share of the period elapsed
- * so far (for >= targets; a <= or = target not met yet is at_risk), else at_risk. */
-static void attain(json_t *item, const json_t *target, bool share, const period *p)
+ * so far (for >= targets; a <= or = target not met yet is at_risk), else at_risk. A registry
+ * indicator (pilot sites) always has data, and a target counted in districts compares the
+ * districts with a site. */
+static void attain(json_t *item, const json_t *target, bool share, bool registry, const period *p)
 {
     static const char *const shown[] = {"id",       "period",          "applies_from", "applies_to",
                                         "operator", "value",           "rounding",     "scope_unit",
@@ -116,14 +118,17 @@ static void attain(json_t *item, const json_t *target, bool share, const period 
         json_object_set_new(item, "attainment", json_null());
         return;
     }
-    if (json_integer_value(json_object_get(item, "units_reporting")) == 0 ||
-        !json_is_number(value)) {
+    if (!registry && (json_integer_value(json_object_get(item, "units_reporting")) == 0 ||
+                      !json_is_number(value))) {
         json_object_set_new(item, "attainment", json_string("no_data"));
         return;
     }
     const char *op = validate_string(target, "operator");
     double goal = json_number_value(json_object_get(target, "value"));
-    double v = json_number_value(value);
+    const char *measure = validate_string(target, "unit_of_measure");
+    double v = registry && measure && strcmp(measure, "district") == 0
+                   ? (double)json_integer_value(json_object_get(item, "units_reporting"))
+                   : json_number_value(value);
     bool met;
     double required = -1;
     if (share)
@@ -182,6 +187,10 @@ static json_t *item_of(const json_t *row, const char *rollup, const char *value_
         denominator = json_integer(expected * subperiods);
         if (reporting)
             value = json_copy(numerator);
+    } else if (strcmp(rollup, "pilot_registry") == 0) { /* sites, and districts with one */
+        const json_t *total = json_object_get(row, "total");
+        value = json_integer(json_is_number(total) ? (json_int_t)json_number_value(total) : 0);
+        numerator = json_copy(value);
     } else { /* sum, latest: the values added up */
         const json_t *total = json_object_get(row, "total");
         if (json_is_number(total))
@@ -248,12 +257,9 @@ pm_status analytics_get(http_ctx *ctx, pm_error *err)
         (st = indicators_load(ctx, code, false, &indicator, err)))
         return st;
     const char *rollup = validate_string(indicator, "rollup");
-    if (strcmp(rollup, "none") == 0 || strcmp(rollup, "pilot_registry") == 0)
+    if (strcmp(rollup, "none") == 0)
         return pm_fail_field(err, PM_VALIDATION_FAILED, "indicator", "no_rollup",
-                             strcmp(rollup, "none") == 0
-                                 ? "This indicator is not rolled up (its values are texts)."
-                                 : "This indicator is derived from the pilot-site registry; read "
-                                   "/v1/pilot-sites.");
+                             "This indicator is not rolled up (its values are texts).");
     int indicator_level = strcmp(validate_string(indicator, "level"), "commune") == 0    ? 3
                           : strcmp(validate_string(indicator, "level"), "district") == 0 ? 2
                                                                                          : 1;
@@ -289,6 +295,7 @@ pm_status analytics_get(http_ctx *ctx, pm_error *err)
             .level = level,
             .indicator_level = indicator_level,
             .threshold = threshold[0] ? threshold : NULL,
+            .model_type = validate_string(indicator, "pilot_model_type"),
             .include_unapproved = include_unapproved,
         };
         json_auto_t *rows = NULL;
@@ -305,7 +312,7 @@ pm_status analytics_get(http_ctx *ctx, pm_error *err)
             json_t *item =
                 item_of(row, rollup, validate_string(indicator, "value_type"), &periods[i], sub);
             attain(item, applicable(targets, validate_string(item, "unit"), &periods[i]), share,
-                   &periods[i]);
+                   strcmp(rollup, "pilot_registry") == 0, &periods[i]);
             json_array_append_new(items, item);
         }
     }

@@ -61,6 +61,22 @@ static const char threshold_sql[] =
            "    AND m.period_end <= $5::date AND " COUNTED " AND $2::text IS NOT NULL"
            "  GROUP BY m.unit)" TOTALS;
 
+/* The sites piloting the model type ($9) by the period's end, per district: the pilot-site
+ * registry as data. */
+static const char pilot_sql[] =
+    GROUPS " m AS ("
+           "  SELECT s.district AS unit, NULL::boolean AS value_bool,"
+           "         count(*)::numeric AS value_num, NULL::numeric AS numerator,"
+           "         NULL::numeric AS denominator, NULL::bigint AS meeting,"
+           "         NULL::bigint AS reported"
+           "  FROM pilot_site s"
+           "  WHERE s.model_type = $9::text AND s.archived_at IS NULL"
+           "    AND s.status IN ('piloting', 'evaluated', 'scaled_up')"
+           "    AND (s.start_date IS NULL OR s.start_date <= $5::date)"
+           "    AND $1::text IS NOT NULL AND $2::text IS NOT NULL AND $6::boolean IS NOT NULL"
+           "    AND $8::date IS NOT NULL"
+           "  GROUP BY s.district)" TOTALS;
+
 static const char unit_level_sql[] = "SELECT level FROM admin_unit WHERE code = $1";
 
 pm_status analytics_repo_rollup(PGconn *conn, const rollup_query *q, json_t **out, pm_error *err)
@@ -69,11 +85,14 @@ pm_status analytics_repo_rollup(PGconn *conn, const rollup_query *q, json_t **ou
     snprintf(level, sizeof level, "%d", q->level);
     snprintf(indicator_level, sizeof indicator_level, "%d", q->indicator_level);
     bool threshold = strcmp(q->rollup, "periods_meeting_threshold") == 0;
+    bool pilot = strcmp(q->rollup, "pilot_registry") == 0;
     const char *params[] = {
         q->indicator,    q->period,       q->unit,
         level,           q->period_end,   q->include_unapproved ? "true" : "false",
-        indicator_level, q->period_start, threshold ? q->threshold : NULL};
+        indicator_level, q->period_start, threshold ? q->threshold : pilot ? q->model_type : NULL};
     bool latest = strcmp(q->rollup, "latest") == 0;
+    if (pilot)
+        return db_fetch_all(conn, pilot_sql, 9, params, out, err);
     return threshold ? db_fetch_all(conn, threshold_sql, 9, params, out, err)
                      : db_fetch_all(conn, latest ? latest_sql : period_sql, 9, params, out, err);
 }

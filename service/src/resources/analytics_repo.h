@@ -10,11 +10,13 @@
 #include "status.h"
 
 typedef struct {
-    const char *indicator, *rollup; /* rollup: share, sum, latest, periods_meeting_threshold */
+    const char *indicator, *rollup; /* rollup: share, sum, latest, periods_meeting_threshold,
+                                     * pilot_registry */
     const char *period, *period_start, *period_end; /* the period's id and dates */
     const char *unit;           /* the units counted are below (or are) this one */
     int level, indicator_level; /* group by units of `level`; data sits at indicator_level */
     const char *threshold;      /* periods_meeting_threshold: the value a period must reach */
+    const char *model_type;     /* pilot_registry: the pilot model type whose sites count */
     bool include_unapproved;    /* drafts and submitted data too */
 } rollup_query;
 
@@ -22,7 +24,9 @@ typedef struct {
  * {"unit", "units_expected" (units at the indicator's level below it, existing then),
  *  "units_reporting", "trues" (boolean values that are true), "total" (sum of numbers),
  *  "numerator", "denominator" (sums of a percentage's parts), "meeting" (periods meeting the
- *  threshold), "reported" (periods reported)}. *out a new array. */
+ *  threshold), "reported" (periods reported)}; for pilot_registry "total" counts the sites
+ *  piloting, evaluated or scaled up by the period's end and "units_reporting" the districts
+ *  with one. *out a new array. */
 pm_status analytics_repo_rollup(PGconn *conn, const rollup_query *q, json_t **out, pm_error *err);
 
 /* The level (1..3) of unit `code`, or 0 when there is no such unit. */

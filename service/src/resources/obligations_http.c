@@ -1,0 +1,309 @@
+/* obligations_http.c: reporting obligations, submissions and completeness over HTTP (see
+ * obligations_http.h). */
+#include "resources/obligations_http.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "domain/period.h"
+#include "domain/validate.h"
+#include "http/reply.h"
+#include "http/request.h"
+#include "resources/archive_http.h"
+#include "resources/obligations_repo.h"
+
+enum { MAX_REPORTERS = 200 };
+
+static pm_status reporter(const char *name, const json_t *item, pm_error *err)
+{
+    const char *s = json_string_value(item);
+    if (s && json_string_length(item) <= 32 && strlen(s) == json_string_length(item) &&
+        validate_code(s))
+        return PM_OK;
+    return pm_fail_field(err, PM_VALIDATION_FAILED, name, "invalid", "%s must be an agency code",
+                         name);
+}
+
+static pm_status reporters(const char *name, const json_t *value, pm_error *err)
+{
+    pm_status st = validate_array(name, value, MAX_REPORTERS, reporter, err);
+    if (st == PM_OK && json_array_size(value) == 0)
+        st = pm_fail_field(err, PM_VALIDATION_FAILED, name, "length",
+                           "%s names at least one agency", name);
+    return st;
+}
+
+#define OBLIGATION_FIELDS(req)                                                                     \
+    V_OPT_STRING("source_clause", 64), V_OPT_INT("task", 1, INT64_MAX),                            \
+        V_CHECKED("description", req, 1, 5000, validate_not_blank, "more than blanks"),            \
+        V_CUSTOM("reporters", req, reporters), V_OPT_STRING("recipient", 32),                      \
+        V_ENUM("mode", false, obligation_modes), V_ENUM("frequency", req, obligation_frequencies), \
+        V_ENUM("period_type", false, period_type_names), V_OPT_INT("due_days", 0, 365),            \
+        V_OPT_STRING("due_rule", 2000), V_OPT_STRING("note", 5000), V_SERVER("version"),           \
+        V_SERVER("created_at"), V_SERVER("updated_at"), V_SERVER("archived_at"), V_END
+
+static const field_spec create_fields[] = {
+    V_CHECKED("code", true, 1, 64, validate_code, "A-Z and 0-9 in runs joined by '-'"),
+    OBLIGATION_FIELDS(true)};
+static const field_spec patch_fields[] = {V_SERVER("code"), OBLIGATION_FIELDS(false)};
+
+static const field_spec submission_fields[] = {
+    V_STRING("agency", false, 1, 32),
+    V_STRING("period", false, 1, 11),
+    V_STRING("submitted_at", false, 20, 40),
+    V_CUSTOM("document_link", false, validate_url),
+    V_OPT_STRING("note", 5000),
+    V_SERVER("id"),
+    V_SERVER("obligation"),
+    V_SERVER("due"),
+    V_SERVER("on_time"),
+    V_SERVER("submitted_by"),
+    V_SERVER("version"),
+    V_SERVER("created_at"),
+    V_END,
+};
+
+static const char *const list_params[] = {"agency", "frequency", "include_archived", PAGE_PARAMS,
+                                          NULL};
+static const char *const submission_params[] = {"agency", "period", PAGE_PARAMS, NULL};
+static const char *const completeness_params[] = {"period", "agency", NULL};
+static const char *const no_params[] = {NULL};
+
+/* --- obligations ----------------------------------------------------------------------------- */
+
+static pm_status load(http_ctx *ctx, const char *code, bool lock, json_t **out, pm_error *err)
+{
+    PGconn *db;
+    pm_status st;
+    *out = NULL;
+    if ((st = ctx_db(ctx, &db, err)) || (st = obligation_repo_get(db, code, lock, out, err)))
+        return st;
+    return archive_hide(ctx, out, "reporting obligation", err);
+}
+
+pm_status obligations_may_read(http_ctx *ctx, const char *code, pm_error *err)
+{
+    json_t *o = NULL;
+    pm_status st = load(ctx, code, false, &o, err);
+    json_decref(o);
+    return st;
+}
+
+pm_status obligations_list(http_ctx *ctx, pm_error *err)
+{
+    obligation_filter f = {0};
+    page_request page;
+    page_result result = {0};
+    PGconn *db;
+    pm_status st;
+    if (!(st = req_check_query(ctx, list_params, err)) &&
+        !(st = req_query_text(ctx, "agency", 32, &f.agency, err)) &&
+        !(st = req_query_enum(ctx, "frequency", obligation_frequencies, &f.frequency, err)) &&
+        !(st = req_query_bool(ctx, "include_archived", &f.include_archived, err)) &&
+        !(st = req_page(ctx, &page, err)) &&
+        !(st = archive_check_include(ctx, f.include_archived, "reporting obligations", err)) &&
+        !(st = ctx_db(ctx, &db, err)) && !(st = obligation_repo_list(db, &f, &page, &result, err)))
+        reply_page(ctx, &result);
+    page_result_clear(&result);
+    return st;
+}
+
+pm_status obligations_get(http_ctx *ctx, pm_error *err)
+{
+    json_auto_t *o = NULL;
+    pm_status st;
+    if ((st = req_check_query(ctx, no_params, err)) ||
+        (st = load(ctx, req_path(ctx, "code"), false, &o, err)))
+        return st;
+    reply_object(ctx, o);
+    return PM_OK;
+}
+
+pm_status obligations_create(http_ctx *ctx, pm_error *err)
+{
+    json_auto_t *body = NULL, *created = NULL;
+    PGconn *db;
+    pm_status st;
+    if ((st = req_check_query(ctx, no_params, err)) || (st = req_json_body(ctx, &body, err)) ||
+        (st = validate_body(body, create_fields, VALIDATE_CREATE, err)) ||
+        (st = ctx_db(ctx, &db, err)) || (st = ctx_begin(ctx, NULL, err)) ||
+        (st = obligation_repo_check_references(db, body, err)) ||
+        (st = obligation_repo_create(db, body, err)) ||
+        (st = obligation_repo_get(db, validate_string(body, "code"), false, &created, err)) ||
+        (st = ctx_commit(ctx, err)))
+        return st;
+    char location[128];
+    snprintf(location, sizeof location, "/v1/reporting-obligations/%s",
+             validate_string(body, "code"));
+    reply_created(ctx, location, created);
+    return PM_OK;
+}
+
+pm_status obligations_patch(http_ctx *ctx, pm_error *err)
+{
+    json_auto_t *patch = NULL, *current = NULL, *updated = NULL;
+    const char *code = req_path(ctx, "code");
+    pm_status st;
+    if ((st = req_check_query(ctx, no_params, err)) || (st = req_json_body(ctx, &patch, err)) ||
+        (st = validate_body(patch, patch_fields, VALIDATE_PATCH, err)) ||
+        (st = ctx_begin(ctx, NULL, err)) || (st = load(ctx, code, true, &current, err)))
+        return st;
+    if (archive_is_archived(current))
+        return pm_fail(err, PM_CONFLICT, "The reporting obligation is archived.");
+    if ((st = reply_check_if_match(ctx, current, err)) ||
+        (st = obligation_repo_check_references(ctx->db, patch, err)) ||
+        (st = obligation_repo_update(ctx->db, code, archive_version(current), patch, err)) ||
+        (st = obligation_repo_get(ctx->db, code, false, &updated, err)) ||
+        (st = ctx_commit(ctx, err)))
+        return st;
+    reply_object(ctx, updated);
+    return PM_OK;
+}
+
+/* --- submissions ----------------------------------------------------------------------------- */
+
+pm_status submissions_list(http_ctx *ctx, pm_error *err)
+{
+    json_auto_t *o = NULL;
+    const char *agency = NULL, *period_id = NULL;
+    page_request page;
+    page_result result = {0};
+    pm_status st;
+    if (!(st = req_check_query(ctx, submission_params, err)) &&
+        !(st = req_query_text(ctx, "agency", 32, &agency, err)) &&
+        !(st = req_query_text(ctx, "period", 11, &period_id, err)) &&
+        !(st = req_page(ctx, &page, err)) &&
+        !(st = load(ctx, req_path(ctx, "code"), false, &o, err)) &&
+        !(st = submission_repo_list(ctx->db, req_path(ctx, "code"), agency, period_id, &page,
+                                    &result, err)))
+        reply_page(ctx, &result);
+    page_result_clear(&result);
+    return st;
+}
+
+pm_status submissions_get(http_ctx *ctx, pm_error *err)
+{
+    json_auto_t *o = NULL, *submission = NULL;
+    const char *id = req_path(ctx, "id");
+    pm_status st;
+    if ((st = req_check_query(ctx, no_params, err)) ||
+        (st = load(ctx, req_path(ctx, "code"), false, &o, err)))
+        return st;
+    if (!id || !page_key_is_number(id))
+        return pm_fail(err, PM_NOT_FOUND, "There is no such submission.");
+    if ((st = submission_repo_get(ctx->db, req_path(ctx, "code"), id, &submission, err)))
+        return st;
+    reply_object(ctx, submission);
+    return PM_OK;
+}
+
+/* True when `agency` is among the obligation's reporters. */
+static bool reports(const json_t *obligation, const char *agency)
+{
+    size_t i;
+    json_t *code;
+    json_array_foreach(json_object_get(obligation, "reporters"), i, code)
+    {
+        if (strcmp(json_string_value(code), agency) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* Fills "period" and "due" of `body` for `obligation`: a periodic obligation needs a period of
+ * its type, due its due days (or REPORT_DUE_DAYS) after the end; one made once takes none. */
+static pm_status settle_period(const http_ctx *ctx, const json_t *obligation, json_t *body,
+                               pm_error *err)
+{
+    const char *type = validate_string(obligation, "period_type");
+    const char *id = validate_string(body, "period");
+    if (!type) {
+        if (id)
+            return pm_fail_field(err, PM_VALIDATION_FAILED, "period", "not_periodic",
+                                 "This report is made once: it has no period.");
+        json_object_set_new(body, "due", json_null());
+        return PM_OK;
+    }
+    const json_t *days = json_object_get(obligation, "due_days");
+    period p;
+    if (!id)
+        return pm_fail_field(err, PM_VALIDATION_FAILED, "period", "required",
+                             "period is required for a %s report", type);
+    if (!period_parse(id,
+                      json_is_integer(days) ? (int)json_integer_value(days)
+                                            : ctx->app->cfg->report_due_days,
+                      &p))
+        return pm_fail_field(err, PM_VALIDATION_FAILED, "period", "invalid",
+                             "period is not a period id; the forms are %s", period_forms);
+    if (strcmp(period_type_names[p.type], type) != 0)
+        return pm_fail_field(err, PM_VALIDATION_FAILED, "period", "wrong_type",
+                             "This report is made per %s period.", type);
+    char due[11];
+    period_date_text(p.due, due);
+    json_object_set_new(body, "due", json_string(due));
+    return PM_OK;
+}
+
+pm_status submissions_create(http_ctx *ctx, pm_error *err)
+{
+    json_auto_t *body = NULL, *o = NULL, *created = NULL;
+    const char *code = req_path(ctx, "code");
+    char id[24];
+    pm_status st;
+    if ((st = req_check_query(ctx, no_params, err)) || (st = req_json_body(ctx, &body, err)) ||
+        (st = validate_body(body, submission_fields, VALIDATE_CREATE, err)) ||
+        (st = ctx_begin(ctx, NULL, err)) || (st = load(ctx, code, false, &o, err)))
+        return st;
+    if (archive_is_archived(o))
+        return pm_fail(err, PM_CONFLICT, "The reporting obligation is archived.");
+    bool editor = archive_may_see(ctx);
+    if (!json_object_get(body, "agency"))
+        json_object_set_new(body, "agency", json_string(ctx->who.agency));
+    const char *agency = validate_string(body, "agency");
+    if (!editor && strcmp(agency, ctx->who.agency) != 0)
+        return pm_fail_field(err, PM_FORBIDDEN, "agency", "forbidden",
+                             "An agency hands in its own reports.");
+    if (!editor && json_object_get(body, "submitted_at"))
+        return pm_fail_field(err, PM_FORBIDDEN, "submitted_at", "forbidden",
+                             "Only admins and coordinators record when a report was handed in.");
+    if (!reports(o, agency))
+        return pm_fail_field(err, PM_VALIDATION_FAILED, "agency", "not_reporter",
+                             "%.32s does not make this report.", agency);
+    json_object_set_new(body, "obligation", json_string(code));
+    if ((st = settle_period(ctx, o, body, err)) ||
+        (st = submission_repo_create(ctx->db, body, ctx->who.username, id, err)) ||
+        (st = submission_repo_get(ctx->db, code, id, &created, err)) || (st = ctx_commit(ctx, err)))
+        return st;
+    char location[160];
+    snprintf(location, sizeof location, "/v1/reporting-obligations/%s/submissions/%s", code, id);
+    reply_created(ctx, location, created);
+    return PM_OK;
+}
+
+/* --- completeness ---------------------------------------------------------------------------- */
+
+pm_status completeness_get(http_ctx *ctx, pm_error *err)
+{
+    const char *id = NULL, *agency = NULL;
+    json_auto_t *items = NULL;
+    PGconn *db;
+    period p;
+    pm_status st;
+    if ((st = req_check_query(ctx, completeness_params, err)) ||
+        (st = req_query_text(ctx, "period", 11, &id, err)) ||
+        (st = req_query_text(ctx, "agency", 32, &agency, err)))
+        return st;
+    if (!id)
+        return pm_fail_field(err, PM_INVALID_PARAMETER, "period", "required", "period is required");
+    if (!period_parse(id, ctx->app->cfg->report_due_days, &p))
+        return pm_fail_field(err, PM_INVALID_PARAMETER, "period", "invalid",
+                             "period is not a period id; the forms are %s", period_forms);
+    if ((st = ctx_db(ctx, &db, err)) ||
+        (st = submission_repo_completeness(db, p.id, period_type_names[p.type], agency, &items,
+                                           err)))
+        return st;
+    json_auto_t *body = json_pack("{s:O}", "items", items);
+    reply_json(ctx, 200, body, "application/json");
+    return PM_OK;
+}

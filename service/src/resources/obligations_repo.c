@@ -1,0 +1,288 @@
+/* obligations_repo.c: reporting obligations and submissions (see obligations_repo.h). */
+#include "resources/obligations_repo.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db/params.h"
+#include "db/query.h"
+
+const char *const obligation_frequencies[] = {"once",        "monthly", "quarterly",
+                                              "six_monthly", "yearly",  NULL};
+const char *const obligation_modes[] = {"assigned", "requested", NULL};
+
+#define OBLIGATION_SELECT                                                                      \
+    "SELECT o.code, o.source_clause, o.task, o.description, o.reporters, o.recipient, o.mode," \
+    "       o.frequency, o.period_type, o.due_days, o.due_rule, o.note, o.version,"            \
+    "       planmon_utc(o.created_at) AS created_at, planmon_utc(o.updated_at) AS updated_at," \
+    "       planmon_utc(o.archived_at) AS archived_at"                                         \
+    " FROM reporting_obligation o"
+
+/* $1 agency $2 frequency $3 include archived $4 after code $5 limit + 1 */
+static const char list_sql[] = OBLIGATION_SELECT
+    " WHERE ($1::text IS NULL OR o.reporters @> jsonb_build_array($1::text))"
+    "   AND ($2::text IS NULL OR o.frequency = $2) AND ($3::boolean OR o.archived_at IS NULL)"
+    "   AND ($4::text IS NULL OR o.code > $4) ORDER BY o.code LIMIT $5::int";
+static const char get_sql[] = OBLIGATION_SELECT " WHERE o.code = $1";
+static const char get_locked_sql[] = OBLIGATION_SELECT " WHERE o.code = $1 FOR UPDATE";
+
+/* $1 task $2 reporters $3 recipient */
+static const char references_sql[] =
+    "SELECT $1::bigint IS NOT NULL AND NOT EXISTS (SELECT 1 FROM task WHERE id = $1::bigint),"
+    "       (SELECT coalesce(array_agg(n - 1 ORDER BY n), '{}')"
+    "        FROM jsonb_array_elements_text(coalesce($2::jsonb, '[]')) WITH ORDINALITY AS a (c, n)"
+    "        WHERE NOT EXISTS (SELECT 1 FROM agency WHERE code = c))::text,"
+    "       $3::text IS NOT NULL AND NOT EXISTS (SELECT 1 FROM agency WHERE code = $3)";
+
+static const char *const columns[] = {"code",        "source_clause", "task",     "description",
+                                      "reporters",   "recipient",     "mode",     "frequency",
+                                      "period_type", "due_days",      "due_rule", "note"};
+enum { NCOLUMNS = sizeof columns / sizeof columns[0] };
+
+static const char insert_sql[] =
+    "INSERT INTO reporting_obligation (code, source_clause, task, description, reporters,"
+    "                                  recipient, mode, frequency, period_type, due_days,"
+    "                                  due_rule, note)"
+    " VALUES ($1, $2, $3::bigint, $4, $5::jsonb, $6, coalesce($7, 'assigned'), $8, $9,"
+    "         $10::int, $11, $12)";
+
+/* As the insert, with $3 the task's key in plan $13. */
+static const char seed_sql[] =
+    "INSERT INTO reporting_obligation (code, source_clause, task, description, reporters,"
+    "                                  recipient, mode, frequency, period_type, due_days,"
+    "                                  due_rule, note)"
+    " VALUES ($1, $2, (SELECT id FROM task WHERE plan = $13::bigint AND key = $3), $4,"
+    "         $5::jsonb, $6, coalesce($7, 'assigned'), $8, $9, $10::int, $11, $12)"
+    " ON CONFLICT (code) DO NOTHING";
+
+/* The columns but code as $1..$11, $12 present fields, $13 code $14 version. */
+static const char update_sql[] =
+    "UPDATE reporting_obligation SET"
+    "  source_clause = CASE WHEN 'source_clause' = ANY($12::text[]) THEN $1"
+    "                  ELSE source_clause END,"
+    "  task = CASE WHEN 'task' = ANY($12::text[]) THEN $2::bigint ELSE task END,"
+    "  description = CASE WHEN 'description' = ANY($12::text[]) THEN $3 ELSE description END,"
+    "  reporters = CASE WHEN 'reporters' = ANY($12::text[]) THEN $4::jsonb ELSE reporters END,"
+    "  recipient = CASE WHEN 'recipient' = ANY($12::text[]) THEN $5 ELSE recipient END,"
+    "  mode = CASE WHEN 'mode' = ANY($12::text[]) THEN coalesce($6, 'assigned') ELSE mode END,"
+    "  frequency = CASE WHEN 'frequency' = ANY($12::text[]) THEN $7 ELSE frequency END,"
+    "  period_type = CASE WHEN 'period_type' = ANY($12::text[]) THEN $8 ELSE period_type END,"
+    "  due_days = CASE WHEN 'due_days' = ANY($12::text[]) THEN $9::int ELSE due_days END,"
+    "  due_rule = CASE WHEN 'due_rule' = ANY($12::text[]) THEN $10 ELSE due_rule END,"
+    "  note = CASE WHEN 'note' = ANY($12::text[]) THEN $11 ELSE note END,"
+    "  version = version + 1, updated_at = now()"
+    " WHERE code = $13 AND version = $14::int AND archived_at IS NULL RETURNING code";
+
+/* On time: handed in by the due date, in the province's calendar. */
+#define SUBMISSION_SELECT                                                                      \
+    "SELECT s.id, s.obligation, s.agency, nullif(s.period, '') AS period, s.due::text AS due," \
+    "       planmon_utc(s.submitted_at) AS submitted_at,"                                      \
+    "       CASE WHEN s.due IS NOT NULL THEN"                                                  \
+    "         (s.submitted_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date <= s.due END AS on_time," \
+    "       s.document_link, s.note, s.submitted_by, s.version,"                               \
+    "       planmon_utc(s.created_at) AS created_at"                                           \
+    " FROM submission s"
+
+/* $1 obligation $2 agency $3 period $4 after id $5 limit + 1 */
+static const char submission_list_sql[] =
+    SUBMISSION_SELECT " WHERE s.obligation = $1 AND ($2::text IS NULL OR s.agency = $2)"
+                      "   AND ($3::text IS NULL OR s.period = $3)"
+                      "   AND ($4::bigint IS NULL OR s.id > $4::bigint)"
+                      " ORDER BY s.id LIMIT $5::int";
+static const char submission_get_sql[] =
+    SUBMISSION_SELECT " WHERE s.obligation = $1 AND s.id = $2::bigint";
+
+static const char *const submission_columns[] = {"obligation",   "agency",        "period", "due",
+                                                 "submitted_at", "document_link", "note"};
+enum { NSUBMISSION_COLUMNS = sizeof submission_columns / sizeof submission_columns[0] };
+
+/* The columns as $1..$7, $8 user */
+static const char submission_insert_sql[] =
+    "INSERT INTO submission (obligation, agency, period, due, submitted_at, document_link, note,"
+    "                        submitted_by)"
+    " VALUES ($1, $2, coalesce($3, ''), $4::date, coalesce($5::timestamptz, now()), $6, $7, $8)"
+    " RETURNING id";
+
+/* $1 period $2 period type $3 agency */
+static const char completeness_sql[] =
+    "WITH o AS ("
+    "  SELECT o.code, r.agency FROM reporting_obligation o"
+    "  CROSS JOIN jsonb_array_elements_text(o.reporters) AS r (agency)"
+    "  WHERE o.archived_at IS NULL AND o.period_type = $2"
+    "    AND ($3::text IS NULL OR r.agency = $3)),"
+    " s AS ("
+    "  SELECT s.obligation, s.agency,"
+    "         (s.submitted_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date <= s.due AS on_time"
+    "  FROM submission s WHERE s.period = $1)"
+    " SELECT o.agency, $1::text AS period, count(*) AS expected, count(s.agency) AS submitted,"
+    "        count(*) FILTER (WHERE s.on_time) AS on_time,"
+    "        count(*) FILTER (WHERE NOT s.on_time) AS late,"
+    "        count(*) - count(s.agency) AS missing"
+    " FROM o LEFT JOIN s ON s.obligation = o.code AND s.agency = o.agency"
+    " GROUP BY o.agency ORDER BY o.agency";
+
+static const char *const code_key[] = {"code"};
+static const char *const id_key[] = {"id"};
+
+pm_status obligation_repo_list(PGconn *conn, const obligation_filter *f, const page_request *page,
+                               page_result *out, pm_error *err)
+{
+    char limit[16];
+    if (page_bind(page, 1, false, limit, err) != PM_OK)
+        return PM_INVALID_PARAMETER;
+    const char *params[] = {f->agency, f->frequency, f->include_archived ? "true" : "false",
+                            page_after(page, 0), limit};
+    return db_fetch_page(conn, list_sql, 5, params, page, code_key, 1, out, err);
+}
+
+pm_status obligation_repo_get(PGconn *conn, const char *code, bool lock, json_t **out,
+                              pm_error *err)
+{
+    const char *params[] = {code};
+    return db_fetch_one(conn, lock ? get_locked_sql : get_sql, 1, params,
+                        "There is no such reporting obligation.", out, err);
+}
+
+pm_status obligation_repo_check_references(PGconn *conn, const json_t *fields, pm_error *err)
+{
+    static const char *const checked[] = {"task", "reporters", "recipient"};
+    db_params p = {0};
+    db_params_add_fields(&p, fields, checked, 3);
+    PGresult *res;
+    pm_status st = db_exec(conn, references_sql, p.count, p.values, &res, err);
+    db_params_clear(&p);
+    if (st != PM_OK)
+        return st;
+    if (PQgetvalue(res, 0, 0)[0] == 't')
+        st = pm_fail_field(err, PM_VALIDATION_FAILED, "task", "unknown", "task names no task");
+    for (const char *s = PQgetvalue(res, 0, 1); *s;) {
+        char *end;
+        long i = strtol(s, &end, 10);
+        if (end == s) {
+            s++;
+            continue;
+        }
+        char field[40];
+        snprintf(field, sizeof field, "reporters[%ld]", i);
+        st =
+            pm_fail_field(err, PM_VALIDATION_FAILED, field, "unknown", "%s names no agency", field);
+        s = end;
+    }
+    if (PQgetvalue(res, 0, 2)[0] == 't')
+        st = pm_fail_field(err, PM_VALIDATION_FAILED, "recipient", "unknown",
+                           "recipient names no agency");
+    PQclear(res);
+    return st;
+}
+
+/* A taken code, or the CHECK tying a report made once to no period type. */
+static pm_status refusal(pm_status st, pm_error *err)
+{
+    if (st == PM_CONFLICT) {
+        pm_error_reset(err);
+        return pm_fail_field(err, PM_CONFLICT, "code", "taken",
+                             "A reporting obligation with this code exists.");
+    }
+    if (st == PM_VALIDATION_FAILED) {
+        pm_error_reset(err);
+        return pm_fail_field(err, PM_VALIDATION_FAILED, "period_type", "inconsistent",
+                             "A report made once has no period_type; a periodic one has one.");
+    }
+    return st;
+}
+
+pm_status obligation_repo_create(PGconn *conn, const json_t *fields, pm_error *err)
+{
+    db_params p = {0};
+    db_params_add_fields(&p, fields, columns, NCOLUMNS);
+    pm_status st = refusal(db_exec(conn, insert_sql, p.count, p.values, NULL, err), err);
+    db_params_clear(&p);
+    return st;
+}
+
+pm_status obligation_repo_seed(PGconn *conn, const char *plan, const json_t *fields, int *added,
+                               pm_error *err)
+{
+    db_params p = {0};
+    db_params_add_fields(&p, fields, columns, 2);
+    db_params_add(&p, json_string_value(json_object_get(fields, "task_key")));
+    db_params_add_fields(&p, fields, columns + 3, NCOLUMNS - 3);
+    db_params_add(&p, plan);
+    PGresult *res;
+    pm_status st = db_exec(conn, seed_sql, p.count, p.values, &res, err);
+    db_params_clear(&p);
+    if (st == PM_OK) {
+        *added += atoi(PQcmdTuples(res));
+        PQclear(res);
+    }
+    return st;
+}
+
+pm_status obligation_repo_update(PGconn *conn, const char *code, long long version,
+                                 const json_t *fields, pm_error *err)
+{
+    db_params p = {0};
+    db_params_add_fields(&p, fields, columns + 1, NCOLUMNS - 1);
+    db_params_add_present(&p, fields, columns + 1, NCOLUMNS - 1);
+    db_params_add(&p, code);
+    db_params_add_int(&p, version);
+    pm_status st = refusal(
+        db_change_one(conn, update_sql, p.count, p.values,
+                      "The reporting obligation was changed meanwhile; read it again.", err),
+        err);
+    db_params_clear(&p);
+    return st;
+}
+
+pm_status submission_repo_list(PGconn *conn, const char *obligation, const char *agency,
+                               const char *period, const page_request *page, page_result *out,
+                               pm_error *err)
+{
+    char limit[16];
+    if (page_bind(page, 1, true, limit, err) != PM_OK)
+        return PM_INVALID_PARAMETER;
+    const char *params[] = {obligation, agency, period, page_after(page, 0), limit};
+    return db_fetch_page(conn, submission_list_sql, 5, params, page, id_key, 1, out, err);
+}
+
+pm_status submission_repo_get(PGconn *conn, const char *obligation, const char *id, json_t **out,
+                              pm_error *err)
+{
+    const char *params[] = {obligation, id};
+    return db_fetch_one(conn, submission_get_sql, 2, params, "There is no such submission.", out,
+                        err);
+}
+
+pm_status submission_repo_create(PGconn *conn, const json_t *fields, const char *username,
+                                 char *id_out, pm_error *err)
+{
+    db_params p = {0};
+    db_params_add_fields(&p, fields, submission_columns, NSUBMISSION_COLUMNS);
+    db_params_add(&p, username);
+    PGresult *res;
+    pm_status st = db_exec(conn, submission_insert_sql, p.count, p.values, &res, err);
+    db_params_clear(&p);
+    if (st == PM_CONFLICT) {
+        pm_error_reset(err);
+        return pm_fail_field(err, PM_CONFLICT, "period", "taken",
+                             "This agency has submitted this report for this period.");
+    }
+    if (st == PM_VALIDATION_FAILED) { /* a submitted_at the database could not read */
+        pm_error_reset(err);
+        return pm_fail_field(err, PM_VALIDATION_FAILED, "submitted_at", "invalid",
+                             "submitted_at must be an RFC 3339 time");
+    }
+    if (st == PM_OK) {
+        snprintf(id_out, 24, "%s", PQgetvalue(res, 0, 0));
+        PQclear(res);
+    }
+    return st;
+}
+
+pm_status submission_repo_completeness(PGconn *conn, const char *period, const char *period_type,
+                                       const char *agency, json_t **out, pm_error *err)
+{
+    const char *params[] = {period, period_type, agency};
+    return db_fetch_all(conn, completeness_sql, 3, params, out, err);
+}
