@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "domain/csv.h"
@@ -65,12 +66,36 @@ static void malformed_text_is_refused_with_its_line(void **state)
     assert_null(csv_parse("a,\xff\n", 4, &bad));
 }
 
+static void writing_quotes_what_needs_it(void **state)
+{
+    static const char *const columns[] = {"a", "b", "c"};
+    json_t *rows = json_loads("[{\"a\": \"x,y\", \"b\": 75.0, \"c\": null},"
+                              " {\"a\": \"say \\\"hi\\\"\", \"b\": true, \"c\": \"Hòa\"}]",
+                              0, NULL);
+    assert_non_null(rows);
+    size_t len;
+    char *text = csv_write(rows, columns, 3, true, &len);
+    assert_non_null(text);
+    assert_string_equal(text, "\xEF\xBB\xBF"
+                              "a,b,c\r\n\"x,y\",75.0,\r\n\"say \"\"hi\"\"\",true,Hòa\r\n");
+    assert_int_equal(len, strlen(text));
+    size_t bad;
+    json_t *back = csv_parse(text + 3, len - 3, &bad); /* what it writes, it reads */
+    assert_non_null(back);
+    assert_string_equal(json_string_value(json_array_get(json_array_get(back, 2), 0)),
+                        "say \"hi\"");
+    json_decref(back);
+    free(text);
+    json_decref(rows);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(plain_rows),
         cmocka_unit_test(quoted_fields),
         cmocka_unit_test(malformed_text_is_refused_with_its_line),
+        cmocka_unit_test(writing_quotes_what_needs_it),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -116,3 +116,56 @@ json_t *csv_parse(const char *text, size_t len, size_t *bad_line)
     json_decref(row);
     return rows;
 }
+
+/* Appends `cell` to `f`, quoted when it must be. */
+static bool put_cell(field_buf *f, const char *cell)
+{
+    bool quote = strpbrk(cell, ",\"\r\n") != NULL;
+    bool ok = !quote || put(f, '"');
+    for (const char *c = cell; ok && *c; c++)
+        ok = (*c != '"' || put(f, '"')) && put(f, *c);
+    return ok && (!quote || put(f, '"'));
+}
+
+static bool put_text(field_buf *f, const char *text)
+{
+    bool ok = true;
+    for (const char *c = text; ok && *c; c++)
+        ok = put(f, *c);
+    return ok;
+}
+
+char *csv_write(const json_t *rows, const char *const *columns, size_t ncolumns, bool bom,
+                size_t *len)
+{
+    field_buf f = {0};
+    bool ok = !bom || put_text(&f, "\xEF\xBB\xBF");
+    for (size_t c = 0; ok && c < ncolumns; c++)
+        ok = (c == 0 || put(&f, ',')) && put_cell(&f, columns[c]);
+    ok = ok && put_text(&f, "\r\n");
+    size_t r;
+    json_t *row;
+    json_array_foreach(rows, r, row)
+    {
+        for (size_t c = 0; ok && c < ncolumns; c++) {
+            const json_t *v = json_object_get(row, columns[c]);
+            ok = c == 0 || put(&f, ',');
+            if (!ok || !v || json_is_null(v))
+                continue;
+            if (json_is_string(v)) {
+                ok = put_cell(&f, json_string_value(v));
+            } else {
+                char *text = json_serialize(v);
+                ok = text && put_cell(&f, text);
+                free(text);
+            }
+        }
+        ok = ok && put_text(&f, "\r\n");
+    }
+    if (!ok || !put(&f, '\0')) {
+        free(f.buf);
+        return NULL;
+    }
+    *len = f.len - 1;
+    return f.buf;
+}

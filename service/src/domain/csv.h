@@ -4,6 +4,7 @@
 #define PLANMON_CSV_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Parses `len` bytes of `text` into a new array of rows, each an array of strings; a final
@@ -11,5 +12,13 @@
  * (a quote inside an unquoted field, text after a closing quote, an unclosed quote), a NUL
  * byte or invalid UTF-8, with the 1-based line of the fault in *bad_line. */
 json_t *csv_parse(const char *text, size_t len, size_t *bad_line);
+
+/* Writes `rows` (an array of objects) as CSV with a header of `columns` and, per row, those
+ * members: strings as they are, numbers and booleans in JSON form, null as an empty cell, arrays
+ * and objects as compact JSON; a cell holding a comma, quote or line break is quoted. CRLF line
+ * ends; `bom` prefixes the UTF-8 byte-order mark (so spreadsheet programs read Vietnamese).
+ * Returns a malloc'd NUL-terminated text (caller frees) and its length in *len, or NULL. */
+char *csv_write(const json_t *rows, const char *const *columns, size_t ncolumns, bool bom,
+                size_t *len);
 
 #endif

@@ -18,6 +18,7 @@
 #include "resources/ops_http.h"
 #include "resources/pilots_http.h"
 #include "resources/plans_http.h"
+#include "resources/reports_http.h"
 #include "resources/sections_http.h"
 #include "resources/tasks_http.h"
 #include "resources/users_http.h"
@@ -193,6 +194,7 @@ static struct route table[] = {
           ROUTE_BODY_JSON),
     ROUTE("GET", "/v1/reporting-obligations/{code}/submissions/{id}", submissions_get, ANYONE, 0),
     ROUTE("GET", "/v1/reporting-completeness", completeness_get, ANYONE, 0),
+    ROUTE("GET", "/v1/reports/{period}", reports_get, ANYONE, 0),
     ROUTE("GET", "/v1/audit-events", audit_events_list, AUDITORS, 0),
     ROUTE("GET", "/v1/changes", audit_changes, ANYONE, 0),
 };

@@ -21,8 +21,7 @@ enum { MAX_PERIODS = 60 };
 static const char *const params[] = {"indicator",          "period", "unit", "level",
                                      "include_unapproved", NULL};
 
-/* Today in the province (UTC+7, no daylight saving). */
-static civil_date today(void)
+civil_date analytics_today(void)
 {
     return period_add_days((civil_date){1970, 1, 1},
                            (int)(((long long)time(NULL) + 7 * 3600) / 86400));
@@ -102,7 +101,8 @@ static double required_units(const char *rounding, double percent, double denomi
  * so far (for >= targets; a <= or = target not met yet is at_risk), else at_risk. A registry
  * indicator (pilot sites) always has data, and a target counted in districts compares the
  * districts with a site. */
-static void attain(json_t *item, const json_t *target, bool share, bool registry, const period *p)
+static void attain(json_t *item, const json_t *target, bool share, bool registry, const period *p,
+                   civil_date today)
 {
     static const char *const shown[] = {"id",       "period",          "applies_from", "applies_to",
                                         "operator", "value",           "rounding",     "scope_unit",
@@ -141,7 +141,7 @@ static void attain(json_t *item, const json_t *target, bool share, bool registry
         met = compare(op, v, goal);
     }
     const char *attainment;
-    long now = period_days(today()), start = period_days(p->start), end = period_days(p->end);
+    long now = period_days(today), start = period_days(p->start), end = period_days(p->end);
     if (met)
         attainment = "achieved";
     else if (now > end)
@@ -229,41 +229,21 @@ static pm_status parse_periods(const http_ctx *ctx, const char *list, period *ou
     return PM_OK;
 }
 
-pm_status analytics_get(http_ctx *ctx, pm_error *err)
+pm_status analytics_items(http_ctx *ctx, const json_t *indicator, const period *periods, int count,
+                          const analytics_scope *scope, json_t *items, pm_error *err)
 {
-    const char *code = NULL, *periods_text = NULL, *unit = NULL;
-    bool include_unapproved = false;
-    int level = 0, unit_level = 0, count = 0;
-    period periods[MAX_PERIODS];
-    json_auto_t *indicator = NULL, *targets = NULL, *items = json_array();
-    pm_status st;
-    if ((st = req_check_query(ctx, params, err)) ||
-        (st = req_query_text(ctx, "indicator", 64, &code, err)) ||
-        (st = req_query_text(ctx, "period", 1000, &periods_text, err)) ||
-        (st = req_query_digits(ctx, "unit", 5, &unit, err)) ||
-        (st = req_query_int(ctx, "level", 1, 3, &level, err)) ||
-        (st = req_query_bool(ctx, "include_unapproved", &include_unapproved, err)))
-        return st;
-    static const char *const required[] = {"indicator", "period", "unit"};
-    const char *given[] = {code, periods_text, unit};
-    for (int i = 0; i < 3; i++)
-        if (!given[i])
-            return pm_fail_field(err, PM_INVALID_PARAMETER, required[i], "required",
-                                 "%s is required", required[i]);
-    if (include_unapproved && !archive_may_see(ctx))
-        return pm_fail_field(err, PM_FORBIDDEN, "include_unapproved", "forbidden",
-                             "Only admins and coordinators roll up data not yet approved.");
-    if ((st = parse_periods(ctx, periods_text, periods, &count, err)) ||
-        (st = indicators_load(ctx, code, false, &indicator, err)))
-        return st;
+    const char *code = validate_string(indicator, "code");
     const char *rollup = validate_string(indicator, "rollup");
+    json_auto_t *targets = NULL;
+    int unit_level = 0, level = scope->level;
+    pm_status st;
     if (strcmp(rollup, "none") == 0)
         return pm_fail_field(err, PM_VALIDATION_FAILED, "indicator", "no_rollup",
                              "This indicator is not rolled up (its values are texts).");
     int indicator_level = strcmp(validate_string(indicator, "level"), "commune") == 0    ? 3
                           : strcmp(validate_string(indicator, "level"), "district") == 0 ? 2
                                                                                          : 1;
-    if ((st = analytics_repo_unit_level(ctx->db, unit, &unit_level, err)))
+    if ((st = analytics_repo_unit_level(ctx->db, scope->unit, &unit_level, err)))
         return st;
     if (!unit_level)
         return pm_fail_field(err, PM_INVALID_PARAMETER, "unit", "unknown",
@@ -291,12 +271,13 @@ pm_status analytics_get(http_ctx *ctx, pm_error *err)
             .period = periods[i].id,
             .period_start = start,
             .period_end = end,
-            .unit = unit,
+            .unit = scope->unit,
             .level = level,
             .indicator_level = indicator_level,
             .threshold = threshold[0] ? threshold : NULL,
             .model_type = validate_string(indicator, "pilot_model_type"),
-            .include_unapproved = include_unapproved,
+            .include_unapproved = scope->include_unapproved,
+            .as_of = scope->as_of,
         };
         json_auto_t *rows = NULL;
         if ((st = analytics_repo_rollup(ctx->db, &q, &rows, err)))
@@ -312,10 +293,41 @@ pm_status analytics_get(http_ctx *ctx, pm_error *err)
             json_t *item =
                 item_of(row, rollup, validate_string(indicator, "value_type"), &periods[i], sub);
             attain(item, applicable(targets, validate_string(item, "unit"), &periods[i]), share,
-                   strcmp(rollup, "pilot_registry") == 0, &periods[i]);
+                   strcmp(rollup, "pilot_registry") == 0, &periods[i], scope->today);
             json_array_append_new(items, item);
         }
     }
+    return PM_OK;
+}
+
+pm_status analytics_get(http_ctx *ctx, pm_error *err)
+{
+    const char *code = NULL, *periods_text = NULL;
+    analytics_scope scope = {.today = analytics_today()};
+    int count = 0;
+    period periods[MAX_PERIODS];
+    json_auto_t *indicator = NULL, *items = json_array();
+    pm_status st;
+    if ((st = req_check_query(ctx, params, err)) ||
+        (st = req_query_text(ctx, "indicator", 64, &code, err)) ||
+        (st = req_query_text(ctx, "period", 1000, &periods_text, err)) ||
+        (st = req_query_digits(ctx, "unit", 5, &scope.unit, err)) ||
+        (st = req_query_int(ctx, "level", 1, 3, &scope.level, err)) ||
+        (st = req_query_bool(ctx, "include_unapproved", &scope.include_unapproved, err)))
+        return st;
+    static const char *const required[] = {"indicator", "period", "unit"};
+    const char *given[] = {code, periods_text, scope.unit};
+    for (int i = 0; i < 3; i++)
+        if (!given[i])
+            return pm_fail_field(err, PM_INVALID_PARAMETER, required[i], "required",
+                                 "%s is required", required[i]);
+    if (scope.include_unapproved && !archive_may_see(ctx))
+        return pm_fail_field(err, PM_FORBIDDEN, "include_unapproved", "forbidden",
+                             "Only admins and coordinators roll up data not yet approved.");
+    if ((st = parse_periods(ctx, periods_text, periods, &count, err)) ||
+        (st = indicators_load(ctx, code, false, &indicator, err)) ||
+        (st = analytics_items(ctx, indicator, periods, count, &scope, items, err)))
+        return st;
     json_auto_t *body = json_pack("{s:O}", "items", items);
     reply_json(ctx, 200, body, "application/json");
     return PM_OK;

@@ -6,8 +6,30 @@
 #ifndef PLANMON_ANALYTICS_HTTP_H
 #define PLANMON_ANALYTICS_HTTP_H
 
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "domain/period.h"
 #include "http/context.h"
 
+/* Where and as of when a roll-up looks. */
+typedef struct {
+    const char *unit;        /* the units below (or at) this one */
+    int level;               /* group by units of this level; 0: the unit's own */
+    bool include_unapproved; /* drafts and submitted data too */
+    const char *as_of;       /* NULL: the data now; else as it was then (RFC 3339) */
+    civil_date today;        /* the day attainment is judged on (missed once a period ended) */
+} analytics_scope;
+
 pm_status analytics_get(http_ctx *ctx, pm_error *err);
+
+/* Appends to `items` (borrowed) the analytics items of `indicator` (an indicator object, borrowed)
+ * for each of the `count` periods, in the shape GET /v1/analytics answers. Fails as that route
+ * does for a bad level or unit, or an indicator that does not roll up. */
+pm_status analytics_items(http_ctx *ctx, const json_t *indicator, const period *periods, int count,
+                          const analytics_scope *scope, json_t *items, pm_error *err);
+
+/* Today in the province (UTC+7, no daylight saving). */
+civil_date analytics_today(void);
 
 #endif

@@ -9,16 +9,31 @@
 
 /* The groups, and the units below them at the indicator's level, that exist at the period's end.
  * $1 indicator $2 period $3 unit $4 level $5 period end $6 include unapproved $7 indicator level
- * $8 period start $9 threshold */
-#define GROUPS                                                                             \
-    "WITH g AS ("                                                                          \
-    "  SELECT u.code FROM admin_unit u"                                                    \
-    "  WHERE u.level = $4::int AND u.path @> ARRAY[$3::text] AND u.valid_from <= $5::date" \
-    "    AND (u.valid_to IS NULL OR u.valid_to > $5::date)),"                              \
-    " d AS ("                                                                              \
-    "  SELECT d.code, d.path[$4::int] AS grp FROM admin_unit d"                            \
-    "  WHERE d.level = $7::int AND d.path @> ARRAY[$3::text] AND d.valid_from <= $5::date" \
-    "    AND (d.valid_to IS NULL OR d.valid_to > $5::date)),"
+ * $8 period start $9 threshold or model type $10 as of (NULL: now) */
+#define GROUPS                                                                                     \
+    "WITH g AS ("                                                                                  \
+    "  SELECT u.code FROM admin_unit u"                                                            \
+    "  WHERE u.level = $4::int AND u.path @> ARRAY[$3::text] AND u.valid_from <= $5::date"         \
+    "    AND (u.valid_to IS NULL OR u.valid_to > $5::date)),"                                      \
+    " d AS ("                                                                                      \
+    "  SELECT d.code, d.path[$4::int] AS grp FROM admin_unit d"                                    \
+    "  WHERE d.level = $7::int AND d.path @> ARRAY[$3::text] AND d.valid_from <= $5::date"         \
+    "    AND (d.valid_to IS NULL OR d.valid_to > $5::date))," /* the indicator's measurements now, \
+                                                                 or as they were at $10 (their     \
+                                                                 audit snapshots) */               \
+    " ms AS ("                                                                                     \
+    "  SELECT m.unit, m.period, m.period_start, m.period_end, m.value_bool, m.value_num,"          \
+    "         m.numerator, m.denominator, m.status"                                                \
+    "  FROM measurement m WHERE $10::timestamptz IS NULL AND m.indicator = $1"                     \
+    "  UNION ALL"                                                                                  \
+    "  SELECT r.unit, r.period, r.period_start, r.period_end, r.value_bool, r.value_num,"          \
+    "         r.numerator, r.denominator, r.status"                                                \
+    "  FROM (SELECT DISTINCT ON (e.entity_id) e.row FROM audit_event e"                            \
+    "        WHERE $10::timestamptz IS NOT NULL AND e.entity_type = 'measurements'"                \
+    "          AND e.at <= $10::timestamptz AND e.row ->> 'indicator' = $1"                        \
+    "        ORDER BY e.entity_id, e.id DESC) AS x"                                                \
+    "  CROSS JOIN LATERAL jsonb_populate_record(NULL::measurement, x.row) AS r"                    \
+    "  WHERE r.id IS NOT NULL),"
 
 #define COUNTED "(m.status = 'approved' OR $6::boolean)"
 
@@ -35,8 +50,8 @@ static const char period_sql[] =
     GROUPS " m AS ("
            "  SELECT m.unit, m.value_bool, m.value_num, m.numerator, m.denominator,"
            "         NULL::bigint AS meeting, NULL::bigint AS reported"
-           "  FROM measurement m"
-           "  WHERE m.indicator = $1 AND m.period = $2 AND " COUNTED
+           "  FROM ms m"
+           "  WHERE m.period = $2 AND " COUNTED
            "    AND $8::date IS NOT NULL AND $9::numeric IS NULL)" TOTALS;
 
 /* Each unit's latest value up to the period's end. */
@@ -44,8 +59,8 @@ static const char latest_sql[] =
     GROUPS " m AS ("
            "  SELECT DISTINCT ON (m.unit) m.unit, m.value_bool, m.value_num, m.numerator,"
            "         m.denominator, NULL::bigint AS meeting, NULL::bigint AS reported"
-           "  FROM measurement m"
-           "  WHERE m.indicator = $1 AND m.period_end <= $5::date AND " COUNTED
+           "  FROM ms m"
+           "  WHERE m.period_end <= $5::date AND " COUNTED
            "    AND $2::text IS NOT NULL AND $8::date IS NOT NULL AND $9::numeric IS NULL"
            "  ORDER BY m.unit, m.period_end DESC)" TOTALS;
 
@@ -56,8 +71,8 @@ static const char threshold_sql[] =
            "         NULL::numeric AS numerator, NULL::numeric AS denominator,"
            "         count(*) FILTER (WHERE m.value_num >= $9::numeric) AS meeting,"
            "         count(*) AS reported"
-           "  FROM measurement m"
-           "  WHERE m.indicator = $1 AND m.period_start BETWEEN $8::date AND $5::date"
+           "  FROM ms m"
+           "  WHERE m.period_start BETWEEN $8::date AND $5::date"
            "    AND m.period_end <= $5::date AND " COUNTED " AND $2::text IS NOT NULL"
            "  GROUP BY m.unit)" TOTALS;
 
@@ -69,7 +84,13 @@ static const char pilot_sql[] =
            "         count(*)::numeric AS value_num, NULL::numeric AS numerator,"
            "         NULL::numeric AS denominator, NULL::bigint AS meeting,"
            "         NULL::bigint AS reported"
-           "  FROM pilot_site s"
+           "  FROM (SELECT * FROM pilot_site WHERE $10::timestamptz IS NULL"
+           "        UNION ALL"
+           "        SELECT r.* FROM (SELECT DISTINCT ON (e.entity_id) e.row FROM audit_event e"
+           "              WHERE $10::timestamptz IS NOT NULL AND e.entity_type = 'pilot-sites'"
+           "                AND e.at <= $10::timestamptz ORDER BY e.entity_id, e.id DESC) AS x"
+           "        CROSS JOIN LATERAL jsonb_populate_record(NULL::pilot_site, x.row) AS r"
+           "        WHERE r.id IS NOT NULL) AS s"
            "  WHERE s.model_type = $9::text AND s.archived_at IS NULL"
            "    AND s.status IN ('piloting', 'evaluated', 'scaled_up')"
            "    AND (s.start_date IS NULL OR s.start_date <= $5::date)"
@@ -89,12 +110,13 @@ pm_status analytics_repo_rollup(PGconn *conn, const rollup_query *q, json_t **ou
     const char *params[] = {
         q->indicator,    q->period,       q->unit,
         level,           q->period_end,   q->include_unapproved ? "true" : "false",
-        indicator_level, q->period_start, threshold ? q->threshold : pilot ? q->model_type : NULL};
+        indicator_level, q->period_start, threshold ? q->threshold : pilot ? q->model_type : NULL,
+        q->as_of};
     bool latest = strcmp(q->rollup, "latest") == 0;
     if (pilot)
-        return db_fetch_all(conn, pilot_sql, 9, params, out, err);
-    return threshold ? db_fetch_all(conn, threshold_sql, 9, params, out, err)
-                     : db_fetch_all(conn, latest ? latest_sql : period_sql, 9, params, out, err);
+        return db_fetch_all(conn, pilot_sql, 10, params, out, err);
+    return threshold ? db_fetch_all(conn, threshold_sql, 10, params, out, err)
+                     : db_fetch_all(conn, latest ? latest_sql : period_sql, 10, params, out, err);
 }
 
 pm_status analytics_repo_unit_level(PGconn *conn, const char *code, int *level, pm_error *err)

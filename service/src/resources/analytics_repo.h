@@ -18,6 +18,7 @@ typedef struct {
     const char *threshold;      /* periods_meeting_threshold: the value a period must reach */
     const char *model_type;     /* pilot_registry: the pilot model type whose sites count */
     bool include_unapproved;    /* drafts and submitted data too */
+    const char *as_of;          /* NULL: the data now; else as it was then (RFC 3339) */
 } rollup_query;
 
 /* One row per unit of `level` under `unit` that exists at the period's end, in code order:

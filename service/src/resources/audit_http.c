@@ -20,10 +20,10 @@ static const char *const entity_types[] = {"users",        "agencies",
                                            "measurements", "pilot-model-types",
                                            "pilot-sites",  "reporting-obligations",
                                            "submissions",  NULL};
-static const char *const actions[] = {"create",        "update",          "delete", "archive",
-                                      "restore",       "password_change", "login",  "login_failed",
-                                      "token_refresh", "token_revoke",    "submit", "approve",
-                                      "return",        "unapprove",       "import", NULL};
+static const char *const actions[] = {
+    "create", "update",       "delete",        "archive",      "restore", "password_change",
+    "login",  "login_failed", "token_refresh", "token_revoke", "submit",  "approve",
+    "return", "unapprove",    "import",        "baseline",     NULL};
 static const char *const page_params[] = {PAGE_PARAMS, NULL};
 
 pm_status audit_events_list(http_ctx *ctx, pm_error *err)

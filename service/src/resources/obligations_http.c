@@ -300,8 +300,8 @@ pm_status completeness_get(http_ctx *ctx, pm_error *err)
         return pm_fail_field(err, PM_INVALID_PARAMETER, "period", "invalid",
                              "period is not a period id; the forms are %s", period_forms);
     if ((st = ctx_db(ctx, &db, err)) ||
-        (st = submission_repo_completeness(db, p.id, period_type_names[p.type], agency, &items,
-                                           err)))
+        (st = submission_repo_completeness(db, p.id, period_type_names[p.type], agency, NULL,
+                                           &items, err)))
         return st;
     json_auto_t *body = json_pack("{s:O}", "items", items);
     reply_json(ctx, 200, body, "application/json");

@@ -104,7 +104,7 @@ static const char submission_insert_sql[] =
     " VALUES ($1, $2, coalesce($3, ''), $4::date, coalesce($5::timestamptz, now()), $6, $7, $8)"
     " RETURNING id";
 
-/* $1 period $2 period type $3 agency */
+/* $1 period $2 period type $3 agency $4 as of (NULL: now) */
 static const char completeness_sql[] =
     "WITH o AS ("
     "  SELECT o.code, r.agency FROM reporting_obligation o"
@@ -114,7 +114,8 @@ static const char completeness_sql[] =
     " s AS ("
     "  SELECT s.obligation, s.agency,"
     "         (s.submitted_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date <= s.due AS on_time"
-    "  FROM submission s WHERE s.period = $1)"
+    "  FROM submission s WHERE s.period = $1"
+    "    AND ($4::timestamptz IS NULL OR s.created_at <= $4::timestamptz))"
     " SELECT o.agency, $1::text AS period, count(*) AS expected, count(s.agency) AS submitted,"
     "        count(*) FILTER (WHERE s.on_time) AS on_time,"
     "        count(*) FILTER (WHERE NOT s.on_time) AS late,"
@@ -281,8 +282,9 @@ pm_status submission_repo_create(PGconn *conn, const json_t *fields, const char 
 }
 
 pm_status submission_repo_completeness(PGconn *conn, const char *period, const char *period_type,
-                                       const char *agency, json_t **out, pm_error *err)
+                                       const char *agency, const char *as_of, json_t **out,
+                                       pm_error *err)
 {
-    const char *params[] = {period, period_type, agency};
-    return db_fetch_all(conn, completeness_sql, 3, params, out, err);
+    const char *params[] = {period, period_type, agency, as_of};
+    return db_fetch_all(conn, completeness_sql, 4, params, out, err);
 }

@@ -57,9 +57,10 @@ pm_status submission_repo_create(PGconn *conn, const json_t *fields, const char 
                                  char *id_out, pm_error *err);
 
 /* Completeness in `period` (its id and type) per reporting agency (`agency` only, when not
- * NULL): {"agency", "period", "expected", "submitted", "on_time", "late", "missing"}, in agency
- * order. *out a new array. */
+ * NULL), counting the submissions recorded by `as_of` (NULL: now): {"agency", "period",
+ * "expected", "submitted", "on_time", "late", "missing"}, in agency order. *out a new array. */
 pm_status submission_repo_completeness(PGconn *conn, const char *period, const char *period_type,
-                                       const char *agency, json_t **out, pm_error *err);
+                                       const char *agency, const char *as_of, json_t **out,
+                                       pm_error *err);
 
 #endif

@@ -1,0 +1,229 @@
+/* reports_http.c: the 6-monthly and annual reports (see reports_http.h). */
+#include "resources/reports_http.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain/csv.h"
+#include "domain/period.h"
+#include "domain/validate.h"
+#include "http/reply.h"
+#include "http/request.h"
+#include "resources/analytics_http.h"
+#include "resources/indicators_http.h"
+#include "resources/obligations_repo.h"
+#include "resources/reports_repo.h"
+
+static const char *const params[] = {"as_of", "plan", "unit", "format", "table", NULL};
+static const char *const formats[] = {"json", "csv", NULL};
+
+/* The tables of a report and their CSV columns. */
+typedef struct {
+    const char *name;
+    const char *const *columns;
+    size_t ncolumns;
+} report_table;
+
+#define COLUMNS(...)                    \
+    (const char *const[]){__VA_ARGS__}, \
+        sizeof((const char *const[]){__VA_ARGS__}) / sizeof(const char *)
+
+static const report_table tables[] = {
+    {"indicators",
+     COLUMNS("section", "indicator", "name", "period", "unit", "numerator", "denominator", "value",
+             "units_reporting", "units_expected", "target_operator", "target_value", "attainment")},
+    {"tasks", COLUMNS("section", "agency", "total", "not_started", "in_progress", "done",
+                      "cancelled", "overdue")},
+    {"overdue", COLUMNS("id", "section", "source_clause", "title", "status", "percent_done",
+                        "due_date", "lead")},
+    {"pilots", COLUMNS("model_type", "indicator", "period", "sites", "districts", "target_operator",
+                       "target_value", "target_unit", "attainment")},
+    {"completeness",
+     COLUMNS("agency", "period", "expected", "submitted", "on_time", "late", "missing")},
+    {"updates",
+     COLUMNS("id", "task", "created_at", "agency", "author", "status", "percent_done", "note")},
+};
+enum { NTABLES = sizeof tables / sizeof tables[0] };
+
+/* A new reference to `v`, or JSON null for NULL. */
+static json_t *or_null(const json_t *v)
+{
+    return v ? json_incref((json_t *)v) : json_null();
+}
+
+static civil_date parse_day(const char *text)
+{
+    civil_date d = {1970, 1, 1};
+    sscanf(text, "%4d-%2d-%2d", &d.year, &d.month, &d.day);
+    return d;
+}
+
+/* The period of an indicator of `type` that stands for `report`: the report's own when the types
+ * match, the calendar year for yearly indicators, the calendar half-year for six-monthly ones in
+ * a 6-month report; otherwise the report period itself, over which monthly and quarterly values
+ * are counted (periods meeting a threshold) or the latest is taken. */
+static void indicator_period(const char *type, const period *report, int due_days, period *out)
+{
+    char id[16];
+    const char *report_type = period_type_names[report->type];
+    if (strcmp(type, report_type) == 0)
+        snprintf(id, sizeof id, "%s", report->id);
+    else if (strcmp(type, "yearly") == 0)
+        snprintf(id, sizeof id, "%04d", report->year);
+    else if (strcmp(type, "six_monthly") == 0 && report->type == PERIOD_VN_SIX_MONTHLY)
+        snprintf(id, sizeof id, "%04dS%c", report->year, report->id[7]);
+    else
+        snprintf(id, sizeof id, "%s", report->id);
+    if (!period_parse(id, due_days, out))
+        *out = *report;
+}
+
+/* The indicators section, and the pilots drawn from its pilot-registry rows. */
+static pm_status indicator_rows(http_ctx *ctx, const json_t *plan, const period *report,
+                                const analytics_scope *scope, json_t *rows, json_t *pilots,
+                                pm_error *err)
+{
+    json_auto_t *indicators = NULL;
+    char plan_id[24];
+    snprintf(plan_id, sizeof plan_id, "%lld",
+             (long long)json_integer_value(json_object_get(plan, "id")));
+    pm_status st = report_repo_indicators(ctx->db, plan_id, &indicators, err);
+    size_t i;
+    json_t *indicator;
+    json_array_foreach(indicators, i, indicator)
+    {
+        if (st != PM_OK)
+            break;
+        period p;
+        indicator_period(validate_string(indicator, "period_type"), report,
+                         ctx->app->cfg->report_due_days, &p);
+        json_auto_t *items = json_array();
+        if ((st = analytics_items(ctx, indicator, &p, 1, scope, items, err)))
+            break;
+        json_t *item = json_array_get(items, 0);
+        if (!item)
+            continue;
+        const json_t *target = json_object_get(item, "target");
+        json_object_set(item, "section", json_object_get(indicator, "section"));
+        json_object_set(item, "section_title", json_object_get(indicator, "section_title"));
+        json_object_set(item, "indicator", json_object_get(indicator, "code"));
+        json_object_set(item, "name", json_object_get(indicator, "name"));
+        json_object_set_new(item, "target_operator", or_null(json_object_get(target, "operator")));
+        json_object_set_new(item, "target_value", or_null(json_object_get(target, "value")));
+        json_array_append(rows, item);
+        if (strcmp(validate_string(indicator, "rollup"), "pilot_registry") == 0)
+            json_array_append_new(
+                pilots,
+                json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "model_type",
+                          or_null(json_object_get(indicator, "pilot_model_type")), "indicator",
+                          or_null(json_object_get(indicator, "code")), "period",
+                          or_null(json_object_get(item, "period")), "sites",
+                          or_null(json_object_get(item, "value")), "districts",
+                          or_null(json_object_get(item, "units_reporting")), "target_operator",
+                          or_null(json_object_get(item, "target_operator")), "target_value",
+                          or_null(json_object_get(item, "target_value")), "target_unit",
+                          or_null(json_object_get(target, "unit_of_measure")), "attainment",
+                          or_null(json_object_get(item, "attainment"))));
+    }
+    return st;
+}
+
+pm_status reports_get(http_ctx *ctx, pm_error *err)
+{
+    const char *id = req_path(ctx, "period"), *as_of = NULL, *plan_param = NULL, *unit = NULL,
+               *format = NULL, *table = NULL;
+    char moment[40], day[11], root[6], task_moment[40], task_day[11], from[40], until[40];
+    json_auto_t *shape = NULL, *plan = NULL, *indicators = json_array(), *pilots = json_array(),
+                *tasks = NULL, *overdue = NULL, *updates = NULL, *completeness = NULL,
+                *yearly = NULL, *body = NULL;
+    period report;
+    PGconn *db;
+    pm_status st;
+    if ((st = req_check_query(ctx, params, err)) ||
+        (st = req_query_time(ctx, "as_of", &as_of, err)) ||
+        (st = req_query_digits(ctx, "plan", 18, &plan_param, err)) ||
+        (st = req_query_digits(ctx, "unit", 5, &unit, err)) ||
+        (st = req_query_enum(ctx, "format", formats, &format, err)) ||
+        (st = req_query_text(ctx, "table", 20, &table, err)) ||
+        (st = indicators_period(ctx, "period", id, &shape, err)))
+        return st;
+    period_parse(id, ctx->app->cfg->report_due_days, &report);
+    if (report.type == PERIOD_MONTHLY || report.type == PERIOD_QUARTERLY)
+        return pm_fail_field(err, PM_INVALID_PARAMETER, "period", "invalid",
+                             "Reports cover a 6-month or annual period (2017VNS1, 2017VN, 2017S1 "
+                             "or 2017).");
+    const char *accept = req_header(ctx, "Accept");
+    bool csv =
+        (format && strcmp(format, "csv") == 0) || (!format && accept && strstr(accept, "text/csv"));
+    const report_table *chosen = NULL;
+    for (int i = 0; table && i < NTABLES; i++)
+        if (strcmp(tables[i].name, table) == 0)
+            chosen = &tables[i];
+    if ((table && !chosen) || (csv && !chosen))
+        return pm_fail_field(err, PM_INVALID_PARAMETER, "table", table ? "invalid" : "required",
+                             "table must be one of indicators, tasks, overdue, pilots, "
+                             "completeness, updates%s",
+                             csv ? " (CSV gives one table per request)" : "");
+    if ((st = ctx_db(ctx, &db, err)) || (st = report_repo_moment(db, as_of, moment, day, err)) ||
+        (st = report_repo_plan(db, plan_param, &plan, err)) ||
+        (st = report_repo_root_unit(db, root, err)))
+        return st;
+    if (!unit && !root[0])
+        return pm_fail_field(err, PM_INVALID_PARAMETER, "unit", "required",
+                             "There are several provinces: name one with unit=CODE.");
+    /* Tasks stand as at the period's end, or at as_of when earlier; updates count from the
+     * period's first day up to the same moment. */
+    char end_next[11], start[11], end[11];
+    period_date_text(period_add_days(report.end, 1), end_next);
+    period_date_text(report.start, start);
+    period_date_text(report.end, end);
+    bool ended = strcmp(day, end) > 0;
+    if (ended)
+        snprintf(task_moment, sizeof task_moment, "%sT00:00:00+07:00", end_next);
+    else
+        snprintf(task_moment, sizeof task_moment, "%s", moment);
+    snprintf(task_day, sizeof task_day, "%s", ended ? end : day);
+    snprintf(from, sizeof from, "%sT00:00:00+07:00", start);
+    snprintf(until, sizeof until, "%s", task_moment);
+    char plan_id[24];
+    snprintf(plan_id, sizeof plan_id, "%lld",
+             (long long)json_integer_value(json_object_get(plan, "id")));
+    analytics_scope scope = {.unit = unit ? unit : root, .as_of = moment, .today = parse_day(day)};
+    if ((st = indicator_rows(ctx, plan, &report, &scope, indicators, pilots, err)) ||
+        (st = report_repo_task_counts(db, plan_id, task_moment, task_day, &tasks, err)) ||
+        (st = report_repo_overdue(db, plan_id, task_moment, task_day, &overdue, err)) ||
+        (st = report_repo_updates(db, plan_id, from, until, &updates, err)) ||
+        (st = submission_repo_completeness(db, report.id, period_type_names[report.type], NULL,
+                                           moment, &completeness, err)))
+        return st;
+    if (report.type == PERIOD_VN_YEARLY) { /* yearly obligations report the calendar year */
+        char year[8];
+        snprintf(year, sizeof year, "%04d", report.year);
+        if ((st = submission_repo_completeness(db, year, "yearly", NULL, moment, &yearly, err)))
+            return st;
+        json_array_extend(completeness, yearly);
+    }
+    body = json_pack("{s:O, s:s, s:O, s:s, s:O, s:O, s:O, s:O, s:O, s:O}", "period", shape, "as_of",
+                     moment, "plan", plan, "unit", unit ? unit : root, "indicators", indicators,
+                     "tasks", tasks, "overdue", overdue, "pilots", pilots, "completeness",
+                     completeness, "updates", updates);
+    if (!csv) {
+        if (chosen) {
+            json_auto_t *one =
+                json_pack("{s:O}", chosen->name, json_object_get(body, chosen->name));
+            reply_json(ctx, 200, one, "application/json");
+        } else {
+            reply_json(ctx, 200, body, "application/json");
+        }
+        return PM_OK;
+    }
+    size_t len;
+    char *text = csv_write(json_object_get(body, chosen->name), chosen->columns, chosen->ncolumns,
+                           true, &len);
+    if (!text)
+        return pm_fail(err, PM_INTERNAL, "The report could not be written.");
+    reply_bytes(ctx, 200, text, len, "text/csv; charset=utf-8");
+    free(text);
+    return PM_OK;
+}
