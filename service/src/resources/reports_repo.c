@@ -8,7 +8,8 @@
 
 /* $1 as of: the moment in UTC, its date in the province, and whether it is still to come. */
 static const char moment_sql[] =
-    "SELECT planmon_utc(coalesce($1::timestamptz, now())),"
+    "SELECT to_char(coalesce($1::timestamptz, now()) AT TIME ZONE 'UTC',"
+    "               'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'),"
     "       (coalesce($1::timestamptz, now()) AT TIME ZONE 'Asia/Ho_Chi_Minh')::date::text,"
     "       coalesce($1::timestamptz, now()) > now()";
 

@@ -10,7 +10,8 @@
 
 #include "status.h"
 
-/* Reads `as_of` (NULL: now) as a moment: *moment (40 bytes) gets it in RFC 3339 UTC, *day (11
+/* Reads `as_of` (NULL: now) as a moment: *moment (40 bytes) gets it in RFC 3339 UTC to the
+ * microsecond, *day (11
  * bytes) its date in the province. PM_INVALID_PARAMETER (field as_of) when it is no time or
  * lies in the future. */
 pm_status report_repo_moment(PGconn *conn, const char *as_of, char *moment, char *day,
