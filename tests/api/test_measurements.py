@@ -17,6 +17,7 @@ import pytest
 
 from audit import changes_by_field, history, recorded
 from checks import assert_problem, check_etag, check_not_modified
+from conftest import table_digests
 from indicators import (MEASUREMENT_KEYS, PROVINCE, all_measurements, approved, communes,
                         create_indicator, enter, measurement_body, measurement_path, moved,
                         post_measurement, step)
@@ -680,3 +681,68 @@ def test_a_retried_approval_with_the_same_key_runs_once(api, indicator, audit_lo
     again, events = recorded(audit_log, manager,
                              lambda: step(manager, m["id"], "approve", headers=key))
     assert (again.status_code, again.content) == (200, first.content) and events == []
+
+
+# --- who may call the routes of issue 6 ---------------------------------------------------------
+
+ANY = frozenset(DEMO_USERS)
+EDITORS = frozenset({"admin", "coordinator"})
+ENTERERS = frozenset(u for u, (_, role) in DEMO_USERS.items()
+                     if role in ("admin", "coordinator", "manager", "officer"))
+REVIEWERS = frozenset(u for u, (_, role) in DEMO_USERS.items()
+                      if role in ("admin", "coordinator", "manager"))
+# (method, path) -> who may call it (PRODUCT.md, Access rules; the issue-6 contract)
+ROUTES = {
+    ("GET", "/v1/periods/2017"): ANY,
+    ("GET", "/v1/indicators"): ANY,
+    ("POST", "/v1/indicators"): EDITORS,
+    ("GET", "/v1/indicators/COMMUNE-AWARENESS"): ANY,
+    ("PATCH", "/v1/indicators/COMMUNE-AWARENESS"): EDITORS,
+    ("DELETE", "/v1/indicators/COMMUNE-AWARENESS"): EDITORS,
+    ("POST", "/v1/indicators/COMMUNE-AWARENESS/restore"): EDITORS,
+    ("GET", "/v1/indicators/COMMUNE-AWARENESS/history"): ANY,
+    ("GET", "/v1/indicators/COMMUNE-AWARENESS/targets"): ANY,
+    ("POST", "/v1/indicators/COMMUNE-AWARENESS/targets"): EDITORS,
+    ("GET", "/v1/indicators/COMMUNE-AWARENESS/targets/1"): ANY,
+    ("PATCH", "/v1/indicators/COMMUNE-AWARENESS/targets/1"): EDITORS,
+    ("DELETE", "/v1/indicators/COMMUNE-AWARENESS/targets/1"): EDITORS,
+    ("POST", "/v1/indicators/COMMUNE-AWARENESS/targets/1/restore"): EDITORS,
+    ("GET", "/v1/indicators/COMMUNE-AWARENESS/targets/1/history"): ANY,
+    ("GET", "/v1/measurements"): ANY,
+    ("POST", "/v1/measurements"): ENTERERS,
+    ("POST", "/v1/measurements/import"): ENTERERS,
+    ("GET", "/v1/measurements/1"): ANY,
+    ("PATCH", "/v1/measurements/1"): ENTERERS,
+    ("POST", "/v1/measurements/1/submit"): ENTERERS,
+    ("POST", "/v1/measurements/1/approve"): REVIEWERS,
+    ("POST", "/v1/measurements/1/return"): REVIEWERS,
+    ("POST", "/v1/measurements/1/unapprove"): REVIEWERS,
+    ("GET", "/v1/measurements/1/history"): ANY,
+    ("GET", "/v1/analytics?indicator=COMMUNE-AWARENESS&period=2017&unit=89"): ANY,
+}
+REFUSED = [(method, path, user) for (method, path), allowed in ROUTES.items()
+           for user in sorted(ANY - allowed)]
+
+
+@pytest.mark.parametrize("method,path", sorted(ROUTES))
+def test_every_route_of_issue_6_needs_a_token(api, method, path):
+    r = api.anonymous().request(method, path)
+    assert_problem(r, 401, "unauthorized")
+    assert r.headers.get("WWW-Authenticate") == 'Bearer realm="planmon"'
+    r = api.with_token("not-a-token").request(method, path)
+    assert_problem(r, 401, "unauthorized")
+
+
+@pytest.mark.parametrize("method,path,user", REFUSED)
+def test_a_role_the_route_does_not_admit_is_403_and_nothing_changes(api, db, method, path,
+                                                                    user):
+    client = api.as_user(user)
+    client.authorization()  # the sign-in is audited: before the snapshot
+    tables = ("indicator", "indicator_target", "measurement", "audit_event")
+    before = table_digests(db, tables)
+    body = {"note": "x"} if path.endswith("/return") else {}
+    r = client.send_json(method, path, body, headers={"If-Match": '"0000000000000000"'},
+                         content_type="application/merge-patch+json" if method == "PATCH"
+                         else "application/json")
+    assert_problem(r, 403, "forbidden")
+    assert table_digests(db, tables) == before
