@@ -105,10 +105,11 @@ def agency(code, role="lead", mode="assigned", source="text", note=None):
 
 
 def new_task_body(plan_id, **fields):
-    """A valid new task of `plan_id` (no section), with `fields` on top."""
+    """A valid new task of `plan_id` (no section), due in a year, with `fields` on top."""
     return {"plan": plan_id,
             "title": "Tổ chức tập huấn cho cán bộ làm công tác phòng, chống mại dâm",
-            "agencies": [agency("SLDTBXH")], "start_date": "2017-01-01", **fields}
+            "agencies": [agency("SLDTBXH")], "start_date": "2017-01-01", "due_date": day(365),
+            **fields}
 
 
 # --- creating -----------------------------------------------------------------------------------

@@ -337,7 +337,9 @@ def test_overdue_follows_the_status_and_the_due_date_as_they_change(api, coordin
                  ({"status": "in_progress", "percent_done": 90}, True),
                  ({"status": "cancelled"}, False),
                  ({"status": "not_started", "percent_done": 0}, True),
-                 ({"due_date": day(1)}, False)]
+                 ({"due_date": day(1)}, False),
+                 ({"due_date": day(-1)}, True),
+                 ({"due_date": None}, False)]
         for change, overdue in steps:
             r = patch(coordinator, path, change)
             assert r.status_code == 200, r.text
@@ -381,13 +383,19 @@ def test_agencies_in_a_patch_replace_the_whole_list(coordinator, plan_id):
 
 
 def test_null_clears_an_optional_field_of_a_task(coordinator, plan_id):
-    task = create_task(coordinator, plan_id, section="II.1", key=new_key(), source_clause="II.1",
-                       title_en="x", due_date="2030-01-01")
-    cleared = {"section": None, "key": None, "source_clause": None, "title_en": None,
-               "start_date": None, "due_date": None}
+    task = create_task(coordinator, plan_id, section="II.1", source_clause="II.1", title_en="x")
+    cleared = {"section": None, "source_clause": None, "title_en": None, "start_date": None}
     r = patch(coordinator, task_path(task["id"]), cleared)
     assert r.status_code == 200, r.text
     assert {k: r.json()[k] for k in cleared} == cleared
+
+
+def test_null_clears_a_tasks_key(coordinator, plan_id):
+    """A key is optional (a task made without one has none): merge patch null removes it."""
+    task = create_task(coordinator, plan_id, key=new_key())
+    r = patch(coordinator, task_path(task["id"]), {"key": None})
+    assert r.status_code == 200, r.text
+    assert r.json()["key"] is None
 
 
 def test_a_task_may_move_under_another_parent_of_its_plan(coordinator, plan_id):
