@@ -1,22 +1,39 @@
-# planmon container image: build stage with the -dev packages, runtime stage with only the
-# shared libraries the binary needs (libulfius2.7, libjansson4, libpq5, libmicrohttpd12, libjwt0,
-# libargon2-1, libssl3 and what they pull in: `objdump -p build/planmon | grep NEEDED`), the
-# binary (migrations, seed data and the OpenAPI document are compiled into it) and the docs
-# page's script. Schema changes are a separate step:
-#   docker run --rm -e DATABASE_URL=... planmon migrate
-#   docker run --rm -e DATABASE_URL=... planmon seed
-#   docker run -d -p 8080:8080 -e DATABASE_URL=... -e JWT_PRIVATE_KEY_FILE=/run/secrets/jwt.pem \
-#     -v /srv/planmon/jwt.pem:/run/secrets/jwt.pem:ro planmon
-FROM debian:bookworm-slim AS build
+# planmon container image, three stages on debian:bookworm-slim:
+#   docs     npm ci, for the docs page's script (redoc's standalone bundle, served at /docs)
+#   build    the -dev packages and the release build of the binary (migrations, seed data and
+#            the OpenAPI document are compiled into it)
+#   runtime  only the shared libraries the binary needs, the binary, the docs script, curl
+#            for the health check; a non-root user.
+# The runtime packages are the Debian packages of the binary's own NEEDED libraries
+# (`objdump -p build/planmon | grep NEEDED`): libulfius2.7 libjansson4 libpq5 libmicrohttpd12
+# libjwt0 libargon2-1 libssl3 (libcrypto.so.3); apt brings what they need in turn.
+# tests/deploy/test_dockerfile.py checks that this list covers `ldd` of the binary, that
+# every package exists in Debian 12, and that the commands below work outside a container.
+#
+# Schema changes are a separate step, run once per release before the new image serves:
+#   docker build -t planmon .
+#   docker run --rm -e DATABASE_URL=postgresql://... planmon migrate
+#   docker run --rm -e DATABASE_URL=postgresql://... planmon seed
+#   docker run -d -p 8080:8080 -e DATABASE_URL=postgresql://... \
+#     -e JWT_PRIVATE_KEY_FILE=/run/secrets/jwt.pem -v /srv/planmon/jwt.pem:/run/secrets/jwt.pem:ro planmon
+# deploy/compose.yaml and deploy/kubernetes/ run it that way.
+
+FROM debian:bookworm-slim AS docs
 RUN apt-get update \
- && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      build-essential meson ninja-build pkg-config ca-certificates \
-      libulfius-dev libjansson-dev libpq-dev libmicrohttpd-dev libjwt-dev libargon2-dev libssl-dev \
-      nodejs npm \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends nodejs npm ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY package.json package-lock.json ./
-RUN npm ci --ignore-scripts --no-audit --no-fund
+RUN npm ci --ignore-scripts --no-audit --no-fund --loglevel=error \
+ && test -s node_modules/redoc/bundles/redoc.standalone.js
+
+FROM debian:bookworm-slim AS build
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+      build-essential meson ninja-build pkg-config \
+      libulfius-dev libjansson-dev libpq-dev libmicrohttpd-dev libjwt-dev libargon2-dev libssl-dev \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
 COPY meson.build meson_options.txt ./
 COPY service service
 COPY db db
@@ -31,16 +48,21 @@ RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       libulfius2.7 libjansson4 libpq5 libmicrohttpd12 libjwt0 libargon2-1 libssl3 curl ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
- && useradd --system --uid 10001 --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin planmon
+ && groupadd --system --gid 10001 planmon \
+ && useradd --system --uid 10001 --gid 10001 --no-create-home --home-dir /nonexistent \
+      --shell /usr/sbin/nologin planmon
 COPY --from=build /build/planmon /usr/local/bin/planmon
-COPY --from=build /src/node_modules/redoc/bundles/redoc.standalone.js /usr/share/planmon/redoc.standalone.js
+COPY --from=docs /src/node_modules/redoc/bundles/redoc.standalone.js /usr/share/planmon/redoc.standalone.js
+RUN /usr/local/bin/planmon version
 ENV BIND_ADDRESS=0.0.0.0 \
     PORT=8080 \
     DOCS_JS_FILE=/usr/share/planmon/redoc.standalone.js
-USER planmon
+USER 10001:10001
 EXPOSE 8080
+# Liveness: the process answers. Readiness (/readyz: database reachable, schema current) is
+# the orchestrator's business: deploy/compose.yaml and deploy/kubernetes/ probe it.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 \
-  CMD curl -fsS http://127.0.0.1:8080/healthz || exit 1
+  CMD curl -fsS -o /dev/null "http://127.0.0.1:${PORT}/healthz" || exit 1
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["/usr/local/bin/planmon"]
 CMD ["serve"]
