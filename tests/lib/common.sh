@@ -12,6 +12,9 @@ PKGS_SERVER=(postgresql-15 postgresql-contrib openssl)
 PKGS_TEST=(python3 python3-pytest python3-requests python3-jsonschema python3-yaml python3-psycopg
            python3-jwt python3-cryptography openssl curl)
 PKGS_CHECK=(clang-format)
+# tests/deploy: the real load balancer and pooler, the image checks (ldd/objdump, apt-cache),
+# the unit checks (systemd-analyze) and the system-call trace.
+PKGS_DEPLOY=(nginx pgbouncer postgresql-client-15 binutils systemd strace)
 
 # Meson options of the two builds; tests/run and deploy/run-local share build/,
 # so they must configure it identically or each would reconfigure it for the other.
@@ -53,6 +56,14 @@ ensure_packages() {
   # clusters of our own, so stop that one rather than leave it running.
   if [[ " ${missing[*]} " == *" postgresql-15 "* ]] && command -v pg_ctlcluster >/dev/null; then
     as_root pg_ctlcluster 15 main stop 2>/dev/null || true
+  fi
+  # Likewise nginx and PgBouncer, where the package started Debian's own service: tests/deploy
+  # runs its own, unprivileged, on ports of its own.
+  if [[ " ${missing[*]} " == *" nginx "* && -s /run/nginx.pid ]]; then
+    as_root /usr/sbin/nginx -s quit 2>/dev/null || true
+  fi
+  if [[ " ${missing[*]} " == *" pgbouncer "* && -s /run/postgresql/pgbouncer.pid ]]; then
+    as_root kill "$(cat /run/postgresql/pgbouncer.pid)" 2>/dev/null || true
   fi
 }
 
