@@ -17,8 +17,8 @@ import pytest
 from checks import assert_problem
 from plans import patch, read, seeded_plan
 from reference import create_agency
-from reporting import (OBLIGATION_KEYS, SEED_PERIOD_TYPES, SUBMISSION_KEYS, completeness,
-                       create_obligation, new_obligation_body, obligation_path, row_of,
+from reporting import (OBLIGATION_KEYS, SEED_PERIOD_TYPES, completeness, create_obligation,
+                       new_obligation_body, obligation_path, row_of,
                        seed_obligations, seed_task_ids, submissions_path, submit, submitted)
 from settings import DEMO_USERS
 

@@ -247,10 +247,9 @@ def test_done_when_the_report_of_a_small_history_is_right_as_of_two_moments(
                  "districts": 2, "target_operator": ">=", "target_value": 2,
                  "target_unit": "district", "attainment": "achieved"}]
     assert first["pilots"] == pilots_1
-    mine_1 = [row_of(1, 1, on_time=1, agency=a1, period=period),
-              row_of(1, agency=a2, period=period)]
-    assert [r for r in first["completeness"] if r["agency"] in (a1, a2)] == sorted(
-        mine_1, key=lambda r: r["agency"])
+    mine_1 = sorted([row_of(1, 1, on_time=1, agency=a1, period=period),
+                     row_of(1, agency=a2, period=period)], key=lambda r: r["agency"])
+    assert [r for r in first["completeness"] if r["agency"] in (a1, a2)] == mine_1
     names = [r["agency"] for r in first["completeness"]]
     assert names == sorted(names) and {"SLDTBXH", "TAND", "VKSND"} <= set(names)
     updates_1 = [update_row(u1)]
@@ -278,8 +277,9 @@ def test_done_when_the_report_of_a_small_history_is_right_as_of_two_moments(
     pilots_2 = [{**pilots_1[0], "sites": 1, "districts": 1,
                  "attainment": attainment(False, 1, 2, year_start, year_end, day)}]
     assert later["pilots"] == pilots_2
-    mine_2 = [row_of(1, 1, on_time=1, agency=a1, period=period),
-              row_of(1, 1, on_time=1, agency=a2, period=period)]
+    mine_2 = sorted([row_of(1, 1, on_time=1, agency=a1, period=period),
+                     row_of(1, 1, on_time=1, agency=a2, period=period)],
+                    key=lambda r: r["agency"])
     assert [r for r in later["completeness"] if r["agency"] in (a1, a2)] == mine_2
     updates_2 = [update_row(u1), update_row(u2), update_row(u3)]
     assert later["updates"] == updates_2
@@ -289,7 +289,7 @@ def test_done_when_the_report_of_a_small_history_is_right_as_of_two_moments(
     mine = {"completeness": lambda c: c["agency"] in (a1, a2)}
     check_csv(api, period, {"plan": pid, "unit": province, "as_of": t_1},
               {"indicators": indicators_1, "tasks": tasks_1, "overdue": overdue_1,
-               "pilots": pilots_1, "completeness": sorted(mine_1, key=lambda r: r["agency"]),
+               "pilots": pilots_1, "completeness": mine_1,
                "updates": updates_1}, mine)
     check_csv(api, period, {"plan": pid, "unit": province, "as_of": t_2},
               {"indicators": indicators_2, "tasks": tasks_2, "overdue": overdue_2,
@@ -353,8 +353,10 @@ def test_an_annual_report_counts_the_yearly_reports_of_the_calendar_year(api, ad
     submitted(coordinator, plans["code"], agency=b, period=year)
     got = report(api, period, plan=plan["id"], unit="89")
     assert got["period"]["type"] == "vn_yearly"
-    assert [r for r in got["completeness"] if r["agency"] in (a, b)] == [
-        row_of(1, agency=a, period=period), row_of(1, 1, on_time=1, agency=b, period=year)]
+    assert [r for r in got["completeness"] if r["agency"] in (a, b)] == sorted(
+        [row_of(1, agency=a, period=period), row_of(1, 1, on_time=1, agency=b, period=year)],
+        key=lambda r: (r["period"] != period, r["agency"])), \
+        "the annual reports of the period, then the yearly ones of the calendar year"
     assert annual["code"] != plans["code"]
 
 
@@ -391,6 +393,16 @@ def test_as_of_defaults_to_now_and_is_answered_in_utc_to_the_microsecond(api, co
     assert before - datetime.timedelta(seconds=2) <= at <= after + datetime.timedelta(seconds=2)
     given = report(api, period, plan=plan["id"], unit="89", as_of="2026-07-01T08:00:00+07:00")
     assert given["as_of"] == "2026-07-01T01:00:00.000000Z"
+
+
+def test_an_as_of_date_is_a_day_in_an_giang(api, coordinator):
+    """Dates are the province's (Asia/Ho_Chi_Minh): a report as of 2026-07-01 is as the data
+    stood on that day there — from its start (00:00 +07:00) or by its end (23:59:59 +07:00),
+    not at midnight in Greenwich, seven hours into it."""
+    plan, _ = make_plan(coordinator)
+    got = report(api, "2026VNS1", plan=plan["id"], unit="89", as_of="2026-07-01")
+    assert got["as_of"] in ("2026-06-30T17:00:00.000000Z", "2026-07-01T16:59:59.999999Z"), \
+        got["as_of"]
 
 
 @pytest.mark.parametrize("period, kind", [("2017VNS1", "vn_six_monthly"), ("2017VN", "vn_yearly"),
