@@ -44,6 +44,15 @@ static void plain_rows(void **state)
     expect("", "");
 }
 
+static void an_absent_body_is_no_rows(void **state)
+{
+    size_t bad;
+    json_t *rows = csv_parse(NULL, 0, &bad); /* a request without a body */
+    assert_non_null(rows);
+    assert_int_equal(json_array_size(rows), 0);
+    json_decref(rows);
+}
+
 static void quoted_fields(void **state)
 {
     expect("\"a,b\",c\n", "a,b;c");
@@ -93,6 +102,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(plain_rows),
+        cmocka_unit_test(an_absent_body_is_no_rows),
         cmocka_unit_test(quoted_fields),
         cmocka_unit_test(malformed_text_is_refused_with_its_line),
         cmocka_unit_test(writing_quotes_what_needs_it),

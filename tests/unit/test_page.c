@@ -78,6 +78,23 @@ static void numeric_keys(void **state)
     assert_false(page_key_is_number("1234567890123456789"));
 }
 
+/* A list sorted by (seq, code) binds a cursor whose first key is a number and second a text. */
+static void bind_checks_only_the_numeric_keys(void **state)
+{
+    const char *keys[] = {"3", "II.3.1"};
+    char *cursor = page_cursor_encode(keys, 2), limit[16];
+    page_request page = {.limit = 10};
+    pm_error err = {0};
+    assert_int_equal(page_cursor_decode(cursor, &page, &err), PM_OK);
+    assert_int_equal(page_bind(&page, 2, 1, limit, &err), PM_OK);
+    assert_string_equal(limit, "11");
+    assert_int_equal(page_bind(&page, 2, 2, limit, &err), PM_INVALID_PARAMETER);
+    pm_error_reset(&err);
+    assert_int_equal(page_bind(&page, 1, 0, limit, &err), PM_INVALID_PARAMETER);
+    pm_error_reset(&err);
+    free(cursor);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -86,6 +103,7 @@ int main(void)
         cmocka_unit_test(cursor_round_trips_keys),
         cmocka_unit_test(cursor_rejects_what_it_did_not_make),
         cmocka_unit_test(numeric_keys),
+        cmocka_unit_test(bind_checks_only_the_numeric_keys),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

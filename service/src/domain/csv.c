@@ -47,7 +47,7 @@ static json_t *end_row(json_t *rows, json_t *row)
 json_t *csv_parse(const char *text, size_t len, size_t *bad_line)
 {
     *bad_line = 0;
-    if (!utf8_valid(text, len) || memchr(text, '\0', len))
+    if (!utf8_valid(text, len) || (len > 0 && memchr(text, '\0', len)))
         return *bad_line = 1, NULL;
     json_t *rows = json_array(), *row = json_array();
     field_buf f = {0};

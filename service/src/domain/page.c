@@ -119,12 +119,12 @@ bool page_key_is_number(const char *key)
     return len > 0 && len <= 18 && key[len] == '\0';
 }
 
-pm_status page_bind(const page_request *page, int nkeys, bool numeric, char limit[16],
+pm_status page_bind(const page_request *page, int nkeys, int numeric, char limit[16],
                     pm_error *err)
 {
     if (page_expect_keys(page, nkeys, err) != PM_OK)
         return PM_INVALID_PARAMETER;
-    for (int i = 0; numeric && i < page->nkeys; i++)
+    for (int i = 0; i < numeric && i < page->nkeys; i++)
         if (!page_key_is_number(page->after[i]))
             return page_bad_cursor(err);
     snprintf(limit, 16, "%d", page->limit + 1);

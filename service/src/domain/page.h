@@ -48,10 +48,11 @@ bool page_key_is_number(const char *key);
  * the list sorts by. */
 pm_status page_bad_cursor(pm_error *err);
 
-/* What a repository needs to bind a keyset page: checks that a cursor carries `nkeys` keys (all
- * numbers when `numeric`), else PM_INVALID_PARAMETER naming cursor; writes page->limit + 1 (the
+/* What a repository needs to bind a keyset page: checks that a cursor carries `nkeys` keys, the
+ * first `numeric` of them numbers (a list sorted by (seq, code) passes 1), else
+ * PM_INVALID_PARAMETER naming cursor; writes page->limit + 1 (the
  * extra row tells whether there is a next page) as text into `limit` (16 bytes). */
-pm_status page_bind(const page_request *page, int nkeys, bool numeric, char limit[16],
+pm_status page_bind(const page_request *page, int nkeys, int numeric, char limit[16],
                     pm_error *err);
 
 /* The `i`th key to continue after, or NULL on the first page (a SQL NULL: no lower bound). */

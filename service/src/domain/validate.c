@@ -1,6 +1,7 @@
 /* validate.c: declared body validation (see validate.h). */
 #include "domain/validate.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -25,6 +26,19 @@ bool validate_date(const char *s)
     static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
     return d <= days[m - 1] + (m == 2 && leap);
+}
+
+/* The number of characters of a JSON string's value (Jansson holds valid UTF-8), or SIZE_MAX
+ * when it holds a NUL byte, which no text field accepts. */
+static size_t text_length(const json_t *v)
+{
+    const char *s = json_string_value(v);
+    size_t bytes = json_string_length(v), chars = 0;
+    if (strlen(s) != bytes)
+        return SIZE_MAX;
+    for (size_t i = 0; i < bytes; i++)
+        chars += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return chars;
 }
 
 static bool enum_has(const char *const *values, const char *v)
@@ -52,15 +66,16 @@ static bool check_value(const field_spec *s, const json_t *v, pm_error *err)
                       "%s is not one of the allowed values", s->name);
         return false;
     case FIELD_STRING: {
-        size_t len = json_is_string(v) ? json_string_length(v) : 0;
         if (!json_is_string(v)) {
             pm_fail_field(err, PM_VALIDATION_FAILED, s->name, "type", "%s must be a string",
                           s->name);
             return false;
         }
-        if (len < s->min_len || len > s->max_len || strlen(json_string_value(v)) != len) {
+        size_t len = text_length(v);
+        if (len < s->min_len || len > s->max_len) {
             pm_fail_field(err, PM_VALIDATION_FAILED, s->name, "length",
-                          "%s must be %zu to %zu bytes long", s->name, s->min_len, s->max_len);
+                          "%s must be %zu to %zu characters long (no NUL)", s->name, s->min_len,
+                          s->max_len);
             return false;
         }
         if (s->check && !s->check(json_string_value(v))) {
@@ -182,11 +197,11 @@ pm_status validate_array(const char *name, const json_t *value, size_t max,
 
 pm_status validate_short_text(const char *name, const json_t *item, pm_error *err)
 {
-    size_t len = json_is_string(item) ? json_string_length(item) : 0;
-    if (len >= 1 && len <= 1000 && strlen(json_string_value(item)) == len)
+    size_t len = json_is_string(item) ? text_length(item) : 0;
+    if (len >= 1 && len <= 1000)
         return PM_OK;
     return pm_fail_field(err, PM_VALIDATION_FAILED, name, "invalid",
-                         "%s must be a text of 1 to 1000 bytes", name);
+                         "%s must be a text of 1 to 1000 characters", name);
 }
 
 pm_status validate_url(const char *name, const json_t *item, pm_error *err)

@@ -13,7 +13,7 @@
 #include "status.h"
 
 typedef enum {
-    FIELD_STRING, /* a string of min_len..max_len bytes */
+    FIELD_STRING, /* a string of min_len..max_len characters, without NUL */
     FIELD_ENUM,   /* a string from `values` */
     FIELD_BOOL,
     FIELD_DATE,   /* a calendar date YYYY-MM-DD, or null when not required */
@@ -52,9 +52,20 @@ typedef struct {
         .name = (n), .type = FIELD_STRING, .required = (req), .min_len = (min), .max_len = (max), \
         .check = (fn), .pattern_hint = (hint)                                                     \
     }
+/* An optional checked string that null clears. */
+#define V_OPT_CHECKED(n, min, max, fn, hint)                                                     \
+    {                                                                                            \
+        .name = (n), .type = FIELD_STRING, .nullable = true, .min_len = (min), .max_len = (max), \
+        .check = (fn), .pattern_hint = (hint)                                                    \
+    }
 #define V_ENUM(n, req, vals)                                                 \
     {                                                                        \
         .name = (n), .type = FIELD_ENUM, .required = (req), .values = (vals) \
+    }
+/* An optional enum that null clears. */
+#define V_OPT_ENUM(n, vals)                                                 \
+    {                                                                       \
+        .name = (n), .type = FIELD_ENUM, .nullable = true, .values = (vals) \
     }
 #define V_BOOL(n)                       \
     {                                   \
@@ -63,6 +74,11 @@ typedef struct {
 #define V_DATE(n, req)                                                         \
     {                                                                          \
         .name = (n), .type = FIELD_DATE, .required = (req), .nullable = !(req) \
+    }
+/* A date every row has: required on create, never null. */
+#define V_KEPT_DATE(n, req)                                \
+    {                                                      \
+        .name = (n), .type = FIELD_DATE, .required = (req) \
     }
 #define V_INT(n, req, min, max)                                                               \
     {                                                                                         \
@@ -109,7 +125,7 @@ pm_status validate_array(const char *name, const json_t *value, size_t max,
 pm_status validate_object_item(const char *name, const json_t *item, const field_spec *specs,
                                pm_error *err);
 
-/* An item check for validate_array: a string of 1..1000 bytes. */
+/* An item check for validate_array: a string of 1..1000 characters, without NUL. */
 pm_status validate_short_text(const char *name, const json_t *item, pm_error *err);
 
 /* An item check for validate_array: an http or https URL of at most 2000 bytes. */

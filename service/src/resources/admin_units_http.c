@@ -25,11 +25,11 @@ static bool gso_code(const char *s)
     return n >= 2 && n <= 5 && s[n] == '\0';
 }
 
-#define UNIT_FIELDS(req)                                                                       \
-    V_CHECKED("name", req, 1, 200, validate_not_blank, "more than blanks"),                    \
-        V_ENUM("type", req, unit_types), V_DATE("valid_from", req), V_DATE("valid_to", false), \
-        V_SERVER("level"), V_SERVER("path"), V_SERVER("counts"), V_SERVER("current_since"),    \
-        V_SERVER("former"), V_SERVER("version")
+#define UNIT_FIELDS(req)                                                                    \
+    V_CHECKED("name", req, 1, 200, validate_not_blank, "more than blanks"),                 \
+        V_ENUM("type", req, unit_types), V_KEPT_DATE("valid_from", req),                    \
+        V_DATE("valid_to", false), V_SERVER("level"), V_SERVER("path"), V_SERVER("counts"), \
+        V_SERVER("current_since"), V_SERVER("former"), V_SERVER("version")
 
 static const field_spec create_fields[] = {
     V_CHECKED("code", true, 2, 5, gso_code, "2 to 5 digits (the GSO code)"),

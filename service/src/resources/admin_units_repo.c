@@ -71,7 +71,7 @@ pm_status admin_unit_repo_list(PGconn *conn, const admin_unit_filter *filter,
                                const page_request *page, page_result *out, pm_error *err)
 {
     char limit[16];
-    if (page_bind(page, 2, true, limit, err) != PM_OK)
+    if (page_bind(page, 2, 2, limit, err) != PM_OK)
         return PM_INVALID_PARAMETER;
     char level[8];
     snprintf(level, sizeof level, "%d", filter->level);

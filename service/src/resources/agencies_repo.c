@@ -72,7 +72,7 @@ pm_status agency_repo_list(PGconn *conn, const agency_filter *filter, const page
                            page_result *out, pm_error *err)
 {
     char limit[16];
-    if (page_bind(page, 1, false, limit, err) != PM_OK)
+    if (page_bind(page, 1, 0, limit, err) != PM_OK)
         return PM_INVALID_PARAMETER;
     const char *params[] = {filter->kind, filter->unit, filter->q, page_after(page, 0), limit};
     return db_fetch_page(conn, list_sql, 5, params, page, sort_keys, 1, out, err);

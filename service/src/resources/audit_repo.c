@@ -92,7 +92,7 @@ pm_status audit_repo_list(PGconn *conn, const audit_filter *f, const page_reques
                           page_result *out, pm_error *err)
 {
     char limit[16];
-    if (page_bind(page, 1, true, limit, err) != PM_OK)
+    if (page_bind(page, 1, 1, limit, err) != PM_OK)
         return PM_INVALID_PARAMETER;
     const char *params[] = {f->entity_type, f->entity_id, f->username,         f->agency, f->action,
                             f->since,       f->until,     page_after(page, 0), limit};
@@ -103,7 +103,7 @@ pm_status audit_repo_history(PGconn *conn, const char *entity_type, const char *
                              const page_request *page, page_result *out, pm_error *err)
 {
     char limit[16];
-    if (page_bind(page, 1, true, limit, err) != PM_OK)
+    if (page_bind(page, 1, 1, limit, err) != PM_OK)
         return PM_INVALID_PARAMETER;
     const char *params[] = {entity_type, entity_id, page_after(page, 0), limit};
     return db_fetch_page(conn, history_sql, 4, params, page, id_key, 1, out, err);
@@ -113,7 +113,7 @@ pm_status audit_repo_changes(PGconn *conn, const principal *who, const page_requ
                              page_result *out, pm_error *err)
 {
     char limit[16];
-    if (page_bind(page, 2, true, limit, err) != PM_OK)
+    if (page_bind(page, 2, 2, limit, err) != PM_OK)
         return PM_INVALID_PARAMETER;
     const char *params[] = {who->role == ROLE_ADMIN ? "true" : "false",
                             who->role == ROLE_MANAGER ? who->agency : NULL, page_after(page, 0),

@@ -76,7 +76,7 @@ pm_status document_repo_list(PGconn *conn, const document_filter *f, const page_
                              page_result *out, pm_error *err)
 {
     char limit[16];
-    if (page_bind(page, 1, true, limit, err) != PM_OK)
+    if (page_bind(page, 1, 1, limit, err) != PM_OK)
         return PM_INVALID_PARAMETER;
     const char *params[] = {f->type, f->q, f->include_archived ? "true" : "false",
                             page_after(page, 0), limit};

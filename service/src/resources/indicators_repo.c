@@ -167,7 +167,7 @@ pm_status indicator_repo_list(PGconn *conn, const indicator_filter *f, const pag
                               page_result *out, pm_error *err)
 {
     char limit[16];
-    if (page_bind(page, 1, false, limit, err) != PM_OK)
+    if (page_bind(page, 1, 0, limit, err) != PM_OK)
         return PM_INVALID_PARAMETER;
     const char *params[] = {
         f->level, f->agency, f->q, f->include_archived ? "true" : "false", page_after(page, 0),
@@ -285,7 +285,7 @@ pm_status target_repo_list(PGconn *conn, const char *indicator, bool include_arc
                            const page_request *page, page_result *out, pm_error *err)
 {
     char limit[16];
-    if (page_bind(page, 1, true, limit, err) != PM_OK)
+    if (page_bind(page, 1, 1, limit, err) != PM_OK)
         return PM_INVALID_PARAMETER;
     const char *params[] = {indicator, include_archived ? "true" : "false", page_after(page, 0),
                             limit};

@@ -285,6 +285,23 @@ pm_status measurements_may_read(http_ctx *ctx, const char *id, pm_error *err)
     return st;
 }
 
+/* Removes from `m` the fields kept for checks, which clients never see. */
+static void strip_check_fields(json_t *m)
+{
+    for (size_t i = 0; i < sizeof check_fields / sizeof check_fields[0]; i++)
+        json_object_del(m, check_fields[i]);
+}
+
+/* reply_check_if_match against the measurement as clients see it. */
+static pm_status check_if_match(http_ctx *ctx, const json_t *current, pm_error *err)
+{
+    json_auto_t *shown = json_copy((json_t *)current);
+    if (!shown)
+        return pm_fail(err, PM_INTERNAL, "Out of memory.");
+    strip_check_fields(shown);
+    return reply_check_if_match(ctx, shown, err);
+}
+
 /* Answers the measurement of `id` as read now, without the fields kept for checks. */
 static pm_status reply_measurement(http_ctx *ctx, const char *id, bool created, pm_error *err)
 {
@@ -292,8 +309,7 @@ static pm_status reply_measurement(http_ctx *ctx, const char *id, bool created, 
     pm_status st = load(ctx, id, false, &m, err);
     if (st != PM_OK)
         return st;
-    for (size_t i = 0; i < sizeof check_fields / sizeof check_fields[0]; i++)
-        json_object_del(m, check_fields[i]);
+    strip_check_fields(m);
     if ((st = ctx_commit(ctx, err)))
         return st;
     if (created) {
@@ -371,7 +387,7 @@ pm_status measurements_patch(http_ctx *ctx, pm_error *err)
         (st = validate_body(patch, patch_fields, VALIDATE_PATCH, err)) ||
         (st = ctx_begin(ctx, NULL, err)) || (st = load(ctx, id, true, &current, err)) ||
         (st = may_enter(ctx, json_is_true(json_object_get(current, "in_scope")), err)) ||
-        (st = reply_check_if_match(ctx, current, err)))
+        (st = check_if_match(ctx, current, err)))
         return st;
     if (strcmp(validate_string(current, "status"), "approved") == 0)
         return pm_fail(err, PM_CONFLICT,
@@ -500,13 +516,32 @@ static pm_status csv_rows(const http_ctx *ctx, json_t **out, pm_error *err)
     return PM_OK;
 }
 
-/* Checks the shape of every row and parses its period; a row that fails is rejected and left
- * out of `keys` (the rows to classify: {"i", "indicator", "unit", "period", "period_end"}). */
-static void check_rows(const http_ctx *ctx, json_t *rows, bool csv, period *periods, json_t *keys,
+/* Fails with PM_VALIDATION_FAILED when an earlier row of the import names the same measurement
+ * (indicator, unit, period); otherwise remembers row `i` in `seen`. */
+static pm_status check_repeat(json_t *seen, const json_t *row, const period *p, size_t i,
+                              pm_error *err)
+{
+    char key[256];
+    snprintf(key, sizeof key, "%s\x1f%s\x1f%s", validate_string(row, "indicator"),
+             validate_string(row, "unit"), p->id);
+    json_t *first = json_object_get(seen, key);
+    if (first)
+        return pm_fail_field(err, PM_VALIDATION_FAILED, "row", "duplicate",
+                             "the row names the measurement of row %" JSON_INTEGER_FORMAT " again",
+                             json_integer_value(first));
+    json_object_set_new(seen, key, json_integer((json_int_t)i));
+    return PM_OK;
+}
+
+/* Checks the shape of every row and parses its period; a row that fails, or names a measurement
+ * an earlier row names, is rejected and left out of `keys` (the rows to classify: {"i",
+ * "indicator", "unit", "period", "period_end"}). */
+static void check_rows(const http_ctx *ctx, json_t *rows, period *periods, json_t *keys,
                        import_summary *s)
 {
     size_t i;
     json_t *row;
+    json_auto_t *seen = json_object();
     json_array_foreach(rows, i, row)
     {
         pm_error err = {0};
@@ -517,7 +552,8 @@ static void check_rows(const http_ctx *ctx, json_t *rows, bool csv, period *peri
             pm_fail_field(&err, PM_VALIDATION_FAILED, "row", "columns",
                           "a row must have as many cells as the header");
         else if (validate_body(row, import_row_fields, VALIDATE_CREATE, &err) == PM_OK &&
-                 parse_period(ctx, row, &periods[i], &err) == PM_OK) {
+                 parse_period(ctx, row, &periods[i], &err) == PM_OK &&
+                 check_repeat(seen, row, &periods[i], i, &err) == PM_OK) {
             period_date_text(periods[i].end, end);
             json_array_append_new(keys, json_pack("{s:I, s:O, s:O, s:s, s:s}", "i", (json_int_t)i,
                                                   "indicator", json_object_get(row, "indicator"),
@@ -527,7 +563,6 @@ static void check_rows(const http_ctx *ctx, json_t *rows, bool csv, period *peri
         }
         reject(s, i, &err);
     }
-    (void)csv;
 }
 
 /* True when the prepared `row` has the value and comment the existing measurement (`c`, a
@@ -573,7 +608,7 @@ pm_status measurements_import(http_ctx *ctx, pm_error *err)
         st = pm_fail(err, PM_INTERNAL, "The import is too large to prepare.");
         goto out;
     }
-    check_rows(ctx, rows, csv, periods, keys, &s);
+    check_rows(ctx, rows, periods, keys, &s);
     if ((st = ctx_begin(ctx, "import", err)) ||
         (st = measurement_repo_classify(ctx->db, keys, ctx->who.agency, &classified, err)))
         goto out;
@@ -595,17 +630,17 @@ pm_status measurements_import(http_ctx *ctx, pm_error *err)
         if (row_err.status == PM_OK)
             make_row(in, &periods[i], validate_string(c, "value_type"), &row, &row_err);
         const char *existing = validate_string(c, "status");
+        if (row_err.status == PM_OK && existing && unchanged(row, c)) {
+            s.ignored++; /* even when approved: it asks for no change */
+            json_decref(row);
+            continue;
+        }
         if (row_err.status == PM_OK && existing && strcmp(existing, "approved") == 0)
             pm_fail_field(&row_err, PM_CONFLICT, "value", "locked",
                           "The measurement is approved and locked.");
         if (row_err.status != PM_OK) {
             json_decref(row);
             reject(&s, i, &row_err);
-            continue;
-        }
-        if (existing && unchanged(row, c)) {
-            s.ignored++;
-            json_decref(row);
             continue;
         }
         if (existing)

@@ -150,7 +150,7 @@ pm_status measurement_repo_list(PGconn *conn, const measure_viewer *viewer,
                                 page_result *out, pm_error *err)
 {
     char limit[16];
-    if (page_bind(page, 1, true, limit, err) != PM_OK)
+    if (page_bind(page, 1, 1, limit, err) != PM_OK)
         return PM_INVALID_PARAMETER;
     db_params p = {0};
     add_viewer(&p, viewer);

@@ -39,7 +39,7 @@ static pm_status reporters(const char *name, const json_t *value, pm_error *err)
         V_CHECKED("description", req, 1, 5000, validate_not_blank, "more than blanks"),            \
         V_CUSTOM("reporters", req, reporters), V_OPT_STRING("recipient", 32),                      \
         V_ENUM("mode", false, obligation_modes), V_ENUM("frequency", req, obligation_frequencies), \
-        V_ENUM("period_type", false, period_type_names), V_OPT_INT("due_days", 0, 365),            \
+        V_OPT_ENUM("period_type", period_type_names), V_OPT_INT("due_days", 0, 365),               \
         V_OPT_STRING("due_rule", 2000), V_OPT_STRING("note", 5000), V_SERVER("version"),           \
         V_SERVER("created_at"), V_SERVER("updated_at"), V_SERVER("archived_at"), V_END
 

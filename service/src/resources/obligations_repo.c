@@ -104,12 +104,15 @@ static const char submission_insert_sql[] =
     " VALUES ($1, $2, coalesce($3, ''), $4::date, coalesce($5::timestamptz, now()), $6, $7, $8)"
     " RETURNING id";
 
-/* $1 period $2 period type $3 agency $4 as of (NULL: now) */
+/* $1 period $2 period type $3 agency $4 as of (NULL: now): the obligations that existed then */
 static const char completeness_sql[] =
     "WITH o AS ("
     "  SELECT o.code, r.agency FROM reporting_obligation o"
     "  CROSS JOIN jsonb_array_elements_text(o.reporters) AS r (agency)"
-    "  WHERE o.archived_at IS NULL AND o.period_type = $2"
+    "  WHERE o.period_type = $2"
+    "    AND CASE WHEN $4::timestamptz IS NULL THEN o.archived_at IS NULL"
+    "             ELSE o.created_at <= $4::timestamptz"
+    "                  AND (o.archived_at IS NULL OR o.archived_at > $4::timestamptz) END"
     "    AND ($3::text IS NULL OR r.agency = $3)),"
     " s AS ("
     "  SELECT s.obligation, s.agency,"
@@ -130,7 +133,7 @@ pm_status obligation_repo_list(PGconn *conn, const obligation_filter *f, const p
                                page_result *out, pm_error *err)
 {
     char limit[16];
-    if (page_bind(page, 1, false, limit, err) != PM_OK)
+    if (page_bind(page, 1, 0, limit, err) != PM_OK)
         return PM_INVALID_PARAMETER;
     const char *params[] = {f->agency, f->frequency, f->include_archived ? "true" : "false",
                             page_after(page, 0), limit};
@@ -241,7 +244,7 @@ pm_status submission_repo_list(PGconn *conn, const char *obligation, const char 
                                pm_error *err)
 {
     char limit[16];
-    if (page_bind(page, 1, true, limit, err) != PM_OK)
+    if (page_bind(page, 1, 1, limit, err) != PM_OK)
         return PM_INVALID_PARAMETER;
     const char *params[] = {obligation, agency, period, page_after(page, 0), limit};
     return db_fetch_page(conn, submission_list_sql, 5, params, page, id_key, 1, out, err);

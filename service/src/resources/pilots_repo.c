@@ -154,7 +154,7 @@ pm_status pilot_type_repo_list(PGconn *conn, const page_request *page, page_resu
                                pm_error *err)
 {
     char limit[16];
-    if (page_bind(page, 1, false, limit, err) != PM_OK)
+    if (page_bind(page, 1, 0, limit, err) != PM_OK)
         return PM_INVALID_PARAMETER;
     const char *params[] = {page_after(page, 0), limit};
     return db_fetch_page(conn, type_list_sql, 2, params, page, code_key, 1, out, err);
@@ -257,7 +257,7 @@ pm_status pilot_site_repo_list(PGconn *conn, const pilot_site_filter *f, const p
                                page_result *out, pm_error *err)
 {
     char limit[16];
-    if (page_bind(page, 1, true, limit, err) != PM_OK)
+    if (page_bind(page, 1, 1, limit, err) != PM_OK)
         return PM_INVALID_PARAMETER;
     const char *params[] = {f->model_type,
                             f->district,

@@ -77,7 +77,7 @@ pm_status plan_repo_list(PGconn *conn, const plan_filter *f, const page_request 
                          page_result *out, pm_error *err)
 {
     char limit[16];
-    if (page_bind(page, 1, true, limit, err) != PM_OK)
+    if (page_bind(page, 1, 1, limit, err) != PM_OK)
         return PM_INVALID_PARAMETER;
     const char *params[] = {f->q, f->include_archived ? "true" : "false", page_after(page, 0),
                             limit};

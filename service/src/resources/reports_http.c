@@ -88,7 +88,7 @@ static pm_status indicator_rows(http_ctx *ctx, const json_t *plan, const period 
     char plan_id[24];
     snprintf(plan_id, sizeof plan_id, "%lld",
              (long long)json_integer_value(json_object_get(plan, "id")));
-    pm_status st = report_repo_indicators(ctx->db, plan_id, &indicators, err);
+    pm_status st = report_repo_indicators(ctx->db, plan_id, scope->as_of, &indicators, err);
     size_t i;
     json_t *indicator;
     json_array_foreach(indicators, i, indicator)

@@ -6,12 +6,21 @@
 
 #include "db/query.h"
 
-/* $1 as of: the moment in UTC, its date in the province, and whether it is still to come. */
+/* $1 as of (a time, a date in the province, or NULL for now): the moment in UTC, its date in the
+ * province, and whether it is still to come. A date stands for the end of that day in An Giang,
+ * or now when that day is today. */
 static const char moment_sql[] =
-    "SELECT to_char(coalesce($1::timestamptz, now()) AT TIME ZONE 'UTC',"
-    "               'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'),"
-    "       (coalesce($1::timestamptz, now()) AT TIME ZONE 'Asia/Ho_Chi_Minh')::date::text,"
-    "       coalesce($1::timestamptz, now()) > now()";
+    "SELECT to_char(x.t AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'),"
+    "       (x.t AT TIME ZONE 'Asia/Ho_Chi_Minh')::date::text, x.future"
+    " FROM (SELECT CASE WHEN d.is_day"
+    "                   THEN least(($1::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh'"
+    "                              - interval '1 microsecond', now())"
+    "                   ELSE coalesce($1::timestamptz, now()) END AS t,"
+    "              CASE WHEN d.is_day"
+    "                   THEN $1::date > (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date"
+    "                   ELSE coalesce($1::timestamptz, now()) > now() END AS future"
+    "       FROM (SELECT coalesce($1::text ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', false) AS is_day) d)"
+    "      AS x";
 
 static const char plan_sql[] =
     "SELECT p.id, p.code, p.title FROM plan p"
@@ -63,7 +72,7 @@ static const char updates_sql[] =
     "   AND u.created_at < $3::timestamptz"
     " ORDER BY u.id";
 
-/* $1 plan */
+/* $1 plan $2 as of: the indicators that existed then and were not archived by then */
 static const char indicators_sql[] =
     "SELECT i.code, i.name, i.level, i.period_type, i.value_type, i.rollup, i.threshold,"
     "       i.pilot_model_type, s.code AS section, s.title AS section_title"
@@ -73,7 +82,8 @@ static const char indicators_sql[] =
     "                      AND (i.source_clause = s.code OR i.source_clause LIKE s.code || '.%'"
     "                           OR i.source_clause LIKE s.code || '(%')"
     "                    ORDER BY length(s.code) DESC LIMIT 1) AS s ON true"
-    " WHERE i.plan = $1::bigint AND i.archived_at IS NULL AND i.rollup <> 'none'"
+    " WHERE i.plan = $1::bigint AND i.created_at <= $2::timestamptz"
+    "   AND (i.archived_at IS NULL OR i.archived_at > $2::timestamptz) AND i.rollup <> 'none'"
     " ORDER BY s.seq NULLS LAST, i.code";
 
 static const char root_unit_sql[] = "SELECT code FROM admin_unit WHERE level = 1 LIMIT 2";
@@ -138,10 +148,11 @@ pm_status report_repo_updates(PGconn *conn, const char *plan, const char *from, 
     return db_fetch_all(conn, updates_sql, 3, params, out, err);
 }
 
-pm_status report_repo_indicators(PGconn *conn, const char *plan, json_t **out, pm_error *err)
+pm_status report_repo_indicators(PGconn *conn, const char *plan, const char *as_of, json_t **out,
+                                 pm_error *err)
 {
-    const char *params[] = {plan};
-    return db_fetch_all(conn, indicators_sql, 1, params, out, err);
+    const char *params[] = {plan, as_of};
+    return db_fetch_all(conn, indicators_sql, 2, params, out, err);
 }
 
 pm_status report_repo_root_unit(PGconn *conn, char *code, pm_error *err)

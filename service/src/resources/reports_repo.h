@@ -38,11 +38,12 @@ pm_status report_repo_overdue(PGconn *conn, const char *plan, const char *moment
 pm_status report_repo_updates(PGconn *conn, const char *plan, const char *from, const char *until,
                               json_t **out, pm_error *err);
 
-/* The plan's indicators that roll up, each with the section it serves (the section whose code
- * its source clause starts with, the longest): {"code", "name", "level", "period_type",
- * "value_type", "rollup", "threshold", "pilot_model_type", "section", "section_title"}, in
- * section then code order. */
-pm_status report_repo_indicators(PGconn *conn, const char *plan, json_t **out, pm_error *err);
+/* The plan's indicators that roll up and existed, unarchived, at `as_of`, each with the section it
+ * serves (the section whose code its source clause starts with, the longest): {"code", "name",
+ * "level", "period_type", "value_type", "rollup", "threshold", "pilot_model_type", "section",
+ * "section_title"}, in section then code order. */
+pm_status report_repo_indicators(PGconn *conn, const char *plan, const char *as_of, json_t **out,
+                                 pm_error *err);
 
 /* The only level-1 unit, or NULL in *code (6 bytes) when there are several. */
 pm_status report_repo_root_unit(PGconn *conn, char *code, pm_error *err);

@@ -71,7 +71,7 @@ pm_status section_repo_list(PGconn *conn, const section_filter *f, const page_re
                             page_result *out, pm_error *err)
 {
     char limit[16];
-    if (page_bind(page, 2, true, limit, err) != PM_OK)
+    if (page_bind(page, 2, 1, limit, err) != PM_OK)
         return PM_INVALID_PARAMETER;
     const char *params[] = {f->plan,
                             f->kind,

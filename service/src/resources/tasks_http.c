@@ -59,7 +59,7 @@ static pm_status evidence_field(const char *name, const json_t *value, pm_error 
 
 #define TASK_FIELDS(req)                                                                          \
     V_OPT_STRING("section", 32), V_OPT_INT("parent_id", 1, INT64_MAX),                            \
-        V_CHECKED("key", false, 1, 64, validate_slug, "a-z and 0-9 in runs joined by '-'"),       \
+        V_OPT_CHECKED("key", 1, 64, validate_slug, "a-z and 0-9 in runs joined by '-'"),          \
         V_OPT_STRING("source_clause", 64),                                                        \
         V_CHECKED("title", req, 1, 1000, validate_not_blank, "more than blanks"),                 \
         V_OPT_STRING("title_en", 1000), V_STRING("description", false, 0, 20000),                 \

@@ -15,9 +15,9 @@ const char *const task_modes[] = {"assigned", "requested", NULL};
 const char *const task_sources[] = {"text", "inferred", NULL};
 
 /* Derived at read time from the dates and status, never stored. */
-#define OVERDUE                                                             \
-    "(t.archived_at IS NULL AND t.status IN ('not_started', 'in_progress')" \
-    " AND t.due_date < planmon_today())"
+#define OVERDUE                                                                     \
+    "coalesce(t.archived_at IS NULL AND t.status IN ('not_started', 'in_progress')" \
+    "         AND t.due_date < planmon_today(), false)"
 
 /* Visible to a caller who does not see archived rows: neither the task nor its plan archived. */
 #define VISIBLE "(t.archived_at IS NULL AND p.archived_at IS NULL)"
@@ -173,7 +173,7 @@ pm_status task_repo_list(PGconn *conn, const task_filter *f, const page_request 
                          page_result *out, pm_error *err)
 {
     char limit[16];
-    if (page_bind(page, 1, true, limit, err) != PM_OK)
+    if (page_bind(page, 1, 1, limit, err) != PM_OK)
         return PM_INVALID_PARAMETER;
     const char *params[] = {f->plan,
                             f->section,
@@ -369,7 +369,7 @@ pm_status task_repo_list_updates(PGconn *conn, const char *task, const page_requ
                                  page_result *out, pm_error *err)
 {
     char limit[16];
-    if (page_bind(page, 1, true, limit, err) != PM_OK)
+    if (page_bind(page, 1, 1, limit, err) != PM_OK)
         return PM_INVALID_PARAMETER;
     const char *params[] = {task, page_after(page, 0), limit};
     return db_fetch_page(conn, list_updates_sql, 3, params, page, id_key, 1, out, err);

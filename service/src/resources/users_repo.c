@@ -72,7 +72,7 @@ pm_status user_repo_list(PGconn *conn, const user_filter *filter, const page_req
                          page_result *out, pm_error *err)
 {
     char limit[16];
-    if (page_bind(page, 1, false, limit, err) != PM_OK)
+    if (page_bind(page, 1, 0, limit, err) != PM_OK)
         return PM_INVALID_PARAMETER;
     const char *params[] = {filter->agency, filter->role, filter->active, page_after(page, 0),
                             limit};
