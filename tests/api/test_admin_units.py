@@ -32,7 +32,8 @@ def test_province_89_counts_its_districts_and_communes(api):
     unit = api.json("/v1/admin-units/89")
     assert unit == {"code": "89", "name": "Tỉnh An Giang", "type": "tinh", "level": 1,
                     "parent": None, "path": ["89"], "valid_from": unit["valid_from"],
-                    "valid_to": None, "counts": {"district": 11, "commune": 156}}
+                    "valid_to": None, "counts": {"district": 11, "commune": 156},
+                    "current_since": None, "former": [], "version": unit["version"]}
 
 
 def test_each_district_counts_its_communes_and_they_sum_to_156(api):

@@ -390,8 +390,8 @@ def test_a_bad_time_bound_is_400_naming_it(admin, param, value):
                    "invalid_parameter", param)
 
 
-@pytest.mark.parametrize("param,value", [("action", "approve"), ("action", "LOGIN"),
-                                         ("entity_type", "tasks"), ("entity_type", "document")])
+@pytest.mark.parametrize("param,value", [("action", "approved"), ("action", "LOGIN"),
+                                         ("entity_type", "task"), ("entity_type", "document")])
 def test_an_unknown_action_or_entity_type_is_400_naming_it(admin, param, value):
     """Like every enumerated filter (`GET /v1/users?role=boss` is 400): a misspelt filter value
     is an error, not an empty trail an auditor could take for "nothing happened"."""

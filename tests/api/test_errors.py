@@ -32,9 +32,20 @@ def test_unknown_path_is_404_not_found(api, path):
     assert body["instance"] == path
 
 
-@pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE"])
-@pytest.mark.parametrize("path", ["/v1/admin-units", "/v1/admin-units/89", "/v1/agencies",
-                                  "/v1/agencies/SLDTBXH", "/healthz", "/readyz", "/metrics", "/docs"])
+ALL_WRITES = ("POST", "PUT", "PATCH", "DELETE")
+# A collection takes GET and POST, a reference-data object GET and PATCH (admins' writes).
+METHODS_NOT_ALLOWED = {"/v1/admin-units": ("PUT", "PATCH", "DELETE"),
+                       "/v1/admin-units/89": ("POST", "PUT", "DELETE"),
+                       "/v1/agencies": ("PUT", "PATCH", "DELETE"),
+                       "/v1/agencies/SLDTBXH": ("POST", "PUT", "DELETE"),
+                       "/v1/periods/2017VN": ALL_WRITES, "/v1/analytics": ALL_WRITES,
+                       "/healthz": ALL_WRITES, "/readyz": ALL_WRITES, "/metrics": ALL_WRITES,
+                       "/docs": ALL_WRITES}
+
+
+@pytest.mark.parametrize("path,method", [(path, method)
+                                         for path, methods in METHODS_NOT_ALLOWED.items()
+                                         for method in methods])
 def test_other_method_on_a_known_path_is_405_with_allow(api, method, path):
     r = api.request(method, path)
     assert_problem(r, 405, "method_not_allowed")
