@@ -131,6 +131,23 @@ static void an_unsigned_token_is_refused(void **state)
     pm_error_reset(&err);
 }
 
+/* Only three non-empty base64url segments reach libjwt, which misreads empty ones. */
+static void a_token_not_in_compact_form_is_refused(void **state)
+{
+    auth_keys k = hs256_keys();
+    static const char *const malformed[] = {
+        "",         ".",       "..",          "a..",
+        "a.b.",     ".b.c",    "a..c",        "a.b.c.d",
+        "a.b",      "a b.c.d", "a.b.c=",      "a.b.c\n",
+        "e30.e30.", "...",     "e30.e30.e30", "eyJhbGciOiJIUzI1NiJ9..sig"};
+    for (size_t i = 0; i < sizeof malformed / sizeof malformed[0]; i++) {
+        principal who;
+        pm_error err = {0};
+        assert_int_equal(token_verify(&k, malformed[i], NOW, &who, &err), PM_UNAUTHORIZED);
+        pm_error_reset(&err);
+    }
+}
+
 static const char *const colours[] = {"red", "green", NULL};
 static const field_spec specs[] = {
     V_STRING("name", true, 1, 5),
@@ -220,6 +237,7 @@ int main(void)
         cmocka_unit_test(every_claim_is_checked),
         cmocka_unit_test(issued_tokens_verify_and_tampering_does_not),
         cmocka_unit_test(an_unsigned_token_is_refused),
+        cmocka_unit_test(a_token_not_in_compact_form_is_refused),
         cmocka_unit_test(bodies_are_validated_by_their_declaration),
         cmocka_unit_test(dates_are_real_calendar_dates),
         cmocka_unit_test(verified_tokens_are_remembered_until_they_expire),

@@ -60,12 +60,6 @@ static const char revoke_family_sql[] =
 static const char revoke_family_by_id_sql[] =
     "UPDATE refresh_token SET revoked_at = now() WHERE revoked_at IS NULL AND family = $1::bigint";
 
-static const char end_sessions_sql[] =
-    "WITH revoked AS (UPDATE refresh_token SET revoked_at = now()"
-    "                 WHERE user_id = $1::bigint AND revoked_at IS NULL)"
-    " UPDATE app_user SET session_version = session_version + 1"
-    " WHERE id = $1::bigint";
-
 /* `hash` as a bytea literal in hex form (\x...), into `out` (at least 68 bytes). */
 static void bytea_hex(const unsigned char *hash, char *out)
 {
@@ -181,13 +175,14 @@ pm_status auth_repo_refresh_rotate(PGconn *conn, const unsigned char *old_hash,
     }
     if (st == PM_OK && (rotated || dead || !out->active))
         st = pm_fail(err, PM_UNAUTHORIZED, "The refresh token is not valid.");
+    if (st != PM_OK)
+        return st;
     const char *mark[] = {id};
+    st = db_exec(conn, refresh_mark_rotated_sql, 1, mark, NULL, err);
+    if (st != PM_OK)
+        return st;
     const char *next[] = {new_hex, id, ttl};
-    if (st == PM_OK)
-        st = db_exec(conn, refresh_mark_rotated_sql, 1, mark, NULL, err);
-    if (st == PM_OK)
-        st = db_exec(conn, refresh_next_sql, 3, next, NULL, err);
-    return st;
+    return db_exec(conn, refresh_next_sql, 3, next, NULL, err);
 }
 
 pm_status auth_repo_refresh_revoke_family(PGconn *conn, const unsigned char *hash, auth_user *out,
@@ -206,12 +201,4 @@ pm_status auth_repo_refresh_revoke_family(PGconn *conn, const unsigned char *has
     if (res)
         PQclear(res);
     return st;
-}
-
-pm_status auth_repo_end_sessions(PGconn *conn, long long user_id, pm_error *err)
-{
-    char id[24];
-    snprintf(id, sizeof id, "%lld", user_id);
-    const char *params[] = {id};
-    return db_exec(conn, end_sessions_sql, 1, params, NULL, err);
 }

@@ -52,7 +52,4 @@ pm_status auth_repo_refresh_rotate(PGconn *conn, const unsigned char *old_hash,
 pm_status auth_repo_refresh_revoke_family(PGconn *conn, const unsigned char *hash, auth_user *out,
                                           bool *found, pm_error *err);
 
-/* Revokes every refresh token of `user_id` and refuses its access tokens issued before now. */
-pm_status auth_repo_end_sessions(PGconn *conn, long long user_id, pm_error *err);
-
 #endif

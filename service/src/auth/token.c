@@ -119,6 +119,22 @@ const char *token_check_claims(const auth_keys *keys, const json_t *claims, time
     return NULL;
 }
 
+/* True when `token` is three non-empty base64url segments joined by dots, the only form we
+ * issue. libjwt 1.10 reads past its buffers on empty segments, so nothing else reaches it. */
+static bool compact_form(const char *token)
+{
+    static const char alphabet[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    const char *p = token;
+    for (int segment = 0; segment < 3; segment++) {
+        size_t n = strspn(p, alphabet);
+        if (n == 0 || p[n] != (segment < 2 ? '.' : '\0'))
+            return false;
+        p += n + 1;
+    }
+    return true;
+}
+
 pm_status token_verify(const auth_keys *keys, const char *token, time_t now, principal *out,
                        pm_error *err)
 {
@@ -132,7 +148,9 @@ pm_status token_verify(const auth_keys *keys, const char *token, time_t now, pri
     token_cache_hash(token, len, hash);
     if (token_cache_get(hash, now, TOKEN_LEEWAY_S, out))
         return PM_OK;
-    if (jwt_decode(&jwt, token, keys->verify_key, keys->verify_len) != 0 || !jwt)
+    if (!compact_form(token))
+        why = "not three base64url segments";
+    else if (jwt_decode(&jwt, token, keys->verify_key, keys->verify_len) != 0 || !jwt)
         why = "not a token signed with our key";
     else if (jwt_get_alg(jwt) != keys->alg)
         why = "algorithm other than the configured one";

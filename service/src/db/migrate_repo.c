@@ -70,11 +70,12 @@ static pm_status apply_one(PGconn *conn, const struct embedded_file *m, int *don
             st = pm_fail(err, PM_INTERNAL, "migration %s failed", m->name);
         }
         PQclear(r);
-        char version[16];
-        snprintf(version, sizeof version, "%d", version_of(m));
-        const char *params[] = {version, m->name};
-        if (st == PM_OK)
+        if (st == PM_OK) {
+            char version[16];
+            snprintf(version, sizeof version, "%d", version_of(m));
+            const char *params[] = {version, m->name};
             st = db_exec(conn, record_sql, 2, params, NULL, err);
+        }
         *done = st == PM_OK;
     }
     if (st == PM_OK)
