@@ -11,7 +11,8 @@ PKGS_BUILD=(build-essential meson ninja-build pkg-config libulfius-dev libjansso
 PKGS_SERVER=(postgresql-15 postgresql-contrib openssl)
 PKGS_TEST=(python3 python3-pytest python3-requests python3-jsonschema python3-yaml python3-psycopg
            python3-jwt python3-cryptography openssl curl)
-PKGS_CHECK=(clang-format)
+# tests/static and tests/fuzz: the analysers and the libFuzzer toolchain.
+PKGS_CHECK=(clang-format cppcheck clang-tidy clang libclang-rt-14-dev ninja-build)
 # tests/deploy: the real load balancer and pooler, the image checks (ldd/objdump, apt-cache),
 # the unit checks (systemd-analyze) and the system-call trace.
 PKGS_DEPLOY=(nginx pgbouncer postgresql-client-15 binutils systemd strace)
