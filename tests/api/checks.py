@@ -96,6 +96,14 @@ def assert_problem(response, status, code, field=None):
     return body
 
 
+def assert_field_error(response, status, code, field, field_code=None):
+    """The problem `code` whose first error names `field` (with `field_code` when given)."""
+    body = assert_problem(response, status, code, field)
+    if field_code is not None:
+        assert body["errors"][0]["code"] == field_code, f"expected {field}: {field_code}: {body}"
+    return body
+
+
 # If-None-Match values that match an ETag (RFC 9110, 13.1.2: weak comparison, lists, "*").
 IF_NONE_MATCH_FORMS = {
     "same": "{etag}",

@@ -12,7 +12,7 @@ import uuid
 import pytest
 
 from audit import changes_by_field, history, recorded
-from checks import assert_problem, check_etag
+from checks import assert_field_error, assert_problem, check_etag
 from client import fold
 from indicators import (DISTRICT_COMMITTEES, INDICATOR_KEYS, PROVINCE, TARGET_KEYS,
                         create_indicator, create_target, indicator_path, new_indicator_body,
@@ -22,12 +22,6 @@ from settings import DEMO_USERS, SEED_PLAN_PATH
 
 READERS = sorted(u for u, (_, role) in DEMO_USERS.items() if role not in EDITORS)
 SERVER_OWNED = ["version", "created_at", "updated_at", "archived_at"]
-
-
-def assert_field_error(response, status, code, field, field_code):
-    body = assert_problem(response, status, code, field)
-    assert body["errors"][0]["code"] == field_code, f"expected {field}: {field_code}, got {body}"
-    return body
 
 
 def all_indicators(client, **params):
@@ -552,6 +546,8 @@ def test_a_target_is_changed_archived_and_restored(api, coordinator):
     assert (r.json()["value"], r.json()["rounding"], r.json()["version"]) == (80, "round", 2)
     assert_field_error(patch(coordinator, path, {"applies_from": 2016}), 422,
                        "validation_failed", "period", "exclusive")
+    assert_field_error(patch(coordinator, path, {"value": None}), 422,
+                       "validation_failed", "value", "required")
     assert archive(coordinator, path).status_code == 204
     assert_problem(api.get(path), 404, "not_found")
     assert all_targets(api, code) == []

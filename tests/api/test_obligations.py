@@ -14,7 +14,7 @@ import datetime
 
 import pytest
 
-from checks import assert_problem
+from checks import assert_field_error, assert_problem
 from plans import patch, read, seeded_plan
 from reference import create_agency
 from reporting import (OBLIGATION_KEYS, SEED_PERIOD_TYPES, completeness, create_obligation,
@@ -173,6 +173,8 @@ def test_an_editor_changes_an_obligation_naming_its_version(api, coordinator, ag
     assert (r.json()["reporters"], r.json()["due_days"], r.json()["version"]) == (agencies, 0, 2)
     assert_problem(patch(coordinator, path, {"due_days": 3}, etag=etag), 412,
                    "precondition_failed")
+    assert_field_error(patch(coordinator, path, {"reporters": None}), 422,
+                       "validation_failed", "reporters", "required")
     assert_problem(patch(api.as_user("health.officer"), path, {"due_days": 3}), 403,
                    "forbidden")
     events, _ = api.walk(obligation_path(o["code"], "history"), limit=500)

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from checks import assert_problem, check_etag, problem_core
+from checks import assert_field_error, assert_problem, check_etag, problem_core
 from client import fold
 from plans import (EDITORS, PLAN_KEYS, SECTION_KEYS, SECTION_KINDS, all_tasks, archive, archived,
                    create_plan, create_section, create_task, ids, new_code, new_plan_body,
@@ -18,13 +18,6 @@ from settings import DEMO_USERS
 TIMESTAMP = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$")
 READERS = sorted(u for u, (_, role) in DEMO_USERS.items() if role not in EDITORS)
 SERVER_OWNED = ["id", "version", "created_at", "updated_at", "archived_at"]
-
-
-def assert_field_error(response, status, code, field, field_code):
-    """The problem `code` whose first error names `field` with `field_code`."""
-    body = assert_problem(response, status, code, field)
-    assert body["errors"][0]["code"] == field_code, f"expected {field}: {field_code}, got {body}"
-    return body
 
 
 def all_plans(client, **params):
@@ -246,6 +239,8 @@ def test_null_clears_an_optional_field_of_a_plan(coordinator):
     ({"lead_agency": "NOPE"}, 422, "validation_failed", "lead_agency", "unknown"),
     ({"document": "1/NOPE"}, 422, "validation_failed", "document", "unknown"),
     ({"title": None}, 422, "validation_failed", "title", None),
+    ({"period_start": None}, 422, "validation_failed", "period_start", "required"),
+    ({"period_end": None}, 422, "validation_failed", "period_end", "required"),
     ({"code": "kh"}, 422, "validation_failed", "code", None),
     ({"id": 9}, 400, "bad_request", "id", None),
     ({"archived_at": None}, 400, "bad_request", "archived_at", None),

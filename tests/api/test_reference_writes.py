@@ -16,8 +16,8 @@ import uuid
 import pytest
 
 from audit import changes_by_field, history, recorded
-from checks import (IF_NONE_MATCH_FORMS, assert_problem, check_etag, check_not_modified,
-                    problem_core)
+from checks import (IF_NONE_MATCH_FORMS, assert_field_error, assert_problem, check_etag,
+                    check_not_modified, problem_core)
 from plans import day
 from reference import (AGENCY_KEYS, FORMER_KEYS, LEVEL_TYPES, UNIT_KEYS, UNIT_TYPES,
                        agency_path, committee_body, count_rows, create_agency, create_committee,
@@ -29,14 +29,6 @@ from test_changes import Follower
 STALE = ['"0000000000000000"', "garbage", '""', "W/{etag}", "{etag}x"]
 NOT_ADMINS = sorted(u for u, (_, role) in DEMO_USERS.items() if role != "admin")
 ADMIN_AGENCY = DEMO_USERS["admin"][0]
-
-
-def assert_field_error(response, status, code, field, field_code=None):
-    """The problem `code` whose first error names `field` (with `field_code` when given)."""
-    body = assert_problem(response, status, code, field)
-    if field_code is not None:
-        assert body["errors"][0]["code"] == field_code, f"expected {field}: {field_code}: {body}"
-    return body
 
 
 def expected_unit(body, level, path):

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from checks import assert_problem, check_etag, check_not_modified
+from checks import assert_field_error, assert_problem, check_etag, check_not_modified
 from plans import (EDITORS, RECURRENCES, STATUSES, TASK_AGENCY_KEYS, TASK_KEYS, agency,
                    all_tasks, archive, archived, create_plan, create_section, create_task, day,
                    ids, new_key, new_task_body, patch, read, restore, searched, task_path,
@@ -20,13 +20,6 @@ from settings import DEMO_USERS
 
 TIMESTAMP = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$")
 READERS = sorted(u for u, (_, role) in DEMO_USERS.items() if role not in EDITORS)
-
-
-def assert_field_error(response, status, code, field, field_code=None):
-    body = assert_problem(response, status, code, field)
-    if field_code is not None:
-        assert body["errors"][0]["code"] == field_code, f"expected {field}: {field_code}: {body}"
-    return body
 
 
 def count_tasks(db):

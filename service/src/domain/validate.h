@@ -75,10 +75,18 @@ typedef struct {
     {                                                                          \
         .name = (n), .type = FIELD_DATE, .required = (req), .nullable = !(req) \
     }
-/* A date every row has: required on create, never null. */
+/* Values every row has: required on create, never null (in a patch too). */
 #define V_KEPT_DATE(n, req)                                \
     {                                                      \
         .name = (n), .type = FIELD_DATE, .required = (req) \
+    }
+#define V_KEPT_NUMBER(n, req)                                \
+    {                                                        \
+        .name = (n), .type = FIELD_NUMBER, .required = (req) \
+    }
+#define V_KEPT_CUSTOM(n, req, fn)                                            \
+    {                                                                        \
+        .name = (n), .type = FIELD_CUSTOM, .required = (req), .custom = (fn) \
     }
 #define V_INT(n, req, min, max)                                                               \
     {                                                                                         \

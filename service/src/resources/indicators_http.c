@@ -68,7 +68,7 @@ static const field_spec indicator_patch_fields[] = {V_SERVER("code"), INDICATOR_
 #define TARGET_FIELDS(req)                                                                       \
     V_CUSTOM("period", false, period_id), V_OPT_INT("applies_from", 1900, 2200),                 \
         V_OPT_INT("applies_to", 1900, 2200), V_ENUM("operator", req, target_operators),          \
-        V_NUMBER("value", req), V_OPT_STRING("unit_of_measure", 64),                             \
+        V_KEPT_NUMBER("value", req), V_OPT_STRING("unit_of_measure", 64),                        \
         V_OPT_STRING("scope_unit", 5), V_NUMBER("baseline", false),                              \
         V_ENUM("rounding", false, target_roundings), V_OPT_STRING("note", 5000), V_SERVER("id"), \
         V_SERVER("indicator"), V_SERVER("version"), V_SERVER("created_at"),                      \

@@ -37,7 +37,7 @@ static pm_status reporters(const char *name, const json_t *value, pm_error *err)
 #define OBLIGATION_FIELDS(req)                                                                     \
     V_OPT_STRING("source_clause", 64), V_OPT_INT("task", 1, INT64_MAX),                            \
         V_CHECKED("description", req, 1, 5000, validate_not_blank, "more than blanks"),            \
-        V_CUSTOM("reporters", req, reporters), V_OPT_STRING("recipient", 32),                      \
+        V_KEPT_CUSTOM("reporters", req, reporters), V_OPT_STRING("recipient", 32),                 \
         V_ENUM("mode", false, obligation_modes), V_ENUM("frequency", req, obligation_frequencies), \
         V_OPT_ENUM("period_type", period_type_names), V_OPT_INT("due_days", 0, 365),               \
         V_OPT_STRING("due_rule", 2000), V_OPT_STRING("note", 5000), V_SERVER("version"),           \

@@ -8,13 +8,14 @@
 #include "http/request.h"
 #include "resources/plans_repo.h"
 
-#define PLAN_FIELDS(req)                                                                        \
-    V_CHECKED("code", req, 1, 32, validate_code, "A-Z and 0-9 in runs joined by '-'"),          \
-        V_CHECKED("title", req, 1, 1000, validate_not_blank, "more than blanks"),               \
-        V_OPT_STRING("title_en", 1000), V_DATE("period_start", req), V_DATE("period_end", req), \
-        V_OPT_STRING("document", 64), V_OPT_STRING("lead_agency", 32),                          \
-        V_OPT_STRING("parent_programme", 64), V_SERVER("id"), V_SERVER("version"),              \
-        V_SERVER("created_at"), V_SERVER("updated_at"), V_SERVER("archived_at"), V_END
+#define PLAN_FIELDS(req)                                                                       \
+    V_CHECKED("code", req, 1, 32, validate_code, "A-Z and 0-9 in runs joined by '-'"),         \
+        V_CHECKED("title", req, 1, 1000, validate_not_blank, "more than blanks"),              \
+        V_OPT_STRING("title_en", 1000), V_KEPT_DATE("period_start", req),                      \
+        V_KEPT_DATE("period_end", req), V_OPT_STRING("document", 64),                          \
+        V_OPT_STRING("lead_agency", 32), V_OPT_STRING("parent_programme", 64), V_SERVER("id"), \
+        V_SERVER("version"), V_SERVER("created_at"), V_SERVER("updated_at"),                   \
+        V_SERVER("archived_at"), V_END
 
 static const field_spec create_fields[] = {PLAN_FIELDS(true)};
 static const field_spec patch_fields[] = {PLAN_FIELDS(false)};
