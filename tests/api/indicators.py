@@ -34,7 +34,7 @@ SUMMARY_KEYS = {"status", "counts", "conflicts", "dry_run"}
 COUNT_KEYS = {"imported", "updated", "ignored", "rejected"}
 CONFLICT_KEYS = {"index", "field", "code", "message"}
 ANALYTICS_ITEM_KEYS = {"unit", "period", "numerator", "denominator", "value", "units_reporting",
-                       "units_expected", "target", "attainment"}
+                       "units_expected", "target", "targets", "attainment"}
 
 LEVELS = {"province": 1, "district": 2, "commune": 3}
 ENTERERS = ("admin", "coordinator", "manager", "officer")

@@ -243,6 +243,13 @@ def test_a_rollup_that_does_not_fit_is_422_inconsistent(coordinator, db, fields)
                      "rollup", "inconsistent")
 
 
+def test_an_unknown_pilot_model_type_is_422_naming_it(coordinator, db):
+    body = new_indicator_body(rollup="pilot_registry", value_type="count",
+                              pilot_model_type="PM9")
+    assert_not_added(coordinator, db, body, 422, "validation_failed", "pilot_model_type",
+                     "unknown")
+
+
 def test_a_code_that_is_taken_is_409_naming_it(coordinator, db):
     taken = create_indicator(coordinator)["code"]
     for code in (taken, "COMMUNE-AWARENESS"):

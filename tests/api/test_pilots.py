@@ -10,7 +10,7 @@ import datetime
 
 import pytest
 
-from checks import assert_problem
+from checks import assert_field_error, assert_problem
 from indicators import analytics, create_indicator, create_target
 from plans import archive, patch, read, restore, seeded_plan
 from reference import create_agency, create_committee
@@ -25,12 +25,6 @@ NOT_ENTERERS = sorted(u for u, (_, role) in DEMO_USERS.items()
                       if role in ("viewer", "auditor"))
 TYPE_FIELDS = ("code", "name", "name_en", "source_clause", "description", "target_text",
                "lead_agency")
-
-
-def field_error(response, status, code, field, field_code):
-    body = assert_problem(response, status, code, field)
-    assert body["errors"][0]["code"] == field_code, f"expected {field}: {field_code}: {body}"
-    return body
 
 
 @pytest.fixture(scope="module")
@@ -115,7 +109,7 @@ def test_a_taken_code_is_409(coordinator, model_type):
 @pytest.mark.parametrize("field, value", [("lead_agency", "NO-SUCH-AGENCY"), ("task", 999999999)])
 def test_an_unknown_lead_agency_or_task_is_422(coordinator, field, value):
     r = coordinator.post_json("/v1/pilot-model-types", new_type_body(**{field: value}))
-    field_error(r, 422, "validation_failed", field, "unknown")
+    assert_field_error(r, 422, "validation_failed", field, "unknown")
 
 
 def test_an_editor_changes_a_model_type_naming_its_version(api, coordinator, model_type):
@@ -173,7 +167,7 @@ def test_a_site_may_start_planned_piloting_or_stopped(coordinator, model_type, d
 def test_a_site_cannot_start_evaluated_or_scaled_up(coordinator, model_type, district, status):
     r = coordinator.post_json("/v1/pilot-sites",
                               new_site_body(model_type, district, status=status))
-    field_error(r, 409, "conflict", "status", "invalid_transition")
+    assert_field_error(r, 409, "conflict", "status", "invalid_transition")
 
 
 @pytest.mark.parametrize("field, value", [("model_type", "PMT-NONE"), ("district", "99999"),
@@ -181,7 +175,7 @@ def test_a_site_cannot_start_evaluated_or_scaled_up(coordinator, model_type, dis
 def test_an_unknown_model_type_district_or_host_is_422(coordinator, model_type, district, field,
                                                        value):
     body = {**new_site_body(model_type, district), field: value}
-    field_error(coordinator.post_json("/v1/pilot-sites", body), 422, "validation_failed", field,
+    assert_field_error(coordinator.post_json("/v1/pilot-sites", body), 422, "validation_failed", field,
                 "unknown")
 
 
@@ -191,17 +185,17 @@ def test_a_site_lies_in_a_district_not_a_province_or_commune(admin, coordinator,
     province, tree = make_province(admin, districts=1, communes=1)
     unit = province if level == "province" else next(iter(tree.values()))[0]
     r = coordinator.post_json("/v1/pilot-sites", new_site_body(model_type, unit))
-    field_error(r, 422, "validation_failed", "district", "unknown")
+    assert_field_error(r, 422, "validation_failed", "district", "unknown")
 
 
 def test_an_evaluation_before_the_start_is_422(coordinator, model_type, district):
     body = new_site_body(model_type, district, start_date="2026-08-01",
                          evaluation_date="2026-07-31")
-    field_error(coordinator.post_json("/v1/pilot-sites", body), 422, "validation_failed",
+    assert_field_error(coordinator.post_json("/v1/pilot-sites", body), 422, "validation_failed",
                 "evaluation_date", "before_start")
     site = create_site(coordinator, model_type, district, start_date="2026-08-01")
     r = patch(coordinator, site_path(site["id"]), {"evaluation_date": "2026-07-01"})
-    field_error(r, 422, "validation_failed", "evaluation_date", "before_start")
+    assert_field_error(r, 422, "validation_failed", "evaluation_date", "before_start")
 
 
 # --- sites: who manages them -------------------------------------------------------------------
@@ -221,7 +215,7 @@ def test_an_agency_cannot_add_a_site_another_agency_hosts(api, make_user, model_
                                                          role):
     me = api.as_user(make_user(agency="SYT", role=role)["username"])
     body = new_site_body(model_type, district, "HLHPN")
-    field_error(me.post_json("/v1/pilot-sites", body), 403, "forbidden", "host_agency",
+    assert_field_error(me.post_json("/v1/pilot-sites", body), 403, "forbidden", "host_agency",
                 "forbidden")
 
 
@@ -238,7 +232,7 @@ def test_a_host_cannot_hand_its_site_to_another_agency_but_a_coordinator_can(api
                                                                             district):
     site = create_site(coordinator, model_type, district, "UBND-883")
     host = api.as_user("longxuyen.officer")
-    field_error(patch(host, site_path(site["id"]), {"host_agency": "UBND-884"}), 403,
+    assert_field_error(patch(host, site_path(site["id"]), {"host_agency": "UBND-884"}), 403,
                 "forbidden", "host_agency", "forbidden")
     moved = patch(coordinator, site_path(site["id"]), {"host_agency": "UBND-884"})
     assert moved.status_code == 200 and moved.json()["host_agency"] == "UBND-884", moved.text
@@ -285,7 +279,7 @@ def test_no_other_move_is_allowed(api, coordinator, model_type, district, start,
     site = create_site(coordinator, model_type, district)
     for status in REACH[start]:
         site = move(coordinator, site["id"], status)
-    field_error(patch(coordinator, site_path(site["id"]), {"status": to}), 409, "conflict",
+    assert_field_error(patch(coordinator, site_path(site["id"]), {"status": to}), 409, "conflict",
                 "status", "invalid_transition")
     assert read(api, site_path(site["id"]))[0]["status"] == start
 
@@ -392,6 +386,26 @@ def test_a_pilot_registry_indicator_counts_the_active_sites_started_by_the_perio
     assert item("2027") == (2, 2, None, 1)
     by_district = {i["unit"]: i["value"] for i in analytics(api, code, "2026", province, level=2)}
     assert by_district == {d1: 2, d2: 0, d3: 0}
+
+
+def test_every_goal_of_a_period_must_be_met_3_models_in_3_districts(api, admin, coordinator,
+                                                                   model_type):
+    """PM3 asks for 3 models *and* 3 districts by 2020: three sites in one district meet the
+    first goal, not the second, so the period's attainment is the second's."""
+    province, tree = make_province(admin, districts=3, communes=1)
+    d1 = next(iter(tree))
+    code = create_indicator(coordinator, level="district", value_type="count",
+                            rollup="pilot_registry", pilot_model_type=model_type,
+                            period_type="yearly", reporting_agencies=["SLDTBXH"])["code"]
+    for measure in ("model", "district"):
+        create_target(coordinator, code, period="2025", value=3, rounding="exact",
+                      unit_of_measure=measure, scope_unit=province)
+    for _ in range(3):
+        create_site(coordinator, model_type, d1, status="piloting", start_date="2025-03-01")
+    [item] = analytics(api, code, "2025", province)
+    assert [(t["unit_of_measure"], t["attainment"]) for t in item["targets"]] == [
+        ("model", "achieved"), ("district", "missed")]
+    assert (item["value"], item["units_reporting"], item["attainment"]) == (3, 1, "missed")
 
 
 def test_the_seeded_pilot_indicators_name_the_seeded_model_types(api, coordinator):

@@ -52,10 +52,12 @@ static int target_fit(const json_t *target, const period *p)
     return 2;
 }
 
-/* The target that applies to `unit` in `p`: the closest fit, scoped to the unit or to none. */
-static const json_t *applicable(const json_t *targets, const char *unit, const period *p)
+/* The targets that apply to `unit` in `p` (a new array): those of the closest fit, scoped to
+ * the unit or to none. Several fit alike when the decision sets two goals for one period (PM3: 3
+ * models, in 3 districts). */
+static json_t *applicable(const json_t *targets, const char *unit, const period *p)
 {
-    const json_t *best = NULL;
+    json_t *best = json_array();
     int best_fit = 0;
     size_t i;
     json_t *t;
@@ -64,9 +66,11 @@ static const json_t *applicable(const json_t *targets, const char *unit, const p
         const char *scope = validate_string(t, "scope_unit");
         int fit = scope && strcmp(scope, unit) != 0 ? 0 : target_fit(t, p);
         if (fit > best_fit) {
-            best = t;
+            json_array_clear(best);
             best_fit = fit;
         }
+        if (fit > 0 && fit == best_fit)
+            json_array_append(best, t);
     }
     return best;
 }
@@ -153,6 +157,35 @@ static void attain(json_t *item, const json_t *target, bool share, bool registry
         attainment = v >= goal * elapsed ? "on_track" : "at_risk";
     }
     json_object_set_new(item, "attainment", json_string(attainment));
+}
+
+/* Attains `item` against each of `fitting` (an array of targets): "targets" lists each target
+ * with its own attainment, "target" is the first, and "attainment" the worst of them (every goal
+ * of the period must be met). */
+static void attain_all(json_t *item, const json_t *fitting, bool share, bool registry,
+                       const period *p, civil_date today)
+{
+    static const char *const worst_first[] = {"missed", "no_data", "at_risk", "on_track",
+                                              "achieved"};
+    json_t *each = json_array();
+    size_t i, worst = sizeof worst_first / sizeof worst_first[0];
+    json_t *target;
+    attain(item, json_array_get(fitting, 0), share, registry, p, today);
+    json_array_foreach(fitting, i, target)
+    {
+        json_auto_t *alone = json_copy(item);
+        attain(alone, target, share, registry, p, today);
+        json_t *summary = json_object_get(alone, "target");
+        const char *attainment = validate_string(alone, "attainment");
+        json_object_set(summary, "attainment", json_object_get(alone, "attainment"));
+        json_array_append(each, summary);
+        for (size_t k = 0; attainment && k < worst; k++)
+            if (strcmp(worst_first[k], attainment) == 0)
+                worst = k;
+    }
+    if (worst < sizeof worst_first / sizeof worst_first[0])
+        json_object_set_new(item, "attainment", json_string(worst_first[worst]));
+    json_object_set_new(item, "targets", each);
 }
 
 /* --- the roll-up -------------------------------------------------------------------------------
@@ -292,8 +325,9 @@ pm_status analytics_items(http_ctx *ctx, const json_t *indicator, const period *
         {
             json_t *item =
                 item_of(row, rollup, validate_string(indicator, "value_type"), &periods[i], sub);
-            attain(item, applicable(targets, validate_string(item, "unit"), &periods[i]), share,
-                   strcmp(rollup, "pilot_registry") == 0, &periods[i], scope->today);
+            json_auto_t *fitting = applicable(targets, validate_string(item, "unit"), &periods[i]);
+            attain_all(item, fitting, share, strcmp(rollup, "pilot_registry") == 0, &periods[i],
+                       scope->today);
             json_array_append_new(items, item);
         }
     }

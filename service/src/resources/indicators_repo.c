@@ -38,12 +38,15 @@ static const char list_sql[] = INDICATOR_SELECT
 static const char get_sql[] = INDICATOR_SELECT " WHERE i.code = $1";
 static const char get_locked_sql[] = INDICATOR_SELECT " WHERE i.code = $1 FOR UPDATE";
 
-/* $1 plan $2 reporting agencies: is the plan unknown, which agencies (indexes) are. */
+/* $1 plan $2 reporting agencies $3 pilot model type: is the plan unknown, which agencies
+ * (indexes) are, is the model type unknown. */
 static const char references_sql[] =
     "SELECT $1::bigint IS NOT NULL AND NOT EXISTS (SELECT 1 FROM plan WHERE id = $1::bigint),"
     "       (SELECT coalesce(array_agg(n - 1 ORDER BY n), '{}')"
     "        FROM jsonb_array_elements_text(coalesce($2::jsonb, '[]')) WITH ORDINALITY AS a (c, n)"
-    "        WHERE NOT EXISTS (SELECT 1 FROM agency WHERE code = c))::text";
+    "        WHERE NOT EXISTS (SELECT 1 FROM agency WHERE code = c))::text,"
+    "       $3::text IS NOT NULL"
+    "         AND NOT EXISTS (SELECT 1 FROM pilot_model_type WHERE code = $3::text)";
 
 static const char *const columns[] = {
     "code",   "name",      "name_en",          "source_clause",     "description",
@@ -184,9 +187,9 @@ pm_status indicator_repo_get(PGconn *conn, const char *code, bool lock, json_t *
 
 pm_status indicator_repo_check_references(PGconn *conn, const json_t *fields, pm_error *err)
 {
-    static const char *const checked[] = {"plan", "reporting_agencies"};
+    static const char *const checked[] = {"plan", "reporting_agencies", "pilot_model_type"};
     db_params p = {0};
-    db_params_add_fields(&p, fields, checked, 2);
+    db_params_add_fields(&p, fields, checked, 3);
     PGresult *res;
     pm_status st = db_exec(conn, references_sql, p.count, p.values, &res, err);
     db_params_clear(&p);
@@ -207,6 +210,9 @@ pm_status indicator_repo_check_references(PGconn *conn, const json_t *fields, pm
             pm_fail_field(err, PM_VALIDATION_FAILED, field, "unknown", "%s names no agency", field);
         s = end;
     }
+    if (PQgetvalue(res, 0, 2)[0] == 't')
+        st = pm_fail_field(err, PM_VALIDATION_FAILED, "pilot_model_type", "unknown",
+                           "pilot_model_type names no pilot model type");
     PQclear(res);
     return st;
 }

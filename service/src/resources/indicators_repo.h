@@ -31,8 +31,8 @@ pm_status indicator_repo_list(PGconn *conn, const indicator_filter *filter,
 pm_status indicator_repo_get(PGconn *conn, const char *code, bool lock, json_t **out,
                              pm_error *err);
 
-/* Checks the references of `fields`: plan, and every reporting agency. PM_VALIDATION_FAILED
- * naming each bad one. */
+/* Checks the references of `fields`: plan, every reporting agency, the pilot model type.
+ * PM_VALIDATION_FAILED naming each bad one. */
 pm_status indicator_repo_check_references(PGconn *conn, const json_t *fields, pm_error *err);
 
 /* Inserts an indicator. PM_CONFLICT (field code) when the code is taken; PM_VALIDATION_FAILED

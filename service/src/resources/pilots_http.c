@@ -12,14 +12,14 @@
 
 enum { MAX_EVIDENCE = 20 };
 
-#define TYPE_FIELDS(req)                                                                        \
-    V_CHECKED("name", req, 1, 1000, validate_not_blank, "more than blanks"),                    \
-        V_OPT_STRING("name_en", 1000), V_OPT_STRING("source_clause", 64),                       \
-        V_STRING("description", false, 0, 20000), V_OPT_STRING("target_text", 5000),            \
-        V_OPT_INT("target_count", 0, 100000), V_ENUM("target_unit", false, pilot_target_units), \
-        V_OPT_INT("target_districts", 0, 100000), V_DATE("target_date", false),                 \
-        V_OPT_STRING("lead_agency", 32), V_OPT_INT("task", 1, INT64_MAX), V_SERVER("version"),  \
-        V_SERVER("created_at"), V_SERVER("updated_at"), V_SERVER("sites_active"),               \
+#define TYPE_FIELDS(req)                                                                       \
+    V_CHECKED("name", req, 1, 1000, validate_not_blank, "more than blanks"),                   \
+        V_OPT_STRING("name_en", 1000), V_OPT_STRING("source_clause", 64),                      \
+        V_STRING("description", false, 0, 20000), V_OPT_STRING("target_text", 5000),           \
+        V_OPT_INT("target_count", 0, 100000), V_OPT_ENUM("target_unit", pilot_target_units),   \
+        V_OPT_INT("target_districts", 0, 100000), V_DATE("target_date", false),                \
+        V_OPT_STRING("lead_agency", 32), V_OPT_INT("task", 1, INT64_MAX), V_SERVER("version"), \
+        V_SERVER("created_at"), V_SERVER("updated_at"), V_SERVER("sites_active"),              \
         V_SERVER("districts_active"), V_END
 
 static const field_spec type_create_fields[] = {

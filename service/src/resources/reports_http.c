@@ -104,6 +104,9 @@ static pm_status indicator_rows(http_ctx *ctx, const json_t *plan, const period 
         json_t *item = json_array_get(items, 0);
         if (!item)
             continue;
+        /* A row names the period's first target; its attainment is already the worst of all
+         * the period's targets (analytics_items), so the list itself is left to /v1/analytics. */
+        json_object_del(item, "targets");
         const json_t *target = json_object_get(item, "target");
         json_object_set(item, "section", json_object_get(indicator, "section"));
         json_object_set(item, "section_title", json_object_get(indicator, "section_title"));
