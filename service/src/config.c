@@ -74,6 +74,30 @@ static bool parse_origins(pm_config *cfg, const char *list, char *msg, size_t ms
     return true;
 }
 
+/* Splits TRUSTED_PROXIES on commas, trimming blanks; each item is an address or a network. */
+static bool parse_proxies(pm_config *cfg, const char *list, char *msg, size_t msg_size)
+{
+    cfg->trusted_proxy_count = 0;
+    for (const char *p = list; p && *p;) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        while (len && (*p == ' ' || *p == '\t'))
+            p++, len--;
+        while (len && (p[len - 1] == ' ' || p[len - 1] == '\t'))
+            len--;
+        if (len && (cfg->trusted_proxy_count == CONFIG_MAX_PROXIES ||
+                    !net_prefix_parse(p, len, &cfg->trusted_proxies[cfg->trusted_proxy_count++]))) {
+            snprintf(msg, msg_size,
+                     "TRUSTED_PROXIES: at most %d addresses or networks such as 10.0.0.0/8 or "
+                     "::1 (got \"%.*s\")",
+                     CONFIG_MAX_PROXIES, (int)(len > 60 ? 60 : len), p);
+            return false;
+        }
+        p = comma ? comma + 1 : NULL;
+    }
+    return true;
+}
+
 bool config_load(pm_config *cfg, bool need_database, char *msg, size_t msg_size)
 {
     memset(cfg, 0, sizeof *cfg);
@@ -146,7 +170,8 @@ bool config_load(pm_config *cfg, bool need_database, char *msg, size_t msg_size)
         return false;
     }
     cfg->docs_js_file = env_or("DOCS_JS_FILE", PLANMON_DEFAULT_DOCS_JS);
-    return parse_origins(cfg, env_or("CORS_ORIGINS", ""), msg, msg_size);
+    return parse_origins(cfg, env_or("CORS_ORIGINS", ""), msg, msg_size) &&
+           parse_proxies(cfg, env_or("TRUSTED_PROXIES", ""), msg, msg_size);
 }
 
 bool config_origin_allowed(const pm_config *cfg, const char *origin)

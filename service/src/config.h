@@ -8,7 +8,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-enum { CONFIG_MAX_ORIGINS = 32 };
+#include "domain/netaddr.h"
+
+enum { CONFIG_MAX_ORIGINS = 32, CONFIG_MAX_PROXIES = 16 };
 
 typedef struct {
     const char *database_url;         /* DATABASE_URL, required where `need_database` */
@@ -39,6 +41,10 @@ typedef struct {
     int login_window_s;               /* LOGIN_WINDOW_S */
     int cors_origin_count;
     char cors_origins[CONFIG_MAX_ORIGINS][256]; /* CORS_ORIGINS, comma-separated */
+    int trusted_proxy_count;
+    /* TRUSTED_PROXIES, comma-separated addresses or networks (10.0.0.0/8): the proxies whose
+     * X-Forwarded-For names the client */
+    net_prefix trusted_proxies[CONFIG_MAX_PROXIES];
 } pm_config;
 
 /* Fills `cfg` from the environment with defaults for what is unset. On a bad value writes one

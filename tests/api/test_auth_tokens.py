@@ -381,6 +381,39 @@ def test_throttled_per_client_address(api, extra_server):
         "other addresses are not throttled"
 
 
+def forwarded_login(client, forwarded_for, username, password):
+    return client.post_json("/v1/auth/token", {"username": username, "password": password},
+                            headers={"X-Forwarded-For": forwarded_for})
+
+
+def test_behind_a_trusted_proxy_the_forwarded_client_is_throttled(api, extra_server):
+    """Behind nginx every request comes from nginx: with TRUSTED_PROXIES naming it, the address
+    the proxy appended to X-Forwarded-For is the one throttled, not the proxy's own."""
+    srv = extra_server(TRUSTED_PROXIES="127.0.0.0/8", LOGIN_MAX_FAILURES_PER_IP="3",
+                       LOGIN_MAX_FAILURES="100")
+    proxy = api.on(srv).anonymous().from_address(unused_loopback_address())
+    client = "198.51.100.7"
+    for _ in range(3):
+        r = forwarded_login(proxy, f"203.0.113.1, {client}", new_username("nobody"), "wrong-1")
+        assert r.status_code == 401
+    assert_problem(forwarded_login(proxy, client, "viewer", DEMO_PASSWORD), 429,
+                   "too_many_requests")
+    assert forwarded_login(proxy, "198.51.100.8", "viewer", DEMO_PASSWORD).status_code == 200, \
+        "another client behind the same proxy is not throttled"
+    assert login(proxy, "viewer", DEMO_PASSWORD).status_code == 200, \
+        "without the header the proxy itself is the client"
+
+
+def test_a_forwarded_for_header_from_an_untrusted_client_is_ignored(api, extra_server):
+    srv = extra_server(LOGIN_MAX_FAILURES_PER_IP="3", LOGIN_MAX_FAILURES="100")
+    here = api.on(srv).anonymous().from_address(unused_loopback_address())
+    for n in range(3):
+        r = forwarded_login(here, f"198.51.100.{n}", new_username("nobody"), "wrong-1")
+        assert r.status_code == 401
+    assert_problem(forwarded_login(here, "198.51.100.99", "viewer", DEMO_PASSWORD), 429,
+                   "too_many_requests")
+
+
 def wait_out_the_throttle(client, name, password):
     """Fails `name`'s sign-in until it is throttled, waits the Retry-After it is given, then
     signs in with the right password: returns (Retry-After, that last answer)."""

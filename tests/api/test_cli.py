@@ -44,7 +44,10 @@ def test_missing_database_url_exits_1_with_one_line(planmon_bin, command):
 
 @pytest.mark.parametrize("name,value", [("PORT", "abc"), ("PORT", "70000"), ("LOG_LEVEL", "loud"),
                                         ("HTTP_THREADS", "many"), ("DB_POOL_SIZE", "abc"),
-                                        ("MAX_BODY_BYTES", "-1")])
+                                        ("MAX_BODY_BYTES", "-1"),
+                                        ("TRUSTED_PROXIES", "nginx"),
+                                        ("TRUSTED_PROXIES", "10.0.0.0/33"),
+                                        ("TRUSTED_PROXIES", "10.0.0.1, fd00::/8, x")])
 def test_bad_setting_stops_serve_with_one_line(planmon_bin, base_env, name, value):
     env = {**base_env, "PORT": str(free_port()), name: value}
     result = run_planmon(planmon_bin, ["serve"], env, timeout=20)

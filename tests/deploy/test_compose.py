@@ -69,7 +69,11 @@ def test_the_services_the_issue_asks_for(compose):
     assert "/readyz" in " ".join(s["planmon"]["healthcheck"]["test"])
     assert s["planmon"]["environment"]["DATABASE_URL"].startswith("postgresql://planmon@pgbouncer:")
     assert "@postgres:" in s["migrate"]["environment"]["DATABASE_URL"]
-    assert list(compose["networks"]["backend"].items()) == [("internal", True)]
+    backend = compose["networks"]["backend"]
+    assert backend["internal"] is True
+    [subnet] = backend["ipam"]["config"]
+    assert s["planmon"]["environment"]["TRUSTED_PROXIES"] == subnet["subnet"], \
+        "planmon trusts the X-Forwarded-For of nginx, its peer on the backend network"
     assert all(p.startswith("127.0.0.1:") for p in s["nginx"]["ports"])
     limits = s["planmon"]["deploy"]["resources"]["limits"]
     assert limits["cpus"] and limits["memory"]

@@ -332,11 +332,14 @@ pm_status req_json_body(const http_ctx *ctx, json_t **out, pm_error *err)
 void req_client_address(const http_ctx *ctx, char *out, size_t size)
 {
     const struct sockaddr *sa = ctx->req->client_address;
-    out[0] = '\0';
+    char peer[INET6_ADDRSTRLEN] = "";
     if (sa && sa->sa_family == AF_INET)
-        inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out, (socklen_t)size);
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, peer, sizeof peer);
     else if (sa && sa->sa_family == AF_INET6)
-        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out, (socklen_t)size);
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, peer, sizeof peer);
+    const pm_config *cfg = ctx->app->cfg;
+    net_forwarded_client(cfg->trusted_proxies, cfg->trusted_proxy_count, peer,
+                         req_header(ctx, "X-Forwarded-For"), out, size);
 }
 
 char *req_url_encode(const char *s)

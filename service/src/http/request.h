@@ -78,7 +78,8 @@ pm_status req_parse_json_object(const char *body, size_t len, json_t **out, pm_e
  * PM_INVALID_JSON too. *out is a new reference. */
 pm_status req_json_body(const http_ctx *ctx, json_t **out, pm_error *err);
 
-/* The client's address as text into `out` (at least 46 bytes; "" when unknown). */
+/* The client's address as text into `out` (at least 46 bytes; "" when unknown): the TCP peer, or
+ * when that is one of TRUSTED_PROXIES, the client X-Forwarded-For names (see netaddr.h). */
 void req_client_address(const http_ctx *ctx, char *out, size_t size);
 
 /* The Link header value for the next page: this request's path and query with `cursor` set.
