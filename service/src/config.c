@@ -39,61 +39,67 @@ static bool env_int(const char *name, long fallback, long min, long max, long *o
     return true;
 }
 
-/* Splits CORS_ORIGINS on commas, trimming blanks; each origin must look like scheme://host[:port].
- */
+/* The next item of the comma-separated list at *p, blanks trimmed, into *item and *len (0 for an
+ * empty item); advances *p past it. False at the end of the list. */
+static bool next_item(const char **p, const char **item, size_t *len)
+{
+    if (!*p || !**p)
+        return false;
+    const char *comma = strchr(*p, ',');
+    size_t n = comma ? (size_t)(comma - *p) : strlen(*p);
+    const char *s = *p;
+    while (n && (*s == ' ' || *s == '\t'))
+        s++, n--;
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        n--;
+    *item = s;
+    *len = n;
+    *p = comma ? comma + 1 : NULL;
+    return true;
+}
+
+/* Reads CORS_ORIGINS: each origin must look like scheme://host[:port]. */
 static bool parse_origins(pm_config *cfg, const char *list, char *msg, size_t msg_size)
 {
     cfg->cors_origin_count = 0;
-    const char *p = list;
-    while (p && *p) {
-        const char *comma = strchr(p, ',');
-        size_t len = comma ? (size_t)(comma - p) : strlen(p);
-        while (len && (*p == ' ' || *p == '\t'))
-            p++, len--;
-        while (len && (p[len - 1] == ' ' || p[len - 1] == '\t'))
-            len--;
-        if (len) {
-            if (cfg->cors_origin_count == CONFIG_MAX_ORIGINS ||
-                len >= sizeof cfg->cors_origins[0]) {
-                snprintf(msg, msg_size, "CORS_ORIGINS: at most %d origins of at most %zu bytes",
-                         CONFIG_MAX_ORIGINS, sizeof cfg->cors_origins[0] - 1);
-                return false;
-            }
-            char *dst = cfg->cors_origins[cfg->cors_origin_count++];
-            memcpy(dst, p, len);
-            dst[len] = '\0';
-            if ((strncmp(dst, "http://", 7) && strncmp(dst, "https://", 8)) ||
-                dst[len - 1] == '/') {
-                snprintf(msg, msg_size,
-                         "CORS_ORIGINS: \"%.80s\" is not an origin like https://host[:port]", dst);
-                return false;
-            }
+    const char *item;
+    size_t len;
+    while (next_item(&list, &item, &len)) {
+        if (!len)
+            continue;
+        if (cfg->cors_origin_count == CONFIG_MAX_ORIGINS || len >= sizeof cfg->cors_origins[0]) {
+            snprintf(msg, msg_size, "CORS_ORIGINS: at most %d origins of at most %zu bytes",
+                     CONFIG_MAX_ORIGINS, sizeof cfg->cors_origins[0] - 1);
+            return false;
         }
-        p = comma ? comma + 1 : NULL;
+        char *dst = cfg->cors_origins[cfg->cors_origin_count++];
+        memcpy(dst, item, len);
+        dst[len] = '\0';
+        if ((strncmp(dst, "http://", 7) && strncmp(dst, "https://", 8)) || dst[len - 1] == '/') {
+            snprintf(msg, msg_size,
+                     "CORS_ORIGINS: \"%.80s\" is not an origin like https://host[:port]", dst);
+            return false;
+        }
     }
     return true;
 }
 
-/* Splits TRUSTED_PROXIES on commas, trimming blanks; each item is an address or a network. */
+/* Reads TRUSTED_PROXIES: each item is an address or a network. */
 static bool parse_proxies(pm_config *cfg, const char *list, char *msg, size_t msg_size)
 {
     cfg->trusted_proxy_count = 0;
-    for (const char *p = list; p && *p;) {
-        const char *comma = strchr(p, ',');
-        size_t len = comma ? (size_t)(comma - p) : strlen(p);
-        while (len && (*p == ' ' || *p == '\t'))
-            p++, len--;
-        while (len && (p[len - 1] == ' ' || p[len - 1] == '\t'))
-            len--;
-        if (len && (cfg->trusted_proxy_count == CONFIG_MAX_PROXIES ||
-                    !net_prefix_parse(p, len, &cfg->trusted_proxies[cfg->trusted_proxy_count++]))) {
+    const char *item;
+    size_t len;
+    while (next_item(&list, &item, &len)) {
+        if (len &&
+            (cfg->trusted_proxy_count == CONFIG_MAX_PROXIES ||
+             !net_prefix_parse(item, len, &cfg->trusted_proxies[cfg->trusted_proxy_count++]))) {
             snprintf(msg, msg_size,
                      "TRUSTED_PROXIES: at most %d addresses or networks such as 10.0.0.0/8 or "
                      "::1 (got \"%.*s\")",
-                     CONFIG_MAX_PROXIES, (int)(len > 60 ? 60 : len), p);
+                     CONFIG_MAX_PROXIES, (int)(len > 60 ? 60 : len), item);
             return false;
         }
-        p = comma ? comma + 1 : NULL;
     }
     return true;
 }

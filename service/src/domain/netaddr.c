@@ -29,10 +29,10 @@ bool net_prefix_parse(const char *text, size_t len, net_prefix *out)
     size_t n = strspn(digits, "0123456789");
     if (n == 0 || n > 3 || digits[n] != '\0')
         return false;
-    int prefix = atoi(digits);
+    long prefix = strtol(digits, NULL, 10); /* at most 3 digits, checked above */
     if (prefix > out->prefix)
         return false;
-    out->prefix = prefix;
+    out->prefix = (int)prefix;
     return true;
 }
 
