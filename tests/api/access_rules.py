@@ -16,6 +16,13 @@ ADMINS = frozenset({"admin"})
 # Change a task, post progress on it: editors always; a manager or officer only on a task its
 # agency leads (change) or leads or coordinates (progress) — the agency is checked per task.
 TASK_WORKERS = frozenset({"admin", "coordinator", "manager", "officer"})
+# Enter and submit measurements, manage pilot sites, hand in reports: editors always; a manager or
+# officer within its agency's scope (its unit and below, the indicators it reports, the sites it
+# hosts, its own reports) — the scope is checked per object. routes.c calls them TASK_AGENCIES.
+DATA_ENTERERS = TASK_WORKERS
+# Approve, return and un-approve measurements: editors; a manager only its district's communes
+# (checked per measurement).
+REVIEWERS = frozenset({"admin", "coordinator", "manager"})
 
 RULES = {
     ("GET", "/healthz"): PUBLIC,
@@ -77,6 +84,54 @@ RULES = {
     ("GET", "/v1/tasks/{id}/updates"): ANY_ROLE,
     ("POST", "/v1/tasks/{id}/updates"): TASK_WORKERS,
     ("GET", "/v1/tasks/{id}/updates/{update_id}"): ANY_ROLE,
+    ("GET", "/v1/periods/{id}"): ANY_ROLE,
+    ("GET", "/v1/indicators"): ANY_ROLE,
+    ("POST", "/v1/indicators"): PLAN_EDITORS,
+    ("GET", "/v1/indicators/{code}"): ANY_ROLE,
+    ("PATCH", "/v1/indicators/{code}"): PLAN_EDITORS,
+    ("DELETE", "/v1/indicators/{code}"): PLAN_EDITORS,
+    ("POST", "/v1/indicators/{code}/restore"): PLAN_EDITORS,
+    ("GET", "/v1/indicators/{code}/history"): ANY_ROLE,
+    ("GET", "/v1/indicators/{code}/targets"): ANY_ROLE,
+    ("POST", "/v1/indicators/{code}/targets"): PLAN_EDITORS,
+    ("GET", "/v1/indicators/{code}/targets/{id}"): ANY_ROLE,
+    ("PATCH", "/v1/indicators/{code}/targets/{id}"): PLAN_EDITORS,
+    ("DELETE", "/v1/indicators/{code}/targets/{id}"): PLAN_EDITORS,
+    ("POST", "/v1/indicators/{code}/targets/{id}/restore"): PLAN_EDITORS,
+    ("GET", "/v1/indicators/{code}/targets/{id}/history"): ANY_ROLE,
+    ("GET", "/v1/measurements"): ANY_ROLE,
+    ("POST", "/v1/measurements"): DATA_ENTERERS,
+    ("POST", "/v1/measurements/import"): DATA_ENTERERS,
+    ("GET", "/v1/measurements/{id}"): ANY_ROLE,
+    ("PATCH", "/v1/measurements/{id}"): DATA_ENTERERS,
+    ("POST", "/v1/measurements/{id}/submit"): DATA_ENTERERS,
+    ("POST", "/v1/measurements/{id}/approve"): REVIEWERS,
+    ("POST", "/v1/measurements/{id}/return"): REVIEWERS,
+    ("POST", "/v1/measurements/{id}/unapprove"): REVIEWERS,
+    ("GET", "/v1/measurements/{id}/history"): ANY_ROLE,
+    ("GET", "/v1/analytics"): ANY_ROLE,
+    ("GET", "/v1/pilot-model-types"): ANY_ROLE,
+    ("POST", "/v1/pilot-model-types"): PLAN_EDITORS,
+    ("GET", "/v1/pilot-model-types/{code}"): ANY_ROLE,
+    ("PATCH", "/v1/pilot-model-types/{code}"): PLAN_EDITORS,
+    ("GET", "/v1/pilot-model-types/{code}/history"): ANY_ROLE,
+    ("GET", "/v1/pilot-sites"): ANY_ROLE,
+    ("POST", "/v1/pilot-sites"): DATA_ENTERERS,
+    ("GET", "/v1/pilot-sites/{id}"): ANY_ROLE,
+    ("PATCH", "/v1/pilot-sites/{id}"): DATA_ENTERERS,
+    ("DELETE", "/v1/pilot-sites/{id}"): PLAN_EDITORS,
+    ("POST", "/v1/pilot-sites/{id}/restore"): PLAN_EDITORS,
+    ("GET", "/v1/pilot-sites/{id}/history"): ANY_ROLE,
+    ("GET", "/v1/reporting-obligations"): ANY_ROLE,
+    ("POST", "/v1/reporting-obligations"): PLAN_EDITORS,
+    ("GET", "/v1/reporting-obligations/{code}"): ANY_ROLE,
+    ("PATCH", "/v1/reporting-obligations/{code}"): PLAN_EDITORS,
+    ("GET", "/v1/reporting-obligations/{code}/history"): ANY_ROLE,
+    ("GET", "/v1/reporting-obligations/{code}/submissions"): ANY_ROLE,
+    ("POST", "/v1/reporting-obligations/{code}/submissions"): DATA_ENTERERS,
+    ("GET", "/v1/reporting-obligations/{code}/submissions/{id}"): ANY_ROLE,
+    ("GET", "/v1/reporting-completeness"): ANY_ROLE,
+    ("GET", "/v1/reports/{period}"): ANY_ROLE,
     ("GET", "/v1/audit-events"): AUDIT_READERS,
     ("GET", "/v1/changes"): ANY_ROLE,
 }
