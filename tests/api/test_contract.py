@@ -53,3 +53,20 @@ def test_route_table_lines_are_parsed_strictly():
     for bad in ("GET  /healthz", "get /healthz", "GET healthz", "GET /healthz extra", "/healthz"):
         with pytest.raises(ValueError):
             parse_routes_output(bad)
+
+
+# --- operations no other suite reaches with success --------------------------------------------
+
+# The history of a seeded object of each collection the seed fills and no other suite changes:
+# `planmon seed` records their creation, so each answers 200 with at least one event (and the
+# client checks the answer against the document).
+SEEDED_HISTORIES = ["/v1/pilot-model-types/PM1/history",
+                    "/v1/reporting-obligations/RO-V1-6M/history",
+                    "/v1/indicators/COMMUNE-AWARENESS/history"]
+
+
+@pytest.mark.parametrize("path", SEEDED_HISTORIES)
+def test_the_history_of_a_seeded_object_answers(api, path):
+    r = api.as_user("viewer").get(path)
+    assert r.status_code == 200, r.text
+    assert [e["action"] for e in r.json()["items"]][:1] == ["create"]
