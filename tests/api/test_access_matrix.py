@@ -10,7 +10,10 @@ changes a task only if its agency leads it, and posts progress only if its agenc
 coordinates it: the probes of those routes use a task that the agencies of all demo managers and
 officers lead, and the agency cells below try the other cases. Every write that must fail leaves
 the rows of the guarded tables (users, tokens, documents, plan data, agencies, units, the audit
-trail, stored idempotent answers) as they were.
+trail, stored idempotent answers, the indicators, measurements, pilots and reports) as they were.
+The probes of measurements, pilot sites and submissions make their object in the cell's caller's
+scope (a commune of its district, a site its agency hosts, a report its agency owes), so that the
+cell shows the role rule; the scope rules have tests of their own.
 """
 
 import random
@@ -22,16 +25,24 @@ from access_rules import PUBLIC, RULES, refusal_status
 from checks import assert_problem, assert_unauthorized
 from conftest import create_user, new_username, table_digests
 from documents import archived_document, create_document, doc_path, new_document_body
+from indicators import (DISTRICT_COMMITTEES, communes, create_indicator, create_target, enter,
+                        indicator_path, measurement_body, measurement_path, moved,
+                        new_indicator_body, new_target_body, target_path)
 from openapi_check import parse_routes_output
 from plans import (agency, archived, create_plan, create_section, create_task, new_code,
                    new_plan_body, new_section_body, new_task_body, plan_path, post_update,
-                   section_path, task_path, update_path)
+                   section_path, seeded_plan, task_path, update_path)
+from reporting import (create_obligation, create_site, create_type, new_obligation_body,
+                       new_site_body, new_type_body, obligation_path, site_path, submissions_path,
+                       submitted, type_path)
 from server import run_planmon
 from settings import DEMO_PASSWORD, DEMO_USERS
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 GUARDED_TABLES = ("app_user", "refresh_token", "document", "audit_event", "idempotency_key",
-                  "plan", "plan_section", "task", "task_update", "agency", "admin_unit")
+                  "plan", "plan_section", "task", "task_update", "agency", "admin_unit",
+                  "indicator", "indicator_target", "measurement", "pilot_model_type", "pilot_site",
+                  "reporting_obligation", "submission")
 NO_TOKEN, BAD_TOKEN = "(no token)", "(invalid token)"
 CALLERS = sorted(DEMO_USERS) + [NO_TOKEN, BAD_TOKEN]
 MANAGER, OWN_AGENCY, OTHER_AGENCY = "longxuyen.manager", "UBND-883", "UBND-884"
@@ -50,10 +61,53 @@ class Call:
 
 
 class Context:
-    """What the probes need: the admin client, throwaway users, fresh refresh tokens."""
+    """What the probes need: the admin client, throwaway users, fresh refresh tokens, and the
+    caller of the cell (`caller`), for the probes whose object must lie in the caller's scope."""
 
     def __init__(self, api, admin):
         self.api, self.admin = api, admin
+        self.caller = "admin"
+
+    def agency(self):
+        """The caller's agency (the admin's for the callers without a token)."""
+        return DEMO_USERS.get(self.caller, DEMO_USERS["admin"])[0]
+
+    def district(self):
+        """The caller's district when its agency is a district committee, else Long Xuyên."""
+        committee = self.agency()
+        return committee[len("UBND-"):] if committee in DISTRICT_COMMITTEES else "883"
+
+    def indicator(self):
+        """A throwaway commune indicator reported by the district committees and the caller's
+        agency; its code."""
+        reporters = sorted({*DISTRICT_COMMITTEES, self.agency()})
+        return create_indicator(self.admin, reporting_agencies=reporters)["code"]
+
+    def measurement(self, through=()):
+        """A throwaway measurement in the caller's scope, moved by the admin through the steps
+        `through`; its path."""
+        m = enter(self.admin, self.indicator(), communes(self.district())[0])
+        for action in through:
+            moved(self.admin, m["id"], action)
+        return measurement_path(m["id"])
+
+    def approved_measurement(self):
+        """A throwaway approved measurement (which every role reads); its path."""
+        return self.measurement(["submit", "approve"])
+
+    def target(self):
+        """A throwaway target of a throwaway indicator; its path."""
+        code = self.indicator()
+        return target_path(code, create_target(self.admin, code)["id"])
+
+    def site(self):
+        """A throwaway pilot site that the caller's agency hosts; its path."""
+        site = create_site(self.admin, "PM1", self.district(), self.agency())
+        return site_path(site["id"])
+
+    def obligation(self):
+        """A throwaway obligation that the caller's agency reports on; its code."""
+        return create_obligation(self.admin, [self.agency()])["code"]
 
     def refresh_token(self):
         r = self.api.anonymous().post_json("/v1/auth/token", {"username": "auditor",
@@ -160,6 +214,12 @@ def new_task_path(ctx):
     return task_path(ctx.task())
 
 
+def submission(ctx):
+    code = ctx.obligation()
+    made = submitted(ctx.admin, code, agency=ctx.agency(), period="2017VNS1")
+    return Call(f"{submissions_path(code)}/{made['id']}")
+
+
 def new_unit_code():
     return str(random.randint(90000, 99999))
 
@@ -247,6 +307,84 @@ PROBES = {
         new_task_path(ctx) + "/updates", {"percent_done": 10, "note": "access matrix"})),
     ("GET", "/v1/tasks/{id}/updates/{update_id}"): (200, lambda ctx: Call(
         update_path(*ctx.update()))),
+    ("GET", "/v1/periods/{id}"): (200, lambda ctx: Call("/v1/periods/2017VNS1")),
+    ("GET", "/v1/indicators"): (200, lambda ctx: Call("/v1/indicators")),
+    ("POST", "/v1/indicators"): (201, lambda ctx: Call("/v1/indicators", new_indicator_body())),
+    ("GET", "/v1/indicators/{code}"): (200, lambda ctx: Call("/v1/indicators/COMMUNE-AWARENESS")),
+    ("PATCH", "/v1/indicators/{code}"): (200, patched(
+        lambda ctx: indicator_path(ctx.indicator()), {"name_en": "matrix"})),
+    ("DELETE", "/v1/indicators/{code}"): (204, archiving(
+        lambda ctx: indicator_path(ctx.indicator()))),
+    ("POST", "/v1/indicators/{code}/restore"): (200, restoring(
+        lambda ctx: indicator_path(ctx.indicator()))),
+    ("GET", "/v1/indicators/{code}/history"): (
+        200, lambda ctx: Call("/v1/indicators/COMMUNE-AWARENESS/history")),
+    ("GET", "/v1/indicators/{code}/targets"): (
+        200, lambda ctx: Call("/v1/indicators/COMMUNE-AWARENESS/targets")),
+    ("POST", "/v1/indicators/{code}/targets"): (201, lambda ctx: Call(
+        indicator_path(ctx.indicator(), "targets"), new_target_body())),
+    ("GET", "/v1/indicators/{code}/targets/{id}"): (200, lambda ctx: Call(ctx.target())),
+    ("PATCH", "/v1/indicators/{code}/targets/{id}"): (200, patched(
+        lambda ctx: ctx.target(), {"note": "matrix"})),
+    ("DELETE", "/v1/indicators/{code}/targets/{id}"): (204, archiving(lambda ctx: ctx.target())),
+    ("POST", "/v1/indicators/{code}/targets/{id}/restore"): (200, restoring(
+        lambda ctx: ctx.target())),
+    ("GET", "/v1/indicators/{code}/targets/{id}/history"): (
+        200, lambda ctx: Call(ctx.target() + "/history")),
+    ("GET", "/v1/measurements"): (200, lambda ctx: Call("/v1/measurements")),
+    ("POST", "/v1/measurements"): (201, lambda ctx: Call("/v1/measurements", measurement_body(
+        ctx.indicator(), communes(ctx.district())[0]))),
+    ("POST", "/v1/measurements/import"): (200, lambda ctx: Call("/v1/measurements/import", {
+        "rows": [measurement_body(ctx.indicator(), communes(ctx.district())[0])]})),
+    ("GET", "/v1/measurements/{id}"): (200, lambda ctx: Call(ctx.approved_measurement())),
+    ("PATCH", "/v1/measurements/{id}"): (200, patched(
+        lambda ctx: ctx.measurement(), {"comment": "matrix"})),
+    ("POST", "/v1/measurements/{id}/submit"): (200, lambda ctx: Call(
+        ctx.measurement() + "/submit")),
+    ("POST", "/v1/measurements/{id}/approve"): (200, lambda ctx: Call(
+        ctx.measurement(["submit"]) + "/approve")),
+    ("POST", "/v1/measurements/{id}/return"): (200, lambda ctx: Call(
+        ctx.measurement(["submit"]) + "/return", {"note": "matrix"})),
+    ("POST", "/v1/measurements/{id}/unapprove"): (200, lambda ctx: Call(
+        ctx.measurement(["submit", "approve"]) + "/unapprove")),
+    ("GET", "/v1/measurements/{id}/history"): (
+        200, lambda ctx: Call(ctx.approved_measurement() + "/history")),
+    ("GET", "/v1/analytics"): (200, lambda ctx: Call(
+        "/v1/analytics?indicator=COMMUNE-AWARENESS&period=2017&unit=89")),
+    ("GET", "/v1/pilot-model-types"): (200, lambda ctx: Call("/v1/pilot-model-types")),
+    ("POST", "/v1/pilot-model-types"): (201, lambda ctx: Call(
+        "/v1/pilot-model-types", new_type_body())),
+    ("GET", "/v1/pilot-model-types/{code}"): (200, lambda ctx: Call("/v1/pilot-model-types/PM1")),
+    ("PATCH", "/v1/pilot-model-types/{code}"): (200, patched(
+        lambda ctx: type_path(create_type(ctx.admin)["code"]), {"description": "matrix"})),
+    ("GET", "/v1/pilot-model-types/{code}/history"): (
+        200, lambda ctx: Call("/v1/pilot-model-types/PM1/history")),
+    ("GET", "/v1/pilot-sites"): (200, lambda ctx: Call("/v1/pilot-sites")),
+    ("POST", "/v1/pilot-sites"): (201, lambda ctx: Call("/v1/pilot-sites", new_site_body(
+        "PM1", ctx.district(), ctx.agency()))),
+    ("GET", "/v1/pilot-sites/{id}"): (200, lambda ctx: Call(ctx.site())),
+    ("PATCH", "/v1/pilot-sites/{id}"): (200, patched(lambda ctx: ctx.site(), {"notes": "matrix"})),
+    ("DELETE", "/v1/pilot-sites/{id}"): (204, archiving(lambda ctx: ctx.site())),
+    ("POST", "/v1/pilot-sites/{id}/restore"): (200, restoring(lambda ctx: ctx.site())),
+    ("GET", "/v1/pilot-sites/{id}/history"): (200, lambda ctx: Call(ctx.site() + "/history")),
+    ("GET", "/v1/reporting-obligations"): (200, lambda ctx: Call("/v1/reporting-obligations")),
+    ("POST", "/v1/reporting-obligations"): (201, lambda ctx: Call(
+        "/v1/reporting-obligations", new_obligation_body(["SLDTBXH"]))),
+    ("GET", "/v1/reporting-obligations/{code}"): (
+        200, lambda ctx: Call("/v1/reporting-obligations/RO-V1-6M")),
+    ("PATCH", "/v1/reporting-obligations/{code}"): (200, patched(
+        lambda ctx: obligation_path(ctx.obligation()), {"note": "matrix"})),
+    ("GET", "/v1/reporting-obligations/{code}/history"): (
+        200, lambda ctx: Call("/v1/reporting-obligations/RO-V1-6M/history")),
+    ("GET", "/v1/reporting-obligations/{code}/submissions"): (
+        200, lambda ctx: Call(submissions_path("RO-V1-6M"))),
+    ("POST", "/v1/reporting-obligations/{code}/submissions"): (201, lambda ctx: Call(
+        submissions_path(ctx.obligation()), {"period": "2017VNS1"})),
+    ("GET", "/v1/reporting-obligations/{code}/submissions/{id}"): (200, submission),
+    ("GET", "/v1/reporting-completeness"): (200, lambda ctx: Call(
+        "/v1/reporting-completeness?period=2017VNS1")),
+    ("GET", "/v1/reports/{period}"): (200, lambda ctx: Call(
+        f"/v1/reports/2017VN?plan={seeded_plan(ctx.admin)['id']}&unit=89")),
 }
 
 
@@ -302,6 +440,7 @@ def run_cell(ctx, db, method, call, caller, expected):
 def test_cell(ctx, db, route, caller):
     method = route[0]
     _, make = PROBES[route]
+    ctx.caller = caller
     run_cell(ctx, db, method, make(ctx), caller, expected_status(route, caller))
 
 
@@ -449,6 +588,7 @@ GET_ROUTES = sorted(r for r in RULES if r[0] == "GET")
 @pytest.mark.parametrize("caller", ["viewer", NO_TOKEN])
 @pytest.mark.parametrize("route", GET_ROUTES, ids=lambda r: r[1])
 def test_head_follows_the_rule_of_get(ctx, route, caller):
+    ctx.caller = caller
     call = PROBES[route][1](ctx)
     r = client_for(ctx.api, caller).head(call.path)
     assert r.status_code == expected_status(route, caller) and r.content == b""

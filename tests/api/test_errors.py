@@ -53,6 +53,15 @@ def test_other_method_on_a_known_path_is_405_with_allow(api, method, path):
     assert "GET" in allowed and method not in allowed, r.headers["Allow"]
 
 
+@pytest.mark.parametrize("method", ["GET", "PATCH", "DELETE"])
+def test_a_literal_path_is_not_taken_for_an_id(api, method):
+    """/v1/measurements/import is the import route, not the measurement whose id is "import":
+    other methods on it are 405, like on any path."""
+    r = api.request(method, "/v1/measurements/import")
+    assert_problem(r, 405, "method_not_allowed")
+    assert {m.strip() for m in r.headers["Allow"].split(",")} == {"POST", "OPTIONS"}
+
+
 def test_allow_lists_head_since_head_works(api):
     r = api.request("DELETE", "/v1/agencies/SLDTBXH")
     assert "HEAD" in {m.strip() for m in r.headers["Allow"].split(",")}, r.headers["Allow"]

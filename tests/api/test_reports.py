@@ -426,6 +426,29 @@ def test_an_as_of_in_the_future_or_malformed_is_400(api, coordinator, as_of):
     assert_problem(r, 400, "invalid_parameter", "as_of")
 
 
+def test_a_districts_report_leaves_out_what_only_the_province_collects(api, coordinator):
+    """A province-level indicator has no value for Long Xuyên: its report lists the district and
+    commune indicators of the plan, the province's lists all three."""
+    plan, _ = make_plan(coordinator)
+    codes = {level: create_indicator(coordinator, plan=plan["id"], source_clause="II.3.1.a",
+                                     level=level, period_type="yearly")["code"]
+             for level in ("province", "district", "commune")}
+
+    def listed(unit):
+        return {row["indicator"] for row in report(api, "2017VN", plan=plan["id"],
+                                                   unit=unit)["indicators"]}
+
+    assert listed("89") == set(codes.values())
+    assert listed("883") == {codes["district"], codes["commune"]}
+    assert listed("30280") == {codes["commune"]}
+
+
+def test_an_unknown_unit_is_400_naming_it(api, coordinator):
+    plan, _ = make_plan(coordinator)
+    assert_problem(api.get(report_path("2017VN"), params={"plan": plan["id"], "unit": "99999"}),
+                   400, "invalid_parameter", "unit")
+
+
 def test_with_several_plans_the_report_must_name_one(api, coordinator):
     plan, _ = make_plan(coordinator)
     assert_problem(api.get(report_path("2017VN"), params={"unit": "89"}), 400,

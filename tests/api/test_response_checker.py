@@ -11,7 +11,8 @@ from openapi_check import ValidationFailure
 
 UNIT = {"code": "883", "name": "Thành phố Long Xuyên", "type": "thanh_pho", "level": 2,
         "parent": "89", "path": ["89", "883"], "valid_from": "2015-08-31", "valid_to": None,
-        "counts": {"district": 0, "commune": 13}}
+        "counts": {"district": 0, "commune": 13}, "current_since": None, "former": [],
+        "version": 1}
 PROBLEM = {"type": "urn:planmon:problem:not_found", "title": "Not found", "status": 404,
            "detail": "no administrative unit has code 99999", "code": "not_found",
            "request_id": "r1", "instance": "/v1/admin-units/99999"}

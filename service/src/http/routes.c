@@ -246,6 +246,14 @@ static int add(struct _u_instance *instance, const char *method, const char *pat
                : -1;
 }
 
+/* Ulfius tries lower priorities first: a literal path and its 405 catch-all come before any
+ * path with parameters, so that GET /v1/measurements/import is a 405 of the import route, not
+ * the measurement whose id is "import". */
+static unsigned route_priority(const char *path)
+{
+    return strchr(path, '{') ? 2 : 0;
+}
+
 int routes_register(struct _u_instance *instance)
 {
     catch_all = calloc(NROUTES, sizeof *catch_all);
@@ -257,9 +265,10 @@ int routes_register(struct _u_instance *instance)
     for (int i = 0; i < NROUTES; i++) {
         table[i].metric = i;
         metrics_label(i, table[i].method, table[i].path);
-        if (add(instance, table[i].method, table[i].path, 0, dispatch_route, &table[i]) ||
+        unsigned priority = route_priority(table[i].path);
+        if (add(instance, table[i].method, table[i].path, priority, dispatch_route, &table[i]) ||
             (strcmp(table[i].method, "GET") == 0 &&
-             add(instance, "HEAD", table[i].path, 0, dispatch_route, &table[i])))
+             add(instance, "HEAD", table[i].path, priority, dispatch_route, &table[i])))
             return -1;
         int p = 0;
         while (p < npaths && strcmp(catch_all[p].path, table[i].path) != 0)
@@ -279,7 +288,8 @@ int routes_register(struct _u_instance *instance)
         snprintf(allow_lists[p] + len, sizeof allow_lists[p] - len, ", OPTIONS");
     }
     for (int p = 0; p < npaths; p++)
-        if (add(instance, "*", catch_all[p].path, 1, dispatch_other_method, &catch_all[p]))
+        if (add(instance, "*", catch_all[p].path, route_priority(catch_all[p].path) + 1,
+                dispatch_other_method, &catch_all[p]))
             return -1;
     return ulfius_set_default_endpoint(instance, dispatch_not_found, NULL) == U_OK ? 0 : -1;
 }

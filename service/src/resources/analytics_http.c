@@ -262,6 +262,23 @@ static pm_status parse_periods(const http_ctx *ctx, const char *list, period *ou
     return PM_OK;
 }
 
+int analytics_indicator_level(const json_t *indicator)
+{
+    const char *level = validate_string(indicator, "level");
+    if (level && strcmp(level, "commune") == 0)
+        return 3;
+    return level && strcmp(level, "district") == 0 ? 2 : 1;
+}
+
+pm_status analytics_unit_level(http_ctx *ctx, const char *unit, int *level, pm_error *err)
+{
+    pm_status st = analytics_repo_unit_level(ctx->db, unit, level, err);
+    if (st == PM_OK && !*level)
+        st = pm_fail_field(err, PM_INVALID_PARAMETER, "unit", "unknown",
+                           "unit names no administrative unit");
+    return st;
+}
+
 pm_status analytics_items(http_ctx *ctx, const json_t *indicator, const period *periods, int count,
                           const analytics_scope *scope, json_t *items, pm_error *err)
 {
@@ -273,14 +290,9 @@ pm_status analytics_items(http_ctx *ctx, const json_t *indicator, const period *
     if (strcmp(rollup, "none") == 0)
         return pm_fail_field(err, PM_VALIDATION_FAILED, "indicator", "no_rollup",
                              "This indicator is not rolled up (its values are texts).");
-    int indicator_level = strcmp(validate_string(indicator, "level"), "commune") == 0    ? 3
-                          : strcmp(validate_string(indicator, "level"), "district") == 0 ? 2
-                                                                                         : 1;
-    if ((st = analytics_repo_unit_level(ctx->db, scope->unit, &unit_level, err)))
+    int indicator_level = analytics_indicator_level(indicator);
+    if ((st = analytics_unit_level(ctx, scope->unit, &unit_level, err)))
         return st;
-    if (!unit_level)
-        return pm_fail_field(err, PM_INVALID_PARAMETER, "unit", "unknown",
-                             "unit names no administrative unit");
     if (!level)
         level = unit_level;
     if (level < unit_level || level > indicator_level)

@@ -23,6 +23,14 @@ typedef struct {
 
 pm_status analytics_get(http_ctx *ctx, pm_error *err);
 
+/* The unit level (1 province, 2 district, 3 commune) at which `indicator` (borrowed) is
+ * collected. */
+int analytics_indicator_level(const json_t *indicator);
+
+/* The level of administrative unit `unit` into *level; PM_INVALID_PARAMETER naming unit when no
+ * unit has that code. Uses the request's database connection. */
+pm_status analytics_unit_level(http_ctx *ctx, const char *unit, int *level, pm_error *err);
+
 /* Appends to `items` (borrowed) the analytics items of `indicator` (an indicator object, borrowed)
  * for each of the `count` periods, in the shape GET /v1/analytics answers. Fails as that route
  * does for a bad level or unit, or an indicator that does not roll up. */

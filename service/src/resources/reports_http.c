@@ -79,22 +79,25 @@ static void indicator_period(const char *type, const period *report, int due_day
         *out = *report;
 }
 
-/* The indicators section, and the pilots drawn from its pilot-registry rows. */
-static pm_status indicator_rows(http_ctx *ctx, const json_t *plan, const period *report,
+/* The indicators section, and the pilots drawn from its pilot-registry rows: the plan's
+ * indicators collected at the report unit's level or below it. */
+static pm_status indicator_rows(http_ctx *ctx, const char *plan_id, const period *report,
                                 const analytics_scope *scope, json_t *rows, json_t *pilots,
                                 pm_error *err)
 {
     json_auto_t *indicators = NULL;
-    char plan_id[24];
-    snprintf(plan_id, sizeof plan_id, "%lld",
-             (long long)json_integer_value(json_object_get(plan, "id")));
-    pm_status st = report_repo_indicators(ctx->db, plan_id, scope->as_of, &indicators, err);
+    int unit_level = 0;
+    pm_status st = analytics_unit_level(ctx, scope->unit, &unit_level, err);
+    if (st == PM_OK)
+        st = report_repo_indicators(ctx->db, plan_id, scope->as_of, &indicators, err);
     size_t i;
     json_t *indicator;
     json_array_foreach(indicators, i, indicator)
     {
         if (st != PM_OK)
             break;
+        if (analytics_indicator_level(indicator) < unit_level)
+            continue; /* collected above the report's unit: a province figure in no district's */
         period p;
         indicator_period(validate_string(indicator, "period_type"), report,
                          ctx->app->cfg->report_due_days, &p);
@@ -193,7 +196,7 @@ pm_status reports_get(http_ctx *ctx, pm_error *err)
     snprintf(plan_id, sizeof plan_id, "%lld",
              (long long)json_integer_value(json_object_get(plan, "id")));
     analytics_scope scope = {.unit = unit ? unit : root, .as_of = moment, .today = parse_day(day)};
-    if ((st = indicator_rows(ctx, plan, &report, &scope, indicators, pilots, err)) ||
+    if ((st = indicator_rows(ctx, plan_id, &report, &scope, indicators, pilots, err)) ||
         (st = report_repo_task_counts(db, plan_id, task_moment, task_day, &tasks, err)) ||
         (st = report_repo_overdue(db, plan_id, task_moment, task_day, &overdue, err)) ||
         (st = report_repo_updates(db, plan_id, from, until, &updates, err)) ||
