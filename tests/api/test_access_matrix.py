@@ -106,8 +106,10 @@ class Context:
         return site_path(site["id"])
 
     def obligation(self):
-        """A throwaway obligation that the caller's agency reports on; its code."""
-        return create_obligation(self.admin, [self.agency()])["code"]
+        """A throwaway yearly obligation that the caller's agency reports on; its code. (Yearly:
+        the districts owe yearly reports already, and the tests of completeness count on it.)"""
+        return create_obligation(self.admin, [self.agency()], frequency="yearly",
+                                 period_type="yearly")["code"]
 
     def refresh_token(self):
         r = self.api.anonymous().post_json("/v1/auth/token", {"username": "auditor",
@@ -216,7 +218,7 @@ def new_task_path(ctx):
 
 def submission(ctx):
     code = ctx.obligation()
-    made = submitted(ctx.admin, code, agency=ctx.agency(), period="2017VNS1")
+    made = submitted(ctx.admin, code, agency=ctx.agency(), period="2017")
     return Call(f"{submissions_path(code)}/{made['id']}")
 
 
@@ -379,7 +381,7 @@ PROBES = {
     ("GET", "/v1/reporting-obligations/{code}/submissions"): (
         200, lambda ctx: Call(submissions_path("RO-V1-6M"))),
     ("POST", "/v1/reporting-obligations/{code}/submissions"): (201, lambda ctx: Call(
-        submissions_path(ctx.obligation()), {"period": "2017VNS1"})),
+        submissions_path(ctx.obligation()), {"period": "2017"})),
     ("GET", "/v1/reporting-obligations/{code}/submissions/{id}"): (200, submission),
     ("GET", "/v1/reporting-completeness"): (200, lambda ctx: Call(
         "/v1/reporting-completeness?period=2017VNS1")),
