@@ -119,8 +119,7 @@ bool page_key_is_number(const char *key)
     return len > 0 && len <= 18 && key[len] == '\0';
 }
 
-pm_status page_bind(const page_request *page, int nkeys, int numeric, char limit[16],
-                    pm_error *err)
+pm_status page_bind(const page_request *page, int nkeys, int numeric, char limit[16], pm_error *err)
 {
     if (page_expect_keys(page, nkeys, err) != PM_OK)
         return PM_INVALID_PARAMETER;
