@@ -137,14 +137,18 @@ describe('a page of an allowed origin', () => {
     assert.deepEqual(codes(first).filter((c) => codes(second).includes(c)), [], 'pages do not overlap');
   });
 
-  test('changes a document with PATCH and If-Match, and gets 412 for a stale ETag', async () => {
+  test('changes a document with PATCH and If-Match, and gets 412 for a stale ETag', async (t) => {
     const path = '/v1/documents/1';
     const auth = { Authorization: `Bearer ${token}` };
     const read = await fe.call('GET', path, { headers: auth });
     const etag = read.headers.etag;
     assert.ok(etag, 'an ETag to send back');
+    // The change comes from a second page of the origin, in a fresh browser context: its
+    // preflight cache is empty, so Chromium must ask before this PATCH.
+    const writer = await frontEnd(fe.origin);
+    t.after(() => writer.close());
     const title = `Plan to implement the prostitution prevention programme 2016-2020 (${Date.now()})`;
-    const patch = (ifMatch) => fe.call('PATCH', path, {
+    const patch = (ifMatch) => writer.call('PATCH', path, {
       headers: { ...auth, 'If-Match': ifMatch, 'Content-Type': 'application/merge-patch+json' },
       body: JSON.stringify({ title_en: title }) });
     const changed = await patch(etag);
@@ -153,7 +157,7 @@ describe('a page of an allowed origin', () => {
     assert.ok(changed.headers.etag && changed.headers.etag !== etag, 'a new, readable ETag');
     assert.match(changed.headers['x-request-id'] ?? '', /\S/);
 
-    const pre = fe.preflights(path).find((p) => p.headers['access-control-request-method'] === 'PATCH');
+    const pre = writer.preflights(path).find((p) => p.headers['access-control-request-method'] === 'PATCH');
     assert.ok(pre, 'a preflight for PATCH');
     assert.deepEqual(
       ['authorization', 'content-type', 'if-match']
