@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
-import { launch, loggedContext, settings, staticServer } from './lib.mjs';
+import { launch, loggedContext, sentRequests, settings, staticServer } from './lib.mjs';
 
 const PAGE = '<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8">' +
   '<title>planmon front-end</title></head><body><p>Kế hoạch 1994/QĐ-UBND</p></body></html>';
@@ -26,17 +26,12 @@ after(async () => {
   await Promise.all(servers.map((s) => s.close()));
 });
 
-// A page of `origin` in a fresh context, with the Network events that Chromium reports through
-// the DevTools protocol (preflights included, which the request events of playwright leave out).
+// A page of `origin` in a fresh context, with the requests Chromium sends for it (preflights
+// included).
 async function frontEnd(origin) {
   const { context, log } = await loggedContext(browser);
   const page = await context.newPage();
-  const cdp = await context.newCDPSession(page);
-  const sent = [];
-  cdp.on('Network.requestWillBeSent', (e) =>
-    sent.push({ type: e.type, method: e.request.method, url: e.request.url,
-                headers: lower(e.request.headers) }));
-  await cdp.send('Network.enable');
+  const sent = await sentRequests(context, page);
   const response = await page.goto(`${origin}/`);
   assert.equal(response.status(), 200, `the front-end page of ${origin}`);
   return {
@@ -60,10 +55,6 @@ async function frontEnd(origin) {
                                             r.headers['access-control-request-method']),
     close: () => context.close(),
   };
-}
-
-function lower(headers) {
-  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
 }
 
 function listOf(value) {

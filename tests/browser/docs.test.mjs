@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { RENDER_TIMEOUT_MS, isLocal, launch, loggedContext, settings } from './lib.mjs';
+import { RENDER_TIMEOUT_MS, isLocal, launch, loggedContext, sentRequests, settings } from './lib.mjs';
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 
@@ -12,6 +12,7 @@ let browser;
 let context;
 let page;
 let log;
+let sent; // what Chromium sent for the page (DevTools protocol), favicon included
 let rendered; // what the page shows, read once it has rendered
 
 // The tags and operations of api/openapi.yaml: {tags: [name], operations: [{id, summary, ...}]}.
@@ -32,6 +33,7 @@ before(async () => {
   browser = await launch();
   ({ context, log } = await loggedContext(browser));
   page = await context.newPage();
+  sent = await sentRequests(context, page);
   const response = await page.goto(`${settings.api}/docs`, { waitUntil: 'load' });
   assert.equal(response.status(), 200, 'GET /docs');
   const { tags } = documented();
@@ -122,8 +124,8 @@ test('no request of the page leaves 127.0.0.1', () => {
   // A request the browser itself refused to send (the page's Content-Security-Policy) never left.
   const notSent = (r) => /^(csp|net::ERR_BLOCKED_BY_(CSP|CLIENT))$/.test(r.error ?? '');
   const blocked = new Set(log.failures.filter(notSent).map((r) => `${r.method} ${r.url}`));
-  const outside = log.requests.filter((r) => !isLocal(r.url)).map((r) => `${r.method} ${r.url}`)
-    .filter((r) => !blocked.has(r));
+  const outside = [...new Set([...log.requests, ...sent].filter((r) => !isLocal(r.url))
+    .map((r) => `${r.method} ${r.url}`))].filter((r) => !blocked.has(r));
   // Chromium runs with --host-resolver-rules: a name other than 127.0.0.1 does not resolve, so
   // an attempt to go out also shows as a failed request.
   const failed = log.failures.filter((r) => !notSent(r)).map((r) => `${r.method} ${r.url}: ${r.error}`);

@@ -58,6 +58,20 @@ export async function loggedContext(browser) {
   return { context, log };
 }
 
+// The requests Chromium reports for `page` through the DevTools protocol, as they are sent
+// ({type, method, url, headers} with lower-case header names): these include CORS preflights and
+// the favicon, which the request events of playwright leave out.
+export async function sentRequests(context, page) {
+  const cdp = await context.newCDPSession(page);
+  const sent = [];
+  cdp.on('Network.requestWillBeSent', (e) => sent.push({
+    type: e.type, method: e.request.method, url: e.request.url,
+    headers: Object.fromEntries(Object.entries(e.request.headers)
+      .map(([k, v]) => [k.toLowerCase(), v])) }));
+  await cdp.send('Network.enable');
+  return sent;
+}
+
 // True when `url` stays on this machine: http(s) to 127.0.0.1, or a scheme that never goes out
 // to the network (data:, blob:, about:).
 export function isLocal(url) {
