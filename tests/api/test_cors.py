@@ -8,7 +8,7 @@ from checks import assert_problem
 from documents import new_document_body
 from settings import ALLOWED_ORIGIN
 
-EXPOSED = {"etag", "link", "location", "retry-after", "x-request-id"}
+EXPOSED = {"etag", "link", "location", "retry-after", "x-request-id", "www-authenticate", "allow"}
 PREFLIGHT_HEADERS = {"authorization", "content-type", "if-match", "if-none-match",
                      "idempotency-key", "x-request-id"}
 DISALLOWED = ["http://evil.example", "http://allowed.example.evil.example",
@@ -67,6 +67,13 @@ def test_disallowed_origin_gets_no_cors_headers(api, origin):
 
 def test_no_origin_no_cors_headers(api):
     assert not cors_headers(api.get("/v1/admin-units/89"))
+
+
+def test_an_answer_without_origin_still_varies_by_origin(api):
+    """With CORS_ORIGINS set, a cache must not reuse an answer made for a request without Origin
+    (no CORS headers) for a browser on an allowed origin."""
+    for path in ("/v1/admin-units/89", "/docs/redoc.standalone.js"):
+        assert "origin" in header_set(api.get(path), "Vary"), path
 
 
 @pytest.mark.parametrize("path", ["/v1/admin-units", "/v1/admin-units/89", "/v1/agencies/SLDTBXH"])

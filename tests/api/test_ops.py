@@ -118,6 +118,9 @@ def test_docs_page_loads_redoc_and_the_document_from_this_server(api):
     assert "/openapi.yaml" in html
     external = re.findall(r"""(?:src|href)=["'](?:https?:)?//[^"']+""", html)
     assert not external, f"the page loads from other hosts: {external}"
+    policy = {d.split()[0]: d.split()[1:] for d in r.headers["Content-Security-Policy"].split("; ")}
+    assert policy["default-src"] == ["'none'"] and policy["img-src"] == ["'self'", "data:"], \
+        "the script's own requests (Redoc's logo from its CDN) may only reach this server"
 
 
 def test_docs_script_is_served_as_javascript(api, docs_js_file):

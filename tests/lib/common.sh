@@ -16,6 +16,8 @@ PKGS_CHECK=(clang-format cppcheck clang-tidy clang libclang-rt-14-dev ninja-buil
 # tests/deploy: the real load balancer and pooler, the image checks (ldd/objdump, apt-cache),
 # the unit checks (systemd-analyze) and the system-call trace.
 PKGS_DEPLOY=(nginx pgbouncer postgresql-client-15 binutils systemd strace)
+# tests/browser: Debian's Chromium, driven by playwright-core from npm.
+PKGS_BROWSER=(chromium chromium-driver)
 
 # Meson options of the two builds; tests/run and deploy/run-local share build/,
 # so they must configure it identically or each would reconfigure it for the other.

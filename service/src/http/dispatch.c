@@ -90,17 +90,18 @@ static void take_request_id(http_ctx *ctx)
 
 static const char cors_allow_headers[] =
     "Authorization, Content-Type, If-Match, If-None-Match, Idempotency-Key, X-Request-Id";
-static const char cors_expose_headers[] =
-    "ETag, Link, Location, Retry-After, X-Request-Id, Idempotent-Replayed";
+static const char cors_expose_headers[] = "ETag, Link, Location, Retry-After, X-Request-Id, "
+                                          "Idempotent-Replayed, WWW-Authenticate, Allow";
 
-/* Adds the CORS answer headers when the request comes from an allowed origin. */
+/* Adds the CORS answer headers when the request comes from an allowed origin. With origins
+ * configured every answer varies by Origin, so that a cache never hands the answer to a request
+ * without one to a browser on an allowed origin. */
 static bool cors_headers(http_ctx *ctx)
 {
     const char *origin = req_header(ctx, "Origin");
-    if (!origin)
-        return false;
-    reply_header(ctx, "Vary", "Origin");
-    if (!config_origin_allowed(ctx->app->cfg, origin))
+    if (ctx->app->cfg->cors_origin_count > 0 || origin)
+        reply_header(ctx, "Vary", "Origin");
+    if (!origin || !config_origin_allowed(ctx->app->cfg, origin))
         return false;
     reply_header(ctx, "Access-Control-Allow-Origin", origin);
     reply_header(ctx, "Access-Control-Expose-Headers", cors_expose_headers);

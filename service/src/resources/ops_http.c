@@ -69,14 +69,23 @@ static const char docs_page[] =
     "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
     "<title>planmon API</title>\n"
     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+    "<link rel=\"icon\" href=\"data:,\">\n"
     "<style>body{margin:0;padding:0}</style>\n</head>\n<body>\n"
     "<redoc spec-url=\"/openapi.yaml\" disable-search=\"false\"></redoc>\n"
     "<script src=\"/docs/redoc.standalone.js\"></script>\n</body>\n</html>\n";
+
+/* The page loads nothing from other hosts: Redoc's menu shows its logo from a CDN, which this
+ * policy keeps from ever being requested (the docs work offline and leak no visit). */
+static const char docs_policy[] =
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; worker-src blob:; "
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 pm_status ops_docs(http_ctx *ctx, pm_error *err)
 {
     if (req_check_query(ctx, no_params, err) != PM_OK)
         return err->status;
+    reply_header(ctx, "Content-Security-Policy", docs_policy);
     reply_bytes(ctx, 200, docs_page, sizeof docs_page - 1, "text/html; charset=utf-8");
     return PM_OK;
 }
