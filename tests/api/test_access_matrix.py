@@ -223,7 +223,8 @@ def submission(ctx):
 
 
 def new_unit_code():
-    return str(random.randint(90000, 99999))
+    """A code for a unit the probe's POST is refused before it is made (422); never reserved."""
+    return str(random.randint(90000, 99998))
 
 
 # (method, route) -> (status for an admitted caller, request maker). The request is valid for

@@ -1015,7 +1015,7 @@ def test_a_history_takes_only_paging_parameters(api, kind):
 
 
 @pytest.mark.parametrize("path", ["/v1/agencies/NOPE-NOPE/history",
-                                  "/v1/admin-units/99998/history", "/v1/admin-units/abc/history"])
+                                  "/v1/admin-units/99999/history", "/v1/admin-units/abc/history"])
 def test_an_unknown_object_has_no_history(admin, path):
     assert_problem(admin.get(path), 404, "not_found")
 
