@@ -1,15 +1,10 @@
 -- GET /v1/analytics: one monthly commune indicator (months meeting a threshold) over a year, for
 -- a random synthetic province as a whole (level 1): some 2,000 measurements each.
 dofile(os.getenv("BENCH_LUA") .. "/common.lua")
-local h
-function init(args)
-   math.randomseed(os.time() + thread_id * 7919)
-   h = bench.headers()
-end
 function request()
-   local p = 9 + math.random(1, tonumber(os.getenv("BENCH_PROVINCES")))
+   local p = 9 + math.random(1, bench.env("BENCH_PROVINCES"))
    local ind = string.format("BENCH-M%02d", math.random(1, 6))
-   local year = 2015 + math.random(1, tonumber(os.getenv("BENCH_YEARS")))
+   local year = 2015 + math.random(1, bench.env("BENCH_YEARS"))
    return wrk.format("GET", "/v1/analytics?indicator=" .. ind .. "&period=" .. year ..
-                     "&unit=" .. p .. "&level=1", h)
+                     "&unit=" .. p .. "&level=1", bench.h)
 end

@@ -32,6 +32,19 @@ function bench.headers(extra, token)
    return h
 end
 
+-- The default init: a seed of its own per thread and the read headers in bench.h. Scripts
+-- with more to prepare define their own init and call this one first.
+function bench.init()
+   math.randomseed(os.time() + thread_id * 7919)
+   bench.h = bench.headers()
+end
+init = bench.init
+
+-- bench.env(name): a number from the environment (BENCH_PROVINCES, BENCH_COMMUNES, BENCH_YEARS).
+function bench.env(name)
+   return tonumber(os.getenv(name))
+end
+
 function done(summary, latency, requests)
    local e = summary.errors
    local secs = summary.duration / 1e6

@@ -3,7 +3,7 @@
 dofile(os.getenv("BENCH_LUA") .. "/common.lua")
 local ids, h, hp, provs
 function init(args)
-   math.randomseed(os.time() + thread_id * 7919)
+   bench.init()
    ids = {}
    local all = bench.lines(os.getenv("BENCH_PATCH_IDS"))
    for i = 1 + thread_id, #all, thread_count do ids[#ids + 1] = all[i] end
