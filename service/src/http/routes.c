@@ -14,6 +14,7 @@
 #include "resources/documents_http.h"
 #include "resources/indicators_http.h"
 #include "resources/measurements_http.h"
+#include "resources/measurements_import_http.h"
 #include "resources/obligations_http.h"
 #include "resources/ops_http.h"
 #include "resources/pilots_http.h"

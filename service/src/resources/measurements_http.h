@@ -5,7 +5,8 @@
  * audited. Approved data is locked (409) until un-approved; a change of a submitted value
  * returns it to draft. Commune data is reviewed by its district's People's Committee (a
  * manager), district and province data by coordinators (and admins). Drafts and submitted data
- * are read within scope only; approved data by everyone. Also POST /v1/measurements/import. */
+ * are read within scope only; approved data by everyone. The bulk import is
+ * measurements_import_http.h. */
 #ifndef PLANMON_MEASUREMENTS_HTTP_H
 #define PLANMON_MEASUREMENTS_HTTP_H
 
@@ -28,7 +29,6 @@ pm_status measurements_get(http_ctx *ctx, pm_error *err);
 pm_status measurements_patch(http_ctx *ctx, pm_error *err);
 /* ctx->route->data is the measurement_step. */
 pm_status measurements_transition(http_ctx *ctx, pm_error *err);
-pm_status measurements_import(http_ctx *ctx, pm_error *err);
 
 /* A history_spec check: the caller may read measurement `id`. */
 pm_status measurements_may_read(http_ctx *ctx, const char *id, pm_error *err);

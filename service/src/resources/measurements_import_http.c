@@ -1,0 +1,261 @@
+/* measurements_import_http.c: POST /v1/measurements/import (see measurements_import_http.h). */
+#include "resources/measurements_import_http.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "domain/csv.h"
+#include "domain/period.h"
+#include "domain/validate.h"
+#include "http/reply.h"
+#include "http/request.h"
+#include "resources/measurement_entry.h"
+#include "resources/measurements_repo.h"
+
+enum { MAX_IMPORT_ROWS = 200000 };
+
+static const field_spec import_row_fields[] = {
+    V_STRING("indicator", true, 1, 64), V_STRING("unit", true, 1, 5),
+    V_STRING("period", true, 1, 11),    V_CUSTOM("value", true, measurement_any_value),
+    V_OPT_STRING("comment", 5000),      V_END,
+};
+
+static const char *const import_params[] = {"dry_run", "atomic", NULL};
+static const char *const csv_header[] = {"indicator", "unit", "period", "value", "comment"};
+
+typedef struct {
+    json_t *conflicts; /* [{"index", "field", "code", "message"}] */
+    long imported, updated, ignored, rejected;
+} import_summary;
+
+/* Records the failures in `err` as conflicts of row `index`, and resets `err`. */
+static void reject(import_summary *s, size_t index, pm_error *err)
+{
+    size_t i;
+    json_t *e;
+    s->rejected++;
+    json_array_foreach(err->errors, i, e)
+    {
+        json_t *c = json_pack("{s:I}", "index", (json_int_t)index);
+        json_object_update(c, e);
+        json_array_append_new(s->conflicts, c);
+    }
+    if (!err->errors)
+        json_array_append_new(s->conflicts,
+                              json_pack("{s:I, s:n, s:s, s:s}", "index", (json_int_t)index, "field",
+                                        "code", "invalid", "message", err->detail));
+    pm_error_reset(err);
+}
+
+/* The rows of a JSON body {"rows": [...]} (a new array). */
+static pm_status json_rows(const http_ctx *ctx, json_t **out, pm_error *err)
+{
+    json_auto_t *body = NULL;
+    pm_status st = req_json_body(ctx, &body, err);
+    if (st != PM_OK)
+        return st;
+    const char *key;
+    json_t *v;
+    json_object_foreach(body, key, v)
+    {
+        if (strcmp(key, "rows") != 0)
+            return pm_fail_field(err, PM_BAD_REQUEST, key, "unknown_field",
+                                 "%.64s is not a field of an import", key);
+    }
+    json_t *rows = json_object_get(body, "rows");
+    if (!json_is_array(rows))
+        return pm_fail_field(err, PM_VALIDATION_FAILED, "rows", "type",
+                             "rows must be an array of rows");
+    *out = json_incref(rows);
+    return PM_OK;
+}
+
+/* The rows of a CSV body with the header indicator,unit,period,value[,comment] (a new array of
+ * objects whose values are strings). */
+static pm_status csv_rows(const http_ctx *ctx, json_t **out, pm_error *err)
+{
+    size_t bad_line;
+    json_auto_t *table = csv_parse(ctx->req->binary_body, ctx->req->binary_body_length, &bad_line);
+    if (!table)
+        return pm_fail(err, PM_BAD_REQUEST, "The CSV body is malformed at line %zu.", bad_line);
+    json_t *header = json_array_get(table, 0);
+    size_t columns = json_array_size(header);
+    bool ok = columns == 4 || columns == 5;
+    for (size_t i = 0; ok && i < columns; i++)
+        ok = strcmp(json_string_value(json_array_get(header, i)), csv_header[i]) == 0;
+    if (!ok)
+        return pm_fail(err, PM_BAD_REQUEST,
+                       "The CSV header must be indicator,unit,period,value,comment.");
+    json_t *rows = json_array();
+    for (size_t r = 1; r < json_array_size(table); r++) {
+        json_t *cells = json_array_get(table, r), *row = json_object();
+        for (size_t i = 0; i < json_array_size(cells) && i < columns; i++) {
+            json_t *cell = json_array_get(cells, i);
+            if (i == 4 && json_string_length(cell) == 0)
+                continue; /* no comment */
+            json_object_set(row, csv_header[i], cell);
+        }
+        if (json_array_size(cells) != columns)
+            json_object_set_new(row, "_cells", json_integer((json_int_t)json_array_size(cells)));
+        json_array_append_new(rows, row);
+    }
+    *out = rows;
+    return PM_OK;
+}
+
+/* Fails with PM_VALIDATION_FAILED when an earlier row of the import names the same measurement
+ * (indicator, unit, period); otherwise remembers row `i` in `seen`. */
+static pm_status check_repeat(json_t *seen, const json_t *row, const period *p, size_t i,
+                              pm_error *err)
+{
+    char key[256];
+    snprintf(key, sizeof key, "%s\x1f%s\x1f%s", validate_string(row, "indicator"),
+             validate_string(row, "unit"), p->id);
+    json_t *first = json_object_get(seen, key);
+    if (first)
+        return pm_fail_field(err, PM_VALIDATION_FAILED, "row", "duplicate",
+                             "the row names the measurement of row %" JSON_INTEGER_FORMAT " again",
+                             json_integer_value(first));
+    json_object_set_new(seen, key, json_integer((json_int_t)i));
+    return PM_OK;
+}
+
+/* Checks the shape of every row and parses its period; a row that fails, or names a measurement
+ * an earlier row names, is rejected and left out of `keys` (the rows to classify: {"i",
+ * "indicator", "unit", "period", "period_end"}). */
+static void check_rows(const http_ctx *ctx, json_t *rows, period *periods, json_t *keys,
+                       import_summary *s)
+{
+    size_t i;
+    json_t *row;
+    json_auto_t *seen = json_object();
+    json_array_foreach(rows, i, row)
+    {
+        pm_error err = {0};
+        char end[11];
+        if (!json_is_object(row))
+            pm_fail_field(&err, PM_VALIDATION_FAILED, "row", "type", "a row must be an object");
+        else if (json_object_get(row, "_cells"))
+            pm_fail_field(&err, PM_VALIDATION_FAILED, "row", "columns",
+                          "a row must have as many cells as the header");
+        else if (validate_body(row, import_row_fields, VALIDATE_CREATE, &err) == PM_OK &&
+                 measurement_parse_period(ctx, row, &periods[i], &err) == PM_OK &&
+                 check_repeat(seen, row, &periods[i], i, &err) == PM_OK) {
+            period_date_text(periods[i].end, end);
+            json_array_append_new(keys, json_pack("{s:I, s:O, s:O, s:s, s:s}", "i", (json_int_t)i,
+                                                  "indicator", json_object_get(row, "indicator"),
+                                                  "unit", json_object_get(row, "unit"), "period",
+                                                  periods[i].id, "period_end", end));
+            continue;
+        }
+        reject(s, i, &err);
+    }
+}
+
+/* True when the prepared `row` has the value and comment the existing measurement (`c`, a
+ * classified row) has. */
+static bool unchanged(const json_t *row, const json_t *c)
+{
+    static const char *const columns[] = {"value_bool", "value_num",   "value_text",
+                                          "numerator",  "denominator", "comment"};
+    for (size_t i = 0; i < sizeof columns / sizeof columns[0]; i++) {
+        const json_t *a = json_object_get(row, columns[i]);
+        const json_t *b = json_object_get(c, columns[i]);
+        bool same = json_is_number(a) && json_is_number(b)
+                        ? json_number_value(a) == json_number_value(b)
+                        : json_equal(a ? a : json_null(), b ? b : json_null());
+        if (!same)
+            return false;
+    }
+    return true;
+}
+
+pm_status measurements_import(http_ctx *ctx, pm_error *err)
+{
+    json_auto_t *rows = NULL, *keys = json_array(), *classified = NULL, *writes = json_array(),
+                *summary = NULL;
+    import_summary s = {.conflicts = json_array()};
+    bool dry_run = false, atomic = true;
+    period *periods = NULL;
+    const char *type = req_header(ctx, "Content-Type");
+    bool csv = type && strncasecmp(type, "text/csv", 8) == 0;
+    pm_status st;
+    if ((st = req_check_query(ctx, import_params, err)) ||
+        (st = req_query_bool(ctx, "dry_run", &dry_run, err)) ||
+        (st = req_query_bool(ctx, "atomic", &atomic, err)) ||
+        (st = csv ? csv_rows(ctx, &rows, err) : json_rows(ctx, &rows, err)))
+        goto out;
+    if (json_array_size(rows) > MAX_IMPORT_ROWS) {
+        st = pm_fail_field(err, PM_VALIDATION_FAILED, "rows", "length",
+                           "An import has at most %d rows.", MAX_IMPORT_ROWS);
+        goto out;
+    }
+    periods = calloc(json_array_size(rows) + 1, sizeof *periods);
+    if (!periods) {
+        st = pm_fail(err, PM_INTERNAL, "The import is too large to prepare.");
+        goto out;
+    }
+    check_rows(ctx, rows, periods, keys, &s);
+    if ((st = ctx_begin(ctx, "import", err)) ||
+        (st = measurement_repo_classify(ctx->db, keys, ctx->who.agency, &classified, err)))
+        goto out;
+    size_t k;
+    json_t *c;
+    json_array_foreach(classified, k, c)
+    {
+        size_t i = (size_t)json_integer_value(json_object_get(c, "i"));
+        json_t *in = json_array_get(rows, i), *row = NULL;
+        pm_error row_err = {0};
+        if (csv && measurement_check_entry(ctx, c, &periods[i], &row_err) == PM_OK) {
+            json_t *value = measurement_value_from_text(validate_string(c, "value_type"),
+                                                        validate_string(in, "value"));
+            if (value)
+                json_object_set_new(in, "value", value);
+        }
+        if (row_err.status == PM_OK && !csv)
+            measurement_check_entry(ctx, c, &periods[i], &row_err);
+        if (row_err.status == PM_OK)
+            measurement_make_row(in, &periods[i], validate_string(c, "value_type"), &row, &row_err);
+        const char *existing = validate_string(c, "status");
+        if (row_err.status == PM_OK && existing && unchanged(row, c)) {
+            s.ignored++; /* even when approved: it asks for no change */
+            json_decref(row);
+            continue;
+        }
+        if (row_err.status == PM_OK && existing && strcmp(existing, "approved") == 0)
+            pm_fail_field(&row_err, PM_CONFLICT, "value", "locked",
+                          "The measurement is approved and locked.");
+        if (row_err.status != PM_OK) {
+            json_decref(row);
+            reject(&s, i, &row_err);
+            continue;
+        }
+        if (existing)
+            s.updated++;
+        else
+            s.imported++;
+        json_array_append_new(writes, row);
+    }
+    bool refused = atomic && s.rejected > 0;
+    if (!dry_run && !refused && json_array_size(writes) &&
+        (st = measurement_repo_import(ctx->db, writes, ctx->who.username, ctx->who.agency, err)))
+        goto out;
+    if (!dry_run && !refused && (st = ctx_commit(ctx, err)))
+        goto out;
+    if (refused)
+        s.imported = s.updated = s.ignored = 0;
+    summary = json_pack("{s:s, s:{s:I, s:I, s:I, s:I}, s:O, s:b}", "status",
+                        s.rejected == 0                                          ? "ok"
+                        : (refused || s.rejected == (long)json_array_size(rows)) ? "rejected"
+                                                                                 : "partial",
+                        "counts", "imported", (json_int_t)s.imported, "updated",
+                        (json_int_t)s.updated, "ignored", (json_int_t)s.ignored, "rejected",
+                        (json_int_t)s.rejected, "conflicts", s.conflicts, "dry_run", dry_run);
+    reply_json(ctx, refused && !dry_run ? 422 : 200, summary, "application/json");
+out:
+    free(periods);
+    json_decref(s.conflicts);
+    return st;
+}
