@@ -13,8 +13,11 @@ import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 from pathlib import Path
+
+import pytest
 
 REPO_ROOT = Path(os.environ.get("REPO_ROOT") or Path(__file__).resolve().parents[2])
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
@@ -176,6 +179,23 @@ class Cluster:
     def stop(self):
         if self.own:
             shell_lib(f"pg_cluster_stop {self.data} immediate")
+
+
+def running(make, prefix, what, logs=lambda started: ""):
+    """A module fixture's body: yields `make(tmpdir)` once its start() succeeded (a failed start
+    fails the tests that use it, naming `what` and `logs(it)`), then stops it and removes the
+    temporary directory."""
+    tmp = tempfile.mkdtemp(prefix=prefix)
+    it = make(tmp)
+    try:
+        try:
+            it.start()
+        except Exception as e:  # noqa: BLE001
+            pytest.fail(f"{what} did not start: {e}\n{logs(it)}", pytrace=False)
+        yield it
+    finally:
+        it.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def pgbouncer_ini(shipped, *, listen_port, db_port, db_name, auth_file):

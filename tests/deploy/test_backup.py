@@ -13,14 +13,14 @@ import json
 import os
 import signal
 import subprocess
-import tempfile
 import uuid
 from pathlib import Path
 
 import pytest
 import requests
 
-from stack import REPO_ROOT, Cluster, Process, as_user, free_port, give, tail, wait_port
+from stack import (REPO_ROOT, Cluster, Process, as_user, free_port, give, running, tail,
+                   wait_port)
 
 ROLE = "planmon_backup"
 SOURCE, TARGET = "planmon_backup_src", "planmon_backup_dst"
@@ -140,17 +140,7 @@ class Api:
 
 @pytest.fixture(scope="module")
 def setup():
-    tmp = tempfile.mkdtemp(prefix="planmon-backup.")
-    s = Setup(tmp)
-    try:
-        try:
-            s.start()
-        except Exception as e:  # noqa: BLE001
-            pytest.fail(f"the database did not start: {e}", pytrace=False)
-        yield s
-    finally:
-        s.stop()
-        subprocess.run(["rm", "-rf", tmp], check=False)
+    yield from running(Setup, "planmon-backup.", "the database")
 
 
 @pytest.fixture(scope="module")

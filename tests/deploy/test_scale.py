@@ -18,7 +18,6 @@ import re
 import signal
 import statistics
 import subprocess
-import tempfile
 import threading
 import time
 import uuid
@@ -28,7 +27,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from stack import (REPO_ROOT, RUN_AS, Cluster, Process, as_user, free_port, give,
+from stack import (REPO_ROOT, Cluster, Process, as_user, free_port, give, running,
                    nginx_argv, nginx_conf_dir, pgbouncer_ini, tail, wait_port)
 
 DB = "planmon_deploy"
@@ -201,17 +200,7 @@ class Stack:
 
 @pytest.fixture(scope="module")
 def stack():
-    tmp = tempfile.mkdtemp(prefix="planmon-deploy.")
-    s = Stack(tmp)
-    try:
-        try:
-            s.start()
-        except Exception as e:  # noqa: BLE001
-            pytest.fail(f"the stack did not start: {e}\n{s.logs()}", pytrace=False)
-        yield s
-    finally:
-        s.stop()
-        subprocess.run(["rm", "-rf", tmp], check=False)
+    yield from running(Stack, "planmon-deploy.", "the stack", lambda s: s.logs())
 
 
 def bearer(token):
