@@ -13,11 +13,13 @@
 
 typedef struct app {
     const pm_config *cfg;
-    db_pool *pool;
+    db_pool *pool;      /* the primary (DATABASE_URL) */
+    db_pool *read_pool; /* a streaming replica (DATABASE_READ_URL), or NULL: reads use `pool` */
     const auth_keys *keys;
     char *docs_js; /* contents of DOCS_JS_FILE, or NULL when it could not be read */
     size_t docs_js_len;
-    atomic_bool draining; /* set on SIGTERM: /readyz answers 503 */
+    atomic_bool draining; /* set on SIGTERM: /readyz answers 503, answers close their connection */
+    atomic_int in_flight; /* requests being handled now */
 } app_t;
 
 #endif

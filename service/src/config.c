@@ -116,6 +116,7 @@ bool config_load(pm_config *cfg, bool need_database, char *msg, size_t msg_size)
             "DATABASE_URL is not set (for example postgresql://planmon@127.0.0.1:5432/planmon)");
         return false;
     }
+    cfg->database_read_url = env_or("DATABASE_READ_URL", NULL);
     cfg->bind_address = env_or("BIND_ADDRESS", "127.0.0.1");
     struct in_addr probe;
     if (inet_pton(AF_INET, cfg->bind_address, &probe) != 1) {
@@ -138,6 +139,8 @@ bool config_load(pm_config *cfg, bool need_database, char *msg, size_t msg_size)
         {"HTTP_CONNECTION_TIMEOUT_S", 30, 1, 3600, &cfg->http_connection_timeout_s},
         {"HTTP_MAX_CONNECTIONS", 1024, 1, 65536, &cfg->http_max_connections},
         {"HTTP_PER_IP_CONNECTIONS", 0, 0, 65536, &cfg->http_per_ip_connections},
+        {"SHUTDOWN_GRACE_S", 2, 0, 300, &cfg->shutdown_grace_s},
+        {"SHUTDOWN_TIMEOUT_S", 15, 1, 600, &cfg->shutdown_timeout_s},
         {"JWT_MAX_TTL", 900, 60, 86400, &cfg->jwt_max_ttl_s},
         {"REFRESH_TTL", 30 * 86400, 300, 365 * 86400, &cfg->refresh_ttl_s},
         {"LOGIN_MAX_FAILURES", 5, 1, 1000, &cfg->login_max_failures},

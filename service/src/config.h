@@ -13,22 +13,25 @@
 enum { CONFIG_MAX_ORIGINS = 32, CONFIG_MAX_PROXIES = 16 };
 
 typedef struct {
-    const char *database_url;         /* DATABASE_URL, required where `need_database` */
-    const char *bind_address;         /* BIND_ADDRESS, IPv4 literal */
-    int port;                         /* PORT */
-    int db_pool_size;                 /* DB_POOL_SIZE */
-    int http_threads;                 /* HTTP_THREADS */
-    int db_acquire_timeout_ms;        /* DB_ACQUIRE_TIMEOUT_MS */
-    int db_query_timeout_ms;          /* DB_QUERY_TIMEOUT_MS */
-    int http_connection_timeout_s;    /* HTTP_CONNECTION_TIMEOUT_S */
-    int http_max_connections;         /* HTTP_MAX_CONNECTIONS */
-    int http_per_ip_connections;      /* HTTP_PER_IP_CONNECTIONS, 0 = no limit */
-    size_t max_body_bytes;            /* MAX_BODY_BYTES */
-    size_t import_max_bytes;          /* IMPORT_MAX_BYTES: the body limit of bulk imports */
-    int report_due_days;              /* REPORT_DUE_DAYS: a period is due this long after it */
-    int log_level;                    /* LOG_LEVEL, a log_level value */
-    const char *docs_js_file;         /* DOCS_JS_FILE */
-    const char *jwt_alg;              /* JWT_ALG: RS256 (default), ES256 or HS256 */
+    const char *database_url;      /* DATABASE_URL, required where `need_database` */
+    const char *database_read_url; /* DATABASE_READ_URL: a streaming replica for reads, or NULL */
+    const char *bind_address;      /* BIND_ADDRESS, IPv4 literal */
+    int port;                      /* PORT */
+    int db_pool_size;              /* DB_POOL_SIZE */
+    int http_threads;              /* HTTP_THREADS */
+    int db_acquire_timeout_ms;     /* DB_ACQUIRE_TIMEOUT_MS */
+    int db_query_timeout_ms;       /* DB_QUERY_TIMEOUT_MS */
+    int http_connection_timeout_s; /* HTTP_CONNECTION_TIMEOUT_S */
+    int http_max_connections;      /* HTTP_MAX_CONNECTIONS */
+    int http_per_ip_connections;   /* HTTP_PER_IP_CONNECTIONS, 0 = no limit */
+    int shutdown_grace_s;          /* SHUTDOWN_GRACE_S: after SIGTERM, serve on with /readyz 503 */
+    int shutdown_timeout_s;   /* SHUTDOWN_TIMEOUT_S: then wait this long for requests in flight */
+    size_t max_body_bytes;    /* MAX_BODY_BYTES */
+    size_t import_max_bytes;  /* IMPORT_MAX_BYTES: the body limit of bulk imports */
+    int report_due_days;      /* REPORT_DUE_DAYS: a period is due this long after it */
+    int log_level;            /* LOG_LEVEL, a log_level value */
+    const char *docs_js_file; /* DOCS_JS_FILE */
+    const char *jwt_alg;      /* JWT_ALG: RS256 (default), ES256 or HS256 */
     const char *jwt_private_key_file; /* JWT_PRIVATE_KEY_FILE: PEM, for RS256 and ES256 */
     const char *jwt_secret;           /* JWT_SECRET: at least 32 bytes, for HS256 */
     const char *jwt_issuer;           /* JWT_ISSUER */

@@ -152,10 +152,15 @@ static int cmd_serve(const pm_config *cfg, const struct options *o)
         return 1;
     app_t app = {.cfg = cfg, .keys = &keys};
     atomic_init(&app.draining, false);
+    atomic_init(&app.in_flight, 0);
     db_set_query_timeout(cfg->db_query_timeout_ms);
     app.pool = db_pool_new(cfg->database_url, cfg->db_pool_size, cfg->db_acquire_timeout_ms,
                            cfg->db_query_timeout_ms);
-    if (!app.pool) {
+    if (cfg->database_read_url)
+        app.read_pool = db_pool_new(cfg->database_read_url, cfg->db_pool_size,
+                                    cfg->db_acquire_timeout_ms, cfg->db_query_timeout_ms);
+    if (!app.pool || (cfg->database_read_url && !app.read_pool)) {
+        db_pool_free(app.pool);
         fprintf(stderr, "planmon: out of memory\n");
         auth_keys_free(&keys);
         return 1;
@@ -180,6 +185,7 @@ static int cmd_serve(const pm_config *cfg, const struct options *o)
                 "DOCS_JS_FILE %s could not be read: /docs will show no API reference",
                 cfg->docs_js_file);
     int rc = server_run(&app);
+    db_pool_free(app.read_pool);
     db_pool_free(app.pool);
     free(app.docs_js);
     auth_keys_free(&keys);

@@ -216,7 +216,9 @@ def server_env(base_env, docs_js_file, **overrides):
             "HTTP_CONNECTION_TIMEOUT_S": "10", "MAX_BODY_BYTES": str(MAX_BODY_BYTES),
             "DOCS_JS_FILE": str(docs_js_file), "LOGIN_MAX_FAILURES": str(LOGIN_MAX_FAILURES),
             "LOGIN_MAX_FAILURES_PER_IP": str(LOGIN_MAX_FAILURES_PER_IP),
-            "LOGIN_WINDOW_S": str(LOGIN_WINDOW_S), **overrides}
+            "LOGIN_WINDOW_S": str(LOGIN_WINDOW_S),
+            # no grace on SIGTERM: the suite stops many servers (test_graceful_stop sets its own)
+            "SHUTDOWN_GRACE_S": "0", **overrides}
 
 
 def check_stopped_cleanly(srv):
@@ -327,6 +329,14 @@ def db(base_env):
     """A psycopg connection to the service's database (autocommit)."""
     with psycopg.connect(base_env["DATABASE_URL"], autocommit=True, connect_timeout=10) as conn:
         yield conn
+
+
+@pytest.fixture
+def release_only(build_kind):
+    """Skips a test of timings or of a costly setup against the sanitizer build: once, against
+    the release build, is enough (use with pytest.mark.usefixtures)."""
+    if build_kind != "release":
+        pytest.skip("checked against the release build only")
 
 
 @pytest.fixture(scope="session")

@@ -47,7 +47,7 @@ from documents import doc_path, new_document_body
 from settings import DB_POOL_SIZE
 from test_outage import LIBPQ_TEXT  # database messages, never in a response body
 
-pytestmark = [pytest.mark.outage]
+pytestmark = [pytest.mark.outage, pytest.mark.usefixtures("release_only")]
 
 QUERY_TIMEOUT_MS = 3000  # the server's DB_QUERY_TIMEOUT_MS (it waits 1 s more itself)
 SERVER_SETTINGS = {"DB_POOL_SIZE": str(DB_POOL_SIZE), "HTTP_THREADS": "4",
@@ -64,19 +64,10 @@ HEALTH_TIMEOUT_S = 2 * (QUERY_TIMEOUT_MS / 1000 + 1) + 2
 CLIENT_TIMEOUT_S = 20
 
 
-@pytest.fixture(autouse=True)
-def release_only(build_kind):
-    if build_kind != "release":
-        pytest.skip("outage timings are checked against the release build only")
-
 
 def drain_stale_connections(base_url):
-    """Calls /readyz (one query, no token) until it answers 200, at most twice the pool size.
-
-    After a restart of PostgreSQL, the suite's server hands out each pooled connection once more
-    and answers that request 503 (see test_idle_server_after_restart_answers_its_first_request);
-    this spends those answers, so that signing in and the tests after these do not get them.
-    """
+    """Calls /readyz (one query, no token) until it answers 200, at most twice the pool size:
+    the suite's server is back on its feet before the next test signs in."""
     for _ in range(2 * DB_POOL_SIZE + 2):
         try:
             if requests.get(base_url + "/readyz", timeout=10).status_code == 200:
@@ -428,11 +419,6 @@ def test_postgres_fault_under_load(api, spec, extra_server, pgctl, base_env, fau
         assert not wrong, f"documents without exactly one create audit event: {wrong}"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "server gap (issue 8, item 1): the pool hands out a pooled connection whose backend a "
-    "restart ended, so the first request on each such connection answers 503 (logged as "
-    "'database did not answer in 4000 ms' within a millisecond), however long after the "
-    "restart; remove this marker when the pool replaces them"))
 @pytest.mark.parametrize("mode", ["fast", "immediate"])
 def test_idle_server_after_restart_answers_its_first_request(api, extra_server, pgctl, mode):
     """A server that was idle while PostgreSQL restarted answers its next requests 200: the

@@ -11,7 +11,7 @@ import time
 import pytest
 import requests
 
-pytestmark = [pytest.mark.outage]
+pytestmark = [pytest.mark.outage, pytest.mark.usefixtures("release_only")]
 
 DATA_PATH = "/v1/admin-units/89"
 RECOVERY_S = 5.0
@@ -20,11 +20,6 @@ UNAVAILABLE_ANSWER_S = 7.0
 LIBPQ_TEXT = re.compile(r"could not connect|connection refused|server closed|terminating connection|"
                         r"FATAL|SQLSTATE|PQ[a-z]|libpq|postgres", re.IGNORECASE)
 
-
-@pytest.fixture(autouse=True)
-def release_only(build_kind):
-    if build_kind != "release":
-        pytest.skip("outage timings are checked against the release build only")
 
 
 @pytest.fixture(autouse=True)

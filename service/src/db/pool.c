@@ -108,19 +108,16 @@ void db_pool_free(db_pool *pool)
     free(pool);
 }
 
-/* True when an idle connection is still usable: a server that shut down or restarted has closed
- * the socket (and usually sent a FATAL notice), which shows as readable input here. */
+/* True when an idle connection is still usable. An idle connection of ours has nothing to read
+ * (we neither LISTEN nor leave results behind): input means the server is going or gone — a
+ * shutdown or restart sends a FATAL notice, which libpq takes in as a mere notice while the
+ * socket is still open, before the close arrives — so any input retires the connection. */
 static bool conn_alive(PGconn *conn)
 {
     if (PQstatus(conn) != CONNECTION_OK)
         return false;
     struct pollfd pfd = {.fd = PQsocket(conn), .events = POLLIN};
-    int ready = poll(&pfd, 1, 0);
-    if (ready == 0)
-        return true;
-    if (ready < 0 || (pfd.revents & (POLLHUP | POLLERR | POLLNVAL)))
-        return false;
-    return PQconsumeInput(conn) && PQstatus(conn) == CONNECTION_OK && !PQisBusy(conn);
+    return poll(&pfd, 1, 0) == 0;
 }
 
 pm_status db_pool_acquire(db_pool *pool, PGconn **out, pm_error *err)

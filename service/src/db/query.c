@@ -68,20 +68,20 @@ static const char *status_detail(pm_status status)
     }
 }
 
-/* Waits until the connection has a complete result or the timeout passes. */
-static pm_status wait_result(PGconn *conn)
+/* Waits until the connection has a complete result: NULL, or why there is none (for the log). */
+static const char *wait_result(PGconn *conn)
 {
     int64_t deadline = monotonic_ms() + client_timeout_ms;
     while (PQisBusy(conn)) {
         int64_t left = deadline - monotonic_ms();
         if (left <= 0)
-            return PM_UNAVAILABLE;
+            return "did not answer in time";
         struct pollfd pfd = {.fd = PQsocket(conn), .events = POLLIN};
         int ready = poll(&pfd, 1, (int)left);
         if (ready < 0 || (ready > 0 && !PQconsumeInput(conn)))
-            return PM_UNAVAILABLE;
+            return "connection lost";
     }
-    return PM_OK;
+    return NULL;
 }
 
 pm_status db_exec(PGconn *conn, const char *sql, int nparams, const char *const *params,
@@ -95,9 +95,11 @@ pm_status db_exec(PGconn *conn, const char *sql, int nparams, const char *const 
     }
     PGresult *last = NULL;
     for (;;) {
-        if (wait_result(conn) != PM_OK) {
+        const char *why = wait_result(conn);
+        if (why) {
             PQclear(last);
-            log_msg(LOG_WARN, NULL, "database did not answer in %d ms", client_timeout_ms);
+            log_msg(LOG_WARN, NULL, "database %s (timeout %d ms): %s", why, client_timeout_ms,
+                    PQerrorMessage(conn));
             return pm_fail(err, PM_UNAVAILABLE, "%s", status_detail(PM_UNAVAILABLE));
         }
         PGresult *res = PQgetResult(conn);

@@ -46,7 +46,8 @@ typedef struct http_ctx {
     struct _u_response *resp;
     const struct route *route;
     app_t *app;
-    PGconn *db;           /* borrowed from the pool by ctx_db, released by the dispatcher */
+    PGconn *db;           /* borrowed from db_pool by ctx_db, released by the dispatcher */
+    db_pool *db_pool;     /* the pool db came from: the primary's, or the replica's for a read */
     int tx;               /* open transaction on db: 0 none, TX_HANDLER, TX_DISPATCHER */
     principal who;        /* the caller, once authenticated */
     bool token_presented; /* an Authorization header was sent (for WWW-Authenticate) */

@@ -9,6 +9,7 @@
 #include <sys/random.h>
 #include <time.h>
 
+#include "db/position_repo.h"
 #include "db/query.h"
 #include "http/authn.h"
 #include "http/context.h"
@@ -28,15 +29,59 @@ void dispatch_init(app_t *app)
     the_app = app;
 }
 
+/* A GET or HEAD with a replica configured reads from it, once it has replayed the write position
+ * the client names in Planmon-Read-After (the Planmon-Write-Position of its last write); else,
+ * or when the replica cannot be reached, from the primary. */
+static bool take_replica(http_ctx *ctx)
+{
+    db_pool *replica = ctx->app->read_pool;
+    const char *method = ctx->req->http_verb;
+    if (!replica || (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0))
+        return false;
+    PGconn *conn;
+    pm_error ignored = {0};
+    bool replayed = true;
+    const char *after = req_header(ctx, "Planmon-Read-After");
+    if (db_pool_acquire(replica, &conn, &ignored) != PM_OK) {
+        pm_error_reset(&ignored);
+        return false;
+    }
+    if (after && position_repo_replayed(conn, after, &replayed, &ignored) != PM_OK)
+        replayed = false;
+    pm_error_reset(&ignored);
+    if (!replayed) {
+        db_pool_release(replica, conn);
+        return false;
+    }
+    ctx->db = conn;
+    ctx->db_pool = replica;
+    return true;
+}
+
 pm_status ctx_db(http_ctx *ctx, PGconn **out, pm_error *err)
 {
-    if (!ctx->db) {
+    if (!ctx->db && !take_replica(ctx)) {
         pm_status st = db_pool_acquire(ctx->app->pool, &ctx->db, err);
         if (st != PM_OK)
             return st;
+        ctx->db_pool = ctx->app->pool;
     }
     *out = ctx->db;
     return PM_OK;
+}
+
+/* After a write, with a replica configured: the position a later read must wait for, as
+ * Planmon-Write-Position (the changes are committed by now). */
+static void write_position(http_ctx *ctx)
+{
+    const char *method = ctx->req->http_verb;
+    char position[POSITION_MAX];
+    pm_error ignored = {0};
+    if (ctx->app->read_pool && ctx->db && ctx->db_pool == ctx->app->pool && !ctx->tx &&
+        strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0 && ctx->resp->status < 300 &&
+        position_repo_written(ctx->db, position, &ignored) == PM_OK)
+        reply_header(ctx, "Planmon-Write-Position", position);
+    pm_error_reset(&ignored);
 }
 
 pm_status ctx_begin(http_ctx *ctx, const char *action, pm_error *err)
@@ -146,6 +191,16 @@ static pm_status check_body(http_ctx *ctx, pm_error *err)
     return PM_OK;
 }
 
+/* Planmon-Read-After, when sent, must be a write position (hex/hex). */
+static pm_status check_read_after(const http_ctx *ctx, pm_error *err)
+{
+    const char *after = req_header(ctx, "Planmon-Read-After");
+    if (!after || position_valid(after))
+        return PM_OK;
+    return pm_fail_field(err, PM_INVALID_PARAMETER, "Planmon-Read-After", "invalid",
+                         "Planmon-Read-After must be a Planmon-Write-Position such as 0/16B3748.");
+}
+
 static void access_log(const http_ctx *ctx, double seconds)
 {
     int status = (int)ctx->resp->status;
@@ -174,6 +229,7 @@ static int serve(const struct _u_request *req, struct _u_response *resp, const s
                  route_handler handler)
 {
     double started = now_s();
+    atomic_fetch_add(&the_app->in_flight, 1);
     http_ctx ctx = {.req = req, .resp = resp, .route = route, .app = the_app};
     pm_error err = {0};
     take_request_id(&ctx);
@@ -186,6 +242,7 @@ static int serve(const struct _u_request *req, struct _u_response *resp, const s
         st = pm_fail(&err, PM_NOT_FOUND, "No resource at this path (no trailing slash).");
     else if ((st = req_decode_path(&ctx, &err)) == PM_OK &&
              (st = req_parse_query(&ctx, &err)) == PM_OK &&
+             (st = check_read_after(&ctx, &err)) == PM_OK &&
              (!route->roles || (st = authn_require(&ctx, &err)) == PM_OK))
         st = check_body(&ctx, &err);
     bool replayed = false;
@@ -198,8 +255,9 @@ static int serve(const struct _u_request *req, struct _u_response *resp, const s
         reply_problem(&ctx, &err);
     }
     idem_after(&ctx, st);
+    write_position(&ctx);
     if (ctx.db)
-        db_pool_release(the_app->pool, ctx.db);
+        db_pool_release(ctx.db_pool, ctx.db);
     free(ctx.query_buf);
     reply_header(&ctx, "X-Request-Id", ctx.request_id);
 
@@ -208,6 +266,9 @@ static int serve(const struct _u_request *req, struct _u_response *resp, const s
     access_log(&ctx, seconds);
     pm_error_reset(&err);
     log_set_request_id(NULL);
+    if (atomic_load(&the_app->draining)) /* stopping: no further request on this connection */
+        reply_header(&ctx, "Connection", "close");
+    atomic_fetch_sub(&the_app->in_flight, 1);
     return U_CALLBACK_COMPLETE;
 }
 

@@ -4,11 +4,14 @@
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <ulfius.h>
+#include <unistd.h>
 
 #include "http/dispatch.h"
 #include "http/routes.h"
@@ -70,6 +73,43 @@ static void connection_notify(void *cls, struct MHD_Connection *con, void **sock
     *socket_context = NULL;
 }
 
+/* Sleeps `ms` milliseconds. */
+static void pause_ms(long ms)
+{
+    struct timespec t = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L};
+    nanosleep(&t, NULL);
+}
+
+/* A graceful stop on `sig`: for SHUTDOWN_GRACE_S /readyz answers 503 (load balancers take the
+ * instance out) while requests are still served, each answer closing its connection; then no new
+ * connection is accepted, and the requests in flight get up to SHUTDOWN_TIMEOUT_S to finish before
+ * the daemon stops. */
+static void drain(app_t *app, struct _u_instance *instance, int sig)
+{
+    const pm_config *cfg = app->cfg;
+    atomic_store(&app->draining, true);
+    log_msg(LOG_INFO, NULL, "stopping on signal %d: %d s of grace, then up to %d s for requests",
+            sig, cfg->shutdown_grace_s, cfg->shutdown_timeout_s);
+    pause_ms(cfg->shutdown_grace_s * 1000L);
+    MHD_socket listener = MHD_quiesce_daemon(instance->mhd_daemon);
+    /* Quiesced, libmicrohttpd accepts no more, but the kernel would still complete handshakes
+     * into the backlog until the socket closes (after the daemon stops): shut it now, so that a
+     * client is refused at once and tries another instance. */
+    if (listener != MHD_INVALID_SOCKET)
+        shutdown(listener, SHUT_RDWR);
+    for (long waited = 0; atomic_load(&app->in_flight) > 0; waited += 20) {
+        if (waited >= cfg->shutdown_timeout_s * 1000L) {
+            log_msg(LOG_WARN, NULL, "stopping with %d requests still in flight",
+                    atomic_load(&app->in_flight));
+            break;
+        }
+        pause_ms(20);
+    }
+    ulfius_stop_framework(instance);
+    if (listener != MHD_INVALID_SOCKET)
+        close(listener);
+}
+
 int server_run(app_t *app)
 {
     const pm_config *cfg = app->cfg;
@@ -121,8 +161,9 @@ int server_run(app_t *app)
         {MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, NULL},
         {MHD_OPTION_END, 0, NULL},
     };
-    unsigned flags =
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO | MHD_USE_ERROR_LOG;
+    /* MHD_USE_ITC: stopping quiesces the daemon (no new connections, the open ones served). */
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO |
+                     MHD_USE_ERROR_LOG | MHD_USE_ITC;
     if (ulfius_start_framework_with_mhd_options(&instance, flags, options) != U_OK) {
         log_msg(LOG_ERROR, NULL, "could not listen on %s:%d (is the port in use?)",
                 cfg->bind_address, cfg->port);
@@ -138,9 +179,7 @@ int server_run(app_t *app)
 
     int sig = 0;
     sigwait(&stop, &sig);
-    atomic_store(&app->draining, true);
-    log_msg(LOG_INFO, NULL, "stopping on signal %d", sig);
-    ulfius_stop_framework(&instance);
+    drain(app, &instance, sig);
     routes_free();
     ulfius_clean_instance(&instance);
     log_msg(LOG_INFO, NULL, "stopped");
