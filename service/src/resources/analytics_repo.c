@@ -47,26 +47,26 @@
 
 /* The period's own values. */
 static const char period_sql[] =
-    GROUPS " m AS ("
+    GROUPS " m AS MATERIALIZED ("
            "  SELECT m.unit, m.value_bool, m.value_num, m.numerator, m.denominator,"
            "         NULL::bigint AS meeting, NULL::bigint AS reported"
            "  FROM ms m"
-           "  WHERE m.period = $2 AND " COUNTED
+           "  WHERE m.period = $2 AND " COUNTED " AND m.unit IN (SELECT d.code FROM d)"
            "    AND $8::date IS NOT NULL AND $9::numeric IS NULL)" TOTALS;
 
 /* Each unit's latest value up to the period's end. */
 static const char latest_sql[] =
-    GROUPS " m AS ("
+    GROUPS " m AS MATERIALIZED ("
            "  SELECT DISTINCT ON (m.unit) m.unit, m.value_bool, m.value_num, m.numerator,"
            "         m.denominator, NULL::bigint AS meeting, NULL::bigint AS reported"
            "  FROM ms m"
-           "  WHERE m.period_end <= $5::date AND " COUNTED
+           "  WHERE m.period_end <= $5::date AND " COUNTED " AND m.unit IN (SELECT d.code FROM d)"
            "    AND $2::text IS NOT NULL AND $8::date IS NOT NULL AND $9::numeric IS NULL"
            "  ORDER BY m.unit, m.period_end DESC)" TOTALS;
 
 /* The periods within this one that reach the threshold, per unit. */
 static const char threshold_sql[] =
-    GROUPS " m AS ("
+    GROUPS " m AS MATERIALIZED ("
            "  SELECT m.unit, NULL::boolean AS value_bool, NULL::numeric AS value_num,"
            "         NULL::numeric AS numerator, NULL::numeric AS denominator,"
            "         count(*) FILTER (WHERE m.value_num >= $9::numeric) AS meeting,"
@@ -74,12 +74,13 @@ static const char threshold_sql[] =
            "  FROM ms m"
            "  WHERE m.period_start BETWEEN $8::date AND $5::date"
            "    AND m.period_end <= $5::date AND " COUNTED " AND $2::text IS NOT NULL"
+           "    AND m.unit IN (SELECT d.code FROM d)"
            "  GROUP BY m.unit)" TOTALS;
 
 /* The sites piloting the model type ($9) by the period's end, per district: the pilot-site
  * registry as data. */
 static const char pilot_sql[] =
-    GROUPS " m AS ("
+    GROUPS " m AS MATERIALIZED ("
            "  SELECT s.district AS unit, NULL::boolean AS value_bool,"
            "         count(*)::numeric AS value_num, NULL::numeric AS numerator,"
            "         NULL::numeric AS denominator, NULL::bigint AS meeting,"
@@ -92,6 +93,7 @@ static const char pilot_sql[] =
            "        CROSS JOIN LATERAL jsonb_populate_record(NULL::pilot_site, x.row) AS r"
            "        WHERE r.id IS NOT NULL) AS s"
            "  WHERE s.model_type = $9::text AND s.archived_at IS NULL"
+           "    AND s.district IN (SELECT d.code FROM d)"
            "    AND s.status IN ('piloting', 'evaluated', 'scaled_up')"
            "    AND (s.start_date IS NULL OR s.start_date <= $5::date)"
            "    AND $1::text IS NOT NULL AND $2::text IS NOT NULL AND $6::boolean IS NOT NULL"
