@@ -1,13 +1,14 @@
 /* fuzz_csv: the CSV bulk import of measurements — csv_parse (service/src/domain/csv.c), the
- * import's header and row reading (csv_rows) and cell values (value_from_text, both in
- * service/src/resources/measurements_http.c, included here for its static functions) — and
- * csv_write, which writes the reports' CSV.
+ * import's header and row reading (csv_rows, in service/src/resources/measurements_import_http.c,
+ * included here for its static functions) and cell values (measurement_value_from_text and
+ * measurement_put_value, resources/measurement_entry.c) — and csv_write, which writes the
+ * reports' CSV.
  * Input: the request body.
  * Invariants: a parse gives rows of 1+ strings (no blank rows) or fails with a line >= 1;
  * writing the parsed rows and parsing the text again gives the same rows (padded to the widest
  * row, as the writer writes every column); the byte-order-mark form writes the same bytes
  * after the mark; csv_rows gives objects of the header's columns or a 400. */
-#include "resources/measurements_http.c"
+#include "resources/measurements_import_http.c"
 
 #include "fuzz_common.h"
 
@@ -85,11 +86,11 @@ static void import_rows(const uint8_t *data, size_t size)
         CHECK(json_is_object(row));
         const char *value = validate_string(row, "value");
         for (size_t t = 0; value && t < sizeof types / sizeof types[0]; t++) {
-            json_t *v = value_from_text(types[t], value);
+            json_t *v = measurement_value_from_text(types[t], value);
             if (v) {
                 json_t *out = json_object();
                 pm_error e = {0};
-                put_value(out, types[t], v, &e); /* accepted or 422, never a crash */
+                measurement_put_value(out, types[t], v, &e); /* accepted or 422, never a crash */
                 pm_error_reset(&e);
                 json_decref(out);
             }
