@@ -51,9 +51,7 @@ static void notice_to_log(void *arg, const char *message)
 PGconn *db_connect(const char *conninfo, int query_timeout_ms, pm_error *err)
 {
     char options[64], timeout[16];
-    /* jit off: the roll-ups' plans cost enough to trigger it, and compiling took ~50 ms of each
-     * (tests/bench/results/explain-latest.txt) for queries that run in tens of milliseconds. */
-    snprintf(options, sizeof options, "-c statement_timeout=%d -c jit=off", query_timeout_ms);
+    snprintf(options, sizeof options, "-c statement_timeout=%d", query_timeout_ms);
     snprintf(timeout, sizeof timeout, "%d", CONNECT_TIMEOUT_S);
     /* expand_dbname: `dbname` carries the whole URL; later keywords fill what it leaves unset. */
     const char *const keys[] = {
