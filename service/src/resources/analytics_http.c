@@ -285,13 +285,13 @@ pm_status analytics_items(http_ctx *ctx, const json_t *indicator, const period *
     const char *code = validate_string(indicator, "code");
     const char *rollup = validate_string(indicator, "rollup");
     json_auto_t *targets = NULL;
-    int unit_level = 0, level = scope->level;
+    int unit_level = scope->unit_level, level = scope->level;
     pm_status st;
     if (strcmp(rollup, "none") == 0)
         return pm_fail_field(err, PM_VALIDATION_FAILED, "indicator", "no_rollup",
                              "This indicator is not rolled up (its values are texts).");
     int indicator_level = analytics_indicator_level(indicator);
-    if ((st = analytics_unit_level(ctx, scope->unit, &unit_level, err)))
+    if (!unit_level && (st = analytics_unit_level(ctx, scope->unit, &unit_level, err)))
         return st;
     if (!level)
         level = unit_level;

@@ -86,17 +86,14 @@ static pm_status indicator_rows(http_ctx *ctx, const char *plan_id, const period
                                 pm_error *err)
 {
     json_auto_t *indicators = NULL;
-    int unit_level = 0;
-    pm_status st = analytics_unit_level(ctx, scope->unit, &unit_level, err);
-    if (st == PM_OK)
-        st = report_repo_indicators(ctx->db, plan_id, scope->as_of, &indicators, err);
+    pm_status st = report_repo_indicators(ctx->db, plan_id, scope->as_of, &indicators, err);
     size_t i;
     json_t *indicator;
     json_array_foreach(indicators, i, indicator)
     {
         if (st != PM_OK)
             break;
-        if (analytics_indicator_level(indicator) < unit_level)
+        if (analytics_indicator_level(indicator) < scope->unit_level)
             continue; /* collected above the report's unit: a province figure in no district's */
         period p;
         indicator_period(validate_string(indicator, "period_type"), report,
@@ -196,7 +193,8 @@ pm_status reports_get(http_ctx *ctx, pm_error *err)
     snprintf(plan_id, sizeof plan_id, "%lld",
              (long long)json_integer_value(json_object_get(plan, "id")));
     analytics_scope scope = {.unit = unit ? unit : root, .as_of = moment, .today = parse_day(day)};
-    if ((st = indicator_rows(ctx, plan_id, &report, &scope, indicators, pilots, err)) ||
+    if ((st = analytics_unit_level(ctx, scope.unit, &scope.unit_level, err)) ||
+        (st = indicator_rows(ctx, plan_id, &report, &scope, indicators, pilots, err)) ||
         (st = report_repo_task_counts(db, plan_id, task_moment, task_day, &tasks, err)) ||
         (st = report_repo_overdue(db, plan_id, task_moment, task_day, &overdue, err)) ||
         (st = report_repo_updates(db, plan_id, from, until, &updates, err)) ||
