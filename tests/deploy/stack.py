@@ -181,6 +181,13 @@ class Cluster:
             shell_lib(f"pg_cluster_stop {self.data} immediate")
 
 
+def planmon_paths():
+    """(binary, Redoc bundle) the suite runs: PLANMON_BIN and DOCS_JS_FILE, else the build's."""
+    return (os.environ.get("PLANMON_BIN") or str(REPO_ROOT / "build" / "planmon"),
+            os.environ.get("DOCS_JS_FILE")
+            or str(REPO_ROOT / "node_modules/redoc/bundles/redoc.standalone.js"))
+
+
 def running(make, prefix, what, logs=lambda started: ""):
     """A module fixture's body: yields `make(tmpdir)` once its start() succeeded (a failed start
     fails the tests that use it, naming `what` and `logs(it)`), then stops it and removes the

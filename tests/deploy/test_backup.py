@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from stack import (REPO_ROOT, Cluster, Process, as_user, free_port, give, running, tail,
-                   wait_port)
+from stack import (REPO_ROOT, Cluster, Process, as_user, free_port, give, planmon_paths,
+                   running, tail, wait_port)
 
 ROLE = "planmon_backup"
 SOURCE, TARGET = "planmon_backup_src", "planmon_backup_dst"
@@ -40,9 +40,7 @@ class Setup:
     def __init__(self, tmp):
         self.tmp = Path(tmp)
         self.cluster = Cluster(self.tmp)
-        self.bin = os.environ.get("PLANMON_BIN") or str(REPO_ROOT / "build" / "planmon")
-        self.docs_js = os.environ.get("DOCS_JS_FILE") or str(
-            REPO_ROOT / "node_modules/redoc/bundles/redoc.standalone.js")
+        self.bin, self.docs_js = planmon_paths()
         self.marker = os.environ.get("PLANMON_TESTS_RUN") or str(self.tmp)
         self.servers = []
 

@@ -27,8 +27,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from stack import (REPO_ROOT, Cluster, Process, as_user, free_port, give, running,
-                   nginx_argv, nginx_conf_dir, pgbouncer_ini, tail, wait_port)
+from stack import (REPO_ROOT, Cluster, Process, as_user, free_port, give, nginx_argv,
+                   nginx_conf_dir, pgbouncer_ini, planmon_paths, running, tail, wait_port)
 
 DB = "planmon_deploy"
 DB_PASSWORD = "pgb-" + uuid.uuid4().hex[:16]
@@ -44,9 +44,7 @@ class Stack:
     def __init__(self, tmp):
         self.tmp = Path(tmp)
         self.cluster = Cluster(self.tmp)
-        self.bin = os.environ.get("PLANMON_BIN") or str(REPO_ROOT / "build" / "planmon")
-        self.docs_js = os.environ.get("DOCS_JS_FILE") or str(
-            REPO_ROOT / "node_modules/redoc/bundles/redoc.standalone.js")
+        self.bin, self.docs_js = planmon_paths()
         self.pgb_port, self.nginx_port = free_port(), free_port()
         self.instances = []  # Process, one per planmon instance, with .port
         self.others = []     # pgbouncer, nginx
