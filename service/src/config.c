@@ -117,6 +117,12 @@ bool config_load(pm_config *cfg, bool need_database, char *msg, size_t msg_size)
         return false;
     }
     cfg->database_read_url = env_or("DATABASE_READ_URL", NULL);
+    const char *prepare = env_or("DB_PREPARE", "on");
+    if (strcmp(prepare, "on") != 0 && strcmp(prepare, "off") != 0) {
+        snprintf(msg, msg_size, "DB_PREPARE must be on or off (got \"%.40s\")", prepare);
+        return false;
+    }
+    cfg->db_prepare = strcmp(prepare, "on") == 0;
     cfg->bind_address = env_or("BIND_ADDRESS", "127.0.0.1");
     struct in_addr probe;
     if (inet_pton(AF_INET, cfg->bind_address, &probe) != 1) {

@@ -15,6 +15,8 @@ enum { CONFIG_MAX_ORIGINS = 32, CONFIG_MAX_PROXIES = 16 };
 typedef struct {
     const char *database_url;      /* DATABASE_URL, required where `need_database` */
     const char *database_read_url; /* DATABASE_READ_URL: a streaming replica for reads, or NULL */
+    bool db_prepare; /* DB_PREPARE (on): pooled connections prepare their statements; off behind a
+                        transaction-mode PgBouncer */
     const char *bind_address;      /* BIND_ADDRESS, IPv4 literal */
     int port;                      /* PORT */
     int db_pool_size;              /* DB_POOL_SIZE */

@@ -70,6 +70,7 @@ static const struct command commands[] = {
      "Environment: DATABASE_URL (required), JWT_ALG (RS256), JWT_PRIVATE_KEY_FILE (RS256, ES256)\n"
      "or JWT_SECRET (HS256), JWT_ISSUER, JWT_AUDIENCE, JWT_TTL, JWT_MAX_TTL, REFRESH_TTL, PORT,\n"
      "BIND_ADDRESS, DB_POOL_SIZE, HTTP_THREADS, DB_ACQUIRE_TIMEOUT_MS, DB_QUERY_TIMEOUT_MS,\n"
+     "DB_PREPARE (on; off behind a transaction-mode PgBouncer), DATABASE_READ_URL,\n"
      "HTTP_CONNECTION_TIMEOUT_S, HTTP_MAX_CONNECTIONS, HTTP_PER_IP_CONNECTIONS, MAX_BODY_BYTES,\n"
      "CORS_ORIGINS, LOG_LEVEL, DOCS_JS_FILE, LOGIN_MAX_FAILURES, LOGIN_MAX_FAILURES_PER_IP,\n"
      "LOGIN_WINDOW_S.\n",
@@ -155,10 +156,11 @@ static int cmd_serve(const pm_config *cfg, const struct options *o)
     atomic_init(&app.in_flight, 0);
     db_set_query_timeout(cfg->db_query_timeout_ms);
     app.pool = db_pool_new(cfg->database_url, cfg->db_pool_size, cfg->db_acquire_timeout_ms,
-                           cfg->db_query_timeout_ms);
+                           cfg->db_query_timeout_ms, cfg->db_prepare);
     if (cfg->database_read_url)
-        app.read_pool = db_pool_new(cfg->database_read_url, cfg->db_pool_size,
-                                    cfg->db_acquire_timeout_ms, cfg->db_query_timeout_ms);
+        app.read_pool =
+            db_pool_new(cfg->database_read_url, cfg->db_pool_size, cfg->db_acquire_timeout_ms,
+                        cfg->db_query_timeout_ms, cfg->db_prepare);
     if (!app.pool || (cfg->database_read_url && !app.read_pool)) {
         db_pool_free(app.pool);
         fprintf(stderr, "planmon: out of memory\n");

@@ -44,7 +44,7 @@ def test_missing_database_url_exits_1_with_one_line(planmon_bin, command):
 
 @pytest.mark.parametrize("name,value", [("PORT", "abc"), ("PORT", "70000"), ("LOG_LEVEL", "loud"),
                                         ("HTTP_THREADS", "many"), ("DB_POOL_SIZE", "abc"),
-                                        ("MAX_BODY_BYTES", "-1"),
+                                        ("MAX_BODY_BYTES", "-1"), ("DB_PREPARE", "yes"),
                                         ("TRUSTED_PROXIES", "nginx"),
                                         ("TRUSTED_PROXIES", "10.0.0.0/33"),
                                         ("TRUSTED_PROXIES", "10.0.0.1, fd00::/8, x")])

@@ -30,7 +30,7 @@ def main():
             continue
         kind, text = m.group(3), m.group(4)
         if kind == "LOG":
-            s = re.match(r"(?:execute <unnamed>|statement): (.*)$", text)
+            s = re.match(r"(?:execute [^:]+|statement): (.*)$", text)  # unnamed or prepared
             if s:
                 statements.append([s.group(1), {}])
         elif kind == "DETAIL" and text.startswith("parameters: ") and statements:

@@ -2,8 +2,8 @@
 """Checks that every statement the service sends to PostgreSQL is constant SQL.
 
 Every call of a libpq statement function (PQexec, PQexecParams, PQsendQuery, PQsendQueryParams,
-PQprepare) or of the service's own wrappers (db_exec, db_fetch_one, db_fetch_page) must take, as
-its SQL argument, a string literal or a `static const char NAME[]` defined in the same file from
+PQprepare, PQsendPrepare) or of the service's own wrappers (db_exec, db_fetch_one, db_fetch_page)
+must take, as its SQL argument, a string literal or a `static const char NAME[]` defined in the same file from
 string literals and macros (so no SQL is ever built from input), or a `cond ? A : B` of such
 names. A call that cannot follow the rule says why on its line with a comment
 `/* sql-constant: <reason> */` (the two in the tree: db_exec's own forwarding, and migrations,
@@ -19,6 +19,7 @@ import sys
 
 FUNCTIONS = {  # name -> index of the SQL argument
     "PQexec": 1, "PQexecParams": 1, "PQsendQuery": 1, "PQsendQueryParams": 1, "PQprepare": 2,
+    "PQsendPrepare": 2,
     "db_exec": 1, "db_fetch_one": 1, "db_fetch_page": 1, "db_change_one": 1,
 }
 CALL = re.compile(r"\b(" + "|".join(FUNCTIONS) + r")\s*\(")

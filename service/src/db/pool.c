@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "db/query.h"
+#include "db/statements.h"
 #include "obs/log.h"
 
 /* After a failed connect, further connects are not tried for this long: callers get 503 at once
@@ -30,6 +31,7 @@ struct db_pool {
     int in_use;
     int acquire_timeout_ms;
     int query_timeout_ms;
+    bool prepare; /* connections keep named prepared statements (db/statements.h) */
     int64_t last_connect_failure_ms;
     uint64_t acquire_timeouts, reconnects, connect_failures;
     struct slot *slots;
@@ -70,7 +72,8 @@ PGconn *db_connect(const char *conninfo, int query_timeout_ms, pm_error *err)
     return conn;
 }
 
-db_pool *db_pool_new(const char *conninfo, int size, int acquire_timeout_ms, int query_timeout_ms)
+db_pool *db_pool_new(const char *conninfo, int size, int acquire_timeout_ms, int query_timeout_ms,
+                     bool prepare)
 {
     db_pool *pool = calloc(1, sizeof *pool);
     if (!pool)
@@ -92,6 +95,7 @@ db_pool *db_pool_new(const char *conninfo, int size, int acquire_timeout_ms, int
     pool->size = size;
     pool->acquire_timeout_ms = acquire_timeout_ms;
     pool->query_timeout_ms = query_timeout_ms;
+    pool->prepare = prepare;
     return pool;
 }
 
@@ -161,6 +165,8 @@ pm_status db_pool_acquire(db_pool *pool, PGconn **out, pm_error *err)
     }
     if (!slot->conn && !backing_off) {
         slot->conn = db_connect(pool->conninfo, pool->query_timeout_ms, NULL);
+        if (slot->conn && pool->prepare)
+            db_statements_attach(slot->conn);
         pthread_mutex_lock(&pool->lock);
         if (slot->conn) {
             pool->reconnects++;

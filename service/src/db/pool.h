@@ -9,6 +9,7 @@
 #define PLANMON_DB_POOL_H
 
 #include <libpq-fe.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "status.h"
@@ -25,8 +26,10 @@ typedef struct {
 
 /* Creates a pool of `size` lazily opened connections to `conninfo` (a libpq URI or key=value
  * string, copied). Statements on its connections are cut off server-side after
- * `query_timeout_ms`. Returns NULL on allocation failure. The caller owns the pool. */
-db_pool *db_pool_new(const char *conninfo, int size, int acquire_timeout_ms, int query_timeout_ms);
+ * `query_timeout_ms`; with `prepare`, each connection prepares the statements it runs, once
+ * (db/statements.h). Returns NULL on allocation failure. The caller owns the pool. */
+db_pool *db_pool_new(const char *conninfo, int size, int acquire_timeout_ms, int query_timeout_ms,
+                     bool prepare);
 
 /* Closes every connection and frees the pool. No connection may be borrowed. */
 void db_pool_free(db_pool *pool);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "db/statements.h"
 #include "obs/log.h"
 
 /* The server cuts statements at the configured statement_timeout; the client waits a little
@@ -84,14 +85,14 @@ static const char *wait_result(PGconn *conn)
     return NULL;
 }
 
-pm_status db_exec(PGconn *conn, const char *sql, int nparams, const char *const *params,
-                  PGresult **out, pm_error *err)
+/* Takes the last result of what `sent` sent (NULL-free on PM_OK); PM_UNAVAILABLE when the
+ * send failed or no answer came in time (logged). */
+static pm_status round_trip(PGconn *conn, int sent, PGresult **out)
 {
-    if (out)
-        *out = NULL;
-    if (!PQsendQueryParams(conn, sql, nparams, NULL, params, NULL, NULL, 0)) {
+    *out = NULL;
+    if (!sent) {
         log_msg(LOG_WARN, NULL, "database send failed: %s", PQerrorMessage(conn));
-        return pm_fail(err, PM_UNAVAILABLE, "%s", status_detail(PM_UNAVAILABLE));
+        return PM_UNAVAILABLE;
     }
     PGresult *last = NULL;
     for (;;) {
@@ -100,7 +101,7 @@ pm_status db_exec(PGconn *conn, const char *sql, int nparams, const char *const 
             PQclear(last);
             log_msg(LOG_WARN, NULL, "database %s (timeout %d ms): %s", why, client_timeout_ms,
                     PQerrorMessage(conn));
-            return pm_fail(err, PM_UNAVAILABLE, "%s", status_detail(PM_UNAVAILABLE));
+            return PM_UNAVAILABLE;
         }
         PGresult *res = PQgetResult(conn);
         if (!res)
@@ -108,20 +109,117 @@ pm_status db_exec(PGconn *conn, const char *sql, int nparams, const char *const 
         PQclear(last);
         last = res;
     }
-    ExecStatusType st = last ? PQresultStatus(last) : PGRES_FATAL_ERROR;
-    if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+    if (!last) {
+        log_msg(LOG_WARN, NULL, "database sent no result: %s", PQerrorMessage(conn));
+        return PM_UNAVAILABLE;
+    }
+    *out = last;
+    return PM_OK;
+}
+
+static bool succeeded(const PGresult *res)
+{
+    ExecStatusType st = PQresultStatus(res);
+    return st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
+}
+
+/* How a named statement went wrong where the unnamed one would not have: its plan's result type
+ * changed with the schema (0A000, "cached plan must not change result type"), or the server lost
+ * it (26000) or had the name already (42P05), as behind a transaction-mode pooler. Nothing ran. */
+typedef enum { NAMED_FINE, NAMED_STALE, NAMED_UNKEPT } named_trouble;
+
+static named_trouble trouble_of(const PGresult *res)
+{
+    const char *sqlstate = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+    if (!sqlstate)
+        return NAMED_FINE;
+    if (strcmp(sqlstate, "0A000") == 0)
+        return NAMED_STALE;
+    return strcmp(sqlstate, "26000") == 0 || strcmp(sqlstate, "42P05") == 0 ? NAMED_UNKEPT
+                                                                            : NAMED_FINE;
+}
+
+/* Sends `sql` by name when `conn` keeps prepared statements (preparing it on first use), else
+ * unnamed, and takes its result; *named tells which way it went. */
+static pm_status send_statement(PGconn *conn, const char *sql, int nparams,
+                                const char *const *params, bool *named, PGresult **out)
+{
+    char name[STATEMENT_NAME_MAX];
+    bool prepared = false;
+    *named = db_statements_lookup(conn, sql, name, &prepared);
+    if (*named && !prepared) {
+        pm_status st = round_trip(conn, PQsendPrepare(conn, name, sql, nparams, NULL), out);
+        if (st != PM_OK || !succeeded(*out)) { /* the statement's own error, as unnamed */
+            *named = st == PM_OK && trouble_of(*out) == NAMED_UNKEPT;
+            return st;
+        }
+        PQclear(*out);
+        db_statements_mark(conn, sql);
+    }
+    int sent = *named ? PQsendQueryPrepared(conn, name, nparams, params, NULL, NULL, 0)
+                      : PQsendQueryParams(conn, sql, nparams, NULL, params, NULL, NULL, 0);
+    return round_trip(conn, sent, out);
+}
+
+/* Runs `sql` once; *retry is set when a named statement failed where running it again will
+ * succeed (nothing ran, and no transaction was spoiled). */
+static pm_status exec_once(PGconn *conn, const char *sql, int nparams, const char *const *params,
+                           bool *retry, PGresult **out, pm_error *err)
+{
+    *retry = false;
+    PGresult *cleanup;
+    if (PQtransactionStatus(conn) == PQTRANS_IDLE && db_statements_take_cleanup(conn) &&
+        round_trip(conn, PQsendQuery(conn, "DEALLOCATE ALL"), &cleanup) == PM_OK)
+        PQclear(cleanup);
+    bool named;
+    PGresult *last;
+    if (send_statement(conn, sql, nparams, params, &named, &last) != PM_OK)
+        return pm_fail(err, PM_UNAVAILABLE, "%s", status_detail(PM_UNAVAILABLE));
+    if (succeeded(last)) {
         if (out)
             *out = last;
         else
             PQclear(last);
         return PM_OK;
     }
-    const char *sqlstate = last ? PQresultErrorField(last, PG_DIAG_SQLSTATE) : NULL;
-    pm_status status = db_sqlstate_status(PQstatus(conn) == CONNECTION_OK ? sqlstate : NULL);
+    named_trouble trouble = named ? trouble_of(last) : NAMED_FINE;
+    if (trouble == NAMED_STALE) {
+        db_statements_forget(conn);
+        log_msg(LOG_INFO, NULL, "prepared statements dropped: %s", PQresultErrorMessage(last));
+    } else if (trouble == NAMED_UNKEPT) {
+        db_statements_disable(conn);
+        log_msg(LOG_WARN, NULL,
+                "the database does not keep prepared statements (a transaction-mode pooler?); "
+                "this connection sends them unnamed from now on; set DB_PREPARE=off: %s",
+                PQresultErrorMessage(last));
+    }
+    if (trouble != NAMED_FINE && PQtransactionStatus(conn) == PQTRANS_IDLE) {
+        PQclear(last);
+        *retry = true;
+        return PM_UNAVAILABLE;
+    }
+    const char *sqlstate = PQresultErrorField(last, PG_DIAG_SQLSTATE);
+    pm_status status = trouble != NAMED_FINE
+                           ? PM_UNAVAILABLE
+                           : db_sqlstate_status(PQstatus(conn) == CONNECTION_OK ? sqlstate : NULL);
     log_msg(status == PM_INTERNAL ? LOG_ERROR : LOG_WARN, NULL, "database error %s: %s",
-            sqlstate ? sqlstate : "-", last ? PQresultErrorMessage(last) : PQerrorMessage(conn));
+            sqlstate ? sqlstate : "-", PQresultErrorMessage(last));
     PQclear(last);
     return pm_fail(err, status, "%s", status_detail(status));
+}
+
+pm_status db_exec(PGconn *conn, const char *sql, int nparams, const char *const *params,
+                  PGresult **out, pm_error *err)
+{
+    if (out)
+        *out = NULL;
+    bool retry;
+    pm_status st = exec_once(conn, sql, nparams, params, &retry, out, err);
+    if (retry) /* once: the statement is prepared afresh, or sent unnamed */
+        st = exec_once(conn, sql, nparams, params, &retry, out, err);
+    if (retry) /* the same trouble again */
+        st = pm_fail(err, PM_UNAVAILABLE, "%s", status_detail(PM_UNAVAILABLE));
+    return st;
 }
 
 json_t *db_row_to_json(const PGresult *res, int row)

@@ -100,11 +100,17 @@ pm_status reply_check_if_match(http_ctx *ctx, const json_t *current, pm_error *e
 
 void reply_created(http_ctx *ctx, const char *location, const json_t *object)
 {
+    char *text = json_serialize(object);
+    if (!text) {
+        set_body(ctx, 500, NULL, 0, NULL);
+        return;
+    }
+    size_t len = strlen(text);
     char etag[24];
-    if (object_etag(object, etag, sizeof etag))
-        reply_header(ctx, "ETag", etag);
+    reply_etag(text, len, etag, sizeof etag);
+    reply_header(ctx, "ETag", etag);
     reply_header(ctx, "Location", location);
-    reply_json(ctx, 201, object, "application/json");
+    set_body(ctx, 201, text, len, "application/json");
 }
 
 void reply_object(http_ctx *ctx, const json_t *object)

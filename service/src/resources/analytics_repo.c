@@ -45,37 +45,43 @@
     " FROM g LEFT JOIN d ON d.grp = g.code LEFT JOIN m ON m.unit = d.code"                       \
     " GROUP BY g.code ORDER BY g.code"
 
+/* Each measured form reads the measurements unit by unit (LATERAL): one short range of
+ * measurement_unit_period per unit of the roll-up, so a province reads its own ~2,000 rows of a
+ * monthly commune indicator's year, not the country's 127,000 (tests/bench/results). */
+
 /* The period's own values. */
 static const char period_sql[] =
     GROUPS " m AS MATERIALIZED ("
-           "  SELECT m.unit, m.value_bool, m.value_num, m.numerator, m.denominator,"
+           "  SELECT d.code AS unit, x.value_bool, x.value_num, x.numerator, x.denominator,"
            "         NULL::bigint AS meeting, NULL::bigint AS reported"
-           "  FROM ms m"
-           "  WHERE m.period = $2 AND " COUNTED " AND m.unit IN (SELECT d.code FROM d)"
-           "    AND $8::date IS NOT NULL AND $9::numeric IS NULL)" TOTALS;
+           "  FROM d CROSS JOIN LATERAL ("
+           "    SELECT m.value_bool, m.value_num, m.numerator, m.denominator FROM ms m"
+           "    WHERE m.unit = d.code AND m.period = $2 AND " COUNTED
+           "      AND $8::date IS NOT NULL AND $9::numeric IS NULL) x)" TOTALS;
 
 /* Each unit's latest value up to the period's end. */
 static const char latest_sql[] =
     GROUPS " m AS MATERIALIZED ("
-           "  SELECT DISTINCT ON (m.unit) m.unit, m.value_bool, m.value_num, m.numerator,"
-           "         m.denominator, NULL::bigint AS meeting, NULL::bigint AS reported"
-           "  FROM ms m"
-           "  WHERE m.period_end <= $5::date AND " COUNTED " AND m.unit IN (SELECT d.code FROM d)"
-           "    AND $2::text IS NOT NULL AND $8::date IS NOT NULL AND $9::numeric IS NULL"
-           "  ORDER BY m.unit, m.period_end DESC)" TOTALS;
+           "  SELECT d.code AS unit, x.value_bool, x.value_num, x.numerator, x.denominator,"
+           "         NULL::bigint AS meeting, NULL::bigint AS reported"
+           "  FROM d CROSS JOIN LATERAL ("
+           "    SELECT m.value_bool, m.value_num, m.numerator, m.denominator FROM ms m"
+           "    WHERE m.unit = d.code AND m.period_end <= $5::date AND " COUNTED
+           "      AND $2::text IS NOT NULL AND $8::date IS NOT NULL AND $9::numeric IS NULL"
+           "    ORDER BY m.period_end DESC LIMIT 1) x)" TOTALS;
 
 /* The periods within this one that reach the threshold, per unit. */
 static const char threshold_sql[] =
     GROUPS " m AS MATERIALIZED ("
-           "  SELECT m.unit, NULL::boolean AS value_bool, NULL::numeric AS value_num,"
-           "         NULL::numeric AS numerator, NULL::numeric AS denominator,"
-           "         count(*) FILTER (WHERE m.value_num >= $9::numeric) AS meeting,"
-           "         count(*) AS reported"
-           "  FROM ms m"
-           "  WHERE m.period_start BETWEEN $8::date AND $5::date"
-           "    AND m.period_end <= $5::date AND " COUNTED " AND $2::text IS NOT NULL"
-           "    AND m.unit IN (SELECT d.code FROM d)"
-           "  GROUP BY m.unit)" TOTALS;
+           "  SELECT d.code AS unit, NULL::boolean AS value_bool, NULL::numeric AS value_num,"
+           "         NULL::numeric AS numerator, NULL::numeric AS denominator, x.meeting,"
+           "         x.reported"
+           "  FROM d CROSS JOIN LATERAL ("
+           "    SELECT count(*) FILTER (WHERE m.value_num >= $9::numeric) AS meeting,"
+           "           count(*) AS reported FROM ms m"
+           "    WHERE m.unit = d.code AND m.period_start BETWEEN $8::date AND $5::date"
+           "      AND m.period_end <= $5::date AND " COUNTED " AND $2::text IS NOT NULL) x"
+           "  WHERE x.reported > 0)" TOTALS;
 
 /* The sites piloting the model type ($9) by the period's end, per district: the pilot-site
  * registry as data. */

@@ -1,0 +1,126 @@
+/* statements.c: named prepared statements per connection (see statements.h). */
+#include "db/statements.h"
+
+#include <libpq-events.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Open addressing on the SQL text's address; planmon has a few hundred statements. */
+enum { TABLE_SIZE = 1024, TABLE_LIMIT = TABLE_SIZE * 3 / 4 };
+
+typedef struct {
+    int count;
+    bool cleanup;  /* forgotten statements may still live on the server */
+    bool disabled; /* the server does not keep them: every statement unnamed */
+    struct {
+        const char *statement;
+        bool prepared;
+    } slots[TABLE_SIZE];
+} statement_table;
+
+static int on_event(PGEventId id, void *info, void *passthrough)
+{
+    (void)passthrough;
+    switch (id) {
+    case PGEVT_REGISTER: {
+        PGconn *conn = ((PGEventRegister *)info)->conn;
+        statement_table *table = calloc(1, sizeof *table);
+        return table && PQsetInstanceData(conn, on_event, table);
+    }
+    case PGEVT_CONNRESET: {
+        statement_table *table = PQinstanceData(((PGEventConnReset *)info)->conn, on_event);
+        if (table)
+            memset(table, 0, sizeof *table);
+        return 1;
+    }
+    case PGEVT_CONNDESTROY:
+        free(PQinstanceData(((PGEventConnDestroy *)info)->conn, on_event));
+        return 1;
+    default:
+        return 1;
+    }
+}
+
+bool db_statements_attach(PGconn *conn)
+{
+    return PQregisterEventProc(conn, on_event, "planmon statements", NULL) != 0;
+}
+
+static statement_table *table_of(PGconn *conn)
+{
+    return PQinstanceData(conn, on_event);
+}
+
+/* FNV-1a over the text: the statement's name on every connection. */
+static uint64_t text_hash(const char *statement)
+{
+    uint64_t h = 14695981039346656037ULL;
+    for (const unsigned char *p = (const unsigned char *)statement; *p; p++)
+        h = (h ^ *p) * 1099511628211ULL;
+    return h;
+}
+
+static size_t slot_of(const statement_table *table, const char *statement)
+{
+    size_t i = (size_t)(((uintptr_t)statement >> 3) * 11400714819323198485ULL) % TABLE_SIZE;
+    while (table->slots[i].statement && table->slots[i].statement != statement)
+        i = (i + 1) % TABLE_SIZE;
+    return i;
+}
+
+bool db_statements_lookup(PGconn *conn, const char *statement, char name[STATEMENT_NAME_MAX],
+                          bool *prepared)
+{
+    statement_table *table = table_of(conn);
+    if (!table || table->cleanup || table->disabled) /* cleanup: the server may still hold the
+                                                         names; unnamed till then */
+        return false;
+    size_t i = slot_of(table, statement);
+    if (!table->slots[i].statement && table->count >= TABLE_LIMIT)
+        return false;
+    *prepared = table->slots[i].statement && table->slots[i].prepared;
+    snprintf(name, STATEMENT_NAME_MAX, "pm_%016llx", (unsigned long long)text_hash(statement));
+    return true;
+}
+
+void db_statements_mark(PGconn *conn, const char *statement)
+{
+    statement_table *table = table_of(conn);
+    if (!table)
+        return;
+    size_t i = slot_of(table, statement);
+    if (!table->slots[i].statement) {
+        if (table->count >= TABLE_LIMIT)
+            return;
+        table->slots[i].statement = statement;
+        table->count++;
+    }
+    table->slots[i].prepared = true;
+}
+
+void db_statements_forget(PGconn *conn)
+{
+    statement_table *table = table_of(conn);
+    if (!table)
+        return;
+    memset(table, 0, sizeof *table);
+    table->cleanup = true;
+}
+
+void db_statements_disable(PGconn *conn)
+{
+    statement_table *table = table_of(conn);
+    if (table)
+        table->disabled = true;
+}
+
+bool db_statements_take_cleanup(PGconn *conn)
+{
+    statement_table *table = table_of(conn);
+    if (!table || !table->cleanup)
+        return false;
+    table->cleanup = false;
+    return true;
+}
