@@ -216,7 +216,10 @@ def conflicts(body):
 # --- analytics ----------------------------------------------------------------------------------
 
 def analytics_params(indicator, period, unit=PROVINCE, level=None, include_unapproved=None):
-    params = {"indicator": indicator, "period": period, "unit": unit}
+    """The query of GET /v1/analytics; unit None leaves `unit` out (the whole country)."""
+    params = {"indicator": indicator, "period": period}
+    if unit is not None:
+        params["unit"] = unit
     if level is not None:
         params["level"] = str(level)
     if include_unapproved is not None:

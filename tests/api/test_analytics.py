@@ -1,6 +1,6 @@
 """Analytics (issue 6, item 5, and its done-when): GET /v1/analytics?indicator=&period=&unit=
 &level= rolls approved measurements up the unit tree at read time: for each unit at `level`
-under `unit` (that exists at the period's end), the numerator, denominator, value, units
+under `unit` (that exists at the period's end; in the whole country without `unit`, issue 9), the numerator, denominator, value, units
 reporting and expected, the target that applies and its attainment. A share sums numerators and
 denominators (never averages percentages), its denominator the units that exist at the
 period's end; a share target with a rounding rule asks for a number of units (75 % of 156 is
@@ -348,10 +348,27 @@ def test_a_target_met_is_achieved_whenever(api, coordinator):
     assert province(api, code, next_year)["attainment"] == "achieved"
 
 
+# --- the whole country --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("level", [None, 1, 2, 3])
+def test_without_a_unit_the_rollup_covers_every_unit_of_the_level_in_the_country(
+        api, coordinator, level):
+    """No `unit`: an item for every unit of `level` (provinces by default) in the country, each
+    as rolling up under its own province gives it; a province without data has none."""
+    code = create_indicator(coordinator)["code"]
+    published(coordinator, [row(code, c, value=True) for c in communes("884")])
+    country = by_unit(analytics(api, code, "2017", unit=None, level=level))
+    own = by_unit(analytics(api, code, "2017", PROVINCE, level=level or 1))
+    assert {u: country[u] for u in own} == own
+    assert all(i["units_reporting"] == 0 for u, i in country.items() if u not in own)
+    if level in (None, 1):
+        assert (own[PROVINCE]["numerator"], own[PROVINCE]["denominator"]) == (7, 156)
+
+
 # --- parameters ---------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("missing", ["indicator", "period", "unit"])
-def test_indicator_period_and_unit_are_required(api, missing):
+@pytest.mark.parametrize("missing", ["indicator", "period"])
+def test_indicator_and_period_are_required(api, missing):
     params = analytics_params(AWARENESS, "2017")
     del params[missing]
     body = assert_problem(api.get("/v1/analytics", params=params), 400, "invalid_parameter",

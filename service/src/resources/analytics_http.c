@@ -291,14 +291,16 @@ pm_status analytics_items(http_ctx *ctx, const json_t *indicator, const period *
         return pm_fail_field(err, PM_VALIDATION_FAILED, "indicator", "no_rollup",
                              "This indicator is not rolled up (its values are texts).");
     int indicator_level = analytics_indicator_level(indicator);
-    if (!unit_level && (st = analytics_unit_level(ctx, scope->unit, &unit_level, err)))
+    if (scope->unit && !unit_level &&
+        (st = analytics_unit_level(ctx, scope->unit, &unit_level, err)))
         return st;
+    int lowest = scope->unit ? unit_level : 1; /* without a unit: the country, above provinces */
     if (!level)
-        level = unit_level;
-    if (level < unit_level || level > indicator_level)
+        level = lowest;
+    if (level < lowest || level > indicator_level)
         return pm_fail_field(err, PM_INVALID_PARAMETER, "level", "invalid",
                              "level must be from the unit's level (%d) to the indicator's (%d)",
-                             unit_level, indicator_level);
+                             lowest, indicator_level);
     if ((st = target_repo_all(ctx->db, code, &targets, err)))
         return st;
     char threshold[40] = "";
@@ -361,9 +363,9 @@ pm_status analytics_get(http_ctx *ctx, pm_error *err)
         (st = req_query_int(ctx, "level", 1, 3, &scope.level, err)) ||
         (st = req_query_bool(ctx, "include_unapproved", &scope.include_unapproved, err)))
         return st;
-    static const char *const required[] = {"indicator", "period", "unit"};
-    const char *given[] = {code, periods_text, scope.unit};
-    for (int i = 0; i < 3; i++)
+    static const char *const required[] = {"indicator", "period"};
+    const char *given[] = {code, periods_text};
+    for (int i = 0; i < 2; i++)
         if (!given[i])
             return pm_fail_field(err, PM_INVALID_PARAMETER, required[i], "required",
                                  "%s is required", required[i]);

@@ -14,8 +14,8 @@
 
 /* Where and as of when a roll-up looks. */
 typedef struct {
-    const char *unit;        /* the units below (or at) this one */
-    int level;               /* group by units of this level; 0: the unit's own */
+    const char *unit;        /* the units below (or at) this one; NULL: the whole country */
+    int level;               /* group by units of this level; 0: the unit's own (provinces) */
     int unit_level;          /* the unit's own level when the caller knows it; 0: looked up */
     bool include_unapproved; /* drafts and submitted data too */
     const char *as_of;       /* NULL: the data now; else as it was then (RFC 3339) */

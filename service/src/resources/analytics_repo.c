@@ -7,33 +7,46 @@
 
 #include "db/query.h"
 
-/* The groups, and the units below them at the indicator's level, that exist at the period's end.
+/* The groups, and the units below them at the indicator's level, that exist at the period's end,
+ * under unit $3 (GROUPS_UNDER) or in the whole country, $3 being NULL (GROUPS_ALL).
  * $1 indicator $2 period $3 unit $4 level $5 period end $6 include unapproved $7 indicator level
  * $8 period start $9 threshold or model type $10 as of (NULL: now) */
-#define GROUPS                                                                                     \
+#define UNDER_UNIT(alias) " AND " alias ".path @> ARRAY[$3::text]"
+#define ANYWHERE(alias) " AND $3::text IS NULL"
+#define GROUPS_WITHIN(WITHIN)                                                                      \
     "WITH g AS ("                                                                                  \
     "  SELECT u.code FROM admin_unit u"                                                            \
-    "  WHERE u.level = $4::int AND u.path @> ARRAY[$3::text] AND u.valid_from <= $5::date"         \
-    "    AND (u.valid_to IS NULL OR u.valid_to > $5::date)),"                                      \
-    " d AS ("                                                                                      \
-    "  SELECT d.code, d.path[$4::int] AS grp FROM admin_unit d"                                    \
-    "  WHERE d.level = $7::int AND d.path @> ARRAY[$3::text] AND d.valid_from <= $5::date"         \
-    "    AND (d.valid_to IS NULL OR d.valid_to > $5::date))," /* the indicator's measurements now, \
-                                                                 or as they were at $10 (their     \
-                                                                 audit snapshots) */               \
-    " ms AS ("                                                                                     \
-    "  SELECT m.unit, m.period, m.period_start, m.period_end, m.value_bool, m.value_num,"          \
-    "         m.numerator, m.denominator, m.status"                                                \
-    "  FROM measurement m WHERE $10::timestamptz IS NULL AND m.indicator = $1"                     \
-    "  UNION ALL"                                                                                  \
-    "  SELECT r.unit, r.period, r.period_start, r.period_end, r.value_bool, r.value_num,"          \
-    "         r.numerator, r.denominator, r.status"                                                \
-    "  FROM (SELECT DISTINCT ON (e.entity_id) e.row FROM audit_event e"                            \
-    "        WHERE $10::timestamptz IS NOT NULL AND e.entity_type = 'measurements'"                \
-    "          AND e.at <= $10::timestamptz AND e.row ->> 'indicator' = $1"                        \
-    "        ORDER BY e.entity_id, e.id DESC) AS x"                                                \
-    "  CROSS JOIN LATERAL jsonb_populate_record(NULL::measurement, x.row) AS r"                    \
-    "  WHERE r.id IS NOT NULL),"
+    "  WHERE u.level = $4::int" WITHIN(                                                            \
+        "u") " AND u.valid_from <= $5::date"                                                       \
+             "    AND (u.valid_to IS NULL OR u.valid_to > $5::date)),"                             \
+             " d AS ("                                                                             \
+             "  SELECT d.code, d.path[$4::int] AS grp FROM admin_unit d"                           \
+             "  WHERE d.level = $7::int" WITHIN(                                                   \
+                 "d") " AND d.valid_from <= $5::date"                                              \
+                      "    AND (d.valid_to IS NULL OR d.valid_to > $5::date))," /* the indicator's \
+                                                                                   measurements    \
+                                                                                   now, or as they \
+                                                                                   were at $10     \
+                                                                                   (their audit    \
+                                                                                   snapshots) */   \
+                      " ms AS ("                                                                   \
+                      "  SELECT m.unit, m.period, m.period_start, m.period_end, m.value_bool, "    \
+                      "m.value_num,"                                                               \
+                      "         m.numerator, m.denominator, m.status"                              \
+                      "  FROM measurement m WHERE $10::timestamptz IS NULL AND m.indicator = $1"   \
+                      "  UNION ALL"                                                                \
+                      "  SELECT r.unit, r.period, r.period_start, r.period_end, r.value_bool, "    \
+                      "r.value_num,"                                                               \
+                      "         r.numerator, r.denominator, r.status"                              \
+                      "  FROM (SELECT DISTINCT ON (e.entity_id) e.row FROM audit_event e"          \
+                      "        WHERE $10::timestamptz IS NOT NULL AND e.entity_type = "            \
+                      "'measurements'"                                                             \
+                      "          AND e.at <= $10::timestamptz AND e.row ->> 'indicator' = $1"      \
+                      "        ORDER BY e.entity_id, e.id DESC) AS x"                              \
+                      "  CROSS JOIN LATERAL jsonb_populate_record(NULL::measurement, x.row) AS r"  \
+                      "  WHERE r.id IS NOT NULL),"
+#define GROUPS_UNDER GROUPS_WITHIN(UNDER_UNIT)
+#define GROUPS_ALL GROUPS_WITHIN(ANYWHERE)
 
 #define COUNTED "(m.status = 'approved' OR $6::boolean)"
 
@@ -49,62 +62,69 @@
  * measurement_unit_period per unit of the roll-up, so a province reads its own ~2,000 rows of a
  * monthly commune indicator's year, not the country's 127,000 (tests/bench/results). */
 
+/* Each unit's own value, chosen by CHOICE (after the unit's measurements of the indicator that
+ * count). */
+#define VALUE_FORM(CHOICE)                                                            \
+    " m AS MATERIALIZED ("                                                            \
+    "  SELECT d.code AS unit, x.value_bool, x.value_num, x.numerator, x.denominator," \
+    "         NULL::bigint AS meeting, NULL::bigint AS reported"                      \
+    "  FROM d CROSS JOIN LATERAL ("                                                   \
+    "    SELECT m.value_bool, m.value_num, m.numerator, m.denominator FROM ms m"      \
+    "    WHERE m.unit = d.code AND " COUNTED CHOICE ") x)"
+
 /* The period's own values. */
-static const char period_sql[] =
-    GROUPS " m AS MATERIALIZED ("
-           "  SELECT d.code AS unit, x.value_bool, x.value_num, x.numerator, x.denominator,"
-           "         NULL::bigint AS meeting, NULL::bigint AS reported"
-           "  FROM d CROSS JOIN LATERAL ("
-           "    SELECT m.value_bool, m.value_num, m.numerator, m.denominator FROM ms m"
-           "    WHERE m.unit = d.code AND m.period = $2 AND " COUNTED
-           "      AND $8::date IS NOT NULL AND $9::numeric IS NULL) x)" TOTALS;
+#define PERIOD_FORM \
+    VALUE_FORM(" AND m.period = $2 AND $8::date IS NOT NULL AND $9::numeric IS NULL")
+static const char period_sql[] = GROUPS_UNDER PERIOD_FORM TOTALS;
+static const char period_all_sql[] = GROUPS_ALL PERIOD_FORM TOTALS;
 
 /* Each unit's latest value up to the period's end. */
-static const char latest_sql[] =
-    GROUPS " m AS MATERIALIZED ("
-           "  SELECT d.code AS unit, x.value_bool, x.value_num, x.numerator, x.denominator,"
-           "         NULL::bigint AS meeting, NULL::bigint AS reported"
-           "  FROM d CROSS JOIN LATERAL ("
-           "    SELECT m.value_bool, m.value_num, m.numerator, m.denominator FROM ms m"
-           "    WHERE m.unit = d.code AND m.period_end <= $5::date AND " COUNTED
-           "      AND $2::text IS NOT NULL AND $8::date IS NOT NULL AND $9::numeric IS NULL"
-           "    ORDER BY m.period_end DESC LIMIT 1) x)" TOTALS;
+#define LATEST_FORM                                                     \
+    VALUE_FORM(" AND m.period_end <= $5::date AND $2::text IS NOT NULL" \
+               " AND $8::date IS NOT NULL AND $9::numeric IS NULL"      \
+               " ORDER BY m.period_end DESC LIMIT 1")
+static const char latest_sql[] = GROUPS_UNDER LATEST_FORM TOTALS;
+static const char latest_all_sql[] = GROUPS_ALL LATEST_FORM TOTALS;
 
 /* The periods within this one that reach the threshold, per unit. */
-static const char threshold_sql[] =
-    GROUPS " m AS MATERIALIZED ("
-           "  SELECT d.code AS unit, NULL::boolean AS value_bool, NULL::numeric AS value_num,"
-           "         NULL::numeric AS numerator, NULL::numeric AS denominator, x.meeting,"
-           "         x.reported"
-           "  FROM d CROSS JOIN LATERAL ("
-           "    SELECT count(*) FILTER (WHERE m.value_num >= $9::numeric) AS meeting,"
-           "           count(*) AS reported FROM ms m"
-           "    WHERE m.unit = d.code AND m.period_start BETWEEN $8::date AND $5::date"
-           "      AND m.period_end <= $5::date AND " COUNTED " AND $2::text IS NOT NULL) x"
-           "  WHERE x.reported > 0)" TOTALS;
+#define THRESHOLD_FORM                                                                  \
+    " m AS MATERIALIZED ("                                                              \
+    "  SELECT d.code AS unit, NULL::boolean AS value_bool, NULL::numeric AS value_num," \
+    "         NULL::numeric AS numerator, NULL::numeric AS denominator, x.meeting,"     \
+    "         x.reported"                                                               \
+    "  FROM d CROSS JOIN LATERAL ("                                                     \
+    "    SELECT count(*) FILTER (WHERE m.value_num >= $9::numeric) AS meeting,"         \
+    "           count(*) AS reported FROM ms m"                                         \
+    "    WHERE m.unit = d.code AND m.period_start BETWEEN $8::date AND $5::date"        \
+    "      AND m.period_end <= $5::date AND " COUNTED " AND $2::text IS NOT NULL) x"    \
+    "  WHERE x.reported > 0)"
+static const char threshold_sql[] = GROUPS_UNDER THRESHOLD_FORM TOTALS;
+static const char threshold_all_sql[] = GROUPS_ALL THRESHOLD_FORM TOTALS;
 
 /* The sites piloting the model type ($9) by the period's end, per district: the pilot-site
  * registry as data. */
-static const char pilot_sql[] =
-    GROUPS " m AS MATERIALIZED ("
-           "  SELECT s.district AS unit, NULL::boolean AS value_bool,"
-           "         count(*)::numeric AS value_num, NULL::numeric AS numerator,"
-           "         NULL::numeric AS denominator, NULL::bigint AS meeting,"
-           "         NULL::bigint AS reported"
-           "  FROM (SELECT * FROM pilot_site WHERE $10::timestamptz IS NULL"
-           "        UNION ALL"
-           "        SELECT r.* FROM (SELECT DISTINCT ON (e.entity_id) e.row FROM audit_event e"
-           "              WHERE $10::timestamptz IS NOT NULL AND e.entity_type = 'pilot-sites'"
-           "                AND e.at <= $10::timestamptz ORDER BY e.entity_id, e.id DESC) AS x"
-           "        CROSS JOIN LATERAL jsonb_populate_record(NULL::pilot_site, x.row) AS r"
-           "        WHERE r.id IS NOT NULL) AS s"
-           "  WHERE s.model_type = $9::text AND s.archived_at IS NULL"
-           "    AND s.district IN (SELECT d.code FROM d)"
-           "    AND s.status IN ('piloting', 'evaluated', 'scaled_up')"
-           "    AND (s.start_date IS NULL OR s.start_date <= $5::date)"
-           "    AND $1::text IS NOT NULL AND $2::text IS NOT NULL AND $6::boolean IS NOT NULL"
-           "    AND $8::date IS NOT NULL"
-           "  GROUP BY s.district)" TOTALS;
+#define PILOT_FORM                                                                       \
+    " m AS MATERIALIZED ("                                                               \
+    "  SELECT s.district AS unit, NULL::boolean AS value_bool,"                          \
+    "         count(*)::numeric AS value_num, NULL::numeric AS numerator,"               \
+    "         NULL::numeric AS denominator, NULL::bigint AS meeting,"                    \
+    "         NULL::bigint AS reported"                                                  \
+    "  FROM (SELECT * FROM pilot_site WHERE $10::timestamptz IS NULL"                    \
+    "        UNION ALL"                                                                  \
+    "        SELECT r.* FROM (SELECT DISTINCT ON (e.entity_id) e.row FROM audit_event e" \
+    "              WHERE $10::timestamptz IS NOT NULL AND e.entity_type = 'pilot-sites'" \
+    "                AND e.at <= $10::timestamptz ORDER BY e.entity_id, e.id DESC) AS x" \
+    "        CROSS JOIN LATERAL jsonb_populate_record(NULL::pilot_site, x.row) AS r"     \
+    "        WHERE r.id IS NOT NULL) AS s"                                               \
+    "  WHERE s.model_type = $9::text AND s.archived_at IS NULL"                          \
+    "    AND s.district IN (SELECT d.code FROM d)"                                       \
+    "    AND s.status IN ('piloting', 'evaluated', 'scaled_up')"                         \
+    "    AND (s.start_date IS NULL OR s.start_date <= $5::date)"                         \
+    "    AND $1::text IS NOT NULL AND $2::text IS NOT NULL AND $6::boolean IS NOT NULL"  \
+    "    AND $8::date IS NOT NULL"                                                       \
+    "  GROUP BY s.district)"
+static const char pilot_sql[] = GROUPS_UNDER PILOT_FORM TOTALS;
+static const char pilot_all_sql[] = GROUPS_ALL PILOT_FORM TOTALS;
 
 static const char unit_level_sql[] = "SELECT level FROM admin_unit WHERE code = $1";
 
@@ -121,10 +141,14 @@ pm_status analytics_repo_rollup(PGconn *conn, const rollup_query *q, json_t **ou
         indicator_level, q->period_start, threshold ? q->threshold : pilot ? q->model_type : NULL,
         q->as_of};
     bool latest = strcmp(q->rollup, "latest") == 0;
+    bool all = q->unit == NULL;
     if (pilot)
-        return db_fetch_all(conn, pilot_sql, 10, params, out, err);
-    return threshold ? db_fetch_all(conn, threshold_sql, 10, params, out, err)
-                     : db_fetch_all(conn, latest ? latest_sql : period_sql, 10, params, out, err);
+        return db_fetch_all(conn, all ? pilot_all_sql : pilot_sql, 10, params, out, err);
+    if (threshold)
+        return db_fetch_all(conn, all ? threshold_all_sql : threshold_sql, 10, params, out, err);
+    if (latest)
+        return db_fetch_all(conn, all ? latest_all_sql : latest_sql, 10, params, out, err);
+    return db_fetch_all(conn, all ? period_all_sql : period_sql, 10, params, out, err);
 }
 
 pm_status analytics_repo_unit_level(PGconn *conn, const char *code, int *level, pm_error *err)
