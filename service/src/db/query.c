@@ -231,7 +231,7 @@ json_t *db_row_to_json(const PGresult *res, int row)
         if (name[0] == '_')
             continue;
         if (PQgetisnull(res, row, c)) {
-            json_object_set_new(obj, name, json_null());
+            json_object_set_new_nocheck(obj, name, json_null());
             continue;
         }
         const char *v = PQgetvalue(res, row, c);
@@ -254,11 +254,11 @@ json_t *db_row_to_json(const PGresult *res, int row)
         case 3802: /* jsonb */
             value = json_loads(v, JSON_DECODE_ANY, NULL);
             break;
-        default:
-            value = json_string(v);
+        default: /* the database's text is UTF-8 (the migrations refuse another encoding) */
+            value = json_stringn_nocheck(v, (size_t)PQgetlength(res, row, c));
             break;
         }
-        json_object_set_new(obj, name, value ? value : json_null());
+        json_object_set_new_nocheck(obj, name, value ? value : json_null());
     }
     return obj;
 }
