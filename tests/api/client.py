@@ -7,6 +7,13 @@ gets once through `POST /v1/auth/token` and again when it nears its expiry; `ano
 token, `with_token(t)` a given one, and a request's own `Authorization` header (None: none at all)
 wins over both.
 
+Reading one's own writes: every answer's `Planmon-Write-Position` (a server with a replica sends
+it after each write) is kept, process-wide, in READ_YOUR_WRITES, the latest one winning; when
+READ_YOUR_WRITES.enabled (external mode, see conftest.py) each request sends it back as
+`Planmon-Read-After`, so the server reads from its replica only once the replica has replayed
+every write this process saw (of any user: an admin's new user signs in next), else from the
+primary. A request's own `Planmon-Read-After` header (None: none at all) wins.
+
 `raw_request` and `reset_mid_answer` speak HTTP/1.1 over a plain socket for what requests cannot
 send (chunked bodies over the limit, literal `%` in the request line, a connection reset
 mid-answer). Every network operation is bounded by a timeout.
@@ -48,6 +55,48 @@ def encode_query(params):
     if not params:
         return ""
     return "?" + urlencode(params, quote_via=quote)
+
+
+def wal_position(text):
+    """A WAL position such as 0/16B3748 as a number, or None when `text` is not one."""
+    m = re.fullmatch(r"([0-9A-Fa-f]{1,8})/([0-9A-Fa-f]{1,8})", text or "")
+    return (int(m.group(1), 16) << 32) + int(m.group(2), 16) if m else None
+
+
+class ReadYourWrites:
+    """The latest Planmon-Write-Position seen by this process, sent back as Planmon-Read-After
+    when `enabled`. Thread-safe."""
+
+    def __init__(self):
+        self.enabled = False
+        self._lock = threading.Lock()
+        self._latest = (0, None)  # (as a number, as the server wrote it)
+
+    def saw(self, position):
+        """Keeps `position` (a Planmon-Write-Position, or None) if it is the latest."""
+        number = wal_position(position)
+        if number is not None:
+            with self._lock:
+                if number > self._latest[0]:
+                    self._latest = (number, position)
+
+    def saw_primary(self, conn):
+        """Keeps the current WAL position of the primary `conn` (a psycopg connection) is
+        connected to: what was written there outside the API (SQL, planmon commands)."""
+        with conn.cursor() as cur:
+            self.saw(cur.execute("SELECT pg_current_wal_lsn()::text").fetchone()[0])
+
+    def headers(self, headers):
+        """`headers` with Planmon-Read-After added when enabled, a position is known and
+        `headers` has none."""
+        position = self._latest[1]
+        if (not self.enabled or position is None
+                or any(k.lower() == "planmon-read-after" for k in headers)):
+            return headers
+        return {**headers, "Planmon-Read-After": position}
+
+
+READ_YOUR_WRITES = ReadYourWrites()
 
 
 class SourceAddressAdapter(HTTPAdapter):
@@ -185,9 +234,10 @@ class Api:
         `headers` may set Authorization itself; None as its value sends none.
         """
         url = self.base_url + target + encode_query(params)
-        headers = self.auth_headers(headers)
+        headers = READ_YOUR_WRITES.headers(self.auth_headers(headers))
         r = self.session.request(method, url, headers=headers, data=data,
                                  timeout=timeout or self.timeout, allow_redirects=False)
+        READ_YOUR_WRITES.saw(r.headers.get("Planmon-Write-Position"))
         if validate:
             self.spec.validate(method, urlsplit(r.request.url).path, r, request_headers=headers)
         return r

@@ -14,8 +14,19 @@ tests did not run.
 
 `api` calls as settings.DEFAULT_USER; `api.as_user(name)` as another demo user (or one made with
 `make_user`), `api.anonymous()` without a token.
+
+External mode (tests/scale/run): with PLANMON_BASE_URL set, the suite starts no server and calls
+that URL (nginx in front of several instances). The database (DATABASE_URL: the primary, for the
+tests that look into it) must be migrated and seeded with the demo users (DEMO_PASSWORD of
+settings.py) beforehand, and PLANMON_JWT_KEY_FILE must be the servers' signing key; the servers
+run with settings.server_settings(). The client then sends the latest Planmon-Write-Position it
+has seen as Planmon-Read-After (client.READ_YOUR_WRITES), so a read after a write sees it even
+when the servers read from a replica. A test that needs the suite's own server process (its
+logs, its settings, a signal to it, a server of its own, PostgreSQL stopped) is skipped there,
+with its reason: see external_skip_reason; the end of the run counts them by reason.
 """
 
+import inspect
 import os
 import subprocess
 import uuid
@@ -27,25 +38,74 @@ import pytest
 from psycopg import sql
 
 from audit import AuditLog
-from client import Api, Sessions
+from client import READ_YOUR_WRITES, Api, Sessions
 from openapi_check import OpenApi
 from server import PlanmonServer, PostgresControl, env_summary, run_planmon
-from settings import (ALLOWED_ORIGIN, DB_POOL_SIZE, DEFAULT_USER, DEMO_PASSWORD, DEMO_USERS,
-                      JWT_AUDIENCE, JWT_ISSUER, JWT_MAX_TTL, JWT_TTL, LOGIN_MAX_FAILURES,
-                      LOGIN_MAX_FAILURES_PER_IP, LOGIN_WINDOW_S, MAX_BODY_BYTES, REPO_ROOT,
-                      SPEC_PATH)
+from settings import (DEFAULT_USER, DEMO_PASSWORD, DEMO_USERS, REPO_ROOT, SPEC_PATH,
+                      server_settings, token_settings)
 
 
 _state = {"server": None}
+
+# External mode: the URL of a server the suite did not start (see the head of this file).
+EXTERNAL_URL = os.environ.get("PLANMON_BASE_URL", "").rstrip("/")
+EXTERNAL_SKIP = "external server: "
+# What makes a test need the suite's own server: a fixture it uses (itself, or through others),
+# else a marker it carries.
+OWN_SERVER_FIXTURES = {"extra_server": "starts planmon servers of its own",
+                       "pgctl": "stops or restarts PostgreSQL"}
+OWN_SERVER_ARGUMENTS = {"prepared_db": "checks the output of the first migrate and seed runs, "
+                                       "made before the servers started"}
+OWN_SERVER_MARKERS = {"outage": "stops or restarts PostgreSQL",
+                      "shutdown": "stops the suite's server and reads its output"}
+# The own_server markers test modules put on a test (or a module); called with keyword arguments,
+# one applies only to the cases with those parameter values, e.g. @needs_metrics(path="/metrics").
+needs_server_process = pytest.mark.own_server(
+    "looks at the suite's server process (its log, whether it still runs)")
+needs_metrics = pytest.mark.own_server(
+    "calls /metrics, which nginx does not serve (each instance counts its own)")
+needs_direct_http = pytest.mark.own_server(
+    "sends a request nginx answers or holds itself (malformed, oversized, slow or reset), "
+    "meant for planmon's own HTTP layer")
+needs_user_change_at_once = pytest.mark.own_server(
+    "expects a change of a user to act at once on every instance: the others see it within "
+    "USER_STATE_CACHE_S")
+needs_no_replica = pytest.mark.own_server("expects a server without a replica")
 
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "outage: stops or restarts PostgreSQL; runs after the rest")
     config.addinivalue_line("markers", "shutdown: stops the server; runs last")
+    config.addinivalue_line("markers", "own_server(reason, **params): needs the suite's own "
+                                       "server process (reason: what for; params: only the "
+                                       "cases with these parameter values); skipped in "
+                                       "external mode")
+    if EXTERNAL_URL:
+        READ_YOUR_WRITES.enabled = True
+
+
+def external_skip_reason(item):
+    """Why `item` cannot run against an external server, or None: the one place that decides."""
+    for name, reason in OWN_SERVER_FIXTURES.items():
+        if name in item.fixturenames:
+            return reason
+    arguments = inspect.signature(item.obj).parameters if hasattr(item, "obj") else {}
+    for name, reason in OWN_SERVER_ARGUMENTS.items():
+        if name in arguments:
+            return reason
+    for name, reason in OWN_SERVER_MARKERS.items():
+        if item.get_closest_marker(name):
+            return reason
+    params = item.callspec.params if hasattr(item, "callspec") else {}
+    for marker in item.iter_markers("own_server"):
+        if all(params.get(k) == v for k, v in marker.kwargs.items()):
+            return marker.args[0] if marker.args else "needs the suite's own server"
+    return None
 
 
 def pytest_collection_modifyitems(session, config, items):
-    """Outage tests after the others (they disturb the database), shutdown tests last."""
+    """Outage tests after the others (they disturb the database), shutdown tests last. In
+    external mode, the tests that need the suite's own server are skipped, saying why."""
 
     def rank(item):
         if item.get_closest_marker("shutdown"):
@@ -55,6 +115,29 @@ def pytest_collection_modifyitems(session, config, items):
         return 0
 
     items.sort(key=rank)  # stable: keeps file order within each group
+    if EXTERNAL_URL:
+        for item in items:
+            reason = external_skip_reason(item)
+            if reason:
+                item.add_marker(pytest.mark.skip(reason=EXTERNAL_SKIP + reason))
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """In external mode: how many tests were skipped for needing the suite's own server, and why."""
+    if not EXTERNAL_URL:
+        return
+    reasons = {}
+    for report in terminalreporter.stats.get("skipped", []):
+        reason = str(report.longrepr[2]) if isinstance(report.longrepr, tuple) else ""
+        reason = reason.removeprefix("Skipped: ")
+        if reason.startswith(EXTERNAL_SKIP):
+            reason = reason[len(EXTERNAL_SKIP):]
+            reasons[reason] = reasons.get(reason, 0) + 1
+    terminalreporter.write_sep("-", f"external server {EXTERNAL_URL}")
+    terminalreporter.write_line(f"{sum(reasons.values())} tests skipped: they need the suite's "
+                                f"own server")
+    for reason, n in sorted(reasons.items(), key=lambda kv: -kv[1]):
+        terminalreporter.write_line(f"{n:6d}  {reason}")
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -131,7 +214,10 @@ def jwt_keys(results_dir):
     keydir.mkdir(exist_ok=True)
     for old in keydir.glob("*.pem"):  # a fresh pair for every run
         old.unlink()
-    private = make_rsa_key(keydir / "jwt-rs256.pem")
+    if EXTERNAL_URL:  # the external servers' key
+        private = Path(_require_env("PLANMON_JWT_KEY_FILE")["PLANMON_JWT_KEY_FILE"])
+    else:
+        private = make_rsa_key(keydir / "jwt-rs256.pem")
     other = make_rsa_key(keydir / "unrelated-rs256.pem")
     return SigningKeys(private, private.read_bytes(),
                        openssl(["pkey", "-in", str(private), "-pubout"]), other, other.read_bytes())
@@ -144,9 +230,7 @@ def base_env(planmon_bin, build_kind, jwt_keys):
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("JWT_", "LOGIN_", "REFRESH_")) and k != "DEMO_PASSWORD"}
     env.update(_require_env("DATABASE_URL"))
-    env.update({"JWT_PRIVATE_KEY_FILE": str(jwt_keys.private_path), "JWT_ISSUER": JWT_ISSUER,
-                "JWT_AUDIENCE": JWT_AUDIENCE, "JWT_TTL": str(JWT_TTL),
-                "JWT_MAX_TTL": str(JWT_MAX_TTL)})
+    env.update({"JWT_PRIVATE_KEY_FILE": str(jwt_keys.private_path), **token_settings()})
     if build_kind == "asan":
         env.setdefault("ASAN_OPTIONS", "detect_leaks=1:abort_on_error=1")
         env.setdefault("UBSAN_OPTIONS", "print_stacktrace=1:halt_on_error=1")
@@ -190,7 +274,10 @@ def audit_events(url):
 def prepared_db(planmon_bin, base_env):
     """migrate, seed, seed, seed --demo, seed --demo, seed: each command's result, a snapshot
     of the tables after each seed (snap1 ... snap5), and the audit events they recorded
-    (seed_events, rows of audit_event)."""
+    (seed_events, rows of audit_event). In external mode nothing: the database was prepared
+    before the servers started (test_seed.py does not run there)."""
+    if EXTERNAL_URL:
+        return {}
     demo_env = {**base_env, "DEMO_PASSWORD": DEMO_PASSWORD}
     steps = [("migrate", ["migrate"], base_env), ("seed1", ["seed"], base_env),
              ("seed2", ["seed"], base_env), ("demo1", ["seed", "--demo"], demo_env),
@@ -210,15 +297,7 @@ def prepared_db(planmon_bin, base_env):
 
 def server_env(base_env, docs_js_file, **overrides):
     """The environment of the suite's server, with `overrides` (str values) on top."""
-    return {**base_env, "CORS_ORIGINS": ALLOWED_ORIGIN, "LOG_LEVEL": "info",
-            "DB_POOL_SIZE": str(DB_POOL_SIZE), "HTTP_THREADS": "4",
-            "DB_ACQUIRE_TIMEOUT_MS": "1000", "DB_QUERY_TIMEOUT_MS": "3000",
-            "HTTP_CONNECTION_TIMEOUT_S": "10", "MAX_BODY_BYTES": str(MAX_BODY_BYTES),
-            "DOCS_JS_FILE": str(docs_js_file), "LOGIN_MAX_FAILURES": str(LOGIN_MAX_FAILURES),
-            "LOGIN_MAX_FAILURES_PER_IP": str(LOGIN_MAX_FAILURES_PER_IP),
-            "LOGIN_WINDOW_S": str(LOGIN_WINDOW_S),
-            # no grace on SIGTERM: the suite stops many servers (test_graceful_stop sets its own)
-            "SHUTDOWN_GRACE_S": "0", **overrides}
+    return {**base_env, **server_settings(docs_js_file), **overrides}
 
 
 def check_stopped_cleanly(srv):
@@ -230,8 +309,26 @@ def check_stopped_cleanly(srv):
         f"{srv.logs_tail()}")
 
 
+class ExternalServer:
+    """The server of external mode: only its URL is known here."""
+
+    returncode = None
+
+    def __init__(self, base_url):
+        self.base_url = base_url
+
+    def logs_tail(self, lines=40):
+        return (f"(the server at {self.base_url} was not started by the suite: its logs are "
+                f"{os.environ.get('PLANMON_SERVER_LOGS', 'wherever its starter put them')})")
+
+
 @pytest.fixture(scope="session")
 def server(planmon_bin, base_env, prepared_db, docs_js_file, results_dir):
+    if EXTERNAL_URL:
+        _state["server"] = ExternalServer(EXTERNAL_URL)
+        yield _state["server"]
+        _state["server"] = None
+        return
     env = server_env(base_env, docs_js_file)
     srv = PlanmonServer(planmon_bin, env, results_dir)
     try:
@@ -324,10 +421,22 @@ def make_user(admin, sessions):
     return lambda **kw: create_user(admin, sessions, **kw)
 
 
+class PositionedConnection(psycopg.Connection):
+    """A connection whose every execute() tells READ_YOUR_WRITES the primary's WAL position
+    after it, so that the API reads what the test wrote in SQL (external mode: the servers may
+    read from a replica)."""
+
+    def execute(self, *args, **kwargs):
+        cur = super().execute(*args, **kwargs)
+        READ_YOUR_WRITES.saw_primary(self)
+        return cur
+
+
 @pytest.fixture
 def db(base_env):
     """A psycopg connection to the service's database (autocommit)."""
-    with psycopg.connect(base_env["DATABASE_URL"], autocommit=True, connect_timeout=10) as conn:
+    kind = PositionedConnection if READ_YOUR_WRITES.enabled else psycopg.Connection
+    with kind.connect(base_env["DATABASE_URL"], autocommit=True, connect_timeout=10) as conn:
         yield conn
 
 

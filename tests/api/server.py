@@ -6,14 +6,21 @@ chatty server cannot block and its logs survive for the failure report.
 
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
+import psycopg
 import requests
 
+from client import READ_YOUR_WRITES
+
+PG_BIN = Path("/usr/lib/postgresql/15/bin")
 SANITIZER_REPORT = re.compile(
     r"AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|ThreadSanitizer|runtime error:")
 
@@ -30,8 +37,12 @@ def run_planmon(binary, args, env, timeout=120, input=None):
     Standard input is `input` (text) when given, else empty.
     """
     stdin = subprocess.DEVNULL if input is None else None
-    return subprocess.run([binary, *args], env=env, stdin=stdin, input=input,
-                          capture_output=True, text=True, timeout=timeout)
+    result = subprocess.run([binary, *args], env=env, stdin=stdin, input=input,
+                            capture_output=True, text=True, timeout=timeout)
+    if READ_YOUR_WRITES.enabled and env.get("DATABASE_URL"):  # what it wrote, read from a replica
+        with psycopg.connect(env["DATABASE_URL"], autocommit=True, connect_timeout=10) as conn:
+            READ_YOUR_WRITES.saw_primary(conn)
+    return result
 
 
 def stderr_lines(result):
@@ -157,6 +168,63 @@ class PostgresControl:
                                 stdout=log, stderr=subprocess.STDOUT, timeout=timeout).returncode
         if rc != 0:
             raise AssertionError(f"`{self.prefix} {args}` exited {rc}\n{tail(self.logfile, 30)}")
+
+
+def as_owner(argv):
+    """`argv` run as the cluster's owner (postgres when we are root)."""
+    return ["runuser", "-u", "postgres", "--", *argv] if os.geteuid() == 0 else argv
+
+
+class Replica:
+    """A streaming replica (pg_basebackup -R) of the cluster on 127.0.0.1:`primary_port` (the
+    superuser postgres trusted there), in a temporary directory under `parent`, on a port of its
+    own. Used by test_read_replica.py and tests/scale."""
+
+    def __init__(self, primary_port, parent=None):
+        self.dir = Path(tempfile.mkdtemp(prefix="planmon-replica.", dir=parent))
+        self.data, self.log = self.dir / "data", self.dir / "server.log"
+        self.port = free_port()
+        os.chmod(self.dir, 0o711)
+        if os.geteuid() == 0:
+            shutil.chown(self.dir, "postgres", "postgres")
+        self.run([PG_BIN / "pg_basebackup", "-h", "127.0.0.1", "-p", str(primary_port),
+                  "-U", "postgres", "-D", self.data, "-R", "-X", "stream", "-c", "fast"])
+        with open(self.data / "postgresql.auto.conf", "a", encoding="utf-8") as conf:
+            conf.write(f"port = {self.port}\nunix_socket_directories = ''\nhot_standby = on\n")
+        self.running = False
+
+    def run(self, argv, timeout=120):
+        r = subprocess.run(as_owner([str(a) for a in argv]), cwd="/", capture_output=True,
+                           text=True, timeout=timeout)
+        assert r.returncode == 0, f"{argv[0]} exited {r.returncode}: {r.stderr}{tail(self.log)}"
+
+    def start(self):
+        self.run([PG_BIN / "pg_ctl", "-D", self.data, "-l", self.log, "-w", "-t", "60", "start"])
+        self.running = True
+
+    def stop(self):
+        if self.running:
+            self.run([PG_BIN / "pg_ctl", "-D", self.data, "-m", "immediate", "-w", "stop"])
+            self.running = False
+
+    def url(self, primary_url):
+        """`primary_url` with the replica's port."""
+        parts = urlsplit(primary_url)
+        netloc = parts.netloc.rsplit(":", 1)[0] + f":{self.port}"
+        return urlunsplit(parts._replace(netloc=netloc))
+
+    def sql(self, query, *args, db="postgres"):
+        """The first column of the first row of `query` (with `args`) in database `db`."""
+        with psycopg.connect(host="127.0.0.1", port=self.port, user="postgres", dbname=db,
+                             autocommit=True, connect_timeout=10) as conn:
+            return conn.execute(query, args).fetchone()[0]
+
+    def wait_replayed(self, position, timeout):
+        """Waits until the replica has replayed the WAL `position` (e.g. 0/16B3748)."""
+        deadline = time.monotonic() + timeout
+        while not self.sql("SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", position):
+            assert time.monotonic() < deadline, f"the replica did not replay {position}"
+            time.sleep(0.05)
 
 
 def env_summary():

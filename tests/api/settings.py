@@ -42,6 +42,28 @@ DEMO_USERS = {
     "viewer": ("MTTQ", "viewer"),
     "auditor": ("VPUBND", "auditor"),
 }
+
+
+def token_settings():
+    """The token settings of every planmon command and server the suite runs."""
+    return {"JWT_ISSUER": JWT_ISSUER, "JWT_AUDIENCE": JWT_AUDIENCE, "JWT_TTL": str(JWT_TTL),
+            "JWT_MAX_TTL": str(JWT_MAX_TTL)}
+
+
+def server_settings(docs_js_file):
+    """The settings of the suite's server (environment variables, as strings) on top of the
+    database, the signing key and token_settings(). tests/scale starts its instances with them."""
+    return {"CORS_ORIGINS": ALLOWED_ORIGIN, "LOG_LEVEL": "info",
+            "DB_POOL_SIZE": str(DB_POOL_SIZE), "HTTP_THREADS": "4",
+            "DB_ACQUIRE_TIMEOUT_MS": "1000", "DB_QUERY_TIMEOUT_MS": "3000",
+            "HTTP_CONNECTION_TIMEOUT_S": "10", "MAX_BODY_BYTES": str(MAX_BODY_BYTES),
+            "DOCS_JS_FILE": str(docs_js_file), "LOGIN_MAX_FAILURES": str(LOGIN_MAX_FAILURES),
+            "LOGIN_MAX_FAILURES_PER_IP": str(LOGIN_MAX_FAILURES_PER_IP),
+            "LOGIN_WINDOW_S": str(LOGIN_WINDOW_S),
+            # no grace on SIGTERM: the suite stops many servers (test_graceful_stop sets its own)
+            "SHUTDOWN_GRACE_S": "0"}
+
+
 # The client calls as this user unless told otherwise: the role with the fewest rights, so that
 # every read the older tests make shows that any signed-in role may make it.
 DEFAULT_USER = "viewer"

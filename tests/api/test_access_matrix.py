@@ -23,7 +23,7 @@ import pytest
 
 from access_rules import PUBLIC, RULES, refusal_status
 from checks import assert_problem, assert_unauthorized
-from conftest import create_user, new_username, table_digests
+from conftest import create_user, needs_metrics, new_username, table_digests
 from documents import archived_document, create_document, doc_path, new_document_body
 from indicators import (DISTRICT_COMMITTEES, communes, create_indicator, create_target, enter,
                         indicator_path, measurement_body, measurement_path, moved,
@@ -440,6 +440,7 @@ def run_cell(ctx, db, method, call, caller, expected):
 
 @pytest.mark.parametrize("caller", CALLERS)
 @pytest.mark.parametrize("route", sorted(RULES), ids=lambda r: f"{r[0]} {r[1]}")
+@needs_metrics(route=("GET", "/metrics"))
 def test_cell(ctx, db, route, caller):
     method = route[0]
     _, make = PROBES[route]
@@ -590,6 +591,7 @@ GET_ROUTES = sorted(r for r in RULES if r[0] == "GET")
 
 @pytest.mark.parametrize("caller", ["viewer", NO_TOKEN])
 @pytest.mark.parametrize("route", GET_ROUTES, ids=lambda r: r[1])
+@needs_metrics(route=("GET", "/metrics"))
 def test_head_follows_the_rule_of_get(ctx, route, caller):
     ctx.caller = caller
     call = PROBES[route][1](ctx)

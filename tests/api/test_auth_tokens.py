@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
 from checks import (CHALLENGE, assert_problem, assert_token_accepted, assert_token_refused,
                     assert_unauthorized, problem_core)
-from conftest import new_username, openssl
+from conftest import needs_server_process, new_username, openssl
 from jwt_craft import parts
 from settings import (DEMO_PASSWORD, DEMO_USERS, JWT_AUDIENCE, JWT_ISSUER, JWT_MAX_TTL, JWT_TTL,
                       LOGIN_MAX_FAILURES, LOGIN_WINDOW_S)
@@ -350,6 +350,7 @@ def test_a_successful_sign_in_forgets_the_failures(api, make_user):
         assert login(api, name, password).status_code == 200
 
 
+@needs_server_process
 def test_failed_sign_ins_are_logged_without_the_password(api, server, make_user):
     user = make_user()
     mark = server.output_sizes()

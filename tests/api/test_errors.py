@@ -8,6 +8,7 @@ import pytest
 
 from checks import assert_problem
 from client import http_request_bytes, raw_request
+from conftest import needs_direct_http, needs_metrics
 from settings import MAX_BODY_BYTES
 
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
@@ -46,6 +47,7 @@ METHODS_NOT_ALLOWED = {"/v1/admin-units": ("PUT", "PATCH", "DELETE"),
 @pytest.mark.parametrize("path,method", [(path, method)
                                          for path, methods in METHODS_NOT_ALLOWED.items()
                                          for method in methods])
+@needs_metrics(path="/metrics")
 def test_other_method_on_a_known_path_is_405_with_allow(api, method, path):
     r = api.request(method, path)
     assert_problem(r, 405, "method_not_allowed")
@@ -138,6 +140,7 @@ def test_body_over_the_limit_chunked_is_413(api):
     assert_problem(r, 413, "payload_too_large")
 
 
+@needs_direct_http
 def test_an_announced_body_that_never_comes_is_dropped_at_the_connection_timeout(api, server):
     """Known limit: Ulfius hands a request to planmon's routing only once its whole body has
     arrived, so a client that announces 64 MiB and sends nothing gets no early 413; the server

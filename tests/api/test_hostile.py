@@ -10,6 +10,9 @@ import pytest
 
 from checks import assert_problem
 from client import http_request_bytes, is_problem, raw_request, reset_mid_answer
+from conftest import needs_direct_http
+
+pytestmark = [needs_direct_http]
 
 FORMAT_PATHS = ["/%25n%25n%25n", "/%25p%25s", "/v1/%25n%25n%25n", "/v1/admin-units/%25n%25s%25p",
                 "/%25s%25s%25s%25s%25s%25s%25s%25s"]

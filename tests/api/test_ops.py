@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from client import parse_metrics
+from conftest import needs_metrics, needs_server_process
 from server import run_planmon
 from settings import DB_POOL_SIZE, SPEC_PATH
 
@@ -44,6 +45,7 @@ def request_count(samples, route, method="GET", status="200"):
                and labels.get("status") == status)
 
 
+@needs_metrics
 def test_metrics_count_requests_by_route_template(api):
     api.get("/v1/admin-units/89")
     _, before = metric_samples(api)
@@ -57,12 +59,14 @@ def test_metrics_count_requests_by_route_template(api):
                    for _, labels, _ in after), "a concrete path became a route label"
 
 
+@needs_metrics
 def test_metrics_count_errors_by_status(api):
     api.get("/v1/admin-units/99999")
     _, samples = metric_samples(api)
     assert request_count(samples, ROUTE_TEMPLATE, status="404") >= 1
 
 
+@needs_metrics
 def test_unknown_paths_do_not_create_route_labels(api, spec):
     marker = f"/v1/no-such-{uuid.uuid4().hex}"
     api.get(marker)
@@ -74,6 +78,7 @@ def test_unknown_paths_do_not_create_route_labels(api, spec):
     assert len(routes - templates) <= 1, f"route labels beyond the route table: {routes - templates}"
 
 
+@needs_metrics
 def test_metrics_latency_histogram(api):
     _, samples = metric_samples(api)
     buckets = [(labels, v) for name, labels, v in samples
@@ -96,6 +101,7 @@ def test_metrics_latency_histogram(api):
         assert key in sums, f"no _sum for {key}"
 
 
+@needs_metrics
 def test_metrics_database_pool(api):
     _, samples = metric_samples(api)
     values = {name: v for name, labels, v in samples if not labels}
@@ -134,6 +140,7 @@ def test_docs_script_is_served_as_javascript(api, docs_js_file):
     assert len(r.content) > 100_000 and b"Redoc" in r.content
 
 
+@needs_server_process
 def test_one_json_log_line_per_request(api, server):
     rid = f"log-check-{uuid.uuid4().hex}"
     api.get("/v1/admin-units/30285", headers={"X-Request-Id": rid})

@@ -7,6 +7,7 @@ sees its answer, not an error. Here a column type is changed and changed back wh
 serves, with every pooled connection holding the statement before each change.
 """
 
+from conftest import needs_server_process
 from settings import DB_POOL_SIZE
 
 UNIT = "/v1/admin-units/883"
@@ -19,6 +20,7 @@ def read_on_every_connection(api):
     return answers[-1].json()
 
 
+@needs_server_process
 def test_a_column_type_changed_under_a_running_server_costs_no_request(api, db, server):
     before = read_on_every_connection(api)
     for new_type in ("varchar(200)", "text"):

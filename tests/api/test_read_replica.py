@@ -11,71 +11,18 @@ reads fall back to the primary. Release build only (it copies the whole cluster)
 
 import os
 import shutil
-import subprocess
-import tempfile
-import time
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+import uuid
 
-import psycopg
 import pytest
 
 from checks import assert_problem
+from conftest import needs_no_replica
 from documents import doc_path, new_document_body
-from server import free_port, tail
+from server import Replica
 
 pytestmark = [pytest.mark.usefixtures("release_only")]
 
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
 CAUGHT_UP_S = 10.0
-
-
-
-def as_owner(argv):
-    """`argv` run as the cluster's owner (postgres when we are root)."""
-    return ["runuser", "-u", "postgres", "--", *argv] if os.geteuid() == 0 else argv
-
-
-class Replica:
-    """A streaming replica of the suite's cluster in a temporary directory."""
-
-    def __init__(self, primary_port):
-        self.dir = Path(tempfile.mkdtemp(prefix="planmon-replica."))
-        self.data, self.log = self.dir / "data", self.dir / "server.log"
-        self.port = free_port()
-        os.chmod(self.dir, 0o711)
-        if os.geteuid() == 0:
-            shutil.chown(self.dir, "postgres", "postgres")
-        self.run([PG_BIN / "pg_basebackup", "-h", "127.0.0.1", "-p", str(primary_port),
-                  "-U", "postgres", "-D", self.data, "-R", "-X", "stream", "-c", "fast"])
-        with open(self.data / "postgresql.auto.conf", "a", encoding="utf-8") as conf:
-            conf.write(f"port = {self.port}\nunix_socket_directories = ''\nhot_standby = on\n")
-        self.running = False
-
-    def run(self, argv, timeout=120):
-        r = subprocess.run(as_owner([str(a) for a in argv]), cwd="/", capture_output=True,
-                           text=True, timeout=timeout)
-        assert r.returncode == 0, f"{argv[0]} exited {r.returncode}: {r.stderr}{tail(self.log)}"
-
-    def start(self):
-        self.run([PG_BIN / "pg_ctl", "-D", self.data, "-l", self.log, "-w", "-t", "60", "start"])
-        self.running = True
-
-    def stop(self):
-        if self.running:
-            self.run([PG_BIN / "pg_ctl", "-D", self.data, "-m", "immediate", "-w", "stop"])
-            self.running = False
-
-    def url(self, primary_url):
-        """`primary_url` with the replica's port."""
-        parts = urlsplit(primary_url)
-        netloc = parts.netloc.rsplit(":", 1)[0] + f":{self.port}"
-        return urlunsplit(parts._replace(netloc=netloc))
-
-    def sql(self, query, *args):
-        with psycopg.connect(host="127.0.0.1", port=self.port, user="postgres", dbname="postgres",
-                             autocommit=True, connect_timeout=10) as conn:
-            return conn.execute(query, args).fetchone()[0]
 
 
 @pytest.fixture(scope="module")
@@ -94,10 +41,7 @@ def replica():
 
 
 def wait_replayed(replica, position):
-    deadline = time.monotonic() + CAUGHT_UP_S
-    while not replica.sql("SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", position):
-        assert time.monotonic() < deadline, f"the replica did not replay {position}"
-        time.sleep(0.05)
+    replica.wait_replayed(position, CAUGHT_UP_S)
 
 
 def test_reads_go_to_the_replica_and_a_client_reads_its_own_writes(api, extra_server, base_env,
@@ -134,6 +78,17 @@ def test_a_malformed_read_after_is_400_naming_it(api, extra_server, base_env, re
                        400, "invalid_parameter", "Planmon-Read-After")
 
 
+def test_a_refused_sign_in_names_the_position_of_its_audit_event(api, extra_server, base_env,
+                                                                 replica):
+    """A failed sign-in commits its audit event: its 401 names the position, like a write."""
+    srv = extra_server(DATABASE_READ_URL=replica.url(base_env["DATABASE_URL"]))
+    r = api.anonymous().on(srv).post_json("/v1/auth/token",
+                                          {"username": f"nobody-{uuid.uuid4().hex[:12]}",
+                                           "password": "not-the-password"})
+    assert r.status_code == 401 and "Planmon-Write-Position" in r.headers
+
+
+@needs_no_replica
 def test_without_a_replica_writes_name_no_position(api):
     r = api.as_user("coordinator").post_json("/v1/documents", new_document_body())
     assert r.status_code == 201 and "Planmon-Write-Position" not in r.headers

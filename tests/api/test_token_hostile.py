@@ -19,7 +19,8 @@ import pytest
 from checks import (CHALLENGE, assert_token_accepted, assert_token_refused,
                     assert_unauthorized, problem_core)
 from client import http_request_bytes, is_problem, raw_request
-from conftest import create_user
+from conftest import (create_user, needs_direct_http, needs_server_process,
+                      needs_user_change_at_once)
 from jwt_craft import (assemble, b64url, claims, hs256, padded_to, parts, segment, sign,
                        unsigned, with_claims)
 from settings import JWT_MAX_TTL, TOKEN_MAX_BYTES
@@ -184,6 +185,7 @@ def refusal(api):
 
 
 @pytest.mark.parametrize("case", [c for c, _ in REFUSED])
+@needs_direct_http(case="8 KiB")
 def test_refused_token(api, forge, refusal, case):
     token = dict(REFUSED)[case](forge)
     assert assert_token_refused(api, token) == refusal, "the refusal says more than another"
@@ -258,6 +260,7 @@ def test_no_authorization_header_is_401_with_a_bare_challenge(api):
     assert_unauthorized(r, token_sent=False)
 
 
+@needs_user_change_at_once
 def test_a_disabled_users_token_is_refused(api, admin, make_user, refusal):
     user = make_user()
     name = user["username"]
@@ -270,6 +273,7 @@ def test_a_disabled_users_token_is_refused(api, admin, make_user, refusal):
 
 
 @pytest.mark.parametrize("change", [{"role": "manager"}, {"agency": "UBND-884"}])
+@needs_user_change_at_once
 def test_a_token_of_a_user_whose_role_or_agency_changed_is_refused(api, admin, make_user,
                                                                     refusal, change):
     user = make_user()
@@ -285,6 +289,7 @@ def test_a_token_of_a_user_whose_role_or_agency_changed_is_refused(api, admin, m
     assert {k: me[k] for k in change} == change, "a new sign-in carries the new values"
 
 
+@needs_direct_http
 def test_a_32_kib_authorization_header_is_refused_without_a_server_error(api, server):
     target = "/v1/me"
     payload = http_request_bytes("GET", target, f"{api.host}:{api.port}",
@@ -297,6 +302,7 @@ def test_a_32_kib_authorization_header_is_refused_without_a_server_error(api, se
     assert api.get("/v1/me", headers={"Connection": "close"}).status_code == 200
 
 
+@needs_server_process
 def test_the_server_is_fine_after_the_hostile_tokens(api, server):
     assert server.alive()
     assert api.get("/v1/me").status_code == 200

@@ -15,7 +15,7 @@ import pytest
 
 from checks import (assert_no_secret, assert_problem, assert_token_accepted,
                     assert_token_refused, assert_unauthorized, problem_core)
-from conftest import new_username
+from conftest import needs_server_process, needs_user_change_at_once, new_username
 from jwt_craft import parts
 from settings import DEMO_PASSWORD, DEMO_USERS, USER_STATE_CACHE_S
 
@@ -107,6 +107,7 @@ def test_admin_creates_a_user_with_location_and_etag(admin, api):
     assert parts(pair["access_token"])[1]["role"] == "viewer"
 
 
+@needs_server_process
 def test_passwords_reach_no_log(admin, api, server):
     mark = server.output_sizes()
     body = new_user_body()
@@ -442,6 +443,7 @@ def assert_sessions_ended(api, pair, refusal=None):
     assert_unauthorized(refresh(api, pair["refresh_token"]), token_sent=False)
 
 
+@needs_user_change_at_once
 def test_disabling_a_user_ends_its_sessions_and_sign_ins(api, admin, signed_in_user):
     name, password, pair = signed_in_user
     assert patch_user(admin, name, {"active": False}).json()["active"] is False
@@ -460,6 +462,7 @@ def test_enabling_again_lets_it_sign_in_but_not_use_old_tokens(api, admin, signe
 
 @pytest.mark.parametrize("change", [{"role": "manager"}, {"agency": "UBND-884"},
                                     {"password": "a brand new password"}])
+@needs_user_change_at_once
 def test_a_change_of_role_agency_or_password_ends_its_sessions(api, admin, signed_in_user,
                                                                change):
     name, password, pair = signed_in_user
@@ -516,6 +519,7 @@ def change_password(api, current, new, token=None):
     return client.put_json("/v1/me/password", {"current_password": current, "new_password": new})
 
 
+@needs_user_change_at_once
 def test_changing_ones_password_ends_ones_sessions(api, signed_in_user):
     name, password, pair = signed_in_user
     new = "my new password, long enough"

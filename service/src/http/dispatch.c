@@ -70,15 +70,17 @@ pm_status ctx_db(http_ctx *ctx, PGconn **out, pm_error *err)
     return PM_OK;
 }
 
-/* After a write, with a replica configured: the position a later read must wait for, as
- * Planmon-Write-Position (the changes are committed by now). */
+/* After any request but a read, with a replica configured: the position a later read must wait
+ * for, as Planmon-Write-Position (what the request committed is in by now). Refused requests get
+ * it too: a refused sign-in commits its audit event. Not after a 5xx, whose connection may be
+ * gone. */
 static void write_position(http_ctx *ctx)
 {
     const char *method = ctx->req->http_verb;
     char position[POSITION_MAX];
     pm_error ignored = {0};
     if (ctx->app->read_pool && ctx->db && ctx->db_pool == ctx->app->pool && !ctx->tx &&
-        strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0 && ctx->resp->status < 300 &&
+        strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0 && ctx->resp->status < 500 &&
         position_repo_written(ctx->db, position, &ignored) == PM_OK)
         reply_header(ctx, "Planmon-Write-Position", position);
     pm_error_reset(&ignored);
