@@ -17,6 +17,11 @@ primary. A request's own `Planmon-Read-After` header (None: none at all) wins.
 `raw_request` and `reset_mid_answer` speak HTTP/1.1 over a plain socket for what requests cannot
 send (chunked bodies over the limit, literal `%` in the request line, a connection reset
 mid-answer). Every network operation is bounded by a timeout.
+
+Keep-alive: a connection idle for the server's HTTP_CONNECTION_TIMEOUT_S may be closed by the
+server at the very moment the client reuses it, and the request then fails without an answer
+(HTTP/1.1 lets a client retry; requests does not). `Session` never reuses a connection that has
+been idle nearly that long: it opens a new one instead, as a careful client does.
 """
 
 import json
@@ -34,6 +39,7 @@ from requests.adapters import HTTPAdapter
 from requests.structures import CaseInsensitiveDict
 
 from openapi_check import media_type, parse_json_strict
+from settings import HTTP_CONNECTION_TIMEOUT_S
 
 DEFAULT_TIMEOUT = 15
 MAX_PAGES = 1000
@@ -97,6 +103,24 @@ class ReadYourWrites:
 
 
 READ_YOUR_WRITES = ReadYourWrites()
+
+
+class Session(requests.Session):
+    """A requests session that drops its pooled connections once they have been idle for
+    `idle_s` seconds, before the server's keep-alive timeout can close one under a request."""
+
+    def __init__(self, idle_s=HTTP_CONNECTION_TIMEOUT_S - 2):
+        super().__init__()
+        self.idle_s = idle_s
+        self.last_used = time.monotonic()
+
+    def request(self, *args, **kw):
+        if time.monotonic() - self.last_used > self.idle_s:
+            self.close()  # empties the adapters' pools; they open new connections on demand
+        try:
+            return super().request(*args, **kw)
+        finally:
+            self.last_used = time.monotonic()
 
 
 class SourceAddressAdapter(HTTPAdapter):
@@ -175,7 +199,7 @@ class Api:
         self.sessions = sessions
         self.user = user  # calls as this user (a token from `sessions`) ...
         self.token = token  # ... or with this token; neither: no Authorization header
-        self.session = session or requests.Session()
+        self.session = session or Session()
         parts = urlsplit(self.base_url)
         self.host, self.port = parts.hostname, parts.port
 
@@ -185,11 +209,11 @@ class Api:
 
     def clone(self):
         """The same caller on its own connection pool (requests sessions are not thread-safe)."""
-        return self._variant(user=self.user, token=self.token, session=requests.Session())
+        return self._variant(user=self.user, token=self.token, session=Session())
 
     def from_address(self, address):
         """The same caller, connecting from local address `address` (e.g. 127.0.0.7)."""
-        session = requests.Session()
+        session = Session()
         session.mount("http://", SourceAddressAdapter(address))
         return self._variant(user=self.user, token=self.token, session=session)
 

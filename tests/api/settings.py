@@ -12,6 +12,8 @@ SEED_PLAN_PATH = REPO_ROOT / "db" / "seed" / "plan-1994.json"
 ALLOWED_ORIGIN = "http://allowed.example"
 DB_POOL_SIZE = 4
 MAX_BODY_BYTES = 1024 * 1024
+# The server closes a keep-alive connection idle this long; the client drops its own first.
+HTTP_CONNECTION_TIMEOUT_S = 10
 
 # Authentication (the server's defaults, set explicitly so tests and server agree).
 JWT_ISSUER = "planmon"
@@ -56,7 +58,7 @@ def server_settings(docs_js_file):
     return {"CORS_ORIGINS": ALLOWED_ORIGIN, "LOG_LEVEL": "info",
             "DB_POOL_SIZE": str(DB_POOL_SIZE), "HTTP_THREADS": "4",
             "DB_ACQUIRE_TIMEOUT_MS": "1000", "DB_QUERY_TIMEOUT_MS": "3000",
-            "HTTP_CONNECTION_TIMEOUT_S": "10", "MAX_BODY_BYTES": str(MAX_BODY_BYTES),
+            "HTTP_CONNECTION_TIMEOUT_S": str(HTTP_CONNECTION_TIMEOUT_S), "MAX_BODY_BYTES": str(MAX_BODY_BYTES),
             "DOCS_JS_FILE": str(docs_js_file), "LOGIN_MAX_FAILURES": str(LOGIN_MAX_FAILURES),
             "LOGIN_MAX_FAILURES_PER_IP": str(LOGIN_MAX_FAILURES_PER_IP),
             "LOGIN_WINDOW_S": str(LOGIN_WINDOW_S),
