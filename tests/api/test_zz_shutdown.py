@@ -1,4 +1,5 @@
-"""Last: every operation was exercised, then SIGTERM stops the server cleanly.
+"""Last: every operation was exercised, no database connection gave up naming its statements,
+then SIGTERM stops the server cleanly.
 
 For PLANMON_BUILD=asan, the server's output must hold no AddressSanitizer, LeakSanitizer or
 UndefinedBehaviorSanitizer report (leaks are reported at exit, so this runs after the stop).
@@ -7,6 +8,8 @@ UndefinedBehaviorSanitizer report (leaks are reported at exit, so this runs afte
 from pathlib import Path
 
 import pytest
+
+from conftest import needs_server_process
 
 pytestmark = [pytest.mark.shutdown]
 
@@ -26,6 +29,17 @@ def test_every_operation_was_answered_with_success(spec, request):
     succeeded = {label for label, status in spec.seen if 200 <= status < 300}
     missing = sorted(f"{m} {t}" for m, t in spec.operations() if f"{m} {t}" not in succeeded)
     assert not missing, f"operations no test called successfully: {missing}"
+
+
+@needs_server_process
+def test_no_connection_gave_up_naming_its_statements(server):
+    """The suite's server talks to PostgreSQL directly, so no connection may have met the sign of
+    a transaction-mode pooler ("does not keep prepared statements"): once, the same SQL text at
+    two addresses (an ASan build does not merge equal literals) was taken for two statements and
+    prepared twice under one name (tests/unit/test_statements.c)."""
+    lines = [line for line in server.output().splitlines()
+             if "does not keep prepared statements" in line]
+    assert not lines, "\n".join(lines[:5])
 
 
 def test_sigterm_stops_the_server_with_exit_code_0(server):

@@ -7,7 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Open addressing on the SQL text's address; planmon has a few hundred statements. */
+/* Open addressing on the hash of the SQL text, which is also the statement's name: the same text
+ * may sit at more than one address (a literal written in two files, which the compiler need not
+ * merge and an ASan build never does), and it is still one statement on the server. planmon has a
+ * few hundred statements. */
 enum { TABLE_SIZE = 1024, TABLE_LIMIT = TABLE_SIZE * 3 / 4 };
 
 typedef struct {
@@ -15,7 +18,8 @@ typedef struct {
     bool cleanup;  /* forgotten statements may still live on the server */
     bool disabled; /* the server does not keep them: every statement unnamed */
     struct {
-        const char *statement;
+        const char *statement; /* one copy of the text (constant: lives as long as planmon) */
+        uint64_t hash;
         bool prepared;
     } slots[TABLE_SIZE];
 } statement_table;
@@ -62,12 +66,21 @@ static uint64_t text_hash(const char *statement)
     return h;
 }
 
-static size_t slot_of(const statement_table *table, const char *statement)
+/* The slot of `statement` (whose text hashes to `hash`), or the empty slot where it goes. */
+static size_t slot_of(const statement_table *table, const char *statement, uint64_t hash)
 {
-    size_t i = (size_t)(((uintptr_t)statement >> 3) * 11400714819323198485ULL) % TABLE_SIZE;
-    while (table->slots[i].statement && table->slots[i].statement != statement)
+    size_t i = (size_t)(hash % TABLE_SIZE);
+    while (table->slots[i].statement && table->slots[i].hash != hash)
         i = (i + 1) % TABLE_SIZE;
     return i;
+}
+
+/* True when slot i holds another text under the same hash: that text owns the name, and
+ * `statement` goes unnamed (one chance in 2^64 per pair; never seen). */
+static bool collides(const statement_table *table, size_t i, const char *statement)
+{
+    const char *held = table->slots[i].statement;
+    return held && held != statement && strcmp(held, statement) != 0;
 }
 
 bool db_statements_lookup(PGconn *conn, const char *statement, char name[STATEMENT_NAME_MAX],
@@ -77,11 +90,13 @@ bool db_statements_lookup(PGconn *conn, const char *statement, char name[STATEME
     if (!table || table->cleanup || table->disabled) /* cleanup: the server may still hold the
                                                          names; unnamed till then */
         return false;
-    size_t i = slot_of(table, statement);
-    if (!table->slots[i].statement && table->count >= TABLE_LIMIT)
+    uint64_t hash = text_hash(statement);
+    size_t i = slot_of(table, statement, hash);
+    if ((!table->slots[i].statement && table->count >= TABLE_LIMIT) ||
+        collides(table, i, statement))
         return false;
     *prepared = table->slots[i].statement && table->slots[i].prepared;
-    snprintf(name, STATEMENT_NAME_MAX, "pm_%016llx", (unsigned long long)text_hash(statement));
+    snprintf(name, STATEMENT_NAME_MAX, "pm_%016llx", (unsigned long long)hash);
     return true;
 }
 
@@ -90,11 +105,15 @@ void db_statements_mark(PGconn *conn, const char *statement)
     statement_table *table = table_of(conn);
     if (!table)
         return;
-    size_t i = slot_of(table, statement);
+    uint64_t hash = text_hash(statement);
+    size_t i = slot_of(table, statement, hash);
+    if (collides(table, i, statement))
+        return;
     if (!table->slots[i].statement) {
         if (table->count >= TABLE_LIMIT)
             return;
         table->slots[i].statement = statement;
+        table->slots[i].hash = hash;
         table->count++;
     }
     table->slots[i].prepared = true;

@@ -2,9 +2,10 @@
  *
  * Every statement planmon sends is a constant string (tests/checks/sql_constant.py), so a
  * connection can prepare each one once and afterwards send only its name and parameters: the
- * server skips parsing and, once its plan cache settles on a generic plan, planning. A statement's
- * name is a hash of its text ("pm_" and 16 hex digits), so a name means the same SQL on every
- * server connection.
+ * server skips parsing and, once its plan cache settles on a generic plan, planning. A statement is
+ * known by its text, not by where the text sits (the same literal in two files may have two
+ * addresses): its name is a hash of the text ("pm_" and 16 hex digits), so a name means the same
+ * SQL on every server connection.
  *
  * A connection takes part once db_statements_attach has been called on it; connections without
  * it (migrate, seed, DB_PREPARE=off for a transaction-mode PgBouncer, which cannot keep named
