@@ -19,12 +19,14 @@ import subprocess
 import time
 import uuid
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 import requests
 
-from stack import REPO_ROOT, Process, Stack, as_user, give, load_while_instances_die, running
+from stack import (REPO_ROOT, Process, Stack, as_user, free_port, give, load_while_instances_die,
+                   running, tail, wait_port)
 
 DB = "planmon_deploy"
 DB_PASSWORD = "pgb-" + uuid.uuid4().hex[:16]
@@ -247,6 +249,49 @@ def test_the_images_health_check_and_docs_work(stack):
     js = requests.get(stack.url("nginx", "/docs/redoc.standalone.js"), timeout=TIMEOUT)
     assert js.status_code == 200 and len(js.content) == Path(stack.docs_js).stat().st_size
     assert requests.get(stack.url("nginx", "/docs"), timeout=TIMEOUT).status_code == 200
+
+
+# --- DB_PREPARE left on behind the pooler ----------------------------------------------------
+
+def test_an_instance_left_with_db_prepare_on_behind_pgbouncer_answers_and_says_so(stack):
+    """PgBouncer in transaction mode hands each transaction to any server connection, so a
+    statement prepared on one is missing (26000) or already there (42P05) on another. An
+    instance whose operator forgot DB_PREPARE=off notices it on each connection, retries the
+    statement unnamed, names none from then on, and logs what to set: concurrent reads and
+    writes all succeed (3,000 of 3,000 in a trial run; a statement refused inside a transaction
+    would still fail its request, which was not seen)."""
+    port = free_port()
+    log = stack.tmp / "planmon-prepare-on.log"
+    inst = Process("planmon-prepare-on", as_user([stack.bin, "serve"]),
+                   stack.planmon_env(port, DB_PREPARE="on"), log, main=stack.comm).start()
+    try:
+        wait_port(port, proc=inst.proc)
+        stack.wait_ready(port)
+        base = f"http://127.0.0.1:{port}"
+        token = requests.post(f"{base}/v1/auth/token", timeout=TIMEOUT,
+                              json={"username": "coordinator",
+                                    "password": DEMO_PASSWORD}).json()["access_token"]
+
+        def call(n):
+            with requests.Session() as s:
+                s.headers["Authorization"] = f"Bearer {token}"
+                if n % 4 == 0:
+                    r = s.post(f"{base}/v1/documents", timeout=TIMEOUT,
+                               json={"number": f"PREPARE-{n}-{uuid.uuid4().hex[:8]}",
+                                     "type": "ke_hoach", "title": f"DB_PREPARE on, {n}"})
+                    return ("POST", r.status_code, r.text[:200])
+                path = ("/v1/admin-units/89", "/v1/agencies?limit=5", "/v1/me")[n % 3]
+                r = s.get(base + path, timeout=TIMEOUT)
+                return ("GET", r.status_code, r.text[:200])
+
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            answers = list(pool.map(call, range(400)))
+    finally:
+        code = inst.stop(signal.SIGTERM)
+    failed = [a for a in answers if a[1] not in (200, 201)]
+    assert failed == [], f"{len(failed)} of {len(answers)} failed: {failed[:5]}\n{tail(log)}"
+    assert code == 0
+    assert "set DB_PREPARE=off" in log.read_text(errors="replace"), tail(log)
 
 
 # --- load while an instance dies -----------------------------------------------------------
