@@ -11,9 +11,16 @@ other test uses) and enters its data there, so that no test changes another's co
 import uuid
 
 from checks import seed_units
-from plans import created
+from plans import created, today
 
 PROVINCE = "89"
+
+
+def periods_around_today():
+    """(this year, next year, this month, next month) as period ids, in the province's time."""
+    now = today()
+    next_month = (now.year + now.month // 12, now.month % 12 + 1)
+    return (str(now.year), str(now.year + 1), f"{now.year}{now.month:02d}", "%d%02d" % next_month)
 # The 11 district-level units of 2016-2020 (GSO 883-894; there is no 885), each with its People's
 # Committee UBND-<code>.
 DISTRICTS = ("883", "884", "886", "887", "888", "889", "890", "891", "892", "893", "894")

@@ -16,7 +16,7 @@ import json
 import time
 import uuid
 
-from plans import PROVINCE_TZ, created, patch, seed_plan_file
+from plans import created, patch, seed_plan_file
 from reference import create_unit
 
 TYPE_KEYS = {"code", "name", "name_en", "source_clause", "description", "target_text",
@@ -194,10 +194,6 @@ def row_of(expected, submitted_=0, on_time=0, late=0, agency=None, period=None):
 
 
 # --- periods and moments ------------------------------------------------------------------------
-
-def today():
-    return datetime.datetime.now(PROVINCE_TZ).date()
-
 
 def vn_half(day):
     """The Vietnamese 6-month reporting period holding `day`: (id, start, end) — VNS1 runs from

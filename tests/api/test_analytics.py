@@ -19,14 +19,10 @@ from checks import assert_problem
 from indicators import (DISTRICTS, PROVINCE, all_measurements, analytics, analytics_params,
                         approved, by_unit, communes, counts, create_indicator, create_target,
                         district_of, enter, import_json, moved, row, step, summary)
-from plans import PROVINCE_TZ, read
+from plans import read, today
 from settings import DEMO_USERS
 
 AWARENESS = "COMMUNE-AWARENESS"
-
-
-def this_year():
-    return datetime.datetime.now(PROVINCE_TZ).year
 
 
 def published(coordinator, rows):
@@ -323,29 +319,35 @@ def test_an_exact_share_target_compares_the_percentage(api, coordinator):
 
 
 def test_a_target_not_met_before_its_period_ends_is_on_track_or_at_risk(api, coordinator):
-    """Next year has not started: a >= target not met yet is on track; a <= target not met is
-    at risk. This year, nothing yet against a >= target is at risk."""
-    code = create_indicator(coordinator, value_type="count", rollup="sum")["code"]
-    next_year, year = str(this_year() + 1), str(this_year())
-    create_target(coordinator, code, period=next_year, operator=">=", value=100,
-                  rounding="exact")
-    create_target(coordinator, code, period=year, operator=">=", value=100, rounding="exact")
-    published(coordinator, [row(code, communes("883")[0], next_year, 5),
-                            row(code, communes("883")[0], year, 0)])
-    assert province(api, code, next_year)["attainment"] == "on_track"
-    assert province(api, code, year)["attainment"] == "at_risk"
+    """This year is under way: a >= target is on track while the value keeps up with the share
+    of the year elapsed (9,999 of 10,000 does until the last day), at risk when it does not (0
+    never does); a <= target not met is at risk."""
+    now = today()
+    year = str(now.year)
+    elapsed = ((now - datetime.date(now.year, 1, 1)).days + 1) / \
+        ((datetime.date(now.year + 1, 1, 1) - datetime.date(now.year, 1, 1)).days)
+    ahead, behind = (create_indicator(coordinator, value_type="count", rollup="sum")["code"]
+                     for _ in range(2))
+    for code, value in ((ahead, 9999), (behind, 0)):
+        create_target(coordinator, code, period=year, operator=">=", value=10000,
+                      rounding="exact")
+        published(coordinator, [row(code, communes("883")[0], year, value)])
+    assert province(api, ahead, year)["attainment"] == \
+        ("on_track" if 9999 >= 10000 * elapsed else "at_risk"), elapsed
+    assert province(api, behind, year)["attainment"] == "at_risk"
     other = create_indicator(coordinator, value_type="count", rollup="sum")["code"]
-    create_target(coordinator, other, period=next_year, operator="<=", value=2, rounding="exact")
-    published(coordinator, [row(other, communes("883")[0], next_year, 5)])
-    assert province(api, other, next_year)["attainment"] == "at_risk"
+    create_target(coordinator, other, period=year, operator="<=", value=2, rounding="exact")
+    published(coordinator, [row(other, communes("883")[0], year, 5)])
+    assert province(api, other, year)["attainment"] == "at_risk"
 
 
 def test_a_target_met_is_achieved_whenever(api, coordinator):
+    """Before its period ends too (this year is under way)."""
     code = create_indicator(coordinator, value_type="count", rollup="sum")["code"]
-    next_year = str(this_year() + 1)
-    create_target(coordinator, code, period=next_year, operator=">=", value=3, rounding="exact")
-    published(coordinator, [row(code, communes("883")[0], next_year, 3)])
-    assert province(api, code, next_year)["attainment"] == "achieved"
+    year = str(today().year)
+    create_target(coordinator, code, period=year, operator=">=", value=3, rounding="exact")
+    published(coordinator, [row(code, communes("883")[0], year, 3)])
+    assert province(api, code, year)["attainment"] == "achieved"
 
 
 # --- the whole country --------------------------------------------------------------------------

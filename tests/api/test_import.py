@@ -24,7 +24,7 @@ from client import http_request_bytes, raw_request
 from conftest import table_digests
 from indicators import (DISTRICTS, all_measurements, approved, communes, conflicts, counts,
                         create_indicator, enter, import_csv, import_json, measurement_path, moved,
-                        row, summary)
+                        periods_around_today, row, summary)
 from plans import read
 from settings import MAX_BODY_BYTES
 
@@ -353,6 +353,14 @@ def test_each_row_is_checked_like_a_single_entry(officer, coordinator, indicator
     assert set(stored(officer, indicator)) == {(OWN[3], "2017")}
 
 
+def test_a_row_for_a_period_that_has_not_begun_is_rejected_not_started(officer, indicator):
+    this_year, next_year, _, _ = periods_around_today()
+    rows = [row(indicator, OWN[0], next_year), row(indicator, OWN[1], this_year)]
+    body = summary(import_json(officer, rows, atomic=False))
+    assert conflicts(body) == [(0, "period", "not_started")]
+    assert set(stored(officer, indicator)) == {(OWN[1], this_year)}
+
+
 def test_a_csv_line_with_another_number_of_cells_is_rejected(officer, indicator):
     text = csv_text([HEADER, f"{indicator},{OWN[0]},2017,true,,extra",
                      f"{indicator},{OWN[1]},2017", f"{indicator},{OWN[2]},2017,true,ok"])
@@ -475,12 +483,13 @@ ROWS = 10_000
 
 
 def test_10000_rows_import_in_under_2_seconds(coordinator, db, build_kind):
-    """156 communes x 65 years (2016-2080) of a yearly commune indicator, the first 10,000:
-    a body larger than MAX_BODY_BYTES, which this route alone takes."""
-    code = create_indicator(coordinator)["code"]
-    rows = [row(code, unit, str(year), (year + int(unit)) % 3 == 0,
-                f"Báo cáo năm {year} của đơn vị {unit}: đã tổ chức tuyên truyền tại ấp, khóm")
-            for year in range(2016, 2081) for unit in communes()][:ROWS]
+    """156 communes x 65 months (201601-202105) of a monthly commune indicator, the first
+    10,000: a body larger than MAX_BODY_BYTES, which this route alone takes."""
+    code = create_indicator(coordinator, period_type="monthly")["code"]
+    months = [(y, m) for y in range(2016, 2022) for m in range(1, 13)][:65]
+    rows = [row(code, unit, f"{y}{m:02d}", (y + m + int(unit)) % 3 == 0,
+                f"Báo cáo tháng {m}/{y} của đơn vị {unit}: đã tổ chức tuyên truyền tại ấp, khóm")
+            for y, m in months for unit in communes()][:ROWS]
     data = json.dumps({"rows": rows}, ensure_ascii=False).encode()
     assert len(data) > MAX_BODY_BYTES
     started = time.monotonic()

@@ -20,7 +20,7 @@ from checks import assert_problem, check_etag, check_not_modified
 from conftest import table_digests
 from indicators import (MEASUREMENT_KEYS, PROVINCE, all_measurements, approved, communes,
                         create_indicator, enter, measurement_body, measurement_path, moved,
-                        post_measurement, step)
+                        periods_around_today, post_measurement, step)
 from plans import patch, read
 from settings import DEMO_USERS
 
@@ -137,6 +137,20 @@ def test_a_malformed_period_names_the_forms(api, indicator):
 def test_a_period_of_another_type_is_422_wrong_type(api, indicator, period):
     field_error(post_measurement(api.as_user(OFFICER), indicator, OWN_COMMUNE, period), 422,
                 "validation_failed", "period", "wrong_type")
+
+
+def test_a_period_that_has_not_begun_is_422_not_started(api, coordinator, indicator, db):
+    """Nothing in a period to come can have been measured (today in the province decides)."""
+    this_year, next_year, this_month, next_month = periods_around_today()
+    monthly = create_indicator(coordinator, period_type="monthly", value_type="count",
+                               rollup="sum")["code"]
+    for code, period in ((indicator, next_year), (indicator, "2099"), (monthly, next_month)):
+        field_error(post_measurement(api.as_user(OFFICER), code, OWN_COMMUNE, period, 1), 422,
+                    "validation_failed", "period", "not_started")
+    assert count_measurements(db, indicator) == count_measurements(db, monthly) == 0
+    # the period under way has begun
+    assert enter(api.as_user(OFFICER), indicator, OWN_COMMUNE, this_year)["period"] == this_year
+    assert enter(api.as_user(OFFICER), monthly, OWN_COMMUNE, this_month, 3)["period"] == this_month
 
 
 def test_a_monthly_indicator_takes_months(api, coordinator):

@@ -12,11 +12,11 @@ import pytest
 
 from checks import assert_field_error, assert_problem
 from indicators import analytics, create_indicator, create_target
-from plans import archive, patch, read, restore, seeded_plan
+from plans import archive, patch, read, restore, seeded_plan, today
 from reference import create_agency, create_committee
 from reporting import (ACTIVE, SITE_KEYS, SITE_STATUSES, TRANSITIONS, TYPE_KEYS, all_sites,
                        attainment, create_site, create_type, make_province, move, new_site_body,
-                       new_type_body, seed_task_ids, seed_types, site_path, today, type_path)
+                       new_type_body, seed_task_ids, seed_types, site_path, type_path)
 from settings import DEMO_USERS
 
 EDITORS = ("admin", "coordinator")

@@ -21,12 +21,12 @@ import pytest
 from checks import assert_problem
 from indicators import approved, create_indicator, create_target, enter, moved
 from plans import (PROVINCE_TZ, agency, archived, create_plan, create_section, create_task,
-                   post_update, task_path)
+                   post_update, task_path, today)
 from reference import create_agency
 from reporting import (CSV_COLUMNS, TABLES, assert_csv_equals, attainment, calendar_half,
                        calendar_year, cells, create_obligation, create_site, create_type,
                        make_province, moment, move, previous_vn_half, report, report_csv,
-                       report_path, row_of, submitted, today, vn_half)
+                       report_path, row_of, submitted, vn_half)
 from settings import DEMO_USERS
 
 

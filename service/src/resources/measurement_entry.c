@@ -131,7 +131,8 @@ pm_status measurement_parse_period(const http_ctx *ctx, const json_t *body, peri
 
 /* Checks an entry against what it meets (`c`, from measurement_repo_context or _classify):
  * the indicator exists and takes entries, the unit exists at the period's end at the
- * indicator's level, the period is of the indicator's type, and the caller may enter it. */
+ * indicator's level, the period is of the indicator's type and has begun (nothing in a period
+ * to come can have been measured), and the caller may enter it. */
 pm_status measurement_check_entry(const http_ctx *ctx, const json_t *c, const period *p,
                                   pm_error *err)
 {
@@ -148,6 +149,9 @@ pm_status measurement_check_entry(const http_ctx *ctx, const json_t *c, const pe
         return pm_fail_field(err, PM_VALIDATION_FAILED, "period", "wrong_type",
                              "This indicator is collected per %s period.",
                              validate_string(c, "period_type"));
+    if (!json_is_true(json_object_get(c, "period_started")))
+        return pm_fail_field(err, PM_VALIDATION_FAILED, "period", "not_started",
+                             "The period has not begun; nothing in it can have been measured.");
     if (json_integer_value(json_object_get(c, "unit_level")) !=
         json_integer_value(json_object_get(c, "level")))
         return pm_fail_field(err, PM_VALIDATION_FAILED, "unit", "wrong_level",

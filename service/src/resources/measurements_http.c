@@ -175,16 +175,17 @@ pm_status measurements_create(http_ctx *ctx, pm_error *err)
 {
     json_auto_t *body = NULL, *context = NULL, *row = NULL;
     period p;
-    char end[11], id[24];
+    char start[11], end[11], id[24];
     pm_status st;
     if ((st = req_check_query(ctx, no_params, err)) || (st = req_json_body(ctx, &body, err)) ||
         (st = validate_body(body, create_fields, VALIDATE_CREATE, err)) ||
         (st = measurement_parse_period(ctx, body, &p, err)))
         return st;
+    period_date_text(p.start, start);
     period_date_text(p.end, end);
     if ((st = ctx_begin(ctx, NULL, err)) ||
         (st = measurement_repo_context(ctx->db, validate_string(body, "indicator"),
-                                       validate_string(body, "unit"), end, ctx->who.agency,
+                                       validate_string(body, "unit"), start, end, ctx->who.agency,
                                        &context, err)) ||
         (st = measurement_check_entry(ctx, context, &p, err)) ||
         (st = measurement_make_row(body, &p, validate_string(context, "value_type"), &row, err)) ||

@@ -124,7 +124,7 @@ static pm_status check_repeat(json_t *seen, const json_t *row, const period *p, 
 
 /* Checks the shape of every row and parses its period; a row that fails, or names a measurement
  * an earlier row names, is rejected and left out of `keys` (the rows to classify: {"i",
- * "indicator", "unit", "period", "period_end"}). */
+ * "indicator", "unit", "period", "period_start", "period_end"}). */
 static void check_rows(const http_ctx *ctx, json_t *rows, period *periods, json_t *keys,
                        import_summary *s)
 {
@@ -134,7 +134,7 @@ static void check_rows(const http_ctx *ctx, json_t *rows, period *periods, json_
     json_array_foreach(rows, i, row)
     {
         pm_error err = {0};
-        char end[11];
+        char start[11], end[11];
         if (!json_is_object(row))
             pm_fail_field(&err, PM_VALIDATION_FAILED, "row", "type", "a row must be an object");
         else if (json_object_get(row, "_cells"))
@@ -143,11 +143,13 @@ static void check_rows(const http_ctx *ctx, json_t *rows, period *periods, json_
         else if (validate_body(row, import_row_fields, VALIDATE_CREATE, &err) == PM_OK &&
                  measurement_parse_period(ctx, row, &periods[i], &err) == PM_OK &&
                  check_repeat(seen, row, &periods[i], i, &err) == PM_OK) {
+            period_date_text(periods[i].start, start);
             period_date_text(periods[i].end, end);
-            json_array_append_new(keys, json_pack("{s:I, s:O, s:O, s:s, s:s}", "i", (json_int_t)i,
-                                                  "indicator", json_object_get(row, "indicator"),
-                                                  "unit", json_object_get(row, "unit"), "period",
-                                                  periods[i].id, "period_end", end));
+            json_array_append_new(keys,
+                                  json_pack("{s:I, s:O, s:O, s:s, s:s, s:s}", "i", (json_int_t)i,
+                                            "indicator", json_object_get(row, "indicator"), "unit",
+                                            json_object_get(row, "unit"), "period", periods[i].id,
+                                            "period_start", start, "period_end", end));
             continue;
         }
         reject(s, i, &err);

@@ -53,9 +53,10 @@ static const char list_sql[] =
 static const char get_sql[] = GET_SELECT;
 static const char get_locked_sql[] = GET_SELECT " FOR UPDATE OF m";
 
-/* $1 indicator $2 unit $3 period end $4 agency */
+/* $1 indicator $2 unit $3 period end $4 agency $5 period start */
 static const char context_sql[] =
     "SELECT i.code IS NOT NULL AND i.archived_at IS NULL AS indicator_known,"
+    "       $5::date <= planmon_today() AS period_started,"
     "       planmon_level(i.level) AS level, i.period_type, i.value_type, i.rollup,"
     "       u.code IS NOT NULL AS unit_known, u.level AS unit_level,"
     "       u.code IS NOT NULL AND u.valid_from <= $3::date"
@@ -68,6 +69,7 @@ static const char context_sql[] =
 /* $1 the rows, $2 agency */
 static const char classify_sql[] =
     "SELECT r.i, i.code IS NOT NULL AND i.archived_at IS NULL AS indicator_known,"
+    "       r.period_start <= planmon_today() AS period_started,"
     "       planmon_level(i.level) AS level, i.period_type, i.value_type, i.rollup,"
     "       u.code IS NOT NULL AS unit_known, u.level AS unit_level,"
     "       u.code IS NOT NULL AND r.period_end IS NOT NULL AND u.valid_from <= r.period_end"
@@ -77,7 +79,7 @@ static const char classify_sql[] =
     "       m.status, m.value_bool, m.value_num, m.value_text, m.numerator, m.denominator,"
     "       m.comment"
     " FROM jsonb_to_recordset($1::jsonb) AS r (i int, indicator text, unit text, period text,"
-    "      period_end date)"
+    "      period_start date, period_end date)"
     " LEFT JOIN indicator i ON i.code = r.indicator LEFT JOIN admin_unit u ON u.code = r.unit"
     " LEFT JOIN measurement m ON m.indicator = r.indicator AND m.unit = r.unit"
     "      AND m.period = r.period"
@@ -176,11 +178,11 @@ pm_status measurement_repo_get(PGconn *conn, const measure_viewer *viewer, const
 }
 
 pm_status measurement_repo_context(PGconn *conn, const char *indicator, const char *unit,
-                                   const char *period_end, const char *agency, json_t **out,
-                                   pm_error *err)
+                                   const char *period_start, const char *period_end,
+                                   const char *agency, json_t **out, pm_error *err)
 {
-    const char *params[] = {indicator, unit, period_end, agency};
-    return db_fetch_one(conn, context_sql, 4, params, "", out, err);
+    const char *params[] = {indicator, unit, period_end, agency, period_start};
+    return db_fetch_one(conn, context_sql, 5, params, "", out, err);
 }
 
 pm_status measurement_repo_create(PGconn *conn, const json_t *row, const char *username,

@@ -37,12 +37,13 @@ pm_status measurement_repo_list(PGconn *conn, const measure_viewer *viewer,
 pm_status measurement_repo_get(PGconn *conn, const measure_viewer *viewer, const char *id,
                                bool lock, json_t **out, pm_error *err);
 
-/* What an entry of (indicator, unit) by `agency` at a period ending `period_end` meets: *out gets
- * {"indicator_known", "level", "period_type", "value_type", "rollup", "unit_known", "unit_level",
+/* What an entry of (indicator, unit) by `agency` for the period from `period_start` to
+ * `period_end` meets: *out (new, the caller's) gets {"indicator_known", "period_started" (by today
+ * in the province), "level", "period_type", "value_type", "rollup", "unit_known", "unit_level",
  * "unit_exists" (at the period's end), "in_scope"}. */
 pm_status measurement_repo_context(PGconn *conn, const char *indicator, const char *unit,
-                                   const char *period_end, const char *agency, json_t **out,
-                                   pm_error *err);
+                                   const char *period_start, const char *period_end,
+                                   const char *agency, json_t **out, pm_error *err);
 
 /* Inserts a draft from the prepared `row` (indicator, unit, period, period_start, period_end,
  * value_bool | value_num | value_text | numerator + denominator, comment, evidence) entered by
@@ -63,8 +64,8 @@ pm_status measurement_repo_transition(PGconn *conn, const char *id, long long ve
                                       const char *note, pm_error *err);
 
 /* For an import: every row of `rows` (an array of {"i", "indicator", "unit", "period",
- * "period_end"}) with what it meets, as in measurement_repo_context, plus the existing
- * measurement's "status", "same" (true when `rows`' prepared value and comment equal it) —
+ * "period_start", "period_end"}) with what it meets, as in measurement_repo_context, plus the
+ * existing measurement's "status", "same" (true when `rows`' prepared value and comment equal it) —
  * `rows` items carry the prepared value fields for that comparison. *out a new array, in `i`
  * order. */
 pm_status measurement_repo_classify(PGconn *conn, const json_t *rows, const char *agency,
