@@ -4,6 +4,8 @@
 #include <pthread.h>
 #include <string.h>
 
+#include "hash.h"
+
 enum { SLOTS = 1024 };
 
 static struct {
@@ -15,10 +17,7 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
 static unsigned slot_of(const char *username)
 {
-    unsigned h = 2166136261u; /* FNV-1a */
-    for (const unsigned char *p = (const unsigned char *)username; *p; p++)
-        h = (h ^ *p) * 16777619u;
-    return h % SLOTS;
+    return (unsigned)(fnv1a64(username, strlen(username), FNV1A64_BASIS) % SLOTS);
 }
 
 bool user_cache_get(const char *username, time_t now, user_state *out)

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
+
 /* Open addressing on the hash of the SQL text, which is also the statement's name: the same text
  * may sit at more than one address (a literal written in two files, which the compiler need not
  * merge and an ASan build never does), and it is still one statement on the server. planmon has a
@@ -57,17 +59,14 @@ static statement_table *table_of(PGconn *conn)
     return PQinstanceData(conn, on_event);
 }
 
-/* FNV-1a over the text: the statement's name on every connection. */
+/* The hash of the text: the statement's name on every connection. */
 static uint64_t text_hash(const char *statement)
 {
-    uint64_t h = 14695981039346656037ULL;
-    for (const unsigned char *p = (const unsigned char *)statement; *p; p++)
-        h = (h ^ *p) * 1099511628211ULL;
-    return h;
+    return fnv1a64(statement, strlen(statement), FNV1A64_BASIS);
 }
 
-/* The slot of `statement` (whose text hashes to `hash`), or the empty slot where it goes. */
-static size_t slot_of(const statement_table *table, const char *statement, uint64_t hash)
+/* The slot of the text that hashes to `hash`, or the empty slot where it goes. */
+static size_t slot_of(const statement_table *table, uint64_t hash)
 {
     size_t i = (size_t)(hash % TABLE_SIZE);
     while (table->slots[i].statement && table->slots[i].hash != hash)
@@ -91,7 +90,7 @@ bool db_statements_lookup(PGconn *conn, const char *statement, char name[STATEME
                                                          names; unnamed till then */
         return false;
     uint64_t hash = text_hash(statement);
-    size_t i = slot_of(table, statement, hash);
+    size_t i = slot_of(table, hash);
     if ((!table->slots[i].statement && table->count >= TABLE_LIMIT) ||
         collides(table, i, statement))
         return false;
@@ -106,7 +105,7 @@ void db_statements_mark(PGconn *conn, const char *statement)
     if (!table)
         return;
     uint64_t hash = text_hash(statement);
-    size_t i = slot_of(table, statement, hash);
+    size_t i = slot_of(table, hash);
     if (collides(table, i, statement))
         return;
     if (!table->slots[i].statement) {

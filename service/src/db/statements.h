@@ -23,13 +23,13 @@ enum { STATEMENT_NAME_MAX = 20 };
  * connection then keeps sending unnamed statements). The memory belongs to the connection. */
 bool db_statements_attach(PGconn *conn);
 
-/* The name under which `sql` is prepared on `conn`, written to `name`. Returns false when `conn`
- * is not attached or its table is full: send the statement unnamed. *prepared tells whether it is
- * prepared already (else prepare it, then db_statements_mark). */
+/* The name under which `statement` is prepared on `conn`, written to `name`. Returns false when
+ * `conn` is not attached or its table is full: send the statement unnamed. *prepared tells whether
+ * it is prepared already (else prepare it, then db_statements_mark). */
 bool db_statements_lookup(PGconn *conn, const char *statement, char name[STATEMENT_NAME_MAX],
                           bool *prepared);
 
-/* Records that `sql` is now prepared on `conn`. */
+/* Records that `statement` is now prepared on `conn`. */
 void db_statements_mark(PGconn *conn, const char *statement);
 
 /* Forgets every statement of `conn` after the server refused one (its plan no longer fits the

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "http/problem.h"
 #include "http/request.h"
 #include "jsonutil.h"
@@ -40,14 +41,14 @@ void reply_json(http_ctx *ctx, int status, const json_t *body, const char *conte
     set_body(ctx, text ? status : 500, text, text ? strlen(text) : 0, content_type);
 }
 
+/* The basis every ETag has been computed from since the first release (not FNV's standard one):
+ * changing it would change every ETag, and instances of two versions side by side in a rolling
+ * deploy would refuse each other's If-Match. */
+#define ETAG_BASIS 1469598103934665603ULL
+
 void reply_etag(const char *data, size_t len, char *out, size_t size)
 {
-    uint64_t h = 1469598103934665603ULL; /* FNV-1a 64 */
-    for (size_t i = 0; i < len; i++) {
-        h ^= (unsigned char)data[i];
-        h *= 1099511628211ULL;
-    }
-    snprintf(out, size, "\"%016" PRIx64 "\"", h);
+    snprintf(out, size, "\"%016" PRIx64 "\"", fnv1a64(data, len, ETAG_BASIS));
 }
 
 bool reply_etag_listed(const char *header, const char *etag)
@@ -98,32 +99,39 @@ pm_status reply_check_if_match(http_ctx *ctx, const json_t *current, pm_error *e
     return PM_OK;
 }
 
-void reply_created(http_ctx *ctx, const char *location, const json_t *object)
+/* `object` serialised once (malloc'd, *len its length), with its ETag sent and written to `etag`;
+ * NULL, with the answer set to 500, when it cannot be serialised. */
+static char *tagged_text(http_ctx *ctx, const json_t *object, size_t *len, char etag[24])
 {
     char *text = json_serialize(object);
     if (!text) {
         set_body(ctx, 500, NULL, 0, NULL);
-        return;
+        return NULL;
     }
-    size_t len = strlen(text);
-    char etag[24];
-    reply_etag(text, len, etag, sizeof etag);
+    *len = strlen(text);
+    reply_etag(text, *len, etag, 24);
     reply_header(ctx, "ETag", etag);
+    return text;
+}
+
+void reply_created(http_ctx *ctx, const char *location, const json_t *object)
+{
+    size_t len;
+    char etag[24];
+    char *text = tagged_text(ctx, object, &len, etag);
+    if (!text)
+        return;
     reply_header(ctx, "Location", location);
     set_body(ctx, 201, text, len, "application/json");
 }
 
 void reply_object(http_ctx *ctx, const json_t *object)
 {
-    char *text = json_serialize(object);
-    if (!text) {
-        set_body(ctx, 500, NULL, 0, NULL);
-        return;
-    }
-    size_t len = strlen(text);
+    size_t len;
     char etag[24];
-    reply_etag(text, len, etag, sizeof etag);
-    reply_header(ctx, "ETag", etag);
+    char *text = tagged_text(ctx, object, &len, etag);
+    if (!text)
+        return;
     if (reply_etag_listed(req_header(ctx, "If-None-Match"), etag)) {
         free(text);
         set_body(ctx, 304, NULL, 0, NULL);
