@@ -7,44 +7,35 @@
 
 #include "db/query.h"
 
-/* The groups, and the units below them at the indicator's level, that exist at the period's end,
- * under unit $3 (GROUPS_UNDER) or in the whole country, $3 being NULL (GROUPS_ALL).
+/* The groups (g), and the units below them at the indicator's level (d), that exist at the
+ * period's end, under unit $3 (GROUPS_UNDER) or in the whole country, $3 being NULL (GROUPS_ALL);
+ * and the indicator's measurements (ms) now, or as they were at $10 (their audit snapshots).
  * $1 indicator $2 period $3 unit $4 level $5 period end $6 include unapproved $7 indicator level
  * $8 period start $9 threshold or model type $10 as of (NULL: now) */
-#define UNDER_UNIT(alias) " AND " alias ".path @> ARRAY[$3::text]"
-#define ANYWHERE(alias) " AND $3::text IS NULL"
-#define GROUPS_WITHIN(WITHIN)                                                                      \
-    "WITH g AS ("                                                                                  \
-    "  SELECT u.code FROM admin_unit u"                                                            \
-    "  WHERE u.level = $4::int" WITHIN(                                                            \
-        "u") " AND u.valid_from <= $5::date"                                                       \
-             "    AND (u.valid_to IS NULL OR u.valid_to > $5::date)),"                             \
-             " d AS ("                                                                             \
-             "  SELECT d.code, d.path[$4::int] AS grp FROM admin_unit d"                           \
-             "  WHERE d.level = $7::int" WITHIN(                                                   \
-                 "d") " AND d.valid_from <= $5::date"                                              \
-                      "    AND (d.valid_to IS NULL OR d.valid_to > $5::date))," /* the indicator's \
-                                                                                   measurements    \
-                                                                                   now, or as they \
-                                                                                   were at $10     \
-                                                                                   (their audit    \
-                                                                                   snapshots) */   \
-                      " ms AS ("                                                                   \
-                      "  SELECT m.unit, m.period, m.period_start, m.period_end, m.value_bool, "    \
-                      "m.value_num,"                                                               \
-                      "         m.numerator, m.denominator, m.status"                              \
-                      "  FROM measurement m WHERE $10::timestamptz IS NULL AND m.indicator = $1"   \
-                      "  UNION ALL"                                                                \
-                      "  SELECT r.unit, r.period, r.period_start, r.period_end, r.value_bool, "    \
-                      "r.value_num,"                                                               \
-                      "         r.numerator, r.denominator, r.status"                              \
-                      "  FROM (SELECT DISTINCT ON (e.entity_id) e.row FROM audit_event e"          \
-                      "        WHERE $10::timestamptz IS NOT NULL AND e.entity_type = "            \
-                      "'measurements'"                                                             \
-                      "          AND e.at <= $10::timestamptz AND e.row ->> 'indicator' = $1"      \
-                      "        ORDER BY e.entity_id, e.id DESC) AS x"                              \
-                      "  CROSS JOIN LATERAL jsonb_populate_record(NULL::measurement, x.row) AS r"  \
-                      "  WHERE r.id IS NOT NULL),"
+#define UNDER_UNIT " AND u.path @> ARRAY[$3::text]"
+#define ANYWHERE " AND $3::text IS NULL"
+#define GROUPS_WITHIN(WITHIN)                                                             \
+    "WITH g AS ("                                                                         \
+    "  SELECT u.code FROM admin_unit u"                                                   \
+    "  WHERE u.level = $4::int" WITHIN " AND u.valid_from <= $5::date"                    \
+    "    AND (u.valid_to IS NULL OR u.valid_to > $5::date)),"                             \
+    " d AS ("                                                                             \
+    "  SELECT u.code, u.path[$4::int] AS grp FROM admin_unit u"                           \
+    "  WHERE u.level = $7::int" WITHIN " AND u.valid_from <= $5::date"                    \
+    "    AND (u.valid_to IS NULL OR u.valid_to > $5::date)),"                             \
+    " ms AS ("                                                                            \
+    "  SELECT m.unit, m.period, m.period_start, m.period_end, m.value_bool, m.value_num," \
+    "         m.numerator, m.denominator, m.status"                                       \
+    "  FROM measurement m WHERE $10::timestamptz IS NULL AND m.indicator = $1"            \
+    "  UNION ALL"                                                                         \
+    "  SELECT r.unit, r.period, r.period_start, r.period_end, r.value_bool, r.value_num," \
+    "         r.numerator, r.denominator, r.status"                                       \
+    "  FROM (SELECT DISTINCT ON (e.entity_id) e.row FROM audit_event e"                   \
+    "        WHERE $10::timestamptz IS NOT NULL AND e.entity_type = 'measurements'"       \
+    "          AND e.at <= $10::timestamptz AND e.row ->> 'indicator' = $1"               \
+    "        ORDER BY e.entity_id, e.id DESC) AS x"                                       \
+    "  CROSS JOIN LATERAL jsonb_populate_record(NULL::measurement, x.row) AS r"           \
+    "  WHERE r.id IS NOT NULL),"
 #define GROUPS_UNDER GROUPS_WITHIN(UNDER_UNIT)
 #define GROUPS_ALL GROUPS_WITHIN(ANYWHERE)
 
