@@ -394,9 +394,12 @@ class Stack:
     def before_instances(self):
         """Runs once the database is set up, before the instances start."""
 
-    def new_instance(self, i, port):
-        inst = Process(f"planmon-{i}", as_user([self.bin, "serve"]), self.planmon_env(port),
-                       self.tmp / f"planmon-{i}.log", main=self.comm).start()
+    def new_instance(self, i, port, **settings):
+        """Starts `planmon serve` number (or name) `i` on `port`, with `settings` on top of
+        instance_settings(); its log is planmon-{i}.log."""
+        inst = Process(f"planmon-{i}", as_user([self.bin, "serve"]),
+                       self.planmon_env(port, **settings), self.tmp / f"planmon-{i}.log",
+                       main=self.comm).start()
         inst.port = port
         return inst
 

@@ -44,12 +44,12 @@ class DeployStack(Stack):
     def __init__(self, tmp):
         super().__init__(tmp, db=DB, db_password=DB_PASSWORD, demo_password=DEMO_PASSWORD)
 
-    def new_instance(self, i, port):
+    def new_instance(self, i, port, **settings):
         if i != 2:
-            return super().new_instance(i, port)
+            return super().new_instance(i, port, **settings)
         # deploy/compose.yaml's entry point, with the secret's path made local: the password
         # reaches libpq as PGPASSWORD, read from the file.
-        env = self.planmon_env(port)
+        env = self.planmon_env(port, **settings)
         del env["PGPASSWORD"]
         script = ('PGPASSWORD="$(cat /run/secrets/db_password)" exec '
                   '/usr/local/bin/planmon "$@"')
@@ -261,9 +261,8 @@ def test_an_instance_left_with_db_prepare_on_behind_pgbouncer_answers_and_says_s
     writes all succeed (3,000 of 3,000 in a trial run; a statement refused inside a transaction
     would still fail its request, which was not seen)."""
     port = free_port()
-    log = stack.tmp / "planmon-prepare-on.log"
-    inst = Process("planmon-prepare-on", as_user([stack.bin, "serve"]),
-                   stack.planmon_env(port, DB_PREPARE="on"), log, main=stack.comm).start()
+    inst = stack.new_instance("prepare-on", port, DB_PREPARE="on")
+    log = inst.log
     try:
         wait_port(port, proc=inst.proc)
         stack.wait_ready(port)
