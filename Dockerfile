@@ -3,7 +3,8 @@
 #   build    the -dev packages and the release build of the binary (migrations, seed data and
 #            the OpenAPI document are compiled into it)
 #   runtime  only the shared libraries the binary needs, the binary, the docs script, curl
-#            for the health check; a non-root user.
+#            for the health check, tzdata for PROVINCE_TIME_ZONE (the binary refuses to start
+#            without the zone's data: "today in the province"); a non-root user.
 # The runtime packages are the Debian packages of the binary's own NEEDED libraries
 # (`objdump -p build/planmon | grep NEEDED`): libulfius2.7 libjansson4 libpq5 libmicrohttpd12
 # libjwt0 libargon2-1 libssl3 (libcrypto.so.3); apt brings what they need in turn.
@@ -47,6 +48,7 @@ FROM debian:bookworm-slim
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       libulfius2.7 libjansson4 libpq5 libmicrohttpd12 libjwt0 libargon2-1 libssl3 curl ca-certificates \
+      tzdata \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 planmon \
  && useradd --system --uid 10001 --gid 10001 --no-create-home --home-dir /nonexistent \

@@ -7,7 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "obs/log.h"
+#include "domain/clock.h"
+#include "log.h"
 
 #ifndef PLANMON_DEFAULT_DOCS_JS
 #define PLANMON_DEFAULT_DOCS_JS "node_modules/redoc/bundles/redoc.standalone.js"
@@ -176,6 +177,7 @@ bool config_load(pm_config *cfg, bool need_database, char *msg, size_t msg_size)
     if (!env_int("REPORT_DUE_DAYS", 5, 0, 365, &v, msg, msg_size))
         return false;
     cfg->report_due_days = (int)v;
+    cfg->province_time_zone = env_or("PROVINCE_TIME_ZONE", CLOCK_DEFAULT_ZONE);
 
     const char *level = env_or("LOG_LEVEL", "info");
     cfg->log_level = log_level_parse(level);

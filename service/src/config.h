@@ -27,13 +27,14 @@ typedef struct {
     int http_max_connections;      /* HTTP_MAX_CONNECTIONS */
     int http_per_ip_connections;   /* HTTP_PER_IP_CONNECTIONS, 0 = no limit */
     int shutdown_grace_s;          /* SHUTDOWN_GRACE_S: after SIGTERM, serve on with /readyz 503 */
-    int shutdown_timeout_s;   /* SHUTDOWN_TIMEOUT_S: then wait this long for requests in flight */
-    size_t max_body_bytes;    /* MAX_BODY_BYTES */
-    size_t import_max_bytes;  /* IMPORT_MAX_BYTES: the body limit of bulk imports */
-    int report_due_days;      /* REPORT_DUE_DAYS: a period is due this long after it */
-    int log_level;            /* LOG_LEVEL, a log_level value */
-    const char *docs_js_file; /* DOCS_JS_FILE */
-    const char *jwt_alg;      /* JWT_ALG: RS256 (default), ES256 or HS256 */
+    int shutdown_timeout_s;  /* SHUTDOWN_TIMEOUT_S: then wait this long for requests in flight */
+    size_t max_body_bytes;   /* MAX_BODY_BYTES */
+    size_t import_max_bytes; /* IMPORT_MAX_BYTES: the body limit of bulk imports */
+    int report_due_days;     /* REPORT_DUE_DAYS: a period is due this long after it */
+    const char *province_time_zone;   /* PROVINCE_TIME_ZONE: the zone of "today" (domain/clock.h) */
+    int log_level;                    /* LOG_LEVEL, a log_level value */
+    const char *docs_js_file;         /* DOCS_JS_FILE */
+    const char *jwt_alg;              /* JWT_ALG: RS256 (default), ES256 or HS256 */
     const char *jwt_private_key_file; /* JWT_PRIVATE_KEY_FILE: PEM, for RS256 and ES256 */
     const char *jwt_secret;           /* JWT_SECRET: at least 32 bytes, for HS256 */
     const char *jwt_issuer;           /* JWT_ISSUER */

@@ -65,3 +65,8 @@ char *json_serialize(const json_t *value)
 {
     return json_dumps(value, JSON_COMPACT | JSON_REAL_PRECISION(15) | JSON_ENCODE_ANY);
 }
+
+const char *json_member_string(const json_t *object, const char *key)
+{
+    return json_string_value(json_object_get(object, key));
+}

@@ -15,11 +15,12 @@
 #include "db/migrate_repo.h"
 #include "db/pool.h"
 #include "db/query.h"
-#include "db/seed_repo.h"
+#include "domain/clock.h"
 #include "http/routes.h"
 #include "http/server.h"
-#include "obs/log.h"
+#include "log.h"
 #include "resources/users_repo.h"
+#include "seed.h"
 
 #ifndef PLANMON_VERSION
 #define PLANMON_VERSION "0.0.0"
@@ -264,7 +265,7 @@ static int cmd_seed(const pm_config *cfg, const struct options *o)
         return 1;
     pm_error err = {0};
     seed_counts counts;
-    pm_status st = seed_repo_load(conn, &counts, &err);
+    pm_status st = seed_load(conn, &counts, &err);
     if (st == PM_OK)
         fprintf(stderr,
                 "seed: %d administrative units, %d agencies, %d documents, %d plans, "
@@ -281,7 +282,7 @@ static int cmd_seed(const pm_config *cfg, const struct options *o)
             password = password_generate(generated, sizeof generated) ? generated : "";
         int added = 0;
         if ((st = password_check_rule(password, "DEMO_PASSWORD", &err)) == PM_OK &&
-            (st = seed_repo_demo_users(conn, password, &added, &err)) == PM_OK) {
+            (st = seed_demo_users(conn, password, &added, &err)) == PM_OK) {
             fprintf(stderr, "seed: %d demo users added%s\n", added,
                     added == 0 ? " (those that exist keep their password)" : "");
             if (made && added > 0)
@@ -465,5 +466,9 @@ int main(int argc, char **argv)
         return 1;
     }
     log_set_level(cfg.log_level);
+    if (!clock_init(cfg.province_time_zone, msg, sizeof msg)) {
+        fprintf(stderr, "planmon: %s\n", msg);
+        return 1;
+    }
     return cmd->run(&cfg, &o);
 }

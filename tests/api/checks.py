@@ -8,6 +8,8 @@ import json
 import re
 import unicodedata
 
+from psycopg import sql
+
 from settings import SEED_PLAN_PATH, SEED_UNITS_PATH
 
 UNIT_TYPES = {"Tỉnh": "tinh", "Thành phố": "thanh_pho", "Thị xã": "thi_xa", "Huyện": "huyen",
@@ -185,3 +187,13 @@ def assert_no_secret(body):
     text = json.dumps(body)
     assert "password" not in text.lower(), f"a password field in a response: {text[:500]}"
     assert "$argon2" not in text, f"a password hash in a response: {text[:500]}"
+
+
+def codes(items):
+    """The `code` of each item, in order."""
+    return [i["code"] for i in items]
+
+
+def count_rows(db, table):
+    """The number of rows of `table` (schema public) through the test's connection `db`."""
+    return db.execute(sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(table))).fetchone()[0]

@@ -157,7 +157,3 @@ def patched(client, path, body):
     return r.json()
 
 
-def count_rows(db, table):
-    """Rows of `table` (a constant: admin_unit or agency)."""
-    assert table in ("admin_unit", "agency")
-    return db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]

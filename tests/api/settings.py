@@ -30,8 +30,9 @@ LOGIN_MAX_FAILURES_PER_IP = 100000
 USER_STATE_CACHE_S = 5  # a disabled user is refused on every instance within this
 PASSWORD_MIN = 10
 
-# `planmon seed --demo` runs with this DEMO_PASSWORD.
-DEMO_PASSWORD = "demo-password-for-the-api-suite"
+# `planmon seed --demo` runs with this DEMO_PASSWORD; against a server the suite did not start
+# (external mode: tests/lib/api-env), the password its demo users were seeded with.
+DEMO_PASSWORD = os.environ.get("PLANMON_DEMO_PASSWORD") or "demo-password-for-the-api-suite"
 ROLES = ("admin", "coordinator", "manager", "officer", "viewer", "auditor")
 # The demo users (issue 3): username -> (agency, role).
 DEMO_USERS = {

@@ -28,12 +28,12 @@ def keyed(key):
     return {"Idempotency-Key": key}
 
 
-def count_rows(db, kind, key):
+def count_keyed(db, kind, key):
     return db.execute(COUNT_SQL[kind], (key,)).fetchone()[0]
 
 
 def count_documents(db, number):
-    return count_rows(db, "document", number)
+    return count_keyed(db, "document", number)
 
 
 def assert_replay_of(first, again):
@@ -236,4 +236,4 @@ def test_fifty_parallel_retries_create_one_row_and_get_one_answer(admin, db, aud
     replayed = [r.headers.get("Idempotent-Replayed") == "true" for r in answers]
     assert replayed.count(False) == 1, f"{replayed.count(False)} requests ran, not one"
     assert [e["action"] for e in events] == ["create"], events
-    assert count_rows(db, kind, body["number" if kind == "document" else "username"]) == 1
+    assert count_keyed(db, kind, body["number" if kind == "document" else "username"]) == 1

@@ -12,7 +12,7 @@ import uuid
 import pytest
 
 from audit import changes_by_field, history, recorded
-from checks import assert_field_error, assert_problem, check_etag
+from checks import assert_field_error, assert_problem, check_etag, codes, count_rows
 from client import fold
 from indicators import (DISTRICT_COMMITTEES, INDICATOR_KEYS, PROVINCE, TARGET_KEYS,
                         create_indicator, create_target, indicator_path, new_indicator_body,
@@ -36,14 +36,6 @@ def all_targets(client, code, **params):
     for t in items:
         assert set(t) == TARGET_KEYS, t
     return items
-
-
-def codes(items):
-    return [i["code"] for i in items]
-
-
-def count_rows(db, table):
-    return db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
 
 
 # --- the seed -----------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from checks import assert_field_error, assert_problem, check_etag, problem_core
+from checks import assert_field_error, assert_problem, check_etag, codes, count_rows, problem_core
 from client import fold
 from plans import (EDITORS, PLAN_KEYS, SECTION_KEYS, SECTION_KINDS, all_tasks, archive, archived,
                    create_plan, create_section, create_task, ids, new_code, new_plan_body,
@@ -32,14 +32,6 @@ def all_sections(client, plan_id, **params):
     for s in items:
         assert set(s) == SECTION_KEYS, s
     return items
-
-
-def codes(items):
-    return [i["code"] for i in items]
-
-
-def count_rows(db, table):
-    return db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
 
 
 # --- adding a plan ------------------------------------------------------------------------------

@@ -17,10 +17,10 @@ import pytest
 
 from audit import changes_by_field, history, recorded
 from checks import (IF_NONE_MATCH_FORMS, assert_field_error, assert_problem, check_etag,
-                    check_not_modified, problem_core)
+                    check_not_modified, codes, count_rows, problem_core)
 from plans import day
 from reference import (AGENCY_KEYS, FORMER_KEYS, LEVEL_TYPES, UNIT_KEYS, UNIT_TYPES,
-                       agency_path, committee_body, count_rows, create_agency, create_committee,
+                       agency_path, committee_body, create_agency, create_committee,
                        create_unit, created, new_agency_body, new_agency_code, new_unit_body,
                        patch, patched, read, tag, unit_name, unit_path)
 from settings import DEMO_USERS
@@ -37,10 +37,6 @@ def expected_unit(body, level, path):
             "parent": body.get("parent"), "path": path, "valid_from": body["valid_from"],
             "valid_to": body.get("valid_to"), "counts": {"district": 0, "commune": 0},
             "current_since": None, "former": [], "version": 1}
-
-
-def codes(items):
-    return [i["code"] for i in items]
 
 
 # --- fixtures: a province-level unit of this module's own, and fresh districts under it ----------

@@ -5,6 +5,7 @@ import unicodedata
 import pytest
 from psycopg import sql
 
+from checks import codes
 from client import fold
 
 
@@ -16,10 +17,6 @@ def unit_search(api, q, **params):
 def agency_search(api, q, **params):
     items, _ = api.walk("/v1/agencies", {"q": q, **params}, limit=500)
     return items
-
-
-def codes(items):
-    return [i["code"] for i in items]
 
 
 def assert_every_word_matches(items, q, fields=("name",)):

@@ -4,7 +4,7 @@
 Every call of a libpq statement function (PQexec, PQexecParams, PQsendQuery, PQsendQueryParams,
 PQprepare, PQsendPrepare) or of the service's own wrappers (db_exec, db_fetch_one, db_fetch_page)
 must take, as its SQL argument, a string literal or a `static const char NAME[]` defined in the same file from
-string literals and macros (so no SQL is ever built from input), or a `cond ? A : B` of such
+string literals and macros, which may take string literals (so no SQL is ever built from input), or a `cond ? A : B` of such
 names. A call that cannot follow the rule says why on its line with a comment
 `/* sql-constant: <reason> */` (the two in the tree: db_exec's own forwarding, and migrations,
 which are compiled-in files).
@@ -24,7 +24,9 @@ FUNCTIONS = {  # name -> index of the SQL argument
 }
 CALL = re.compile(r"\b(" + "|".join(FUNCTIONS) + r")\s*\(")
 CONST_DEF = re.compile(r"static\s+const\s+char\s+(\w+)\s*\[\s*\]\s*=\s*([^;]*);", re.S)
-LITERAL_PART = re.compile(r'^(\s*("([^"\\]|\\.)*"|[A-Z_][A-Z0-9_]*)\s*)+$', re.S)
+# String literals, macros, and macros given string literals (TASK_SELECT("$3::date")).
+LITERAL_PART = re.compile(
+    r'^(\s*("([^"\\]|\\.)*"|[A-Z_][A-Z0-9_]*(\s*\(\s*"([^"\\]|\\.)*"\s*\))?)\s*)+$', re.S)
 EXEMPT = "sql-constant:"
 
 

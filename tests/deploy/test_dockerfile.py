@@ -16,7 +16,9 @@ from stack import REPO_ROOT
 import os
 
 BIN = os.environ.get("PLANMON_BIN") or str(REPO_ROOT / "build" / "planmon")
-EXTRA_RUNTIME = {"curl", "ca-certificates"}  # the health check's, not the binary's
+# Not the binary's libraries: the health check's (curl, ca-certificates), and the zone data of
+# PROVINCE_TIME_ZONE (tzdata), without which planmon refuses to start.
+EXTRA_RUNTIME = {"curl", "ca-certificates", "tzdata"}
 
 
 def instructions(path):
@@ -183,6 +185,13 @@ def test_what_the_stages_copy_exists_and_is_not_ignored():
                                for pat in ignored), src
     for pattern in (".git", "node_modules", "deploy/secrets", ".local"):
         assert pattern in ignored
+
+
+def test_the_runtime_stage_has_the_zone_data_the_province_clock_needs():
+    assert "tzdata" in apt_packages(runtime())
+    env = {"PROVINCE_TIME_ZONE": "Asia/No_Such_Place"}
+    r = subprocess.run([BIN, "version"], env=env, capture_output=True, text=True, timeout=30)
+    assert r.returncode == 1 and "PROVINCE_TIME_ZONE" in r.stderr, r.stderr
 
 
 def test_the_binary_runs_with_the_images_environment():

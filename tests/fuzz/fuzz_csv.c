@@ -1,7 +1,7 @@
 /* fuzz_csv: the CSV bulk import of measurements — csv_parse (service/src/domain/csv.c), the
  * import's header and row reading (csv_rows, in service/src/resources/measurements_import_http.c,
  * included here for its static functions) and cell values (measurement_value_from_text and
- * measurement_put_value, resources/measurement_entry.c) — and csv_write, which writes the
+ * measurement_put_value, resources/measurements_entry_http.c) — and csv_write, which writes the
  * reports' CSV.
  * Input: the request body.
  * Invariants: a parse gives rows of 1+ strings (no blank rows) or fails with a line >= 1;
@@ -10,6 +10,7 @@
  * after the mark; csv_rows gives objects of the header's columns or a 400. */
 #include "resources/measurements_import_http.c"
 
+#include "jsonutil.h"
 #include "fuzz_common.h"
 
 enum { MAX_COLUMNS = 64 };
@@ -84,7 +85,7 @@ static void import_rows(const uint8_t *data, size_t size)
     json_array_foreach(rows, i, row)
     {
         CHECK(json_is_object(row));
-        const char *value = validate_string(row, "value");
+        const char *value = json_member_string(row, "value");
         for (size_t t = 0; value && t < sizeof types / sizeof types[0]; t++) {
             json_t *v = measurement_value_from_text(types[t], value);
             if (v) {

@@ -8,7 +8,7 @@ PLANMON_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 # Debian packages, by what needs them (the contract of issue 2).
 PKGS_BUILD=(build-essential meson ninja-build pkg-config libulfius-dev libjansson-dev libpq-dev
             libjwt-dev libmicrohttpd-dev libargon2-dev libssl-dev libcmocka-dev)
-PKGS_SERVER=(postgresql-15 postgresql-contrib openssl)
+PKGS_SERVER=(postgresql-15 postgresql-contrib openssl tzdata)
 PKGS_TEST=(python3 python3-pytest python3-requests python3-jsonschema python3-yaml python3-psycopg
            python3-jwt python3-cryptography openssl curl)
 # tests/static and tests/fuzz: the analysers and the libFuzzer toolchain.
@@ -19,11 +19,14 @@ PKGS_DEPLOY=(nginx pgbouncer postgresql-client-15 binutils systemd strace)
 # tests/browser: Debian's Chromium, driven by playwright-core from npm.
 PKGS_BROWSER=(chromium chromium-driver)
 
-# Meson options of the two builds; tests/run and deploy/run-local share build/,
-# so they must configure it identically or each would reconfigure it for the other.
+# Meson options of the builds. build/ (deploy/run-local, tests/scale, the runners' default) is
+# built as it is deployed; tests/run's two builds, build-test/ and build-asan/, add the test
+# clock (PLANMON_TEST_TODAY, service/src/domain/clock.h), which no deployed binary honours.
 BUILD_RELEASE_OPTS=(--buildtype=debugoptimized -Dwerror=true)
+BUILD_TEST_OPTS=("${BUILD_RELEASE_OPTS[@]}" -Dtest_clock=true)
 # shellcheck disable=SC2054 # the comma belongs to the option
-BUILD_ASAN_OPTS=(--buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false -Dwerror=true)
+BUILD_ASAN_OPTS=(--buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false -Dwerror=true
+                 -Dtest_clock=true)
 
 # The redoc bundle planmon serves at /docs (DOCS_JS_FILE).
 DOCS_JS_FILE=$PLANMON_ROOT/node_modules/redoc/bundles/redoc.standalone.js

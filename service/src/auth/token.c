@@ -7,7 +7,7 @@
 
 #include "auth/token_cache.h"
 #include "domain/page.h"
-#include "obs/log.h"
+#include "log.h"
 
 /* Every refusal looks the same to the client; the log (debug) says which check failed. */
 static pm_status refuse(const char *why, pm_error *err)

@@ -51,7 +51,7 @@ pm_status migrate_repo_current_version(PGconn *conn, int *out, pm_error *err)
 static pm_status apply_one(PGconn *conn, const struct embedded_file *m, int *done, pm_error *err)
 {
     PGresult *res = NULL;
-    pm_status st = db_exec(conn, "BEGIN", 0, NULL, NULL, err);
+    pm_status st = db_begin(conn, err);
     if (st == PM_OK)
         st = db_exec(conn, lock_sql, 0, NULL, NULL, err);
     if (st == PM_OK)
@@ -79,9 +79,9 @@ static pm_status apply_one(PGconn *conn, const struct embedded_file *m, int *don
         *done = st == PM_OK;
     }
     if (st == PM_OK)
-        st = db_exec(conn, "COMMIT", 0, NULL, NULL, err);
+        st = db_commit(conn, err);
     else
-        db_exec(conn, "ROLLBACK", 0, NULL, NULL, NULL);
+        db_rollback(conn, NULL);
     return st;
 }
 

@@ -12,7 +12,7 @@
 
 #include "db/query.h"
 #include "db/statements.h"
-#include "obs/log.h"
+#include "log.h"
 
 /* After a failed connect, further connects are not tried for this long: callers get 503 at once
  * instead of each spending a connect timeout while the server is away. */
@@ -200,7 +200,7 @@ void db_pool_release(db_pool *pool, PGconn *conn)
         break;
     case PQTRANS_INTRANS:
     case PQTRANS_INERROR:
-        keep = db_exec(conn, "ROLLBACK", 0, NULL, NULL, NULL) == PM_OK;
+        keep = db_rollback(conn, NULL) == PM_OK;
         break;
     default: /* PQTRANS_ACTIVE (a timed-out query) or PQTRANS_UNKNOWN (connection lost) */
         keep = false;

@@ -8,7 +8,7 @@
 #include <time.h>
 
 #include "db/statements.h"
-#include "obs/log.h"
+#include "log.h"
 
 /* The server cuts statements at the configured statement_timeout; the client waits a little
  * longer so that, normally, the server's own cancellation (57014) is what the caller sees. */
@@ -330,6 +330,21 @@ pm_status db_fetch_page(PGconn *conn, const char *sql, int nparams, const char *
     return st;
 }
 
+pm_status db_set_archived(PGconn *conn, const char *sql, const char *const *keys, int nkeys,
+                          long long version, bool archive, const char *stale, pm_error *err)
+{
+    char ver[24];
+    snprintf(ver, sizeof ver, "%lld", version);
+    const char *params[4] = {NULL};
+    if (nkeys < 1 || nkeys > 2)
+        return pm_fail(err, PM_INTERNAL, "The change could not be made.");
+    for (int i = 0; i < nkeys; i++)
+        params[i] = keys[i];
+    params[nkeys] = ver;
+    params[nkeys + 1] = archive ? "true" : "false";
+    return db_change_one(conn, sql, nkeys + 2, params, stale, err); /* sql-constant: forwarded */
+}
+
 pm_status db_begin(PGconn *conn, pm_error *err)
 {
     return db_exec(conn, "BEGIN", 0, NULL, NULL, err);
@@ -338,6 +353,42 @@ pm_status db_begin(PGconn *conn, pm_error *err)
 pm_status db_commit(PGconn *conn, pm_error *err)
 {
     return db_exec(conn, "COMMIT", 0, NULL, NULL, err);
+}
+
+pm_status db_rollback(PGconn *conn, pm_error *err)
+{
+    return db_exec(conn, "ROLLBACK", 0, NULL, NULL, err);
+}
+
+pm_status db_savepoint(PGconn *conn, pm_error *err)
+{
+    return db_exec(conn, "SAVEPOINT planmon", 0, NULL, NULL, err);
+}
+
+pm_status db_rollback_to_savepoint(PGconn *conn, pm_error *err)
+{
+    return db_exec(conn, "ROLLBACK TO SAVEPOINT planmon", 0, NULL, NULL, err);
+}
+
+/* The audit trigger (migration 0003) reads these settings. */
+static const char set_actor_sql[] =
+    "SELECT set_config('planmon.user', coalesce($1, ''), true),"
+    "       set_config('planmon.role', coalesce($2, ''), true),"
+    "       set_config('planmon.agency', coalesce($3, ''), true),"
+    "       set_config('planmon.request_id', coalesce($4, ''), true),"
+    "       set_config('planmon.action', coalesce($5, ''), true)";
+
+pm_status db_set_actor(PGconn *conn, const db_actor *actor, pm_error *err)
+{
+    const char *params[] = {actor->user, actor->role, actor->agency, actor->request_id,
+                            actor->action};
+    return db_exec(conn, set_actor_sql, 5, params, NULL, err);
+}
+
+pm_status db_begin_as(PGconn *conn, const db_actor *actor, pm_error *err)
+{
+    pm_status st = db_begin(conn, err);
+    return st == PM_OK ? db_set_actor(conn, actor, err) : st;
 }
 
 pm_status db_change_one(PGconn *conn, const char *sql, int nparams, const char *const *params,

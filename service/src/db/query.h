@@ -23,10 +23,30 @@ void db_set_query_timeout(int ms);
 pm_status db_exec(PGconn *conn, const char *sql, int nparams, const char *const *params,
                   PGresult **out, pm_error *err);
 
-/* BEGIN and COMMIT. A transaction left open by a failed request is rolled back when its
- * connection returns to the pool, so handlers need no ROLLBACK of their own. */
+/* BEGIN, COMMIT and ROLLBACK. A transaction left open by a failed request is rolled back when
+ * its connection returns to the pool, so handlers need no ROLLBACK of their own. `err` may be
+ * NULL for a rollback whose failure changes nothing (the connection is then dropped). */
 pm_status db_begin(PGconn *conn, pm_error *err);
 pm_status db_commit(PGconn *conn, pm_error *err);
+pm_status db_rollback(PGconn *conn, pm_error *err);
+
+/* The one savepoint a transaction may hold (the idempotent POST's, around its handler): set it,
+ * and go back to it. */
+pm_status db_savepoint(PGconn *conn, pm_error *err);
+pm_status db_rollback_to_savepoint(PGconn *conn, pm_error *err);
+
+/* Who a write transaction acts for, as the audit trigger records it: plain strings, borrowed;
+ * NULL ones are empty (a NULL user is the system). */
+typedef struct {
+    const char *user, *role, *agency, *request_id;
+    const char *action; /* NULL: the trigger derives create, update, archive or restore */
+} db_actor;
+
+/* Sets `actor` as the transaction-local actor of the transaction open on `conn`. */
+pm_status db_set_actor(PGconn *conn, const db_actor *actor, pm_error *err);
+
+/* BEGIN, then db_set_actor: how every audited write starts. */
+pm_status db_begin_as(PGconn *conn, const db_actor *actor, pm_error *err);
 
 /* The one SQLSTATE -> status mapping. `sqlstate` may be NULL (no server error: connection). */
 pm_status db_sqlstate_status(const char *sqlstate);
@@ -56,6 +76,12 @@ pm_status db_fetch_page(PGconn *conn, const char *sql, int nparams, const char *
  * the row's version moved on, or it is gone. */
 pm_status db_change_one(PGconn *conn, const char *sql, int nparams, const char *const *params,
                         const char *stale, pm_error *err);
+
+/* Archives (`archive`) or restores one row of plan data with `sql`, whose parameters are the
+ * row's `nkeys` (1 or 2) key values, its expected version, and the archive flag, in that order;
+ * PM_PRECONDITION_FAILED with `stale` as the detail when the row was not at `version`. */
+pm_status db_set_archived(PGconn *conn, const char *sql, const char *const *keys, int nkeys,
+                          long long version, bool archive, const char *stale, pm_error *err);
 
 /* Turns the rows of a keyset query that asked for limit + 1 rows into a page: the first
  * `page->limit` rows as items, and a next cursor made from the `key_columns` of the last item

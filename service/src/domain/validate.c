@@ -165,11 +165,6 @@ pm_status validate_body(const json_t *body, const field_spec *specs, validate_mo
     return PM_OK;
 }
 
-const char *validate_string(const json_t *body, const char *name)
-{
-    return json_string_value(json_object_get(body, name));
-}
-
 pm_status validate_array(const char *name, const json_t *value, size_t max,
                          pm_status (*item)(const char *name, const json_t *item, pm_error *err),
                          pm_error *err)

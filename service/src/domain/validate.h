@@ -159,7 +159,4 @@ pm_status validate_period(const json_t *change, const json_t *current, const cha
 /* True when `s` is a real calendar date written YYYY-MM-DD (years 1900-2200). */
 bool validate_date(const char *s);
 
-/* The string value of `name` in `body`, or NULL when absent. Borrowed. */
-const char *validate_string(const json_t *body, const char *name);
-
 #endif

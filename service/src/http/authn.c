@@ -9,7 +9,7 @@
 #include "auth/token.h"
 #include "auth/user_cache.h"
 #include "http/request.h"
-#include "obs/log.h"
+#include "log.h"
 
 /* The user's current state: from this process's cache when fresh, else from the database. */
 static pm_status current_state(http_ctx *ctx, time_t now, user_state *state, pm_error *err)

@@ -1,8 +1,10 @@
-/* context.h: one HTTP request as the handlers see it, and the shape of a route.
+/* context.h: one HTTP request as the handlers see it, the shape of a route, and the request's
+ * database connection and transaction (context.c).
  *
  * An http_ctx lives on the dispatcher's stack for one request: everything it points to is
  * borrowed from Ulfius or the app, and the database connection it may hold is given back by the
- * dispatcher. Handlers: parse, authorise, call one repository or domain function, reply. */
+ * dispatcher (ctx_release). Handlers: parse, authorise, call one repository or domain function,
+ * reply. They reach the connection in one way only, ctx_db (or ctx_begin for a write). */
 #ifndef PLANMON_HTTP_CONTEXT_H
 #define PLANMON_HTTP_CONTEXT_H
 
@@ -46,9 +48,12 @@ typedef struct http_ctx {
     struct _u_response *resp;
     const struct route *route;
     app_t *app;
-    PGconn *db;           /* borrowed from db_pool by ctx_db, released by the dispatcher */
-    db_pool *db_pool;     /* the pool db came from: the primary's, or the replica's for a read */
-    int tx;               /* open transaction on db: 0 none, TX_HANDLER, TX_DISPATCHER */
+    /* The connection, its pool (the primary's, or the replica's for a read) and its open
+     * transaction (0 none, TX_HANDLER, TX_DISPATCHER). Only context.c and the dispatcher's own
+     * steps (dispatch.c, idempotency.c) touch these; tests/checks/layers.py holds them to it. */
+    PGconn *conn;
+    db_pool *conn_pool;
+    int tx;
     principal who;        /* the caller, once authenticated */
     bool token_presented; /* an Authorization header was sent (for WWW-Authenticate) */
     char request_id[129];
@@ -63,18 +68,23 @@ typedef struct http_ctx {
 
 enum { TX_HANDLER = 1, TX_DISPATCHER = 2 };
 
-/* Starts the request's write transaction: BEGIN, then the audit actor (user, role, agency,
- * request id, and `action` when it is not the plain create/update the audit trigger derives)
- * set transaction-locally for the audit triggers. Inside the dispatcher's own transaction (an
- * idempotent POST) only the actor is set. Every audited write goes through this. */
-pm_status ctx_begin(struct http_ctx *ctx, const char *action, pm_error *err);
+/* The request's database connection into *out (borrowed for the rest of the request; the same
+ * one on every call): for a GET or HEAD a streaming replica's when one is configured and has
+ * replayed the client's Planmon-Read-After, else the primary's. PM_UNAVAILABLE when none can
+ * be had in time. */
+pm_status ctx_db(http_ctx *ctx, PGconn **out, pm_error *err);
+
+/* Starts the request's write transaction on the connection (*out, as ctx_db): BEGIN, then the
+ * audit actor — the caller, the request id, and `action` when it is not the plain create or
+ * update the audit trigger derives. Inside the dispatcher's own transaction (an idempotent
+ * POST) only the actor is set. Every audited write goes through this. */
+pm_status ctx_begin(http_ctx *ctx, const char *action, PGconn **out, pm_error *err);
 
 /* Commits what ctx_begin started (nothing when the dispatcher owns the transaction: it commits
- * after storing the answer). */
-pm_status ctx_commit(struct http_ctx *ctx, pm_error *err);
+ * after storing the answer). A handler commits before it replies. */
+pm_status ctx_commit(http_ctx *ctx, pm_error *err);
 
-/* Borrows a database connection for the rest of the request (the same one on every call).
- * PM_UNAVAILABLE when none can be had in time. */
-pm_status ctx_db(http_ctx *ctx, PGconn **out, pm_error *err);
+/* Gives the connection back to its pool (the dispatcher, at the end of the request). */
+void ctx_release(http_ctx *ctx);
 
 #endif

@@ -18,56 +18,14 @@
 #include "http/request.h"
 #include "http/routes.h"
 #include "jsonutil.h"
-#include "obs/log.h"
+#include "log.h"
 #include "obs/metrics.h"
-#include "resources/audit_repo.h"
 
 static app_t *the_app;
 
 void dispatch_init(app_t *app)
 {
     the_app = app;
-}
-
-/* A GET or HEAD with a replica configured reads from it, once it has replayed the write position
- * the client names in Planmon-Read-After (the Planmon-Write-Position of its last write); else,
- * or when the replica cannot be reached, from the primary. */
-static bool take_replica(http_ctx *ctx)
-{
-    db_pool *replica = ctx->app->read_pool;
-    const char *method = ctx->req->http_verb;
-    if (!replica || (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0))
-        return false;
-    PGconn *conn;
-    pm_error ignored = {0};
-    bool replayed = true;
-    const char *after = req_header(ctx, "Planmon-Read-After");
-    if (db_pool_acquire(replica, &conn, &ignored) != PM_OK) {
-        pm_error_reset(&ignored);
-        return false;
-    }
-    if (after && position_repo_replayed(conn, after, &replayed, &ignored) != PM_OK)
-        replayed = false;
-    pm_error_reset(&ignored);
-    if (!replayed) {
-        db_pool_release(replica, conn);
-        return false;
-    }
-    ctx->db = conn;
-    ctx->db_pool = replica;
-    return true;
-}
-
-pm_status ctx_db(http_ctx *ctx, PGconn **out, pm_error *err)
-{
-    if (!ctx->db && !take_replica(ctx)) {
-        pm_status st = db_pool_acquire(ctx->app->pool, &ctx->db, err);
-        if (st != PM_OK)
-            return st;
-        ctx->db_pool = ctx->app->pool;
-    }
-    *out = ctx->db;
-    return PM_OK;
 }
 
 /* After any request but a read, with a replica configured: the position a later read must wait
@@ -79,31 +37,11 @@ static void write_position(http_ctx *ctx)
     const char *method = ctx->req->http_verb;
     char position[POSITION_MAX];
     pm_error ignored = {0};
-    if (ctx->app->read_pool && ctx->db && ctx->db_pool == ctx->app->pool && !ctx->tx &&
+    if (ctx->app->read_pool && ctx->conn && ctx->conn_pool == ctx->app->pool && !ctx->tx &&
         strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0 && ctx->resp->status < 500 &&
-        position_repo_written(ctx->db, position, &ignored) == PM_OK)
+        position_repo_written(ctx->conn, position, &ignored) == PM_OK)
         reply_header(ctx, "Planmon-Write-Position", position);
     pm_error_reset(&ignored);
-}
-
-pm_status ctx_begin(http_ctx *ctx, const char *action, pm_error *err)
-{
-    PGconn *db;
-    pm_status st = ctx_db(ctx, &db, err);
-    if (st == PM_OK && !ctx->tx && (st = db_begin(db, err)) == PM_OK)
-        ctx->tx = TX_HANDLER;
-    if (st == PM_OK)
-        st = audit_repo_set_actor(db, ctx->who.authenticated ? &ctx->who : NULL, ctx->request_id,
-                                  action, err);
-    return st;
-}
-
-pm_status ctx_commit(http_ctx *ctx, pm_error *err)
-{
-    if (ctx->tx != TX_HANDLER)
-        return PM_OK;
-    ctx->tx = 0;
-    return db_commit(ctx->db, err);
 }
 
 static double now_s(void)
@@ -258,8 +196,7 @@ static int serve(const struct _u_request *req, struct _u_response *resp, const s
     }
     idem_after(&ctx, st);
     write_position(&ctx);
-    if (ctx.db)
-        db_pool_release(ctx.db_pool, ctx.db);
+    ctx_release(&ctx);
     free(ctx.query_buf);
     reply_header(&ctx, "X-Request-Id", ctx.request_id);
 

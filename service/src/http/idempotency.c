@@ -11,7 +11,7 @@
 #include "http/reply.h"
 #include "http/request.h"
 #include "jsonutil.h"
-#include "obs/log.h"
+#include "log.h"
 
 /* Response headers that belong to the stored answer. */
 static const char *const kept_headers[] = {"Content-Type", "Location",      "ETag",
@@ -81,7 +81,7 @@ pm_status idem_before(http_ctx *ctx, bool *replayed, pm_error *err)
             static atomic_uint claims;
             if ((atomic_fetch_add(&claims, 1) & 63) == 0) /* now and then, forget old keys */
                 idem_repo_expire(db, NULL);
-            st = db_exec(db, "SAVEPOINT handler", 0, NULL, NULL, err);
+            st = db_savepoint(db, err);
         } else if (!rec.same_request) {
             st = pm_fail_field(err, PM_VALIDATION_FAILED, "Idempotency-Key", "reused",
                                "This Idempotency-Key was used with another request.");
@@ -93,7 +93,7 @@ pm_status idem_before(http_ctx *ctx, bool *replayed, pm_error *err)
     idem_record_clear(&rec);
     if (st != PM_OK || *replayed) {
         ctx->tx = 0; /* the pool rolls the transaction back */
-        db_exec(db, "ROLLBACK", 0, NULL, NULL, NULL);
+        db_rollback(db, NULL);
     }
     return st;
 }
@@ -117,15 +117,15 @@ void idem_after(http_ctx *ctx, pm_status handler_status)
     if (ctx->tx != TX_DISPATCHER)
         return;
     ctx->tx = 0;
-    PGconn *db = ctx->db;
+    PGconn *db = ctx->conn;
     if (ctx->resp->status >= 500) {
-        db_exec(db, "ROLLBACK", 0, NULL, NULL, NULL);
+        db_rollback(db, NULL);
         return;
     }
     pm_error err = {0};
     pm_status st = PM_OK;
     if (handler_status != PM_OK) /* keep the refusal, not half of a write */
-        st = db_exec(db, "ROLLBACK TO SAVEPOINT handler", 0, NULL, NULL, &err);
+        st = db_rollback_to_savepoint(db, &err);
     char *headers = answer_headers(ctx);
     size_t len = ctx->resp->binary_body_length;
     char *body = malloc(len + 1);
@@ -142,7 +142,7 @@ void idem_after(http_ctx *ctx, pm_status handler_status)
     free(headers);
     free(body);
     if (st != PM_OK) {
-        db_exec(db, "ROLLBACK", 0, NULL, NULL, NULL);
+        db_rollback(db, NULL);
         log_msg(LOG_WARN, NULL, "idempotent answer not stored; nothing was written");
         pm_error_reset(&err);
         pm_fail(&err, PM_UNAVAILABLE,

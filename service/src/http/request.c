@@ -305,6 +305,17 @@ char *req_path_reference(const char *raw)
     return out;
 }
 
+pm_status req_query_id(const http_ctx *ctx, const char *name, const char **out, pm_error *err)
+{
+    const char *v = req_query(ctx, name);
+    if (!v)
+        return PM_OK;
+    if (!page_key_is_number(v))
+        return pm_fail_field(err, PM_INVALID_PARAMETER, name, "invalid", "%s must be an id", name);
+    *out = v;
+    return PM_OK;
+}
+
 pm_status req_query_digits(const http_ctx *ctx, const char *name, size_t max_digits,
                            const char **out, pm_error *err)
 {

@@ -96,6 +96,10 @@ char *req_path_reference(const char *raw);
 pm_status req_query_digits(const http_ctx *ctx, const char *name, size_t max_digits,
                            const char **out, pm_error *err);
 
+/* Reads a query parameter that names an object by its numeric id (a plan, a parent task) into
+ * *out (borrowed; unchanged when absent); PM_INVALID_PARAMETER when it is not one. */
+pm_status req_query_id(const http_ctx *ctx, const char *name, const char **out, pm_error *err);
+
 /* Percent-encodes `s` for a query component (RFC 3986 unreserved characters kept). Returns a
  * malloc'd string (caller frees) or NULL. Pure. */
 char *req_url_encode(const char *s);

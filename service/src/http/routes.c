@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth/access.h"
 #include "http/dispatch.h"
 #include "obs/metrics.h"
 #include "resources/admin_units_http.h"
@@ -17,6 +18,7 @@
 #include "resources/measurements_import_http.h"
 #include "resources/obligations_http.h"
 #include "resources/ops_http.h"
+#include "resources/periods_http.h"
 #include "resources/pilots_http.h"
 #include "resources/plans_http.h"
 #include "resources/reports_http.h"
@@ -24,16 +26,15 @@
 #include "resources/tasks_http.h"
 #include "resources/users_http.h"
 
-#define ANYONE ROLES_ALL
-#define USER_ADMINS (ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_MANAGER))
-#define PUBLIC 0u
-#define PLAN_EDITORS (ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_COORDINATOR))
-#define AUDITORS (ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_COORDINATOR) | ROLE_BIT(ROLE_AUDITOR))
-#define ADMINS ROLE_BIT(ROLE_ADMIN)
-/* May act on a task their agency leads or coordinates (the handler checks the agency). */
-#define TASK_AGENCIES (PLAN_EDITORS | ROLE_BIT(ROLE_MANAGER) | ROLE_BIT(ROLE_OFFICER))
-/* Review measurements (a manager only its district's communes: the handler checks). */
-#define REVIEWERS (PLAN_EDITORS | ROLE_BIT(ROLE_MANAGER))
+/* Who may call a route at all (auth/access.h); the handlers check the rest. */
+#define ANYONE ACCESS_ANYONE
+#define PUBLIC ACCESS_PUBLIC
+#define ADMINS ACCESS_ADMINS
+#define USER_ADMINS ACCESS_USER_ADMINS
+#define PLAN_EDITORS ACCESS_PLAN_EDITORS
+#define AUDITORS ACCESS_AUDIT_READERS
+#define TASK_AGENCIES ACCESS_AGENCY_STAFF
+#define REVIEWERS ACCESS_REVIEWERS
 
 static const history_spec user_history = {"users", "username", users_may_read, NULL};
 static const history_spec agency_history = {"agencies", "code", agencies_exists, NULL};

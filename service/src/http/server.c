@@ -15,7 +15,7 @@
 
 #include "http/dispatch.h"
 #include "http/routes.h"
-#include "obs/log.h"
+#include "log.h"
 
 /* libmicrohttpd's own messages. Ulfius 2.7.13's default logger passes the client's URL as a
  * printf format; with this logger installed the format always comes from libmicrohttpd. */

@@ -7,6 +7,7 @@
 #include "domain/validate.h"
 #include "http/reply.h"
 #include "http/request.h"
+#include "jsonutil.h"
 #include "resources/admin_units_repo.h"
 
 static const char *const unit_types[] = {"tinh",   "thanh_pho", "thi_xa", "huyen",
@@ -98,10 +99,11 @@ pm_status admin_units_create(http_ctx *ctx, pm_error *err)
         (st = validate_body(body, create_fields, VALIDATE_CREATE, err)) ||
         (st = validate_period(body, NULL, "valid_from", "valid_to", false, err)))
         return st;
-    const char *code = validate_string(body, "code");
-    if ((st = ctx_db(ctx, &db, err)) || (st = ctx_begin(ctx, NULL, err)) ||
-        (st = admin_unit_repo_check_new(db, code, validate_string(body, "parent"), &level, err)) ||
-        (st = check_type(validate_string(body, "type"), level, err)) ||
+    const char *code = json_member_string(body, "code");
+    if ((st = ctx_begin(ctx, NULL, &db, err)) ||
+        (st = admin_unit_repo_check_new(db, code, json_member_string(body, "parent"), &level,
+                                        err)) ||
+        (st = check_type(json_member_string(body, "type"), level, err)) ||
         (st = admin_unit_repo_create(db, body, err)) ||
         (st = admin_unit_repo_get(db, code, &created, err)) || (st = ctx_commit(ctx, err)))
         return st;
@@ -115,8 +117,8 @@ pm_status admin_units_create(http_ctx *ctx, pm_error *err)
  * ones did; the current ones must still begin after the unit does. */
 static pm_status check_effective(const json_t *patch, const json_t *current, pm_error *err)
 {
-    const char *effective = validate_string(patch, "effective");
-    const char *since = validate_string(current, "current_since");
+    const char *effective = json_member_string(patch, "effective");
+    const char *since = json_member_string(current, "current_since");
     const char *from = validate_merged(patch, current, "valid_from");
     if (!effective) {
         if (since && from && strcmp(since, from) <= 0)
@@ -124,9 +126,9 @@ static pm_status check_effective(const json_t *patch, const json_t *current, pm_
                                  "valid_from must be before current_since (%s)", since);
         return PM_OK;
     }
-    const char *name = validate_string(patch, "name"), *type = validate_string(patch, "type");
-    if ((!name || strcmp(name, validate_string(current, "name")) == 0) &&
-        (!type || strcmp(type, validate_string(current, "type")) == 0))
+    const char *name = json_member_string(patch, "name"), *type = json_member_string(patch, "type");
+    if ((!name || strcmp(name, json_member_string(current, "name")) == 0) &&
+        (!type || strcmp(type, json_member_string(current, "type")) == 0))
         return pm_fail_field(err, PM_VALIDATION_FAILED, "effective", "nothing_changes",
                              "effective dates a change of name or type; this patch makes none");
     const char *start = since ? since : from;
@@ -145,7 +147,7 @@ pm_status admin_units_patch(http_ctx *ctx, pm_error *err)
     pm_status st;
     if ((st = req_check_query(ctx, no_params, err)) || (st = req_json_body(ctx, &patch, err)) ||
         (st = validate_body(patch, patch_fields, VALIDATE_PATCH, err)) ||
-        (st = ctx_db(ctx, &db, err)) || (st = ctx_begin(ctx, NULL, err)) ||
+        (st = ctx_begin(ctx, NULL, &db, err)) ||
         (st = admin_unit_repo_get_locked(db, code, &current, err)) ||
         (st = reply_check_if_match(ctx, current, err)) ||
         (st = validate_period(patch, current, "valid_from", "valid_to", false, err)) ||
@@ -154,7 +156,7 @@ pm_status admin_units_patch(http_ctx *ctx, pm_error *err)
                          (int)json_integer_value(json_object_get(current, "level")), err)) ||
         (st = admin_unit_repo_update(db, code,
                                      json_integer_value(json_object_get(current, "version")), patch,
-                                     validate_string(patch, "effective"), err)) ||
+                                     json_member_string(patch, "effective"), err)) ||
         (st = admin_unit_repo_get(db, code, &updated, err)) || (st = ctx_commit(ctx, err)))
         return st;
     reply_object(ctx, updated);

@@ -6,9 +6,10 @@
 
 #include "db/params.h"
 #include "db/query.h"
+#include "domain/clock.h"
 
-/* The unit's shape; `counts` are its current (not ended) descendants by level. */
-#define UNIT_SELECT                                                                     \
+/* The unit's shape; `counts` are its current (not ended by TODAY) descendants by level. */
+#define UNIT_SELECT(TODAY)                                                              \
     "SELECT u.code, u.name, u.type, u.level, u.parent, to_json(u.path) AS path,"        \
     "       u.valid_from::text AS valid_from, u.valid_to::text AS valid_to,"            \
     "       json_build_object('district', c.district, 'commune', c.commune) AS counts," \
@@ -19,11 +20,11 @@
     "            count(*) FILTER (WHERE d.level = 3) AS commune"                        \
     "     FROM admin_unit d"                                                            \
     "     WHERE u.level < 3 AND d.path @> ARRAY[u.code] AND d.code <> u.code"           \
-    "       AND (d.valid_to IS NULL OR d.valid_to > planmon_today())) c"
+    "       AND (d.valid_to IS NULL OR d.valid_to > " TODAY ")) c"
 
-/* $1 level, $2 parent, $3 q, $4/$5 keyset after (level, code), $6 limit + 1. */
-static const char list_sql[] =
-    UNIT_SELECT " WHERE ($1::smallint IS NULL OR u.level = $1::smallint)"
+/* $1 level, $2 parent, $3 q, $4/$5 keyset after (level, code), $6 limit + 1, $7 today. */
+static const char list_sql[] = UNIT_SELECT(
+    "$7::date") " WHERE ($1::smallint IS NULL OR u.level = $1::smallint)"
                 "   AND ($2::text IS NULL OR u.parent = $2)"
                 "   AND ($3::text IS NULL OR u.search_text LIKE planmon_search_pattern($3)"
                 "        AND u.search_text ~ planmon_search_words($3))"
@@ -31,8 +32,9 @@ static const char list_sql[] =
                 " ORDER BY u.level, u.code"
                 " LIMIT $6::int";
 
-static const char get_sql[] = UNIT_SELECT " WHERE u.code = $1";
-static const char get_locked_sql[] = UNIT_SELECT " WHERE u.code = $1 FOR UPDATE OF u";
+/* $1 code $2 today */
+static const char get_sql[] = UNIT_SELECT("$2::date") " WHERE u.code = $1";
+static const char get_locked_sql[] = UNIT_SELECT("$2::date") " WHERE u.code = $1 FOR UPDATE OF u";
 
 /* $1 code $2 parent: is the code taken, is the parent unknown, the parent's level. */
 static const char check_sql[] =
@@ -73,26 +75,31 @@ pm_status admin_unit_repo_list(PGconn *conn, const admin_unit_filter *filter,
     char limit[16];
     if (page_bind(page, 2, 2, limit, err) != PM_OK)
         return PM_INVALID_PARAMETER;
-    char level[8];
+    char level[8], today[11];
     snprintf(level, sizeof level, "%d", filter->level);
+    clock_today_text(today);
     const char *params[] = {
-        filter->level ? level : NULL, filter->parent,      filter->q,
-        page_after(page, 0),          page_after(page, 1), limit,
+        filter->level ? level : NULL, filter->parent, filter->q, page_after(page, 0),
+        page_after(page, 1),          limit,          today,
     };
-    return db_fetch_page(conn, list_sql, 6, params, page, sort_keys, 2, out, err);
+    return db_fetch_page(conn, list_sql, 7, params, page, sort_keys, 2, out, err);
 }
 
 pm_status admin_unit_repo_get(PGconn *conn, const char *code, json_t **out, pm_error *err)
 {
-    const char *params[] = {code};
-    return db_fetch_one(conn, get_sql, 1, params, "There is no such administrative unit.", out,
+    char today[11];
+    clock_today_text(today);
+    const char *params[] = {code, today};
+    return db_fetch_one(conn, get_sql, 2, params, "There is no such administrative unit.", out,
                         err);
 }
 
 pm_status admin_unit_repo_get_locked(PGconn *conn, const char *code, json_t **out, pm_error *err)
 {
-    const char *params[] = {code};
-    return db_fetch_one(conn, get_locked_sql, 1, params, "There is no such administrative unit.",
+    char today[11];
+    clock_today_text(today);
+    const char *params[] = {code, today};
+    return db_fetch_one(conn, get_locked_sql, 2, params, "There is no such administrative unit.",
                         out, err);
 }
 
@@ -152,5 +159,26 @@ pm_status admin_unit_repo_update(PGconn *conn, const char *code, long long versi
                                          "The unit was changed meanwhile; read it again.", err),
                            err);
     db_params_clear(&p);
+    return st;
+}
+
+static const char seed_sql[] =
+    "INSERT INTO admin_unit (code, name, type, level, parent, valid_from)"
+    " VALUES ($1, $2, $3, $4::smallint, $5, $6::date)"
+    " ON CONFLICT (code) DO NOTHING";
+
+pm_status admin_unit_repo_seed(PGconn *conn, const char *code, const char *name, const char *type,
+                               int level, const char *parent, const char *valid_from, int *added,
+                               pm_error *err)
+{
+    char lvl[4];
+    snprintf(lvl, sizeof lvl, "%d", level);
+    const char *params[] = {code, name, type, lvl, parent, valid_from};
+    PGresult *res;
+    pm_status st = db_exec(conn, seed_sql, 6, params, &res, err);
+    if (st == PM_OK) {
+        *added += atoi(PQcmdTuples(res));
+        PQclear(res);
+    }
     return st;
 }

@@ -39,4 +39,10 @@ pm_status admin_unit_repo_create(PGconn *conn, const json_t *fields, pm_error *e
 pm_status admin_unit_repo_update(PGconn *conn, const char *code, long long version,
                                  const json_t *fields, const char *effective, pm_error *err);
 
+/* `planmon seed`: inserts the unit `code` (of `level`, under `parent`, NULL for the province,
+ * valid from `valid_from`) unless it exists; adds 1 to *added when it was new. */
+pm_status admin_unit_repo_seed(PGconn *conn, const char *code, const char *name, const char *type,
+                               int level, const char *parent, const char *valid_from, int *added,
+                               pm_error *err);
+
 #endif

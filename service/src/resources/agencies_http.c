@@ -7,7 +7,9 @@
 #include "domain/validate.h"
 #include "http/reply.h"
 #include "http/request.h"
+#include "jsonutil.h"
 #include "resources/agencies_repo.h"
+#include "resources/tasks_repo.h"
 
 #define AGENCY_FIELDS(req)                                                                        \
     V_CHECKED("name", req, 1, 300, validate_not_blank, "more than blanks"),                       \
@@ -83,9 +85,9 @@ pm_status agencies_create(http_ctx *ctx, pm_error *err)
         (st = validate_body(body, create_fields, VALIDATE_CREATE, err)) ||
         (st = check_agency(body, NULL, err)))
         return st;
-    code = validate_string(body, "code");
-    if ((st = ctx_db(ctx, &db, err)) || (st = ctx_begin(ctx, NULL, err)) ||
-        (st = agency_repo_check(db, code, validate_string(body, "unit"), true, err)) ||
+    code = json_member_string(body, "code");
+    if ((st = ctx_begin(ctx, NULL, &db, err)) ||
+        (st = agency_repo_check(db, code, json_member_string(body, "unit"), true, err)) ||
         (st = agency_repo_create(db, body, err)) ||
         (st = agency_repo_get(db, code, &created, err)) || (st = ctx_commit(ctx, err)))
         return st;
@@ -103,7 +105,7 @@ pm_status agencies_patch(http_ctx *ctx, pm_error *err)
     pm_status st;
     if ((st = req_check_query(ctx, no_params, err)) || (st = req_json_body(ctx, &patch, err)) ||
         (st = validate_body(patch, patch_fields, VALIDATE_PATCH, err)) ||
-        (st = ctx_db(ctx, &db, err)) || (st = ctx_begin(ctx, NULL, err)) ||
+        (st = ctx_begin(ctx, NULL, &db, err)) ||
         (st = agency_repo_get_locked(db, code, &current, err)) ||
         (st = reply_check_if_match(ctx, current, err)) ||
         (st = check_agency(patch, current, err)) ||
@@ -113,5 +115,49 @@ pm_status agencies_patch(http_ctx *ctx, pm_error *err)
         (st = agency_repo_get(db, code, &updated, err)) || (st = ctx_commit(ctx, err)))
         return st;
     reply_object(ctx, updated);
+    return PM_OK;
+}
+
+/* --- responsibilities --------------------------------------------------------------------------
+ */
+
+static const char *const responsibility_params[] = {"plan", NULL};
+
+pm_status agencies_responsibilities(http_ctx *ctx, pm_error *err)
+{
+    json_auto_t *agency = NULL, *tasks = NULL;
+    const char *code = req_path(ctx, "code"), *plan = NULL;
+    PGconn *db;
+    pm_status st;
+    if ((st = req_check_query(ctx, responsibility_params, err)) ||
+        (st = req_query_id(ctx, "plan", &plan, err)) || (st = ctx_db(ctx, &db, err)) ||
+        (st = agency_repo_get(db, code, &agency, err)) ||
+        (st = task_repo_responsibilities(db, code, plan, &tasks, err)))
+        return st;
+    json_t *lead = json_array(), *coordinate = json_array(), *overdue = json_array();
+    long done = 0, counted = 0;
+    size_t i;
+    json_t *task;
+    json_array_foreach(tasks, i, task)
+    {
+        bool leads = strcmp(json_member_string(task, "role"), "lead") == 0;
+        const char *status = json_member_string(task, "status");
+        json_object_del(task, "role");
+        json_array_append(leads ? lead : coordinate, task);
+        if (json_is_true(json_object_get(task, "overdue")))
+            json_array_append(overdue, task);
+        if (leads && strcmp(status, "cancelled") != 0) {
+            counted++;
+            done += strcmp(status, "done") == 0;
+        }
+    }
+    json_auto_t *body = json_pack(
+        "{s:O, s:O, s:{s:I, s:I, s:I, s:I}, s:o, s:o, s:o, s:o}", "agency",
+        json_object_get(agency, "code"), "name", json_object_get(agency, "name"), "counts", "lead",
+        (json_int_t)json_array_size(lead), "coordinate", (json_int_t)json_array_size(coordinate),
+        "overdue", (json_int_t)json_array_size(overdue), "done", (json_int_t)done, "share_done",
+        counted ? json_real((double)((2000 * done + counted) / (2 * counted)) / 10.0) : json_null(),
+        "lead", lead, "coordinate", coordinate, "overdue", overdue);
+    reply_object(ctx, body);
     return PM_OK;
 }

@@ -1,5 +1,7 @@
 /* agencies_http.h: GET /v1/agencies and /v1/agencies/{code}; POST and PATCH (admins: the
- * route's rule) with validity dates, audited. */
+ * route's rule) with validity dates, audited; and an agency's responsibilities,
+ * GET /v1/agencies/{code}/responsibilities: the tasks it leads and coordinates, what of them is
+ * overdue, and the share of its led tasks done. */
 #ifndef PLANMON_AGENCIES_HTTP_H
 #define PLANMON_AGENCIES_HTTP_H
 
@@ -11,5 +13,6 @@ pm_status agencies_exists(http_ctx *ctx, const char *code, pm_error *err);
 pm_status agencies_get(http_ctx *ctx, pm_error *err);
 pm_status agencies_create(http_ctx *ctx, pm_error *err);
 pm_status agencies_patch(http_ctx *ctx, pm_error *err);
+pm_status agencies_responsibilities(http_ctx *ctx, pm_error *err);
 
 #endif

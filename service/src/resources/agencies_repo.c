@@ -2,6 +2,7 @@
 #include "resources/agencies_repo.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "db/params.h"
 #include "db/query.h"
@@ -147,5 +148,56 @@ pm_status agency_repo_update(PGconn *conn, const char *code, long long version,
                                          "The agency was changed meanwhile; read it again.", err),
                            err);
     db_params_clear(&p);
+    return st;
+}
+
+static const char seed_sql[] = "INSERT INTO agency (code, name, name_en, kind)"
+                               " VALUES ($1, $2, $3, $4)"
+                               " ON CONFLICT DO NOTHING";
+
+static const char seed_committees_sql[] =
+    "INSERT INTO agency (code, name, name_en, kind, unit)"
+    " SELECT 'UBND-' || u.code,"
+    "        'Ủy ban nhân dân ' || lower(left(u.name, 1)) || substr(u.name, 2),"
+    "        'People''s Committee of ' || public.unaccent("
+    "            regexp_replace(u.name, '^(Tỉnh|Thành phố|Thị xã|Huyện|Phường|Thị trấn|Xã) ', ''))"
+    "        || CASE u.type WHEN 'tinh' THEN ' Province' WHEN 'thanh_pho' THEN ' City'"
+    "                       WHEN 'thi_xa' THEN ' Town' WHEN 'huyen' THEN ' District'"
+    "                       WHEN 'phuong' THEN ' Ward' WHEN 'thi_tran' THEN ' Township'"
+    "                       ELSE ' Commune' END,"
+    "        'people_committee', u.code"
+    " FROM admin_unit u"
+    " WHERE u.valid_to IS NULL"
+    " ORDER BY u.level, u.code"
+    " ON CONFLICT DO NOTHING";
+
+/* Adds the number of rows `res` says were inserted to *added, and clears it. */
+static void count_inserted(PGresult *res, int *added)
+{
+    *added += atoi(PQcmdTuples(res));
+    PQclear(res);
+}
+
+pm_status agency_repo_seed(PGconn *conn, const json_t *fields, int *added, pm_error *err)
+{
+    const char *params[] = {
+        json_string_value(json_object_get(fields, "code")),
+        json_string_value(json_object_get(fields, "name")),
+        json_string_value(json_object_get(fields, "name_en")),
+        json_string_value(json_object_get(fields, "kind")),
+    };
+    PGresult *res;
+    pm_status st = db_exec(conn, seed_sql, 4, params, &res, err);
+    if (st == PM_OK)
+        count_inserted(res, added);
+    return st;
+}
+
+pm_status agency_repo_seed_committees(PGconn *conn, int *added, pm_error *err)
+{
+    PGresult *res;
+    pm_status st = db_exec(conn, seed_committees_sql, 0, NULL, &res, err);
+    if (st == PM_OK)
+        count_inserted(res, added);
     return st;
 }

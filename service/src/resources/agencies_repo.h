@@ -42,4 +42,13 @@ pm_status agency_repo_create(PGconn *conn, const json_t *fields, pm_error *err);
 pm_status agency_repo_update(PGconn *conn, const char *code, long long version,
                              const json_t *fields, pm_error *err);
 
+/* `planmon seed`: inserts the agency `fields` ({"code", "name", "name_en", "kind"}) unless one
+ * with its code exists; adds 1 to *added when it was new. */
+pm_status agency_repo_seed(PGconn *conn, const json_t *fields, int *added, pm_error *err);
+
+/* `planmon seed`: one People's Committee per current unit that lacks one, named after it
+ * ("Ủy ban nhân dân thành phố Long Xuyên", "People's Committee of Long Xuyen City"), tied to
+ * it; adds the number inserted to *added. */
+pm_status agency_repo_seed_committees(PGconn *conn, int *added, pm_error *err);
+
 #endif

@@ -38,7 +38,4 @@ pm_status analytics_unit_level(http_ctx *ctx, const char *unit, int *level, pm_e
 pm_status analytics_items(http_ctx *ctx, const json_t *indicator, const period *periods, int count,
                           const analytics_scope *scope, json_t *items, pm_error *err);
 
-/* Today in the province (UTC+7, no daylight saving). */
-civil_date analytics_today(void);
-
 #endif

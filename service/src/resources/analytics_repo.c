@@ -7,22 +7,23 @@
 
 #include "db/query.h"
 
-/* The groups (g), and the units below them at the indicator's level (d), that exist at the
- * period's end, under unit $3 (GROUPS_UNDER) or in the whole country, $3 being NULL (GROUPS_ALL);
- * and the indicator's measurements (ms) now, or as they were at $10 (their audit snapshots).
+/* The groups (g), and the units below them at the indicator's level (d), that exist on the census
+ * day $11 (domain/rollup.h: rollup_unit_exists_on at rollup_census_day), under unit $3
+ * (GROUPS_UNDER) or in the whole country, $3 being NULL (GROUPS_ALL); and the indicator's
+ * measurements (ms) now, or as they were at $10 (their audit snapshots).
  * $1 indicator $2 period $3 unit $4 level $5 period end $6 include unapproved $7 indicator level
- * $8 period start $9 threshold or model type $10 as of (NULL: now) */
+ * $8 period start $9 threshold or model type $10 as of (NULL: now) $11 census day */
 #define UNDER_UNIT " AND u.path @> ARRAY[$3::text]"
 #define ANYWHERE " AND $3::text IS NULL"
 #define GROUPS_WITHIN(WITHIN)                                                             \
     "WITH g AS ("                                                                         \
     "  SELECT u.code FROM admin_unit u"                                                   \
-    "  WHERE u.level = $4::int" WITHIN " AND u.valid_from <= $5::date"                    \
-    "    AND (u.valid_to IS NULL OR u.valid_to > $5::date)),"                             \
+    "  WHERE u.level = $4::int" WITHIN " AND u.valid_from <= $11::date"                   \
+    "    AND (u.valid_to IS NULL OR u.valid_to > $11::date)),"                            \
     " d AS ("                                                                             \
     "  SELECT u.code, u.path[$4::int] AS grp FROM admin_unit u"                           \
-    "  WHERE u.level = $7::int" WITHIN " AND u.valid_from <= $5::date"                    \
-    "    AND (u.valid_to IS NULL OR u.valid_to > $5::date)),"                             \
+    "  WHERE u.level = $7::int" WITHIN " AND u.valid_from <= $11::date"                   \
+    "    AND (u.valid_to IS NULL OR u.valid_to > $11::date)),"                            \
     " ms AS ("                                                                            \
     "  SELECT m.unit, m.period, m.period_start, m.period_end, m.value_bool, m.value_num," \
     "         m.numerator, m.denominator, m.status"                                       \
@@ -64,8 +65,9 @@
     "    WHERE m.unit = d.code AND " COUNTED CHOICE ") x)"
 
 /* The period's own values. */
-#define PERIOD_FORM \
-    VALUE_FORM(" AND m.period = $2 AND $8::date IS NOT NULL AND $9::numeric IS NULL")
+#define PERIOD_FORM                                                                   \
+    VALUE_FORM(" AND m.period = $2 AND $5::date IS NOT NULL AND $8::date IS NOT NULL" \
+               " AND $9::numeric IS NULL")
 static const char period_sql[] = GROUPS_UNDER PERIOD_FORM TOTALS;
 static const char period_all_sql[] = GROUPS_ALL PERIOD_FORM TOTALS;
 
@@ -130,16 +132,16 @@ pm_status analytics_repo_rollup(PGconn *conn, const rollup_query *q, json_t **ou
         q->indicator,    q->period,       q->unit,
         level,           q->period_end,   q->include_unapproved ? "true" : "false",
         indicator_level, q->period_start, threshold ? q->threshold : pilot ? q->model_type : NULL,
-        q->as_of};
+        q->as_of,        q->census_day};
     bool latest = strcmp(q->rollup, "latest") == 0;
     bool all = q->unit == NULL;
     if (pilot)
-        return db_fetch_all(conn, all ? pilot_all_sql : pilot_sql, 10, params, out, err);
+        return db_fetch_all(conn, all ? pilot_all_sql : pilot_sql, 11, params, out, err);
     if (threshold)
-        return db_fetch_all(conn, all ? threshold_all_sql : threshold_sql, 10, params, out, err);
+        return db_fetch_all(conn, all ? threshold_all_sql : threshold_sql, 11, params, out, err);
     if (latest)
-        return db_fetch_all(conn, all ? latest_all_sql : latest_sql, 10, params, out, err);
-    return db_fetch_all(conn, all ? period_all_sql : period_sql, 10, params, out, err);
+        return db_fetch_all(conn, all ? latest_all_sql : latest_sql, 11, params, out, err);
+    return db_fetch_all(conn, all ? period_all_sql : period_sql, 11, params, out, err);
 }
 
 pm_status analytics_repo_unit_level(PGconn *conn, const char *code, int *level, pm_error *err)

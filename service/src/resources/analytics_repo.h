@@ -13,7 +13,8 @@ typedef struct {
     const char *indicator, *rollup; /* rollup: share, sum, latest, periods_meeting_threshold,
                                      * pilot_registry */
     const char *period, *period_start, *period_end; /* the period's id and dates */
-    const char *unit;           /* the units counted are below (or are) this one; NULL: all */
+    const char *census_day; /* the units of a group are those existing then (rollup_census_day) */
+    const char *unit;       /* the units counted are below (or are) this one; NULL: all */
     int level, indicator_level; /* group by units of `level`; data sits at indicator_level */
     const char *threshold;      /* periods_meeting_threshold: the value a period must reach */
     const char *model_type;     /* pilot_registry: the pilot model type whose sites count */
@@ -21,8 +22,8 @@ typedef struct {
     const char *as_of;          /* NULL: the data now; else as it was then (RFC 3339) */
 } rollup_query;
 
-/* One row per unit of `level` under `unit` (in the country when NULL) that exists at the period's
- * end, in code order:
+/* One row per unit of `level` under `unit` (in the country when NULL) that exists on the census
+ * day, in code order:
  * {"unit", "units_expected" (units at the indicator's level below it, existing then),
  *  "units_reporting", "trues" (boolean values that are true), "total" (sum of numbers),
  *  "numerator", "denominator" (sums of a percentage's parts), "meeting" (periods meeting the

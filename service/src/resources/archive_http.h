@@ -18,12 +18,10 @@ typedef struct {
     /* Reads the path's object as the caller may see it (PM_NOT_FOUND otherwise); `lock` takes
      * the row lock for a change. *out is new. */
     pm_status (*load)(http_ctx *ctx, bool lock, json_t **out, pm_error *err);
-    /* Archives (`archive`) or restores `current` at its version, on ctx->db. */
-    pm_status (*set_archived)(http_ctx *ctx, const json_t *current, bool archive, pm_error *err);
+    /* Archives (`archive`) or restores `current` at its version, on `db` (the request's). */
+    pm_status (*set_archived)(http_ctx *ctx, PGconn *db, const json_t *current, bool archive,
+                              pm_error *err);
 } archivable;
-
-/* True for the roles that edit plan data (admin, coordinator): they alone see archived rows. */
-bool archive_may_see(const http_ctx *ctx);
 
 /* Hides an archived object from those who may not see it: when *object is archived and the
  * caller does not edit plan data, releases it, sets it NULL and answers PM_NOT_FOUND ("There is
@@ -41,10 +39,10 @@ bool archive_is_archived(const json_t *object);
 /* The `version` of an object (borrowed). */
 long long archive_version(const json_t *object);
 
-/* Opens the request's change of the path's object: begins the transaction, loads and locks the
- * object, and checks that it is (`want_archived`) or is not archived (PM_CONFLICT). *current is
- * new. The caller checks If-Match where the operation needs it. */
-pm_status archive_begin_change(http_ctx *ctx, const archivable *a, bool want_archived,
+/* Opens the request's change of the path's object: begins the transaction (*db, as ctx_begin),
+ * loads and locks the object, and checks that it is (`want_archived`) or is not archived
+ * (PM_CONFLICT). *current is new. The caller checks If-Match where the operation needs it. */
+pm_status archive_begin_change(http_ctx *ctx, const archivable *a, bool want_archived, PGconn **db,
                                json_t **current, pm_error *err);
 
 /* DELETE: If-Match, archive, 204. ctx->route->data is the archivable. */

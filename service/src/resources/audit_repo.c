@@ -3,14 +3,8 @@
 
 #include <stdio.h>
 
+#include "auth/access.h"
 #include "db/query.h"
-
-static const char set_actor_sql[] =
-    "SELECT set_config('planmon.user', coalesce($1, ''), true),"
-    "       set_config('planmon.role', coalesce($2, ''), true),"
-    "       set_config('planmon.agency', coalesce($3, ''), true),"
-    "       set_config('planmon.request_id', coalesce($4, ''), true),"
-    "       set_config('planmon.action', coalesce($5, ''), true)";
 
 static const char record_sql[] =
     "INSERT INTO audit_event (username, role, agency, request_id, action, entity_type, entity_id,"
@@ -64,14 +58,6 @@ static const char changes_sql[] =
 static const char *const id_key[] = {"id"};
 static const char *const feed_keys[] = {"_txid", "_id"};
 
-pm_status audit_repo_set_actor(PGconn *conn, const principal *who, const char *request_id,
-                               const char *action, pm_error *err)
-{
-    const char *params[] = {who ? who->username : NULL, who ? role_name(who->role) : NULL,
-                            who ? who->agency : NULL, request_id, action};
-    return db_exec(conn, set_actor_sql, 5, params, NULL, err);
-}
-
 pm_status audit_repo_record(PGconn *conn, const principal *who, const char *request_id,
                             const char *action, const char *entity_type, const char *entity_id,
                             const char *entity_agency, const char *changes_json, pm_error *err)
@@ -115,9 +101,9 @@ pm_status audit_repo_changes(PGconn *conn, const principal *who, const page_requ
     char limit[16];
     if (page_bind(page, 2, 2, limit, err) != PM_OK)
         return PM_INVALID_PARAMETER;
-    const char *params[] = {who->role == ROLE_ADMIN ? "true" : "false",
-                            who->role == ROLE_MANAGER ? who->agency : NULL, page_after(page, 0),
-                            page_after(page, 1), limit};
+    const char *params[] = {access_manages_all_users(who) ? "true" : "false",
+                            access_manages_user_of(who, who->agency) ? who->agency : NULL,
+                            page_after(page, 0), page_after(page, 1), limit};
     PGresult *res;
     pm_status st = db_exec(conn, changes_sql, 5, params, &res, err);
     if (st != PM_OK)

@@ -1,4 +1,4 @@
-/* audit_repo.h: SQL of the audit trail — the actor of a write transaction, explicit events
+/* audit_repo.h: SQL of the audit trail — explicit events
  * (sign-in and tokens), the audit log, one object's history and the change feed. Row changes
  * themselves are recorded by the audit_row() trigger of migration 0003. */
 #ifndef PLANMON_AUDIT_REPO_H
@@ -9,12 +9,6 @@
 #include "auth/principal.h"
 #include "domain/page.h"
 #include "status.h"
-
-/* Sets the transaction-local actor the audit trigger reads: `who` (NULL: the system),
- * `request_id`, and `action` (NULL: the trigger derives create/update/archive/restore). Must
- * run inside the write's transaction. */
-pm_status audit_repo_set_actor(PGconn *conn, const principal *who, const char *request_id,
-                               const char *action, pm_error *err);
 
 /* Appends one event that is not a row change (login, login_failed, token_refresh,
  * token_revoke). `changes_json` is a JSON object text or NULL; never a secret. */

@@ -14,10 +14,11 @@
 #include "auth/user_cache.h"
 #include "domain/page.h"
 #include "domain/validate.h"
-#include "resources/audit_repo.h"
 #include "http/reply.h"
 #include "http/request.h"
-#include "obs/log.h"
+#include "jsonutil.h"
+#include "log.h"
+#include "resources/audit_repo.h"
 
 static const field_spec login_fields[] = {
     V_STRING("username", true, 1, USERNAME_MAX - 1),
@@ -91,8 +92,8 @@ pm_status auth_token(http_ctx *ctx, pm_error *err)
     pm_status st;
     if ((st = read_body(ctx, login_fields, &body, err)) || (st = ctx_db(ctx, &db, err)))
         return st;
-    const char *username = validate_string(body, "username");
-    const char *password = validate_string(body, "password");
+    const char *username = json_member_string(body, "username");
+    const char *password = json_member_string(body, "password");
     char address[64];
     req_client_address(ctx, address, sizeof address);
 
@@ -121,7 +122,7 @@ pm_status auth_token(http_ctx *ctx, pm_error *err)
         log_msg(LOG_WARN, NULL, "login failed for %.64s from %s", username, address);
         char changes[96];
         snprintf(changes, sizeof changes, "{\"address\": {\"new\": \"%s\"}}", address);
-        if ((st = ctx_begin(ctx, NULL, err)) ||
+        if ((st = ctx_begin(ctx, NULL, &db, err)) ||
             (st = auth_repo_record_failure(db, username, address, err)) ||
             (st = audit_repo_record(db, NULL, ctx->request_id, "login_failed", "users", username,
                                     found == PM_OK ? user.who.agency : NULL, changes, err)) ||
@@ -136,7 +137,8 @@ pm_status auth_token(http_ctx *ctx, pm_error *err)
         return pm_fail(err, PM_INTERNAL, "The token could not be made.");
     ctx->who = user.who;
     ctx->who.authenticated = true;
-    if ((st = ctx_begin(ctx, NULL, err)) || (st = auth_repo_clear_failures(db, username, err)) ||
+    if ((st = ctx_begin(ctx, NULL, &db, err)) ||
+        (st = auth_repo_clear_failures(db, username, err)) ||
         (st = auth_repo_refresh_start(db, user.id, hash, cfg->refresh_ttl_s, err)) ||
         (st = audit_repo_record(db, &ctx->who, ctx->request_id, "login", "users", username,
                                 user.who.agency, NULL, err)) ||
@@ -152,7 +154,7 @@ pm_status auth_refresh(http_ctx *ctx, pm_error *err)
     pm_status st;
     if ((st = read_body(ctx, refresh_fields, &body, err)) || (st = ctx_db(ctx, &db, err)))
         return st;
-    const char *old = validate_string(body, "refresh_token");
+    const char *old = json_member_string(body, "refresh_token");
     unsigned char old_hash[REFRESH_TOKEN_BYTES], new_hash[REFRESH_TOKEN_BYTES];
     SHA256((const unsigned char *)old, strlen(old), old_hash);
     char refresh[44];
@@ -160,7 +162,7 @@ pm_status auth_refresh(http_ctx *ctx, pm_error *err)
     if (!new_refresh_token(refresh, new_hash))
         return pm_fail(err, PM_INTERNAL, "The token could not be made.");
     bool revoked = false;
-    if ((st = ctx_begin(ctx, NULL, err)))
+    if ((st = ctx_begin(ctx, NULL, &db, err)))
         return st;
     st = auth_repo_refresh_rotate(db, old_hash, new_hash, ctx->app->cfg->refresh_ttl_s, &user,
                                   &revoked, err);
@@ -194,12 +196,12 @@ pm_status auth_logout(http_ctx *ctx, pm_error *err)
     pm_status st;
     if ((st = read_body(ctx, refresh_fields, &body, err)) || (st = ctx_db(ctx, &db, err)))
         return st;
-    const char *token = validate_string(body, "refresh_token");
+    const char *token = json_member_string(body, "refresh_token");
     unsigned char hash[REFRESH_TOKEN_BYTES];
     SHA256((const unsigned char *)token, strlen(token), hash);
     auth_user owner;
     bool found = false;
-    if ((st = ctx_begin(ctx, NULL, err)) ||
+    if ((st = ctx_begin(ctx, NULL, &db, err)) ||
         (st = auth_repo_refresh_revoke_family(db, hash, &owner, &found, err)) ||
         (found && (st = audit_repo_record(db, &owner.who, ctx->request_id, "token_revoke", "users",
                                           owner.who.username, owner.who.agency, NULL, err))) ||

@@ -86,8 +86,7 @@ pm_status documents_create(http_ctx *ctx, pm_error *err)
     pm_status st;
     if ((st = req_check_query(ctx, no_params, err)) || (st = req_json_body(ctx, &body, err)) ||
         (st = validate_body(body, create_fields, VALIDATE_CREATE, err)) ||
-        (st = ctx_db(ctx, &db, err)) || (st = ctx_begin(ctx, NULL, err)) ||
-        (st = document_repo_create(db, body, id, err)) ||
+        (st = ctx_begin(ctx, NULL, &db, err)) || (st = document_repo_create(db, body, id, err)) ||
         (st = document_repo_get(db, id, false, &created, err)) || (st = ctx_commit(ctx, err)))
         return st;
     char location[64];
@@ -101,25 +100,27 @@ static pm_status load_path(http_ctx *ctx, bool lock, json_t **out, pm_error *err
     return load(ctx, req_path(ctx, "id"), lock, out, err);
 }
 
-static pm_status set_archived(http_ctx *ctx, const json_t *current, bool archive, pm_error *err)
+static pm_status set_archived(http_ctx *ctx, PGconn *db, const json_t *current, bool archive,
+                              pm_error *err)
 {
-    return document_repo_set_archived(ctx->db, req_path(ctx, "id"), archive_version(current),
-                                      archive, err);
+    return document_repo_set_archived(db, req_path(ctx, "id"), archive_version(current), archive,
+                                      err);
 }
 
 const archivable documents_archivable = {"document", load_path, set_archived};
 
 pm_status documents_patch(http_ctx *ctx, pm_error *err)
 {
+    PGconn *db;
     json_auto_t *patch = NULL, *current = NULL, *updated = NULL;
     const char *id = req_path(ctx, "id");
     pm_status st;
     if ((st = req_check_query(ctx, no_params, err)) || (st = req_json_body(ctx, &patch, err)) ||
         (st = validate_body(patch, patch_fields, VALIDATE_PATCH, err)) ||
-        (st = archive_begin_change(ctx, &documents_archivable, false, &current, err)) ||
+        (st = archive_begin_change(ctx, &documents_archivable, false, &db, &current, err)) ||
         (st = reply_check_if_match(ctx, current, err)) ||
-        (st = document_repo_update(ctx->db, id, archive_version(current), patch, err)) ||
-        (st = document_repo_get(ctx->db, id, false, &updated, err)) || (st = ctx_commit(ctx, err)))
+        (st = document_repo_update(db, id, archive_version(current), patch, err)) ||
+        (st = document_repo_get(db, id, false, &updated, err)) || (st = ctx_commit(ctx, err)))
         return st;
     reply_object(ctx, updated);
     return PM_OK;

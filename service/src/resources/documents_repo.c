@@ -163,9 +163,7 @@ pm_status document_repo_update(PGconn *conn, const char *id, long long version,
 pm_status document_repo_set_archived(PGconn *conn, const char *id, long long version, bool archive,
                                      pm_error *err)
 {
-    char ver[24];
-    snprintf(ver, sizeof ver, "%lld", version);
-    const char *params[] = {id, ver, archive ? "true" : "false"};
-    return db_change_one(conn, archive_sql, 3, params,
-                         "The document was changed meanwhile; read it again.", err);
+    const char *keys[] = {id};
+    return db_set_archived(conn, archive_sql, keys, 1, version, archive,
+                           "The document was changed meanwhile; read it again.", err);
 }

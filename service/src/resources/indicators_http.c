@@ -1,4 +1,4 @@
-/* indicators_http.c: indicators, targets and periods over HTTP (see indicators_http.h). */
+/* indicators_http.c: indicators and targets over HTTP (see indicators_http.h). */
 #include "resources/indicators_http.h"
 
 #include <stdint.h>
@@ -9,6 +9,7 @@
 #include "domain/validate.h"
 #include "http/reply.h"
 #include "http/request.h"
+#include "jsonutil.h"
 #include "resources/indicators_repo.h"
 
 enum { MAX_REPORTING_AGENCIES = 200 };
@@ -112,11 +113,11 @@ static pm_status load_indicator(http_ctx *ctx, bool lock, json_t **out, pm_error
     return indicators_load(ctx, req_path(ctx, "code"), lock, out, err);
 }
 
-static pm_status archive_indicator(http_ctx *ctx, const json_t *current, bool archive,
+static pm_status archive_indicator(http_ctx *ctx, PGconn *db, const json_t *current, bool archive,
                                    pm_error *err)
 {
-    return indicator_repo_set_archived(ctx->db, req_path(ctx, "code"), archive_version(current),
-                                       archive, err);
+    return indicator_repo_set_archived(db, req_path(ctx, "code"), archive_version(current), archive,
+                                       err);
 }
 
 const archivable indicators_archivable = {"indicator", load_indicator, archive_indicator};
@@ -162,31 +163,31 @@ pm_status indicators_create(http_ctx *ctx, pm_error *err)
     pm_status st;
     if ((st = req_check_query(ctx, no_params, err)) || (st = req_json_body(ctx, &body, err)) ||
         (st = validate_body(body, indicator_create_fields, VALIDATE_CREATE, err)) ||
-        (st = ctx_db(ctx, &db, err)) || (st = ctx_begin(ctx, NULL, err)) ||
+        (st = ctx_begin(ctx, NULL, &db, err)) ||
         (st = indicator_repo_check_references(db, body, err)) ||
         (st = indicator_repo_create(db, body, err)) ||
-        (st = indicator_repo_get(db, validate_string(body, "code"), false, &created, err)) ||
+        (st = indicator_repo_get(db, json_member_string(body, "code"), false, &created, err)) ||
         (st = ctx_commit(ctx, err)))
         return st;
     char location[96];
-    snprintf(location, sizeof location, "/v1/indicators/%s", validate_string(body, "code"));
+    snprintf(location, sizeof location, "/v1/indicators/%s", json_member_string(body, "code"));
     reply_created(ctx, location, created);
     return PM_OK;
 }
 
 pm_status indicators_patch(http_ctx *ctx, pm_error *err)
 {
+    PGconn *db;
     json_auto_t *patch = NULL, *current = NULL, *updated = NULL;
     const char *code = req_path(ctx, "code");
     pm_status st;
     if ((st = req_check_query(ctx, no_params, err)) || (st = req_json_body(ctx, &patch, err)) ||
         (st = validate_body(patch, indicator_patch_fields, VALIDATE_PATCH, err)) ||
-        (st = archive_begin_change(ctx, &indicators_archivable, false, &current, err)) ||
+        (st = archive_begin_change(ctx, &indicators_archivable, false, &db, &current, err)) ||
         (st = reply_check_if_match(ctx, current, err)) ||
-        (st = indicator_repo_check_references(ctx->db, patch, err)) ||
-        (st = indicator_repo_update(ctx->db, code, archive_version(current), patch, err)) ||
-        (st = indicator_repo_get(ctx->db, code, false, &updated, err)) ||
-        (st = ctx_commit(ctx, err)))
+        (st = indicator_repo_check_references(db, patch, err)) ||
+        (st = indicator_repo_update(db, code, archive_version(current), patch, err)) ||
+        (st = indicator_repo_get(db, code, false, &updated, err)) || (st = ctx_commit(ctx, err)))
         return st;
     reply_object(ctx, updated);
     return PM_OK;
@@ -196,6 +197,7 @@ pm_status indicators_patch(http_ctx *ctx, pm_error *err)
 
 static pm_status load_target(http_ctx *ctx, bool lock, json_t **out, pm_error *err)
 {
+    PGconn *db;
     const char *id = req_path(ctx, "id");
     json_t *target = NULL;
     pm_status st;
@@ -204,7 +206,8 @@ static pm_status load_target(http_ctx *ctx, bool lock, json_t **out, pm_error *e
         return st;
     if (!id || !page_key_is_number(id))
         return pm_fail(err, PM_NOT_FOUND, "There is no such target.");
-    if ((st = target_repo_get(ctx->db, req_path(ctx, "code"), id, lock, &target, err)))
+    if ((st = ctx_db(ctx, &db, err)) ||
+        (st = target_repo_get(db, req_path(ctx, "code"), id, lock, &target, err)))
         return st;
     if ((st = archive_hide(ctx, &target, "target", err)))
         return st;
@@ -221,9 +224,10 @@ pm_status targets_may_read(http_ctx *ctx, const char *id, pm_error *err)
     return st;
 }
 
-static pm_status archive_target(http_ctx *ctx, const json_t *current, bool archive, pm_error *err)
+static pm_status archive_target(http_ctx *ctx, PGconn *db, const json_t *current, bool archive,
+                                pm_error *err)
 {
-    return target_repo_set_archived(ctx->db, req_path(ctx, "code"), req_path(ctx, "id"),
+    return target_repo_set_archived(db, req_path(ctx, "code"), req_path(ctx, "id"),
                                     archive_version(current), archive, err);
 }
 
@@ -253,6 +257,7 @@ static pm_status check_target(const json_t *change, const json_t *current, pm_er
 
 pm_status targets_list(http_ctx *ctx, pm_error *err)
 {
+    PGconn *db;
     bool include_archived = false;
     page_request page;
     page_result result = {0};
@@ -264,8 +269,8 @@ pm_status targets_list(http_ctx *ctx, pm_error *err)
     if ((st = archive_check_include(ctx, include_archived, "targets", err)))
         goto out;
     if (!(st = indicators_load(ctx, req_path(ctx, "code"), false, NULL, err)) &&
-        !(st = target_repo_list(ctx->db, req_path(ctx, "code"), include_archived, &page, &result,
-                                err)))
+        !(st = ctx_db(ctx, &db, err)) &&
+        !(st = target_repo_list(db, req_path(ctx, "code"), include_archived, &page, &result, err)))
         reply_page(ctx, &result);
 out:
     page_result_clear(&result);
@@ -284,20 +289,20 @@ pm_status targets_get(http_ctx *ctx, pm_error *err)
 
 pm_status targets_create(http_ctx *ctx, pm_error *err)
 {
+    PGconn *db;
     json_auto_t *body = NULL, *indicator = NULL, *created = NULL;
     const char *code = req_path(ctx, "code");
     char id[24];
     pm_status st;
     if ((st = req_check_query(ctx, no_params, err)) || (st = req_json_body(ctx, &body, err)) ||
         (st = validate_body(body, target_create_fields, VALIDATE_CREATE, err)) ||
-        (st = check_target(body, NULL, err)) || (st = ctx_begin(ctx, NULL, err)) ||
+        (st = check_target(body, NULL, err)) || (st = ctx_begin(ctx, NULL, &db, err)) ||
         (st = indicators_load(ctx, code, true, &indicator, err)))
         return st;
     if (archive_is_archived(indicator))
         return pm_fail(err, PM_CONFLICT, "The indicator is archived; restore it first.");
-    if ((st = target_repo_create(ctx->db, code, body, id, err)) ||
-        (st = target_repo_get(ctx->db, code, id, false, &created, err)) ||
-        (st = ctx_commit(ctx, err)))
+    if ((st = target_repo_create(db, code, body, id, err)) ||
+        (st = target_repo_get(db, code, id, false, &created, err)) || (st = ctx_commit(ctx, err)))
         return st;
     char location[128];
     snprintf(location, sizeof location, "/v1/indicators/%s/targets/%s", code, id);
@@ -307,49 +312,18 @@ pm_status targets_create(http_ctx *ctx, pm_error *err)
 
 pm_status targets_patch(http_ctx *ctx, pm_error *err)
 {
+    PGconn *db;
     json_auto_t *patch = NULL, *current = NULL, *updated = NULL;
     const char *code = req_path(ctx, "code"), *id = req_path(ctx, "id");
     pm_status st;
     if ((st = req_check_query(ctx, no_params, err)) || (st = req_json_body(ctx, &patch, err)) ||
         (st = validate_body(patch, target_patch_fields, VALIDATE_PATCH, err)) ||
-        (st = archive_begin_change(ctx, &targets_archivable, false, &current, err)) ||
+        (st = archive_begin_change(ctx, &targets_archivable, false, &db, &current, err)) ||
         (st = reply_check_if_match(ctx, current, err)) ||
         (st = check_target(patch, current, err)) ||
-        (st = target_repo_update(ctx->db, code, id, archive_version(current), patch, err)) ||
-        (st = target_repo_get(ctx->db, code, id, false, &updated, err)) ||
-        (st = ctx_commit(ctx, err)))
+        (st = target_repo_update(db, code, id, archive_version(current), patch, err)) ||
+        (st = target_repo_get(db, code, id, false, &updated, err)) || (st = ctx_commit(ctx, err)))
         return st;
     reply_object(ctx, updated);
-    return PM_OK;
-}
-
-/* --- periods --------------------------------------------------------------------------------- */
-
-pm_status indicators_period(const http_ctx *ctx, const char *field, const char *id, json_t **out,
-                            pm_error *err)
-{
-    period p;
-    if (!period_parse(id, ctx->app->cfg->report_due_days, &p))
-        return pm_fail_field(err, PM_INVALID_PARAMETER, field, "invalid",
-                             "%s is not a period id; the forms are %s", field, period_forms);
-    char start[11], end[11], cut_off[11], due[11];
-    period_date_text(p.start, start);
-    period_date_text(p.end, end);
-    period_date_text(p.cut_off, cut_off);
-    period_date_text(p.due, due);
-    *out =
-        json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "id", p.id, "type", period_type_names[p.type],
-                  "start", start, "end", end, "cut_off", cut_off, "due", due);
-    return PM_OK;
-}
-
-pm_status periods_get(http_ctx *ctx, pm_error *err)
-{
-    json_auto_t *shape = NULL;
-    pm_status st;
-    if ((st = req_check_query(ctx, no_params, err)) ||
-        (st = indicators_period(ctx, "id", req_path(ctx, "id"), &shape, err)))
-        return st;
-    reply_object(ctx, shape);
     return PM_OK;
 }

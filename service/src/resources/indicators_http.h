@@ -20,7 +20,6 @@ pm_status targets_list(http_ctx *ctx, pm_error *err);
 pm_status targets_create(http_ctx *ctx, pm_error *err);
 pm_status targets_get(http_ctx *ctx, pm_error *err);
 pm_status targets_patch(http_ctx *ctx, pm_error *err);
-pm_status periods_get(http_ctx *ctx, pm_error *err);
 
 /* Reads indicator `code` as the caller may see it (archived: editors only). *out new. */
 pm_status indicators_load(http_ctx *ctx, const char *code, bool lock, json_t **out, pm_error *err);
@@ -28,10 +27,5 @@ pm_status indicators_load(http_ctx *ctx, const char *code, bool lock, json_t **o
 /* history_spec checks. */
 pm_status indicators_may_read(http_ctx *ctx, const char *code, pm_error *err);
 pm_status targets_may_read(http_ctx *ctx, const char *id, pm_error *err);
-
-/* The Period shape of PRODUCT.md for `id` (REPORT_DUE_DAYS from the configuration), or
- * PM_INVALID_PARAMETER naming `field` with the forms an id may take. *out new. */
-pm_status indicators_period(const http_ctx *ctx, const char *field, const char *id, json_t **out,
-                            pm_error *err);
 
 #endif

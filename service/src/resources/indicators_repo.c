@@ -7,6 +7,7 @@
 
 #include "db/params.h"
 #include "db/query.h"
+#include "db/references.h"
 
 const char *const indicator_levels[] = {"commune", "district", "province", NULL};
 const char *const indicator_value_types[] = {"boolean",    "count", "number",
@@ -41,12 +42,19 @@ static const char get_locked_sql[] = INDICATOR_SELECT " WHERE i.code = $1 FOR UP
 /* $1 plan $2 reporting agencies $3 pilot model type: is the plan unknown, which agencies
  * (indexes) are, is the model type unknown. */
 static const char references_sql[] =
-    "SELECT $1::bigint IS NOT NULL AND NOT EXISTS (SELECT 1 FROM plan WHERE id = $1::bigint),"
+    "SELECT $1::bigint IS NOT NULL AND NOT EXISTS (SELECT 1 FROM plan WHERE id = $1::bigint)"
+    "         AS plan,"
     "       (SELECT coalesce(array_agg(n - 1 ORDER BY n), '{}')"
     "        FROM jsonb_array_elements_text(coalesce($2::jsonb, '[]')) WITH ORDINALITY AS a (c, n)"
-    "        WHERE NOT EXISTS (SELECT 1 FROM agency WHERE code = c))::text,"
+    "        WHERE NOT EXISTS (SELECT 1 FROM agency WHERE code = c))::text AS reporting_agencies,"
     "       $3::text IS NOT NULL"
-    "         AND NOT EXISTS (SELECT 1 FROM pilot_model_type WHERE code = $3::text)";
+    "         AND NOT EXISTS (SELECT 1 FROM pilot_model_type WHERE code = $3::text)"
+    "         AS pilot_model_type";
+static const db_reference references[] = {
+    {"plan", "plan", NULL, "unknown", "names no plan"},
+    {"reporting_agencies", "reporting_agencies", "", "unknown", "names no agency"},
+    {"pilot_model_type", "pilot_model_type", NULL, "unknown", "names no pilot model type"},
+};
 
 static const char *const columns[] = {
     "code",   "name",      "name_en",          "source_clause",     "description",
@@ -190,30 +198,9 @@ pm_status indicator_repo_check_references(PGconn *conn, const json_t *fields, pm
     static const char *const checked[] = {"plan", "reporting_agencies", "pilot_model_type"};
     db_params p = {0};
     db_params_add_fields(&p, fields, checked, 3);
-    PGresult *res;
-    pm_status st = db_exec(conn, references_sql, p.count, p.values, &res, err);
+    pm_status st = db_check_references(conn, references_sql, p.count, p.values, references,
+                                       sizeof references / sizeof references[0], err);
     db_params_clear(&p);
-    if (st != PM_OK)
-        return st;
-    if (PQgetvalue(res, 0, 0)[0] == 't')
-        st = pm_fail_field(err, PM_VALIDATION_FAILED, "plan", "unknown", "plan names no plan");
-    for (const char *s = PQgetvalue(res, 0, 1); *s;) {
-        char *end;
-        long i = strtol(s, &end, 10);
-        if (end == s) {
-            s++;
-            continue;
-        }
-        char field[48];
-        snprintf(field, sizeof field, "reporting_agencies[%ld]", i);
-        st =
-            pm_fail_field(err, PM_VALIDATION_FAILED, field, "unknown", "%s names no agency", field);
-        s = end;
-    }
-    if (PQgetvalue(res, 0, 2)[0] == 't')
-        st = pm_fail_field(err, PM_VALIDATION_FAILED, "pilot_model_type", "unknown",
-                           "pilot_model_type names no pilot model type");
-    PQclear(res);
     return st;
 }
 
@@ -277,14 +264,9 @@ pm_status indicator_repo_update(PGconn *conn, const char *code, long long versio
 pm_status indicator_repo_set_archived(PGconn *conn, const char *code, long long version,
                                       bool archive, pm_error *err)
 {
-    db_params p = {0};
-    db_params_add(&p, code);
-    db_params_add_int(&p, version);
-    db_params_add(&p, archive ? "true" : "false");
-    pm_status st = db_change_one(conn, archive_sql, p.count, p.values,
-                                 "The indicator was changed meanwhile; read it again.", err);
-    db_params_clear(&p);
-    return st;
+    const char *keys[] = {code};
+    return db_set_archived(conn, archive_sql, keys, 1, version, archive,
+                           "The indicator was changed meanwhile; read it again.", err);
 }
 
 pm_status target_repo_list(PGconn *conn, const char *indicator, bool include_archived,
@@ -378,13 +360,7 @@ pm_status target_repo_update(PGconn *conn, const char *indicator, const char *id
 pm_status target_repo_set_archived(PGconn *conn, const char *indicator, const char *id,
                                    long long version, bool archive, pm_error *err)
 {
-    db_params p = {0};
-    db_params_add(&p, indicator);
-    db_params_add(&p, id);
-    db_params_add_int(&p, version);
-    db_params_add(&p, archive ? "true" : "false");
-    pm_status st = db_change_one(conn, target_archive_sql, p.count, p.values,
-                                 "The target was changed meanwhile; read it again.", err);
-    db_params_clear(&p);
-    return st;
+    const char *keys[] = {indicator, id};
+    return db_set_archived(conn, target_archive_sql, keys, 2, version, archive,
+                           "The target was changed meanwhile; read it again.", err);
 }

@@ -5,12 +5,14 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "auth/access.h"
 #include "domain/period.h"
 #include "domain/validate.h"
 #include "http/reply.h"
 #include "http/request.h"
+#include "jsonutil.h"
 #include "resources/archive_http.h"
-#include "resources/measurement_entry.h"
+#include "resources/measurements_entry_http.h"
 #include "resources/measurements_repo.h"
 
 const measurement_step measurement_submit = {"submit", "draft", "submitted", false, false};
@@ -53,24 +55,19 @@ static const char *const check_fields[] = {"unit_parent",     "unit_level",  "in
 
 static measure_viewer viewer_of(const http_ctx *ctx)
 {
-    role_id r = ctx->who.role;
     return (measure_viewer){
         .agency = ctx->who.agency,
-        .see_all = r == ROLE_ADMIN || r == ROLE_COORDINATOR || r == ROLE_AUDITOR,
-        .see_scope = r == ROLE_MANAGER || r == ROLE_OFFICER,
+        .see_all = access_reads_all_drafts(&ctx->who),
+        .see_scope = access_reads_own_drafts(&ctx->who),
     };
 }
 
 /* Reviewing: editors; for commune data also the manager of its district's People's Committee. */
 static pm_status may_review(const http_ctx *ctx, const json_t *m, pm_error *err)
 {
-    if (archive_may_see(ctx))
-        return PM_OK;
-    const char *parent = validate_string(m, "unit_parent");
-    const char *own = validate_string(m, "viewer_unit");
-    if (ctx->who.role == ROLE_MANAGER &&
-        json_integer_value(json_object_get(m, "indicator_level")) == 3 && parent && own &&
-        strcmp(parent, own) == 0)
+    if (access_may_review(&ctx->who, (int)json_integer_value(json_object_get(m, "indicator_level")),
+                          json_member_string(m, "unit_parent"),
+                          json_member_string(m, "viewer_unit")))
         return PM_OK;
     return pm_fail(err, PM_FORBIDDEN,
                    "Commune data is reviewed by its district's People's Committee, district and "
@@ -117,24 +114,14 @@ static pm_status check_if_match(http_ctx *ctx, const json_t *current, pm_error *
     return reply_check_if_match(ctx, shown, err);
 }
 
-/* Answers the measurement of `id` as read now, without the fields kept for checks. */
-static pm_status reply_measurement(http_ctx *ctx, const char *id, bool created, pm_error *err)
+/* The measurement of `id` as read now, as clients see it (without the fields kept for checks):
+ * *out is new. */
+static pm_status shown(http_ctx *ctx, const char *id, json_t **out, pm_error *err)
 {
-    json_auto_t *m = NULL;
-    pm_status st = load(ctx, id, false, &m, err);
-    if (st != PM_OK)
-        return st;
-    strip_check_fields(m);
-    if ((st = ctx_commit(ctx, err)))
-        return st;
-    if (created) {
-        char location[64];
-        snprintf(location, sizeof location, "/v1/measurements/%s", id);
-        reply_created(ctx, location, m);
-    } else {
-        reply_object(ctx, m);
-    }
-    return PM_OK;
+    pm_status st = load(ctx, id, false, out, err);
+    if (st == PM_OK)
+        strip_check_fields(*out);
+    return st;
 }
 
 pm_status measurements_list(http_ctx *ctx, pm_error *err)
@@ -165,17 +152,23 @@ out:
 
 pm_status measurements_get(http_ctx *ctx, pm_error *err)
 {
-    pm_status st = req_check_query(ctx, no_params, err);
-    return st ? st : reply_measurement(ctx, req_path(ctx, "id"), false, err);
+    json_auto_t *m = NULL;
+    pm_status st;
+    if ((st = req_check_query(ctx, no_params, err)) ||
+        (st = shown(ctx, req_path(ctx, "id"), &m, err)))
+        return st;
+    reply_object(ctx, m);
+    return PM_OK;
 }
 
 /* --- writing --------------------------------------------------------------------------------- */
 
 pm_status measurements_create(http_ctx *ctx, pm_error *err)
 {
-    json_auto_t *body = NULL, *context = NULL, *row = NULL;
+    PGconn *db;
+    json_auto_t *body = NULL, *context = NULL, *row = NULL, *created = NULL;
     period p;
-    char start[11], end[11], id[24];
+    char start[11], end[11], id[24], location[64];
     pm_status st;
     if ((st = req_check_query(ctx, no_params, err)) || (st = req_json_body(ctx, &body, err)) ||
         (st = validate_body(body, create_fields, VALIDATE_CREATE, err)) ||
@@ -183,30 +176,35 @@ pm_status measurements_create(http_ctx *ctx, pm_error *err)
         return st;
     period_date_text(p.start, start);
     period_date_text(p.end, end);
-    if ((st = ctx_begin(ctx, NULL, err)) ||
-        (st = measurement_repo_context(ctx->db, validate_string(body, "indicator"),
-                                       validate_string(body, "unit"), start, end, ctx->who.agency,
-                                       &context, err)) ||
+    if ((st = ctx_begin(ctx, NULL, &db, err)) ||
+        (st = measurement_repo_context(db, json_member_string(body, "indicator"),
+                                       json_member_string(body, "unit"), start, end,
+                                       ctx->who.agency, &context, err)) ||
         (st = measurement_check_entry(ctx, context, &p, err)) ||
-        (st = measurement_make_row(body, &p, validate_string(context, "value_type"), &row, err)) ||
-        (st = measurement_repo_create(ctx->db, row, ctx->who.username, ctx->who.agency, id, err)))
+        (st = measurement_make_row(body, &p, json_member_string(context, "value_type"), &row,
+                                   err)) ||
+        (st = measurement_repo_create(db, row, ctx->who.username, ctx->who.agency, id, err)) ||
+        (st = shown(ctx, id, &created, err)) || (st = ctx_commit(ctx, err)))
         return st;
-    return reply_measurement(ctx, id, true, err);
+    snprintf(location, sizeof location, "/v1/measurements/%s", id);
+    reply_created(ctx, location, created);
+    return PM_OK;
 }
 
 pm_status measurements_patch(http_ctx *ctx, pm_error *err)
 {
-    json_auto_t *patch = NULL, *current = NULL, *row = NULL;
+    PGconn *db;
+    json_auto_t *patch = NULL, *current = NULL, *row = NULL, *updated = NULL;
     const char *id = req_path(ctx, "id");
     pm_status st;
     if ((st = req_check_query(ctx, no_params, err)) || (st = req_json_body(ctx, &patch, err)) ||
         (st = validate_body(patch, patch_fields, VALIDATE_PATCH, err)) ||
-        (st = ctx_begin(ctx, NULL, err)) || (st = load(ctx, id, true, &current, err)) ||
+        (st = ctx_begin(ctx, NULL, &db, err)) || (st = load(ctx, id, true, &current, err)) ||
         (st =
              measurement_may_enter(ctx, json_is_true(json_object_get(current, "in_scope")), err)) ||
         (st = check_if_match(ctx, current, err)))
         return st;
-    if (strcmp(validate_string(current, "status"), "approved") == 0)
+    if (strcmp(json_member_string(current, "status"), "approved") == 0)
         return pm_fail(err, PM_CONFLICT,
                        "The measurement is approved and locked; a reviewer "
                        "must un-approve it first.");
@@ -216,19 +214,22 @@ pm_status measurements_patch(http_ctx *ctx, pm_error *err)
         return pm_fail_field(err, PM_VALIDATION_FAILED, "value", "required",
                              "value cannot be null");
     if (value &&
-        (st = measurement_put_value(row, validate_string(current, "value_type"), value, err)))
+        (st = measurement_put_value(row, json_member_string(current, "value_type"), value, err)))
         return st;
     json_object_set(row, "comment", json_object_get(patch, "comment"));
     json_object_set(row, "evidence", json_object_get(patch, "evidence"));
-    if ((st = measurement_repo_update(ctx->db, id, archive_version(current), row, patch, err)))
+    if ((st = measurement_repo_update(db, id, archive_version(current), row, patch, err)) ||
+        (st = shown(ctx, id, &updated, err)) || (st = ctx_commit(ctx, err)))
         return st;
-    return reply_measurement(ctx, id, false, err);
+    reply_object(ctx, updated);
+    return PM_OK;
 }
 
 pm_status measurements_transition(http_ctx *ctx, pm_error *err)
 {
+    PGconn *db;
     const measurement_step *step = ctx->route->data;
-    json_auto_t *body = NULL, *current = NULL;
+    json_auto_t *body = NULL, *current = NULL, *changed = NULL;
     const char *id = req_path(ctx, "id");
     pm_status st;
     if ((st = req_check_query(ctx, no_params, err)))
@@ -236,18 +237,21 @@ pm_status measurements_transition(http_ctx *ctx, pm_error *err)
     if (step->needs_note && ((st = req_json_body(ctx, &body, err)) ||
                              (st = validate_body(body, note_fields, VALIDATE_CREATE, err))))
         return st;
-    if ((st = ctx_begin(ctx, step->action, err)) || (st = load(ctx, id, true, &current, err)) ||
+    if ((st = ctx_begin(ctx, step->action, &db, err)) ||
+        (st = load(ctx, id, true, &current, err)) ||
         (st = step->review ? may_review(ctx, current, err)
                            : measurement_may_enter(
                                  ctx, json_is_true(json_object_get(current, "in_scope")), err)))
         return st;
-    const char *status = validate_string(current, "status");
+    const char *status = json_member_string(current, "status");
     if (strcmp(status, step->from) != 0)
         return pm_fail(err, PM_CONFLICT, "The measurement is %s; only a %s one can be %s.", status,
                        step->from, step->to);
-    if ((st = measurement_repo_transition(ctx->db, id, archive_version(current), step->from,
-                                          step->to, step->review ? ctx->who.username : NULL,
-                                          validate_string(body, "note"), err)))
+    if ((st = measurement_repo_transition(db, id, archive_version(current), step->from, step->to,
+                                          step->review ? ctx->who.username : NULL,
+                                          json_member_string(body, "note"), err)) ||
+        (st = shown(ctx, id, &changed, err)) || (st = ctx_commit(ctx, err)))
         return st;
-    return reply_measurement(ctx, id, false, err);
+    reply_object(ctx, changed);
+    return PM_OK;
 }

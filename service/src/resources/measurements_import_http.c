@@ -11,7 +11,8 @@
 #include "domain/validate.h"
 #include "http/reply.h"
 #include "http/request.h"
-#include "resources/measurement_entry.h"
+#include "jsonutil.h"
+#include "resources/measurements_entry_http.h"
 #include "resources/measurements_repo.h"
 
 enum { MAX_IMPORT_ROWS = 200000 };
@@ -111,8 +112,8 @@ static pm_status check_repeat(json_t *seen, const json_t *row, const period *p, 
                               pm_error *err)
 {
     char key[256];
-    snprintf(key, sizeof key, "%s\x1f%s\x1f%s", validate_string(row, "indicator"),
-             validate_string(row, "unit"), p->id);
+    snprintf(key, sizeof key, "%s\x1f%s\x1f%s", json_member_string(row, "indicator"),
+             json_member_string(row, "unit"), p->id);
     json_t *first = json_object_get(seen, key);
     if (first)
         return pm_fail_field(err, PM_VALIDATION_FAILED, "row", "duplicate",
@@ -176,6 +177,7 @@ static bool unchanged(const json_t *row, const json_t *c)
 
 pm_status measurements_import(http_ctx *ctx, pm_error *err)
 {
+    PGconn *db;
     json_auto_t *rows = NULL, *keys = json_array(), *classified = NULL, *writes = json_array(),
                 *summary = NULL;
     import_summary s = {.conflicts = json_array()};
@@ -200,8 +202,8 @@ pm_status measurements_import(http_ctx *ctx, pm_error *err)
         goto out;
     }
     check_rows(ctx, rows, periods, keys, &s);
-    if ((st = ctx_begin(ctx, "import", err)) ||
-        (st = measurement_repo_classify(ctx->db, keys, ctx->who.agency, &classified, err)))
+    if ((st = ctx_begin(ctx, "import", &db, err)) ||
+        (st = measurement_repo_classify(db, keys, ctx->who.agency, &classified, err)))
         goto out;
     size_t k;
     json_t *c;
@@ -211,16 +213,17 @@ pm_status measurements_import(http_ctx *ctx, pm_error *err)
         json_t *in = json_array_get(rows, i), *row = NULL;
         pm_error row_err = {0};
         if (csv && measurement_check_entry(ctx, c, &periods[i], &row_err) == PM_OK) {
-            json_t *value = measurement_value_from_text(validate_string(c, "value_type"),
-                                                        validate_string(in, "value"));
+            json_t *value = measurement_value_from_text(json_member_string(c, "value_type"),
+                                                        json_member_string(in, "value"));
             if (value)
                 json_object_set_new(in, "value", value);
         }
         if (row_err.status == PM_OK && !csv)
             measurement_check_entry(ctx, c, &periods[i], &row_err);
         if (row_err.status == PM_OK)
-            measurement_make_row(in, &periods[i], validate_string(c, "value_type"), &row, &row_err);
-        const char *existing = validate_string(c, "status");
+            measurement_make_row(in, &periods[i], json_member_string(c, "value_type"), &row,
+                                 &row_err);
+        const char *existing = json_member_string(c, "status");
         if (row_err.status == PM_OK && existing && unchanged(row, c)) {
             s.ignored++; /* even when approved: it asks for no change */
             json_decref(row);
@@ -242,7 +245,7 @@ pm_status measurements_import(http_ctx *ctx, pm_error *err)
     }
     bool refused = atomic && s.rejected > 0;
     if (!dry_run && !refused && json_array_size(writes) &&
-        (st = measurement_repo_import(ctx->db, writes, ctx->who.username, ctx->who.agency, err)))
+        (st = measurement_repo_import(db, writes, ctx->who.username, ctx->who.agency, err)))
         goto out;
     if (!dry_run && !refused && (st = ctx_commit(ctx, err)))
         goto out;

@@ -7,6 +7,7 @@
 
 #include "db/params.h"
 #include "db/query.h"
+#include "domain/clock.h"
 
 const char *const measurement_statuses[] = {"draft", "submitted", "approved", NULL};
 
@@ -53,10 +54,10 @@ static const char list_sql[] =
 static const char get_sql[] = GET_SELECT;
 static const char get_locked_sql[] = GET_SELECT " FOR UPDATE OF m";
 
-/* $1 indicator $2 unit $3 period end $4 agency $5 period start */
+/* $1 indicator $2 unit $3 period end $4 agency $5 period start $6 today */
 static const char context_sql[] =
     "SELECT i.code IS NOT NULL AND i.archived_at IS NULL AS indicator_known,"
-    "       $5::date <= planmon_today() AS period_started,"
+    "       $5::date <= $6::date AS period_started,"
     "       planmon_level(i.level) AS level, i.period_type, i.value_type, i.rollup,"
     "       u.code IS NOT NULL AS unit_known, u.level AS unit_level,"
     "       u.code IS NOT NULL AND u.valid_from <= $3::date"
@@ -66,10 +67,10 @@ static const char context_sql[] =
     " FROM (SELECT 1) AS one LEFT JOIN indicator i ON i.code = $1"
     " LEFT JOIN admin_unit u ON u.code = $2";
 
-/* $1 the rows, $2 agency */
+/* $1 the rows, $2 agency $3 today */
 static const char classify_sql[] =
     "SELECT r.i, i.code IS NOT NULL AND i.archived_at IS NULL AS indicator_known,"
-    "       r.period_start <= planmon_today() AS period_started,"
+    "       r.period_start <= $3::date AS period_started,"
     "       planmon_level(i.level) AS level, i.period_type, i.value_type, i.rollup,"
     "       u.code IS NOT NULL AS unit_known, u.level AS unit_level,"
     "       u.code IS NOT NULL AND r.period_end IS NOT NULL AND u.valid_from <= r.period_end"
@@ -181,8 +182,10 @@ pm_status measurement_repo_context(PGconn *conn, const char *indicator, const ch
                                    const char *period_start, const char *period_end,
                                    const char *agency, json_t **out, pm_error *err)
 {
-    const char *params[] = {indicator, unit, period_end, agency, period_start};
-    return db_fetch_one(conn, context_sql, 5, params, "", out, err);
+    char today[11];
+    clock_today_text(today);
+    const char *params[] = {indicator, unit, period_end, agency, period_start, today};
+    return db_fetch_one(conn, context_sql, 6, params, "", out, err);
 }
 
 pm_status measurement_repo_create(PGconn *conn, const json_t *row, const char *username,
@@ -244,8 +247,10 @@ pm_status measurement_repo_classify(PGconn *conn, const json_t *rows, const char
     char *text = json_dumps(rows, JSON_COMPACT);
     if (!text)
         return pm_fail(err, PM_INTERNAL, "The import could not be prepared.");
-    const char *params[] = {text, agency};
-    pm_status st = db_fetch_all(conn, classify_sql, 2, params, out, err);
+    char today[11];
+    clock_today_text(today);
+    const char *params[] = {text, agency, today};
+    pm_status st = db_fetch_all(conn, classify_sql, 3, params, out, err);
     free(text);
     return st;
 }

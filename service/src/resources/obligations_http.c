@@ -6,10 +6,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "auth/access.h"
 #include "domain/period.h"
 #include "domain/validate.h"
 #include "http/reply.h"
 #include "http/request.h"
+#include "jsonutil.h"
 #include "resources/archive_http.h"
 #include "resources/obligations_repo.h"
 
@@ -127,35 +129,35 @@ pm_status obligations_create(http_ctx *ctx, pm_error *err)
     pm_status st;
     if ((st = req_check_query(ctx, no_params, err)) || (st = req_json_body(ctx, &body, err)) ||
         (st = validate_body(body, create_fields, VALIDATE_CREATE, err)) ||
-        (st = ctx_db(ctx, &db, err)) || (st = ctx_begin(ctx, NULL, err)) ||
+        (st = ctx_begin(ctx, NULL, &db, err)) ||
         (st = obligation_repo_check_references(db, body, err)) ||
         (st = obligation_repo_create(db, body, err)) ||
-        (st = obligation_repo_get(db, validate_string(body, "code"), false, &created, err)) ||
+        (st = obligation_repo_get(db, json_member_string(body, "code"), false, &created, err)) ||
         (st = ctx_commit(ctx, err)))
         return st;
     char location[128];
     snprintf(location, sizeof location, "/v1/reporting-obligations/%s",
-             validate_string(body, "code"));
+             json_member_string(body, "code"));
     reply_created(ctx, location, created);
     return PM_OK;
 }
 
 pm_status obligations_patch(http_ctx *ctx, pm_error *err)
 {
+    PGconn *db;
     json_auto_t *patch = NULL, *current = NULL, *updated = NULL;
     const char *code = req_path(ctx, "code");
     pm_status st;
     if ((st = req_check_query(ctx, no_params, err)) || (st = req_json_body(ctx, &patch, err)) ||
         (st = validate_body(patch, patch_fields, VALIDATE_PATCH, err)) ||
-        (st = ctx_begin(ctx, NULL, err)) || (st = load(ctx, code, true, &current, err)))
+        (st = ctx_begin(ctx, NULL, &db, err)) || (st = load(ctx, code, true, &current, err)))
         return st;
     if (archive_is_archived(current))
         return pm_fail(err, PM_CONFLICT, "The reporting obligation is archived.");
     if ((st = reply_check_if_match(ctx, current, err)) ||
-        (st = obligation_repo_check_references(ctx->db, patch, err)) ||
-        (st = obligation_repo_update(ctx->db, code, archive_version(current), patch, err)) ||
-        (st = obligation_repo_get(ctx->db, code, false, &updated, err)) ||
-        (st = ctx_commit(ctx, err)))
+        (st = obligation_repo_check_references(db, patch, err)) ||
+        (st = obligation_repo_update(db, code, archive_version(current), patch, err)) ||
+        (st = obligation_repo_get(db, code, false, &updated, err)) || (st = ctx_commit(ctx, err)))
         return st;
     reply_object(ctx, updated);
     return PM_OK;
@@ -165,6 +167,7 @@ pm_status obligations_patch(http_ctx *ctx, pm_error *err)
 
 pm_status submissions_list(http_ctx *ctx, pm_error *err)
 {
+    PGconn *db;
     json_auto_t *o = NULL;
     const char *agency = NULL, *period_id = NULL;
     page_request page;
@@ -174,9 +177,9 @@ pm_status submissions_list(http_ctx *ctx, pm_error *err)
         !(st = req_query_text(ctx, "agency", 32, &agency, err)) &&
         !(st = req_query_text(ctx, "period", 11, &period_id, err)) &&
         !(st = req_page(ctx, &page, err)) &&
-        !(st = load(ctx, req_path(ctx, "code"), false, &o, err)) &&
-        !(st = submission_repo_list(ctx->db, req_path(ctx, "code"), agency, period_id, &page,
-                                    &result, err)))
+        !(st = load(ctx, req_path(ctx, "code"), false, &o, err)) && !(st = ctx_db(ctx, &db, err)) &&
+        !(st = submission_repo_list(db, req_path(ctx, "code"), agency, period_id, &page, &result,
+                                    err)))
         reply_page(ctx, &result);
     page_result_clear(&result);
     return st;
@@ -184,6 +187,7 @@ pm_status submissions_list(http_ctx *ctx, pm_error *err)
 
 pm_status submissions_get(http_ctx *ctx, pm_error *err)
 {
+    PGconn *db;
     json_auto_t *o = NULL, *submission = NULL;
     const char *id = req_path(ctx, "id");
     pm_status st;
@@ -192,7 +196,8 @@ pm_status submissions_get(http_ctx *ctx, pm_error *err)
         return st;
     if (!id || !page_key_is_number(id))
         return pm_fail(err, PM_NOT_FOUND, "There is no such submission.");
-    if ((st = submission_repo_get(ctx->db, req_path(ctx, "code"), id, &submission, err)))
+    if ((st = ctx_db(ctx, &db, err)) ||
+        (st = submission_repo_get(db, req_path(ctx, "code"), id, &submission, err)))
         return st;
     reply_object(ctx, submission);
     return PM_OK;
@@ -216,8 +221,8 @@ static bool reports(const json_t *obligation, const char *agency)
 static pm_status settle_period(const http_ctx *ctx, const json_t *obligation, json_t *body,
                                pm_error *err)
 {
-    const char *type = validate_string(obligation, "period_type");
-    const char *id = validate_string(body, "period");
+    const char *type = json_member_string(obligation, "period_type");
+    const char *id = json_member_string(body, "period");
     if (!type) {
         if (id)
             return pm_fail_field(err, PM_VALIDATION_FAILED, "period", "not_periodic",
@@ -247,24 +252,24 @@ static pm_status settle_period(const http_ctx *ctx, const json_t *obligation, js
 
 pm_status submissions_create(http_ctx *ctx, pm_error *err)
 {
+    PGconn *db;
     json_auto_t *body = NULL, *o = NULL, *created = NULL;
     const char *code = req_path(ctx, "code");
     char id[24];
     pm_status st;
     if ((st = req_check_query(ctx, no_params, err)) || (st = req_json_body(ctx, &body, err)) ||
         (st = validate_body(body, submission_fields, VALIDATE_CREATE, err)) ||
-        (st = ctx_begin(ctx, NULL, err)) || (st = load(ctx, code, false, &o, err)))
+        (st = ctx_begin(ctx, NULL, &db, err)) || (st = load(ctx, code, false, &o, err)))
         return st;
     if (archive_is_archived(o))
         return pm_fail(err, PM_CONFLICT, "The reporting obligation is archived.");
-    bool editor = archive_may_see(ctx);
     if (!json_object_get(body, "agency"))
         json_object_set_new(body, "agency", json_string(ctx->who.agency));
-    const char *agency = validate_string(body, "agency");
-    if (!editor && strcmp(agency, ctx->who.agency) != 0)
+    const char *agency = json_member_string(body, "agency");
+    if (!access_may_hand_in_for(&ctx->who, agency))
         return pm_fail_field(err, PM_FORBIDDEN, "agency", "forbidden",
                              "An agency hands in its own reports.");
-    if (!editor && json_object_get(body, "submitted_at"))
+    if (json_object_get(body, "submitted_at") && !access_may_date_submission(&ctx->who))
         return pm_fail_field(err, PM_FORBIDDEN, "submitted_at", "forbidden",
                              "Only admins and coordinators record when a report was handed in.");
     if (!reports(o, agency))
@@ -272,8 +277,8 @@ pm_status submissions_create(http_ctx *ctx, pm_error *err)
                              "%.32s does not make this report.", agency);
     json_object_set_new(body, "obligation", json_string(code));
     if ((st = settle_period(ctx, o, body, err)) ||
-        (st = submission_repo_create(ctx->db, body, ctx->who.username, id, err)) ||
-        (st = submission_repo_get(ctx->db, code, id, &created, err)) || (st = ctx_commit(ctx, err)))
+        (st = submission_repo_create(db, body, ctx->who.username, id, err)) ||
+        (st = submission_repo_get(db, code, id, &created, err)) || (st = ctx_commit(ctx, err)))
         return st;
     char location[160];
     snprintf(location, sizeof location, "/v1/reporting-obligations/%s/submissions/%s", code, id);

@@ -7,6 +7,8 @@
 
 #include "db/params.h"
 #include "db/query.h"
+#include "db/references.h"
+#include "domain/clock.h"
 
 const char *const obligation_frequencies[] = {"once",        "monthly", "quarterly",
                                               "six_monthly", "yearly",  NULL};
@@ -29,11 +31,18 @@ static const char get_locked_sql[] = OBLIGATION_SELECT " WHERE o.code = $1 FOR U
 
 /* $1 task $2 reporters $3 recipient */
 static const char references_sql[] =
-    "SELECT $1::bigint IS NOT NULL AND NOT EXISTS (SELECT 1 FROM task WHERE id = $1::bigint),"
+    "SELECT $1::bigint IS NOT NULL AND NOT EXISTS (SELECT 1 FROM task WHERE id = $1::bigint)"
+    "         AS task,"
     "       (SELECT coalesce(array_agg(n - 1 ORDER BY n), '{}')"
     "        FROM jsonb_array_elements_text(coalesce($2::jsonb, '[]')) WITH ORDINALITY AS a (c, n)"
-    "        WHERE NOT EXISTS (SELECT 1 FROM agency WHERE code = c))::text,"
-    "       $3::text IS NOT NULL AND NOT EXISTS (SELECT 1 FROM agency WHERE code = $3)";
+    "        WHERE NOT EXISTS (SELECT 1 FROM agency WHERE code = c))::text AS reporters,"
+    "       $3::text IS NOT NULL AND NOT EXISTS (SELECT 1 FROM agency WHERE code = $3)"
+    "         AS recipient";
+static const db_reference references[] = {
+    {"task", "task", NULL, "unknown", "names no task"},
+    {"reporters", "reporters", "", "unknown", "names no agency"},
+    {"recipient", "recipient", NULL, "unknown", "names no agency"},
+};
 
 static const char *const columns[] = {"code",        "source_clause", "task",     "description",
                                       "reporters",   "recipient",     "mode",     "frequency",
@@ -74,24 +83,26 @@ static const char update_sql[] =
     "  version = version + 1, updated_at = now()"
     " WHERE code = $13 AND version = $14::int AND archived_at IS NULL RETURNING code";
 
-/* On time: handed in by the due date, in the province's calendar. */
-#define SUBMISSION_SELECT                                                                      \
+/* On time: handed in by the due date, in the province's calendar (ZONE: the parameter holding
+ * clock_zone). */
+#define SUBMISSION_SELECT(ZONE)                                                                \
     "SELECT s.id, s.obligation, s.agency, nullif(s.period, '') AS period, s.due::text AS due," \
     "       planmon_utc(s.submitted_at) AS submitted_at,"                                      \
     "       CASE WHEN s.due IS NOT NULL THEN"                                                  \
-    "         (s.submitted_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date <= s.due END AS on_time," \
+    "         planmon_local_date(s.submitted_at, " ZONE ") <= s.due END AS on_time,"           \
     "       s.document_link, s.note, s.submitted_by, s.version,"                               \
     "       planmon_utc(s.created_at) AS created_at"                                           \
     " FROM submission s"
 
-/* $1 obligation $2 agency $3 period $4 after id $5 limit + 1 */
+/* $1 obligation $2 agency $3 period $4 after id $5 limit + 1 $6 zone */
 static const char submission_list_sql[] =
-    SUBMISSION_SELECT " WHERE s.obligation = $1 AND ($2::text IS NULL OR s.agency = $2)"
-                      "   AND ($3::text IS NULL OR s.period = $3)"
-                      "   AND ($4::bigint IS NULL OR s.id > $4::bigint)"
-                      " ORDER BY s.id LIMIT $5::int";
+    SUBMISSION_SELECT("$6") " WHERE s.obligation = $1 AND ($2::text IS NULL OR s.agency = $2)"
+                            "   AND ($3::text IS NULL OR s.period = $3)"
+                            "   AND ($4::bigint IS NULL OR s.id > $4::bigint)"
+                            " ORDER BY s.id LIMIT $5::int";
+/* $1 obligation $2 id $3 zone */
 static const char submission_get_sql[] =
-    SUBMISSION_SELECT " WHERE s.obligation = $1 AND s.id = $2::bigint";
+    SUBMISSION_SELECT("$3") " WHERE s.obligation = $1 AND s.id = $2::bigint";
 
 static const char *const submission_columns[] = {"obligation",   "agency",        "period", "due",
                                                  "submitted_at", "document_link", "note"};
@@ -104,7 +115,8 @@ static const char submission_insert_sql[] =
     " VALUES ($1, $2, coalesce($3, ''), $4::date, coalesce($5::timestamptz, now()), $6, $7, $8)"
     " RETURNING id";
 
-/* $1 period $2 period type $3 agency $4 as of (NULL: now): the obligations that existed then */
+/* $1 period $2 period type $3 agency $4 as of (NULL: now) $5 zone: the obligations that existed
+ * then */
 static const char completeness_sql[] =
     "WITH o AS ("
     "  SELECT o.code, r.agency FROM reporting_obligation o"
@@ -116,7 +128,7 @@ static const char completeness_sql[] =
     "    AND ($3::text IS NULL OR r.agency = $3)),"
     " s AS ("
     "  SELECT s.obligation, s.agency,"
-    "         (s.submitted_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date <= s.due AS on_time"
+    "         planmon_local_date(s.submitted_at, $5) <= s.due AS on_time"
     "  FROM submission s WHERE s.period = $1"
     "    AND ($4::timestamptz IS NULL OR s.created_at <= $4::timestamptz))"
     " SELECT o.agency, $1::text AS period, count(*) AS expected, count(s.agency) AS submitted,"
@@ -153,30 +165,9 @@ pm_status obligation_repo_check_references(PGconn *conn, const json_t *fields, p
     static const char *const checked[] = {"task", "reporters", "recipient"};
     db_params p = {0};
     db_params_add_fields(&p, fields, checked, 3);
-    PGresult *res;
-    pm_status st = db_exec(conn, references_sql, p.count, p.values, &res, err);
+    pm_status st = db_check_references(conn, references_sql, p.count, p.values, references,
+                                       sizeof references / sizeof references[0], err);
     db_params_clear(&p);
-    if (st != PM_OK)
-        return st;
-    if (PQgetvalue(res, 0, 0)[0] == 't')
-        st = pm_fail_field(err, PM_VALIDATION_FAILED, "task", "unknown", "task names no task");
-    for (const char *s = PQgetvalue(res, 0, 1); *s;) {
-        char *end;
-        long i = strtol(s, &end, 10);
-        if (end == s) {
-            s++;
-            continue;
-        }
-        char field[40];
-        snprintf(field, sizeof field, "reporters[%ld]", i);
-        st =
-            pm_fail_field(err, PM_VALIDATION_FAILED, field, "unknown", "%s names no agency", field);
-        s = end;
-    }
-    if (PQgetvalue(res, 0, 2)[0] == 't')
-        st = pm_fail_field(err, PM_VALIDATION_FAILED, "recipient", "unknown",
-                           "recipient names no agency");
-    PQclear(res);
     return st;
 }
 
@@ -240,21 +231,22 @@ pm_status obligation_repo_update(PGconn *conn, const char *code, long long versi
 }
 
 pm_status submission_repo_list(PGconn *conn, const char *obligation, const char *agency,
-                               const char *period, const page_request *page, page_result *out,
+                               const char *period_id, const page_request *page, page_result *out,
                                pm_error *err)
 {
     char limit[16];
     if (page_bind(page, 1, 1, limit, err) != PM_OK)
         return PM_INVALID_PARAMETER;
-    const char *params[] = {obligation, agency, period, page_after(page, 0), limit};
-    return db_fetch_page(conn, submission_list_sql, 5, params, page, id_key, 1, out, err);
+    const char *params[] = {obligation,          agency, period_id,
+                            page_after(page, 0), limit,  clock_zone()};
+    return db_fetch_page(conn, submission_list_sql, 6, params, page, id_key, 1, out, err);
 }
 
 pm_status submission_repo_get(PGconn *conn, const char *obligation, const char *id, json_t **out,
                               pm_error *err)
 {
-    const char *params[] = {obligation, id};
-    return db_fetch_one(conn, submission_get_sql, 2, params, "There is no such submission.", out,
+    const char *params[] = {obligation, id, clock_zone()};
+    return db_fetch_one(conn, submission_get_sql, 3, params, "There is no such submission.", out,
                         err);
 }
 
@@ -284,10 +276,10 @@ pm_status submission_repo_create(PGconn *conn, const json_t *fields, const char 
     return st;
 }
 
-pm_status submission_repo_completeness(PGconn *conn, const char *period, const char *period_type,
+pm_status submission_repo_completeness(PGconn *conn, const char *period_id, const char *type,
                                        const char *agency, const char *as_of, json_t **out,
                                        pm_error *err)
 {
-    const char *params[] = {period, period_type, agency, as_of};
-    return db_fetch_all(conn, completeness_sql, 4, params, out, err);
+    const char *params[] = {period_id, type, agency, as_of, clock_zone()};
+    return db_fetch_all(conn, completeness_sql, 5, params, out, err);
 }

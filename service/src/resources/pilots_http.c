@@ -5,9 +5,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "auth/access.h"
 #include "domain/validate.h"
 #include "http/reply.h"
 #include "http/request.h"
+#include "jsonutil.h"
 #include "resources/pilots_repo.h"
 
 enum { MAX_EVIDENCE = 20 };
@@ -113,14 +115,15 @@ pm_status pilot_types_create(http_ctx *ctx, pm_error *err)
     pm_status st;
     if ((st = req_check_query(ctx, no_params, err)) || (st = req_json_body(ctx, &body, err)) ||
         (st = validate_body(body, type_create_fields, VALIDATE_CREATE, err)) ||
-        (st = ctx_db(ctx, &db, err)) || (st = ctx_begin(ctx, NULL, err)) ||
+        (st = ctx_begin(ctx, NULL, &db, err)) ||
         (st = pilot_type_repo_check_references(db, body, err)) ||
         (st = pilot_type_repo_create(db, body, err)) ||
-        (st = pilot_type_repo_get(db, validate_string(body, "code"), false, &created, err)) ||
+        (st = pilot_type_repo_get(db, json_member_string(body, "code"), false, &created, err)) ||
         (st = ctx_commit(ctx, err)))
         return st;
     char location[96];
-    snprintf(location, sizeof location, "/v1/pilot-model-types/%s", validate_string(body, "code"));
+    snprintf(location, sizeof location, "/v1/pilot-model-types/%s",
+             json_member_string(body, "code"));
     reply_created(ctx, location, created);
     return PM_OK;
 }
@@ -133,7 +136,7 @@ pm_status pilot_types_patch(http_ctx *ctx, pm_error *err)
     pm_status st;
     if ((st = req_check_query(ctx, no_params, err)) || (st = req_json_body(ctx, &patch, err)) ||
         (st = validate_body(patch, type_patch_fields, VALIDATE_PATCH, err)) ||
-        (st = ctx_db(ctx, &db, err)) || (st = ctx_begin(ctx, NULL, err)) ||
+        (st = ctx_begin(ctx, NULL, &db, err)) ||
         (st = pilot_type_repo_get(db, code, true, &current, err)) ||
         (st = reply_check_if_match(ctx, current, err)) ||
         (st = pilot_type_repo_check_references(db, patch, err)) ||
@@ -149,7 +152,7 @@ pm_status pilot_types_patch(http_ctx *ctx, pm_error *err)
 /* Sites are managed by their host agency's people, and by admins and coordinators. */
 static pm_status may_manage(const http_ctx *ctx, const char *host, pm_error *err)
 {
-    if (archive_may_see(ctx) || (host && strcmp(host, ctx->who.agency) == 0))
+    if (access_may_manage_site(&ctx->who, host))
         return PM_OK;
     return pm_fail_field(err, PM_FORBIDDEN, "host_agency", "forbidden",
                          "A pilot site is managed by its host agency, coordinators and admins.");
@@ -180,10 +183,11 @@ pm_status pilot_sites_may_read(http_ctx *ctx, const char *id, pm_error *err)
     return st;
 }
 
-static pm_status archive_site(http_ctx *ctx, const json_t *current, bool archive, pm_error *err)
+static pm_status archive_site(http_ctx *ctx, PGconn *db, const json_t *current, bool archive,
+                              pm_error *err)
 {
-    return pilot_site_repo_set_archived(ctx->db, req_path(ctx, "id"), archive_version(current),
-                                        archive, err);
+    return pilot_site_repo_set_archived(db, req_path(ctx, "id"), archive_version(current), archive,
+                                        err);
 }
 
 const archivable pilot_sites_archivable = {"pilot site", load_site_path, archive_site};
@@ -224,19 +228,19 @@ pm_status pilot_sites_get(http_ctx *ctx, pm_error *err)
 
 pm_status pilot_sites_create(http_ctx *ctx, pm_error *err)
 {
+    PGconn *db;
     json_auto_t *body = NULL, *created = NULL;
     char id[24];
     pm_status st;
     if ((st = req_check_query(ctx, no_params, err)) || (st = req_json_body(ctx, &body, err)) ||
         (st = validate_body(body, site_create_fields, VALIDATE_CREATE, err)) ||
-        (st = may_manage(ctx, validate_string(body, "host_agency"), err)) ||
-        (st = check_transition("planned", validate_string(body, "status"), err)) ||
+        (st = may_manage(ctx, json_member_string(body, "host_agency"), err)) ||
+        (st = check_transition("planned", json_member_string(body, "status"), err)) ||
         (st = validate_period(body, NULL, "start_date", "evaluation_date", true, err)) ||
-        (st = ctx_begin(ctx, NULL, err)) ||
-        (st = pilot_site_repo_check_references(ctx->db, body, err)) ||
-        (st = pilot_site_repo_create(ctx->db, body, id, err)) ||
-        (st = pilot_site_repo_get(ctx->db, id, false, &created, err)) ||
-        (st = ctx_commit(ctx, err)))
+        (st = ctx_begin(ctx, NULL, &db, err)) ||
+        (st = pilot_site_repo_check_references(db, body, err)) ||
+        (st = pilot_site_repo_create(db, body, id, err)) ||
+        (st = pilot_site_repo_get(db, id, false, &created, err)) || (st = ctx_commit(ctx, err)))
         return st;
     char location[64];
     snprintf(location, sizeof location, "/v1/pilot-sites/%s", id);
@@ -246,22 +250,22 @@ pm_status pilot_sites_create(http_ctx *ctx, pm_error *err)
 
 pm_status pilot_sites_patch(http_ctx *ctx, pm_error *err)
 {
+    PGconn *db;
     json_auto_t *patch = NULL, *current = NULL, *updated = NULL;
     const char *id = req_path(ctx, "id");
     pm_status st;
     if ((st = req_check_query(ctx, no_params, err)) || (st = req_json_body(ctx, &patch, err)) ||
         (st = validate_body(patch, site_patch_fields, VALIDATE_PATCH, err)) ||
-        (st = archive_begin_change(ctx, &pilot_sites_archivable, false, &current, err)) ||
-        (st = may_manage(ctx, validate_string(current, "host_agency"), err)) ||
+        (st = archive_begin_change(ctx, &pilot_sites_archivable, false, &db, &current, err)) ||
+        (st = may_manage(ctx, json_member_string(current, "host_agency"), err)) ||
         (st = may_manage(ctx, validate_merged(patch, current, "host_agency"), err)) ||
         (st = reply_check_if_match(ctx, current, err)) ||
-        (st = check_transition(validate_string(current, "status"), validate_string(patch, "status"),
-                               err)) ||
+        (st = check_transition(json_member_string(current, "status"),
+                               json_member_string(patch, "status"), err)) ||
         (st = validate_period(patch, current, "start_date", "evaluation_date", true, err)) ||
-        (st = pilot_site_repo_check_references(ctx->db, patch, err)) ||
-        (st = pilot_site_repo_update(ctx->db, id, archive_version(current), patch, err)) ||
-        (st = pilot_site_repo_get(ctx->db, id, false, &updated, err)) ||
-        (st = ctx_commit(ctx, err)))
+        (st = pilot_site_repo_check_references(db, patch, err)) ||
+        (st = pilot_site_repo_update(db, id, archive_version(current), patch, err)) ||
+        (st = pilot_site_repo_get(db, id, false, &updated, err)) || (st = ctx_commit(ctx, err)))
         return st;
     reply_object(ctx, updated);
     return PM_OK;

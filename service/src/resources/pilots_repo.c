@@ -7,6 +7,7 @@
 
 #include "db/params.h"
 #include "db/query.h"
+#include "db/references.h"
 
 const char *const pilot_site_statuses[] = {"planned",   "piloting", "evaluated",
                                            "scaled_up", "stopped",  NULL};
@@ -33,8 +34,14 @@ static const char type_get_locked_sql[] = TYPE_SELECT " WHERE p.code = $1 FOR UP
 
 /* $1 lead agency $2 task: which present references do not exist. */
 static const char type_references_sql[] =
-    "SELECT $1::text IS NOT NULL AND NOT EXISTS (SELECT 1 FROM agency WHERE code = $1),"
-    "       $2::bigint IS NOT NULL AND NOT EXISTS (SELECT 1 FROM task WHERE id = $2::bigint)";
+    "SELECT $1::text IS NOT NULL AND NOT EXISTS (SELECT 1 FROM agency WHERE code = $1)"
+    "         AS lead_agency,"
+    "       $2::bigint IS NOT NULL AND NOT EXISTS (SELECT 1 FROM task WHERE id = $2::bigint)"
+    "         AS task";
+static const db_reference type_references[] = {
+    {"lead_agency", "lead_agency", NULL, "unknown", "names nothing that exists"},
+    {"task", "task", NULL, "unknown", "names nothing that exists"},
+};
 
 static const char *const type_columns[] = {"code",          "name",        "name_en",
                                            "source_clause", "description", "target_text",
@@ -105,11 +112,17 @@ static const char site_get_locked_sql[] = SITE_SELECT " WHERE s.id = $1::bigint 
 /* $1 model type $2 district $3 host agency: which present references fail. */
 static const char site_references_sql[] =
     "SELECT $1::text IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pilot_model_type WHERE code = $1"
-    "                                              AND archived_at IS NULL),"
+    "                                              AND archived_at IS NULL) AS model_type,"
     "       $2::text IS NOT NULL AND NOT EXISTS (SELECT 1 FROM admin_unit WHERE code = $2"
-    "                                              AND level = 2),"
-    "       $3::text IS NOT NULL AND NOT EXISTS (SELECT 1 FROM agency WHERE code = $3)";
+    "                                              AND level = 2) AS district,"
+    "       $3::text IS NOT NULL AND NOT EXISTS (SELECT 1 FROM agency WHERE code = $3)"
+    "         AS host_agency";
 static const char *const site_references[] = {"model_type", "district", "host_agency"};
+static const db_reference site_reference_checks[] = {
+    {"model_type", "model_type", NULL, "unknown", "names no pilot model type"},
+    {"district", "district", NULL, "unknown", "names no district-level unit"},
+    {"host_agency", "host_agency", NULL, "unknown", "names no agency"},
+};
 
 static const char *const site_columns[] = {
     "model_type",      "name",          "district", "host_agency", "status", "start_date",
@@ -173,16 +186,10 @@ pm_status pilot_type_repo_check_references(PGconn *conn, const json_t *fields, p
     static const char *const checked[] = {"lead_agency", "task"};
     db_params p = {0};
     db_params_add_fields(&p, fields, checked, 2);
-    PGresult *res;
-    pm_status st = db_exec(conn, type_references_sql, p.count, p.values, &res, err);
+    pm_status st =
+        db_check_references(conn, type_references_sql, p.count, p.values, type_references,
+                            sizeof type_references / sizeof type_references[0], err);
     db_params_clear(&p);
-    if (st != PM_OK)
-        return st;
-    for (int i = 0; i < 2; i++)
-        if (PQgetvalue(res, 0, i)[0] == 't')
-            st = pm_fail_field(err, PM_VALIDATION_FAILED, checked[i], "unknown",
-                               "%s names nothing that exists", checked[i]);
-    PQclear(res);
     return st;
 }
 
@@ -280,21 +287,10 @@ pm_status pilot_site_repo_check_references(PGconn *conn, const json_t *fields, p
 {
     db_params p = {0};
     db_params_add_fields(&p, fields, site_references, 3);
-    PGresult *res;
-    pm_status st = db_exec(conn, site_references_sql, p.count, p.values, &res, err);
+    pm_status st =
+        db_check_references(conn, site_references_sql, p.count, p.values, site_reference_checks,
+                            sizeof site_reference_checks / sizeof site_reference_checks[0], err);
     db_params_clear(&p);
-    if (st != PM_OK)
-        return st;
-    static const char *const messages[] = {
-        "model_type names no pilot model type",
-        "district names no district-level unit",
-        "host_agency names no agency",
-    };
-    for (int i = 0; i < 3; i++)
-        if (PQgetvalue(res, 0, i)[0] == 't')
-            st = pm_fail_field(err, PM_VALIDATION_FAILED, site_references[i], "unknown", "%s",
-                               messages[i]);
-    PQclear(res);
     return st;
 }
 
@@ -329,12 +325,7 @@ pm_status pilot_site_repo_update(PGconn *conn, const char *id, long long version
 pm_status pilot_site_repo_set_archived(PGconn *conn, const char *id, long long version,
                                        bool archive, pm_error *err)
 {
-    db_params p = {0};
-    db_params_add(&p, id);
-    db_params_add_int(&p, version);
-    db_params_add(&p, archive ? "true" : "false");
-    pm_status st = db_change_one(conn, site_archive_sql, p.count, p.values,
-                                 "The pilot site was changed meanwhile; read it again.", err);
-    db_params_clear(&p);
-    return st;
+    const char *keys[] = {id};
+    return db_set_archived(conn, site_archive_sql, keys, 1, version, archive,
+                           "The pilot site was changed meanwhile; read it again.", err);
 }

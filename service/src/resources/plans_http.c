@@ -53,10 +53,10 @@ static pm_status load_path(http_ctx *ctx, bool lock, json_t **out, pm_error *err
     return plans_load(ctx, req_path(ctx, "id"), lock, out, err);
 }
 
-static pm_status set_archived(http_ctx *ctx, const json_t *current, bool archive, pm_error *err)
+static pm_status set_archived(http_ctx *ctx, PGconn *db, const json_t *current, bool archive,
+                              pm_error *err)
 {
-    return plan_repo_set_archived(ctx->db, req_path(ctx, "id"), archive_version(current), archive,
-                                  err);
+    return plan_repo_set_archived(db, req_path(ctx, "id"), archive_version(current), archive, err);
 }
 
 const archivable plans_archivable = {"plan", load_path, set_archived};
@@ -101,8 +101,7 @@ pm_status plans_create(http_ctx *ctx, pm_error *err)
     if ((st = req_check_query(ctx, no_params, err)) || (st = req_json_body(ctx, &body, err)) ||
         (st = validate_body(body, create_fields, VALIDATE_CREATE, err)) ||
         (st = validate_period(body, NULL, "period_start", "period_end", true, err)) ||
-        (st = ctx_db(ctx, &db, err)) || (st = ctx_begin(ctx, NULL, err)) ||
-        (st = plan_repo_check_references(db, body, err)) ||
+        (st = ctx_begin(ctx, NULL, &db, err)) || (st = plan_repo_check_references(db, body, err)) ||
         (st = plan_repo_create(db, body, id, err)) ||
         (st = plan_repo_get(db, id, false, &created, err)) || (st = ctx_commit(ctx, err)))
         return st;
@@ -114,17 +113,18 @@ pm_status plans_create(http_ctx *ctx, pm_error *err)
 
 pm_status plans_patch(http_ctx *ctx, pm_error *err)
 {
+    PGconn *db;
     json_auto_t *patch = NULL, *current = NULL, *updated = NULL;
     const char *id = req_path(ctx, "id");
     pm_status st;
     if ((st = req_check_query(ctx, no_params, err)) || (st = req_json_body(ctx, &patch, err)) ||
         (st = validate_body(patch, patch_fields, VALIDATE_PATCH, err)) ||
-        (st = archive_begin_change(ctx, &plans_archivable, false, &current, err)) ||
+        (st = archive_begin_change(ctx, &plans_archivable, false, &db, &current, err)) ||
         (st = reply_check_if_match(ctx, current, err)) ||
         (st = validate_period(patch, current, "period_start", "period_end", true, err)) ||
-        (st = plan_repo_check_references(ctx->db, patch, err)) ||
-        (st = plan_repo_update(ctx->db, id, archive_version(current), patch, err)) ||
-        (st = plan_repo_get(ctx->db, id, false, &updated, err)) || (st = ctx_commit(ctx, err)))
+        (st = plan_repo_check_references(db, patch, err)) ||
+        (st = plan_repo_update(db, id, archive_version(current), patch, err)) ||
+        (st = plan_repo_get(db, id, false, &updated, err)) || (st = ctx_commit(ctx, err)))
         return st;
     reply_object(ctx, updated);
     return PM_OK;

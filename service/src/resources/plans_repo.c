@@ -6,6 +6,7 @@
 
 #include "db/params.h"
 #include "db/query.h"
+#include "db/references.h"
 
 #define PLAN_SELECT                                                                             \
     "SELECT p.id, p.code, p.title, p.title_en, p.period_start::text AS period_start,"           \
@@ -27,10 +28,18 @@ static const char get_locked_sql[] = PLAN_SELECT " WHERE p.id = $1::bigint FOR U
 
 /* $1 document $2 lead agency $3 parent programme: which present references do not exist. */
 static const char references_sql[] =
-    "SELECT $1::text IS NOT NULL AND NOT EXISTS (SELECT 1 FROM document WHERE number = $1),"
-    "       $2::text IS NOT NULL AND NOT EXISTS (SELECT 1 FROM agency WHERE code = $2),"
-    "       $3::text IS NOT NULL AND NOT EXISTS (SELECT 1 FROM document WHERE number = $3)";
+    "SELECT $1::text IS NOT NULL AND NOT EXISTS (SELECT 1 FROM document WHERE number = $1)"
+    "         AS document,"
+    "       $2::text IS NOT NULL AND NOT EXISTS (SELECT 1 FROM agency WHERE code = $2)"
+    "         AS lead_agency,"
+    "       $3::text IS NOT NULL AND NOT EXISTS (SELECT 1 FROM document WHERE number = $3)"
+    "         AS parent_programme";
 static const char *const reference_fields[] = {"document", "lead_agency", "parent_programme"};
+static const db_reference references[] = {
+    {"document", "document", NULL, "unknown", "names nothing that exists"},
+    {"lead_agency", "lead_agency", NULL, "unknown", "names nothing that exists"},
+    {"parent_programme", "parent_programme", NULL, "unknown", "names nothing that exists"},
+};
 
 static const char *const columns[] = {"code",       "title",    "title_en",    "period_start",
                                       "period_end", "document", "lead_agency", "parent_programme"};
@@ -95,16 +104,9 @@ pm_status plan_repo_check_references(PGconn *conn, const json_t *fields, pm_erro
 {
     db_params p = {0};
     db_params_add_fields(&p, fields, reference_fields, 3);
-    PGresult *res;
-    pm_status st = db_exec(conn, references_sql, p.count, p.values, &res, err);
+    pm_status st = db_check_references(conn, references_sql, p.count, p.values, references,
+                                       sizeof references / sizeof references[0], err);
     db_params_clear(&p);
-    if (st != PM_OK)
-        return st;
-    for (int i = 0; i < 3; i++)
-        if (PQgetvalue(res, 0, i)[0] == 't')
-            st = pm_fail_field(err, PM_VALIDATION_FAILED, reference_fields[i], "unknown",
-                               "%s names nothing that exists", reference_fields[i]);
-    PQclear(res);
     return st;
 }
 
@@ -171,12 +173,7 @@ pm_status plan_repo_update(PGconn *conn, const char *id, long long version, cons
 pm_status plan_repo_set_archived(PGconn *conn, const char *id, long long version, bool archive,
                                  pm_error *err)
 {
-    db_params p = {0};
-    db_params_add(&p, id);
-    db_params_add_int(&p, version);
-    db_params_add(&p, archive ? "true" : "false");
-    pm_status st = db_change_one(conn, archive_sql, p.count, p.values,
-                                 "The plan was changed meanwhile; read it again.", err);
-    db_params_clear(&p);
-    return st;
+    const char *keys[] = {id};
+    return db_set_archived(conn, archive_sql, keys, 1, version, archive,
+                           "The plan was changed meanwhile; read it again.", err);
 }

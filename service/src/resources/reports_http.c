@@ -5,14 +5,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/clock.h"
 #include "domain/csv.h"
 #include "domain/period.h"
 #include "domain/validate.h"
 #include "http/reply.h"
 #include "http/request.h"
+#include "jsonutil.h"
 #include "resources/analytics_http.h"
-#include "resources/indicators_http.h"
 #include "resources/obligations_repo.h"
+#include "resources/periods_http.h"
 #include "resources/reports_repo.h"
 
 static const char *const params[] = {"as_of", "plan", "unit", "format", "table", NULL};
@@ -85,8 +87,11 @@ static pm_status indicator_rows(http_ctx *ctx, const char *plan_id, const period
                                 const analytics_scope *scope, json_t *rows, json_t *pilots,
                                 pm_error *err)
 {
+    PGconn *db;
     json_auto_t *indicators = NULL;
-    pm_status st = report_repo_indicators(ctx->db, plan_id, scope->as_of, &indicators, err);
+    pm_status st = ctx_db(ctx, &db, err);
+    if (st == PM_OK)
+        st = report_repo_indicators(db, plan_id, scope->as_of, &indicators, err);
     size_t i;
     json_t *indicator;
     json_array_foreach(indicators, i, indicator)
@@ -96,7 +101,7 @@ static pm_status indicator_rows(http_ctx *ctx, const char *plan_id, const period
         if (analytics_indicator_level(indicator) < scope->unit_level)
             continue; /* collected above the report's unit: a province figure in no district's */
         period p;
-        indicator_period(validate_string(indicator, "period_type"), report,
+        indicator_period(json_member_string(indicator, "period_type"), report,
                          ctx->app->cfg->report_due_days, &p);
         json_auto_t *items = json_array();
         if ((st = analytics_items(ctx, indicator, &p, 1, scope, items, err)))
@@ -115,7 +120,7 @@ static pm_status indicator_rows(http_ctx *ctx, const char *plan_id, const period
         json_object_set_new(item, "target_operator", or_null(json_object_get(target, "operator")));
         json_object_set_new(item, "target_value", or_null(json_object_get(target, "value")));
         json_array_append(rows, item);
-        if (strcmp(validate_string(indicator, "rollup"), "pilot_registry") == 0)
+        if (strcmp(json_member_string(indicator, "rollup"), "pilot_registry") == 0)
             json_array_append_new(
                 pilots,
                 json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "model_type",
@@ -145,11 +150,11 @@ pm_status reports_get(http_ctx *ctx, pm_error *err)
     pm_status st;
     if ((st = req_check_query(ctx, params, err)) ||
         (st = req_query_time(ctx, "as_of", &as_of, err)) ||
-        (st = req_query_digits(ctx, "plan", 18, &plan_param, err)) ||
+        (st = req_query_id(ctx, "plan", &plan_param, err)) ||
         (st = req_query_digits(ctx, "unit", 5, &unit, err)) ||
         (st = req_query_enum(ctx, "format", formats, &format, err)) ||
         (st = req_query_text(ctx, "table", 20, &table, err)) ||
-        (st = indicators_period(ctx, "period", id, &shape, err)))
+        (st = periods_shape(ctx, "period", id, &shape, err)))
         return st;
     period_parse(id, ctx->app->cfg->report_due_days, &report);
     if (report.type == PERIOD_MONTHLY || report.type == PERIOD_QUARTERLY)
@@ -177,17 +182,15 @@ pm_status reports_get(http_ctx *ctx, pm_error *err)
                              "There are several provinces: name one with unit=CODE.");
     /* Tasks stand as at the period's end, or at as_of when earlier; updates count from the
      * period's first day up to the same moment. */
-    char end_next[11], start[11], end[11];
-    period_date_text(period_add_days(report.end, 1), end_next);
-    period_date_text(report.start, start);
+    char end[11];
     period_date_text(report.end, end);
     bool ended = strcmp(day, end) > 0;
     if (ended)
-        snprintf(task_moment, sizeof task_moment, "%sT00:00:00+07:00", end_next);
+        clock_day_start_text(period_add_days(report.end, 1), task_moment, sizeof task_moment);
     else
         snprintf(task_moment, sizeof task_moment, "%s", moment);
     snprintf(task_day, sizeof task_day, "%s", ended ? end : day);
-    snprintf(from, sizeof from, "%sT00:00:00+07:00", start);
+    clock_day_start_text(report.start, from, sizeof from);
     snprintf(until, sizeof until, "%s", task_moment);
     char plan_id[24];
     snprintf(plan_id, sizeof plan_id, "%lld",

@@ -5,19 +5,20 @@
 #include <string.h>
 
 #include "db/query.h"
+#include "domain/clock.h"
 
-/* $1 as of (a time, a date in the province, or NULL for now): the moment in UTC, its date in the
- * province, and whether it is still to come. A date stands for the end of that day in An Giang,
- * or now when that day is today. */
+/* $1 as of (a time, a date in the province, or NULL for now) $2 zone $3 today: the moment in
+ * UTC, its date in the province (today without as_of), and whether it is still to come. A date
+ * stands for the end of that day in the province, or now when that day is today. */
 static const char moment_sql[] =
     "SELECT to_char(x.t AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'),"
-    "       (x.t AT TIME ZONE 'Asia/Ho_Chi_Minh')::date::text, x.future"
+    "       CASE WHEN $1::text IS NULL THEN $3::date ELSE planmon_local_date(x.t, $2) END::text,"
+    "       x.future"
     " FROM (SELECT CASE WHEN d.is_day"
-    "                   THEN least(($1::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh'"
-    "                              - interval '1 microsecond', now())"
+    "                   THEN least(planmon_day_start($1::date + 1, $2) - interval '1 microsecond',"
+    "                              now())"
     "                   ELSE coalesce($1::timestamptz, now()) END AS t,"
-    "              CASE WHEN d.is_day"
-    "                   THEN $1::date > (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date"
+    "              CASE WHEN d.is_day THEN $1::date > $3::date"
     "                   ELSE coalesce($1::timestamptz, now()) > now() END AS future"
     "       FROM (SELECT coalesce($1::text ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', false) AS is_day) d)"
     "      AS x";
@@ -91,9 +92,11 @@ static const char root_unit_sql[] = "SELECT code FROM admin_unit WHERE level = 1
 pm_status report_repo_moment(PGconn *conn, const char *as_of, char *moment, char *day,
                              pm_error *err)
 {
-    const char *params[] = {as_of};
+    char today[11];
+    clock_today_text(today);
+    const char *params[] = {as_of, clock_zone(), today};
     PGresult *res;
-    pm_status st = db_exec(conn, moment_sql, 1, params, &res, err);
+    pm_status st = db_exec(conn, moment_sql, 3, params, &res, err);
     if (st == PM_VALIDATION_FAILED || (st == PM_OK && PQgetvalue(res, 0, 2)[0] == 't')) {
         if (st == PM_OK)
             PQclear(res);

@@ -6,6 +6,7 @@
 #include "domain/validate.h"
 #include "http/reply.h"
 #include "http/request.h"
+#include "jsonutil.h"
 #include "resources/plans_http.h"
 #include "resources/sections_repo.h"
 
@@ -33,12 +34,13 @@ static const char *const no_params[] = {NULL};
  * unless the caller edits plan data. */
 static pm_status load_path(http_ctx *ctx, bool lock, json_t **out, pm_error *err)
 {
+    PGconn *db;
     const char *plan = req_path(ctx, "id");
     json_t *section = NULL;
     pm_status st;
     *out = NULL;
-    if ((st = plans_load(ctx, plan, false, NULL, err)) ||
-        (st = section_repo_get(ctx->db, plan, req_path(ctx, "code"), lock, &section, err)))
+    if ((st = plans_load(ctx, plan, false, NULL, err)) || (st = ctx_db(ctx, &db, err)) ||
+        (st = section_repo_get(db, plan, req_path(ctx, "code"), lock, &section, err)))
         return st;
     if ((st = archive_hide(ctx, &section, "section", err)))
         return st;
@@ -55,9 +57,10 @@ pm_status sections_may_read(http_ctx *ctx, const char *id, pm_error *err)
     return st;
 }
 
-static pm_status set_archived(http_ctx *ctx, const json_t *current, bool archive, pm_error *err)
+static pm_status set_archived(http_ctx *ctx, PGconn *db, const json_t *current, bool archive,
+                              pm_error *err)
 {
-    return section_repo_set_archived(ctx->db, req_path(ctx, "id"), req_path(ctx, "code"),
+    return section_repo_set_archived(db, req_path(ctx, "id"), req_path(ctx, "code"),
                                      archive_version(current), archive, err);
 }
 
@@ -65,6 +68,7 @@ const archivable sections_archivable = {"section", load_path, set_archived};
 
 pm_status sections_list(http_ctx *ctx, pm_error *err)
 {
+    PGconn *db;
     section_filter f = {.plan = req_path(ctx, "id")};
     page_request page;
     page_result result = {0};
@@ -77,8 +81,8 @@ pm_status sections_list(http_ctx *ctx, pm_error *err)
         goto out;
     if ((st = archive_check_include(ctx, f.include_archived, "sections", err)))
         goto out;
-    if (!(st = plans_load(ctx, f.plan, false, NULL, err)) &&
-        !(st = section_repo_list(ctx->db, &f, &page, &result, err)))
+    if (!(st = plans_load(ctx, f.plan, false, NULL, err)) && !(st = ctx_db(ctx, &db, err)) &&
+        !(st = section_repo_list(db, &f, &page, &result, err)))
         reply_page(ctx, &result);
 out:
     page_result_clear(&result);
@@ -97,18 +101,19 @@ pm_status sections_get(http_ctx *ctx, pm_error *err)
 
 pm_status sections_create(http_ctx *ctx, pm_error *err)
 {
+    PGconn *db;
     json_auto_t *body = NULL, *plan = NULL, *created = NULL;
     const char *plan_id = req_path(ctx, "id");
     pm_status st;
     if ((st = req_check_query(ctx, no_params, err)) || (st = req_json_body(ctx, &body, err)) ||
         (st = validate_body(body, create_fields, VALIDATE_CREATE, err)) ||
-        (st = ctx_begin(ctx, NULL, err)) || (st = plans_load(ctx, plan_id, true, &plan, err)))
+        (st = ctx_begin(ctx, NULL, &db, err)) || (st = plans_load(ctx, plan_id, true, &plan, err)))
         return st;
     if (archive_is_archived(plan))
         return pm_fail(err, PM_CONFLICT, "The plan is archived; restore it first.");
-    const char *code = validate_string(body, "code");
-    if ((st = section_repo_create(ctx->db, plan_id, body, err)) ||
-        (st = section_repo_get(ctx->db, plan_id, code, false, &created, err)) ||
+    const char *code = json_member_string(body, "code");
+    if ((st = section_repo_create(db, plan_id, body, err)) ||
+        (st = section_repo_get(db, plan_id, code, false, &created, err)) ||
         (st = ctx_commit(ctx, err)))
         return st;
     char location[128];
@@ -119,15 +124,16 @@ pm_status sections_create(http_ctx *ctx, pm_error *err)
 
 pm_status sections_patch(http_ctx *ctx, pm_error *err)
 {
+    PGconn *db;
     json_auto_t *patch = NULL, *current = NULL, *updated = NULL;
     const char *plan = req_path(ctx, "id"), *code = req_path(ctx, "code");
     pm_status st;
     if ((st = req_check_query(ctx, no_params, err)) || (st = req_json_body(ctx, &patch, err)) ||
         (st = validate_body(patch, patch_fields, VALIDATE_PATCH, err)) ||
-        (st = archive_begin_change(ctx, &sections_archivable, false, &current, err)) ||
+        (st = archive_begin_change(ctx, &sections_archivable, false, &db, &current, err)) ||
         (st = reply_check_if_match(ctx, current, err)) ||
-        (st = section_repo_update(ctx->db, plan, code, archive_version(current), patch, err)) ||
-        (st = section_repo_get(ctx->db, plan, code, false, &updated, err)) ||
+        (st = section_repo_update(db, plan, code, archive_version(current), patch, err)) ||
+        (st = section_repo_get(db, plan, code, false, &updated, err)) ||
         (st = ctx_commit(ctx, err)))
         return st;
     reply_object(ctx, updated);

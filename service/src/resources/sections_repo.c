@@ -144,13 +144,7 @@ pm_status section_repo_update(PGconn *conn, const char *plan, const char *code, 
 pm_status section_repo_set_archived(PGconn *conn, const char *plan, const char *code,
                                     long long version, bool archive, pm_error *err)
 {
-    db_params p = {0};
-    db_params_add(&p, plan);
-    db_params_add(&p, code);
-    db_params_add_int(&p, version);
-    db_params_add(&p, archive ? "true" : "false");
-    pm_status st = db_change_one(conn, archive_sql, p.count, p.values,
-                                 "The section was changed meanwhile; read it again.", err);
-    db_params_clear(&p);
-    return st;
+    const char *keys[] = {plan, code};
+    return db_set_archived(conn, archive_sql, keys, 2, version, archive,
+                           "The section was changed meanwhile; read it again.", err);
 }

@@ -1,15 +1,15 @@
-/* tasks_http.c: tasks, their progress journal and agencies' responsibilities over HTTP (see
- * tasks_http.h). */
+/* tasks_http.c: tasks and their progress journal over HTTP (see tasks_http.h). */
 #include "resources/tasks_http.h"
 
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "auth/access.h"
 #include "domain/validate.h"
 #include "http/reply.h"
 #include "http/request.h"
-#include "resources/agencies_repo.h"
+#include "jsonutil.h"
 #include "resources/tasks_repo.h"
 
 enum { MAX_TASK_AGENCIES = 200, MAX_EVIDENCE = 20 };
@@ -36,8 +36,8 @@ static pm_status agencies_field(const char *name, const json_t *value, pm_error 
         return st;
     for (size_t i = 0; i < json_array_size(value); i++)
         for (size_t j = 0; j < i; j++)
-            if (strcmp(validate_string(json_array_get(value, i), "agency"),
-                       validate_string(json_array_get(value, j), "agency")) == 0) {
+            if (strcmp(json_member_string(json_array_get(value, i), "agency"),
+                       json_member_string(json_array_get(value, j), "agency")) == 0) {
                 char field[48];
                 snprintf(field, sizeof field, "agencies[%zu].agency", i);
                 st = pm_fail_field(err, PM_VALIDATION_FAILED, field, "duplicate",
@@ -94,7 +94,6 @@ static const char *const list_params[] = {
     "q",    "updated_since", "include_archived", PAGE_PARAMS,  NULL};
 static const char *const no_params[] = {NULL};
 static const char *const page_params[] = {PAGE_PARAMS, NULL};
-static const char *const responsibility_params[] = {"plan", NULL};
 
 /* --- who may do what ------------------------------------------------------------------------ */
 
@@ -105,8 +104,8 @@ static const char *own_role(const http_ctx *ctx, const json_t *task)
     json_t *entry;
     json_array_foreach(json_object_get(task, "agencies"), i, entry)
     {
-        if (strcmp(validate_string(entry, "agency"), ctx->who.agency) == 0)
-            return validate_string(entry, "role");
+        if (strcmp(json_member_string(entry, "agency"), ctx->who.agency) == 0)
+            return json_member_string(entry, "role");
     }
     return NULL;
 }
@@ -115,10 +114,9 @@ static const char *own_role(const http_ctx *ctx, const json_t *task)
 static pm_status may_change(const http_ctx *ctx, const json_t *task, const json_t *patch,
                             pm_error *err)
 {
-    if (archive_may_see(ctx))
+    if (access_may_edit_task_definition(&ctx->who))
         return PM_OK;
-    const char *role = own_role(ctx, task);
-    if (!role || strcmp(role, "lead") != 0)
+    if (!access_may_edit_task(&ctx->who, own_role(ctx, task)))
         return pm_fail(err, PM_FORBIDDEN,
                        "Only the task's lead agency, coordinators and admins change a task.");
     const char *key;
@@ -138,7 +136,7 @@ static pm_status may_change(const http_ctx *ctx, const json_t *task, const json_
 /* A progress update: editors on any task, other agencies where they lead or coordinate. */
 static pm_status may_report(const http_ctx *ctx, const json_t *task, pm_error *err)
 {
-    if (archive_may_see(ctx) || own_role(ctx, task))
+    if (access_may_post_update(&ctx->who, own_role(ctx, task)))
         return PM_OK;
     return pm_fail(err, PM_FORBIDDEN,
                    "Only the task's lead and coordinating agencies post progress updates.");
@@ -179,7 +177,7 @@ static pm_status load(http_ctx *ctx, const char *id, bool lock, json_t **out, pm
         return pm_fail(err, PM_NOT_FOUND, "There is no such task.");
     if ((st = ctx_db(ctx, &db, err)))
         return st;
-    return task_repo_get(db, id, archive_may_see(ctx), lock, out, err);
+    return task_repo_get(db, id, access_sees_archived(&ctx->who), lock, out, err);
 }
 
 static pm_status load_path(http_ctx *ctx, bool lock, json_t **out, pm_error *err)
@@ -195,25 +193,13 @@ pm_status tasks_may_read(http_ctx *ctx, const char *id, pm_error *err)
     return st;
 }
 
-static pm_status set_archived(http_ctx *ctx, const json_t *current, bool archive, pm_error *err)
+static pm_status set_archived(http_ctx *ctx, PGconn *db, const json_t *current, bool archive,
+                              pm_error *err)
 {
-    return task_repo_set_archived(ctx->db, req_path(ctx, "id"), archive_version(current), archive,
-                                  err);
+    return task_repo_set_archived(db, req_path(ctx, "id"), archive_version(current), archive, err);
 }
 
 const archivable tasks_archivable = {"task", load_path, set_archived};
-
-/* An id filter: digits, else nothing can match and the parameter is bad. */
-static pm_status id_param(const http_ctx *ctx, const char *name, const char **out, pm_error *err)
-{
-    const char *v = req_query(ctx, name);
-    if (!v)
-        return PM_OK;
-    if (!page_key_is_number(v))
-        return pm_fail_field(err, PM_INVALID_PARAMETER, name, "invalid", "%s must be an id", name);
-    *out = v;
-    return PM_OK;
-}
 
 pm_status tasks_list(http_ctx *ctx, pm_error *err)
 {
@@ -224,9 +210,9 @@ pm_status tasks_list(http_ctx *ctx, pm_error *err)
     PGconn *db;
     pm_status st;
     if ((st = req_check_query(ctx, list_params, err)) ||
-        (st = id_param(ctx, "plan", &f.plan, err)) ||
+        (st = req_query_id(ctx, "plan", &f.plan, err)) ||
         (st = req_query_text(ctx, "section", 32, &f.section, err)) ||
-        (st = id_param(ctx, "parent_id", &f.parent_id, err)) ||
+        (st = req_query_id(ctx, "parent_id", &f.parent_id, err)) ||
         (st = req_query_text(ctx, "agency", 32, &f.agency, err)) ||
         (st = req_query_enum(ctx, "role", task_roles, &f.role, err)) ||
         (st = req_query_enum(ctx, "mode", task_modes, &f.mode, err)) ||
@@ -277,7 +263,7 @@ pm_status tasks_create(http_ctx *ctx, pm_error *err)
     if ((st = req_check_query(ctx, no_params, err)) || (st = req_json_body(ctx, &body, err)) ||
         (st = validate_body(body, create_fields, VALIDATE_CREATE, err)) ||
         (st = settle(body, NULL, err)) || (st = ctx_db(ctx, &db, err)) ||
-        (st = ctx_begin(ctx, NULL, err)) ||
+        (st = ctx_begin(ctx, NULL, &db, err)) ||
         (st = task_repo_check_references(db, body, NULL, err)) ||
         (st = task_repo_create(db, body, id, err)) ||
         (st = task_repo_get(db, id, true, false, &created, err)) || (st = ctx_commit(ctx, err)))
@@ -290,22 +276,22 @@ pm_status tasks_create(http_ctx *ctx, pm_error *err)
 
 pm_status tasks_patch(http_ctx *ctx, pm_error *err)
 {
+    PGconn *db;
     json_auto_t *patch = NULL, *current = NULL, *updated = NULL, *refs = NULL;
     const char *id = req_path(ctx, "id");
     pm_status st;
     if ((st = req_check_query(ctx, no_params, err)) || (st = req_json_body(ctx, &patch, err)) ||
         (st = validate_body(patch, patch_fields, VALIDATE_PATCH, err)) ||
-        (st = archive_begin_change(ctx, &tasks_archivable, false, &current, err)) ||
+        (st = archive_begin_change(ctx, &tasks_archivable, false, &db, &current, err)) ||
         (st = may_change(ctx, current, patch, err)) ||
         (st = reply_check_if_match(ctx, current, err)) || (st = settle(patch, current, err)))
         return st;
     /* What the patch refers to, checked within the task's plan. */
     refs = json_deep_copy(patch);
     json_object_set(refs, "plan", json_object_get(current, "plan"));
-    if ((st = task_repo_check_references(ctx->db, refs, id, err)) ||
-        (st = task_repo_update(ctx->db, id, archive_version(current), patch, err)) ||
-        (st = task_repo_get(ctx->db, id, true, false, &updated, err)) ||
-        (st = ctx_commit(ctx, err)))
+    if ((st = task_repo_check_references(db, refs, id, err)) ||
+        (st = task_repo_update(db, id, archive_version(current), patch, err)) ||
+        (st = task_repo_get(db, id, true, false, &updated, err)) || (st = ctx_commit(ctx, err)))
         return st;
     reply_object(ctx, updated);
     return PM_OK;
@@ -315,13 +301,14 @@ pm_status tasks_patch(http_ctx *ctx, pm_error *err)
 
 pm_status task_updates_list(http_ctx *ctx, pm_error *err)
 {
+    PGconn *db;
     json_auto_t *task = NULL;
     page_request page;
     page_result result = {0};
     pm_status st;
     if (!(st = req_check_query(ctx, page_params, err)) && !(st = req_page(ctx, &page, err)) &&
-        !(st = load_path(ctx, false, &task, err)) &&
-        !(st = task_repo_list_updates(ctx->db, req_path(ctx, "id"), &page, &result, err)))
+        !(st = load_path(ctx, false, &task, err)) && !(st = ctx_db(ctx, &db, err)) &&
+        !(st = task_repo_list_updates(db, req_path(ctx, "id"), &page, &result, err)))
         reply_page(ctx, &result);
     page_result_clear(&result);
     return st;
@@ -329,6 +316,7 @@ pm_status task_updates_list(http_ctx *ctx, pm_error *err)
 
 pm_status task_updates_get(http_ctx *ctx, pm_error *err)
 {
+    PGconn *db;
     json_auto_t *task = NULL, *update = NULL;
     const char *update_id = req_path(ctx, "update_id");
     pm_status st;
@@ -336,7 +324,8 @@ pm_status task_updates_get(http_ctx *ctx, pm_error *err)
         return st;
     if (!update_id || !page_key_is_number(update_id))
         return pm_fail(err, PM_NOT_FOUND, "There is no such update.");
-    if ((st = task_repo_get_update(ctx->db, req_path(ctx, "id"), update_id, &update, err)))
+    if ((st = ctx_db(ctx, &db, err)) ||
+        (st = task_repo_get_update(db, req_path(ctx, "id"), update_id, &update, err)))
         return st;
     reply_object(ctx, update);
     return PM_OK;
@@ -344,6 +333,7 @@ pm_status task_updates_get(http_ctx *ctx, pm_error *err)
 
 pm_status task_updates_create(http_ctx *ctx, pm_error *err)
 {
+    PGconn *db;
     json_auto_t *body = NULL, *task = NULL, *created = NULL;
     const char *task_id = req_path(ctx, "id");
     char id[24];
@@ -357,60 +347,17 @@ pm_status task_updates_create(http_ctx *ctx, pm_error *err)
         !json_object_get(body, "status"))
         return pm_fail_field(err, PM_VALIDATION_FAILED, "note", "required",
                              "An update gives a note, a percent_done or a status.");
-    if ((st = ctx_begin(ctx, NULL, err)) || (st = load_path(ctx, true, &task, err)) ||
+    if ((st = ctx_begin(ctx, NULL, &db, err)) || (st = load_path(ctx, true, &task, err)) ||
         (st = may_report(ctx, task, err)))
         return st;
     if (archive_is_archived(task))
         return pm_fail(err, PM_CONFLICT, "The task is archived; restore it first.");
     if ((st = settle(body, task, err)) ||
-        (st = task_repo_add_update(ctx->db, task, body, ctx->who.username, ctx->who.agency, id,
-                                   err)) ||
-        (st = task_repo_get_update(ctx->db, task_id, id, &created, err)) ||
-        (st = ctx_commit(ctx, err)))
+        (st = task_repo_add_update(db, task, body, ctx->who.username, ctx->who.agency, id, err)) ||
+        (st = task_repo_get_update(db, task_id, id, &created, err)) || (st = ctx_commit(ctx, err)))
         return st;
     char location[96];
     snprintf(location, sizeof location, "/v1/tasks/%s/updates/%s", task_id, id);
     reply_created(ctx, location, created);
-    return PM_OK;
-}
-
-/* --- responsibilities ----------------------------------------------------------------------- */
-
-pm_status agencies_responsibilities(http_ctx *ctx, pm_error *err)
-{
-    json_auto_t *agency = NULL, *tasks = NULL;
-    const char *code = req_path(ctx, "code"), *plan = NULL;
-    PGconn *db;
-    pm_status st;
-    if ((st = req_check_query(ctx, responsibility_params, err)) ||
-        (st = id_param(ctx, "plan", &plan, err)) || (st = ctx_db(ctx, &db, err)) ||
-        (st = agency_repo_get(db, code, &agency, err)) ||
-        (st = task_repo_responsibilities(db, code, plan, &tasks, err)))
-        return st;
-    json_t *lead = json_array(), *coordinate = json_array(), *overdue = json_array();
-    long done = 0, counted = 0;
-    size_t i;
-    json_t *task;
-    json_array_foreach(tasks, i, task)
-    {
-        bool leads = strcmp(validate_string(task, "role"), "lead") == 0;
-        const char *status = validate_string(task, "status");
-        json_object_del(task, "role");
-        json_array_append(leads ? lead : coordinate, task);
-        if (json_is_true(json_object_get(task, "overdue")))
-            json_array_append(overdue, task);
-        if (leads && strcmp(status, "cancelled") != 0) {
-            counted++;
-            done += strcmp(status, "done") == 0;
-        }
-    }
-    json_auto_t *body = json_pack(
-        "{s:O, s:O, s:{s:I, s:I, s:I, s:I}, s:o, s:o, s:o, s:o}", "agency",
-        json_object_get(agency, "code"), "name", json_object_get(agency, "name"), "counts", "lead",
-        (json_int_t)json_array_size(lead), "coordinate", (json_int_t)json_array_size(coordinate),
-        "overdue", (json_int_t)json_array_size(overdue), "done", (json_int_t)done, "share_done",
-        counted ? json_real((double)((2000 * done + counted) / (2 * counted)) / 10.0) : json_null(),
-        "lead", lead, "coordinate", coordinate, "overdue", overdue);
-    reply_object(ctx, body);
     return PM_OK;
 }

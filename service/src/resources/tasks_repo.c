@@ -7,6 +7,8 @@
 
 #include "db/params.h"
 #include "db/query.h"
+#include "db/references.h"
+#include "domain/clock.h"
 
 const char *const task_statuses[] = {"not_started", "in_progress", "done", "cancelled", NULL};
 const char *const task_recurrences[] = {"none", "monthly", "six_monthly", "yearly", NULL};
@@ -14,65 +16,83 @@ const char *const task_roles[] = {"lead", "coordinate", NULL};
 const char *const task_modes[] = {"assigned", "requested", NULL};
 const char *const task_sources[] = {"text", "inferred", NULL};
 
-/* Derived at read time from the dates and status, never stored. */
-#define OVERDUE                                                                     \
+/* Derived at read time from the dates, the status and TODAY (the parameter holding
+ * clock_today), never stored. */
+#define OVERDUE(TODAY)                                                              \
     "coalesce(t.archived_at IS NULL AND t.status IN ('not_started', 'in_progress')" \
-    "         AND t.due_date < planmon_today(), false)"
+    "         AND t.due_date < " TODAY ", false)"
 
 /* Visible to a caller who does not see archived rows: neither the task nor its plan archived. */
 #define VISIBLE "(t.archived_at IS NULL AND p.archived_at IS NULL)"
 
-#define TASK_SELECT                                                                             \
+#define TASK_SELECT(TODAY)                                                                      \
     "SELECT t.id, t.plan, t.section, t.parent_id, t.key, t.source_clause, t.title, t.title_en," \
     "       t.description, planmon_task_agencies_json(t.agencies) AS agencies,"                 \
     "       t.start_date::text AS start_date, t.due_date::text AS due_date, t.recurrence,"      \
-    "       t.status, t.percent_done, " OVERDUE " AS overdue, t.version,"                       \
-    "       planmon_utc(t.created_at) AS created_at, planmon_utc(t.updated_at) AS updated_at,"  \
-    "       planmon_utc(t.archived_at) AS archived_at"                                          \
-    " FROM task t JOIN plan p ON p.id = t.plan"
+    "       t.status, t.percent_done, " OVERDUE(                                                \
+        TODAY) " AS overdue, t.version,"                                                        \
+               "       planmon_utc(t.created_at) AS created_at, planmon_utc(t.updated_at) AS "  \
+               "updated_at,"                                                                    \
+               "       planmon_utc(t.archived_at) AS archived_at"                               \
+               " FROM task t JOIN plan p ON p.id = t.plan"
 
 /* $1 plan $2 section $3 parent $4 agency $5 role $6 mode $7 status $8 overdue $9 due before
- * $10 due after $11 q $12 updated since $13 include archived $14 after id $15 limit + 1 */
-static const char list_sql[] =
-    TASK_SELECT " WHERE ($1::bigint IS NULL OR t.plan = $1::bigint)"
-                "   AND ($2::text IS NULL OR t.section = $2)"
-                "   AND ($3::bigint IS NULL OR t.parent_id = $3::bigint)"
-                "   AND ($4::text IS NULL AND $6::text IS NULL OR t.agencies @> jsonb_build_array("
-                "        jsonb_strip_nulls(jsonb_build_object('agency', $4::text, 'role', $5::text,"
-                "                                             'mode', $6::text))))"
-                "   AND ($7::text IS NULL OR t.status = $7)"
-                "   AND ($8::boolean IS NULL OR " OVERDUE " = $8::boolean)"
-                "   AND ($9::date IS NULL OR t.due_date < $9::date)"
-                "   AND ($10::date IS NULL OR t.due_date > $10::date)"
-                "   AND ($11::text IS NULL OR t.search_text LIKE planmon_search_pattern($11)"
-                "        AND t.search_text ~ planmon_search_words($11))"
-                "   AND ($12::timestamptz IS NULL OR t.updated_at >= $12::timestamptz)"
-                "   AND ($13::boolean OR " VISIBLE ")"
-                "   AND ($14::bigint IS NULL OR t.id > $14::bigint)"
-                " ORDER BY t.id LIMIT $15::int";
+ * $10 due after $11 q $12 updated since $13 include archived $14 after id $15 limit + 1
+ * $16 today */
+static const char list_sql[] = TASK_SELECT(
+    "$16::date") " WHERE ($1::bigint IS NULL OR t.plan = $1::bigint)"
+                 "   AND ($2::text IS NULL OR t.section = $2)"
+                 "   AND ($3::bigint IS NULL OR t.parent_id = $3::bigint)"
+                 "   AND ($4::text IS NULL AND $6::text IS NULL OR t.agencies @> jsonb_build_array("
+                 "        jsonb_strip_nulls(jsonb_build_object('agency', $4::text, 'role', "
+                 "$5::text,"
+                 "                                             'mode', $6::text))))"
+                 "   AND ($7::text IS NULL OR t.status = $7)"
+                 "   AND ($8::boolean IS NULL OR " OVERDUE(
+                     "$16::date") " = $8::boolean)"
+                                  "   AND ($9::date IS NULL OR t.due_date < $9::date)"
+                                  "   AND ($10::date IS NULL OR t.due_date > $10::date)"
+                                  "   AND ($11::text IS NULL OR t.search_text LIKE "
+                                  "planmon_search_pattern($11)"
+                                  "        AND t.search_text ~ planmon_search_words($11))"
+                                  "   AND ($12::timestamptz IS NULL OR t.updated_at >= "
+                                  "$12::timestamptz)"
+                                  "   AND ($13::boolean OR " VISIBLE ")"
+                                  "   AND ($14::bigint IS NULL OR t.id > $14::bigint)"
+                                  " ORDER BY t.id LIMIT $15::int";
 
-/* $1 id $2 include archived (the task's or its plan's) */
+/* $1 id $2 include archived (the task's or its plan's) $3 today */
 static const char get_sql[] =
-    TASK_SELECT " WHERE t.id = $1::bigint AND ($2::boolean OR " VISIBLE ")";
+    TASK_SELECT("$3::date") " WHERE t.id = $1::bigint AND ($2::boolean OR " VISIBLE ")";
 static const char get_locked_sql[] =
-    TASK_SELECT " WHERE t.id = $1::bigint AND ($2::boolean OR " VISIBLE ") FOR UPDATE OF t";
+    TASK_SELECT("$3::date") " WHERE t.id = $1::bigint AND ($2::boolean OR " VISIBLE
+                            ") FOR UPDATE OF t";
 
 /* $1 plan $2 section $3 parent $4 self $5 agencies $6 check the plan: which references fail. */
 static const char references_sql[] =
     "SELECT $6::boolean AND NOT EXISTS (SELECT 1 FROM plan WHERE id = $1::bigint"
-    "                                     AND archived_at IS NULL),"
+    "                                     AND archived_at IS NULL) AS plan,"
     "       $2::text IS NOT NULL AND NOT EXISTS (SELECT 1 FROM plan_section WHERE"
-    "           plan = $1::bigint AND code = $2 AND archived_at IS NULL),"
+    "           plan = $1::bigint AND code = $2 AND archived_at IS NULL) AS section,"
     "       $3::bigint IS NOT NULL AND NOT EXISTS (SELECT 1 FROM task WHERE id = $3::bigint"
-    "                                                AND plan = $1::bigint),"
+    "                                                AND plan = $1::bigint) AS parent,"
     "       $3::bigint IS NOT NULL AND $4::bigint IS NOT NULL AND EXISTS ("
     "           WITH RECURSIVE up (id, parent_id) AS ("
     "               SELECT id, parent_id FROM task WHERE id = $3::bigint"
     "               UNION SELECT t.id, t.parent_id FROM task t JOIN up ON t.id = up.parent_id)"
-    "           SELECT 1 FROM up WHERE up.id = $4::bigint),"
+    "           SELECT 1 FROM up WHERE up.id = $4::bigint) AS cycle,"
     "       (SELECT coalesce(array_agg(n - 1 ORDER BY n), '{}')"
     "        FROM jsonb_array_elements(coalesce($5::jsonb, '[]')) WITH ORDINALITY AS a (e, n)"
-    "        WHERE NOT EXISTS (SELECT 1 FROM agency WHERE code = e ->> 'agency'))::text";
+    "        WHERE NOT EXISTS (SELECT 1 FROM agency WHERE code = e ->> 'agency'))::text"
+    "         AS agencies";
+
+static const db_reference references[] = {
+    {"plan", "plan", NULL, "unknown", "names no plan that is open for changes"},
+    {"section", "section", NULL, "unknown", "names no section of the task's plan"},
+    {"parent", "parent_id", NULL, "unknown", "names no task of the same plan"},
+    {"cycle", "parent_id", NULL, "cycle", "would make the task a part of itself"},
+    {"agencies", "agencies", ".agency", "unknown", "names no agency"},
+};
 
 static const char *const columns[] = {
     "plan",        "section",  "parent_id",  "key",      "source_clause", "title",  "title_en",
@@ -154,16 +174,18 @@ static const char list_updates_sql[] =
 static const char get_update_sql[] =
     UPDATE_SELECT " WHERE u.task_id = $1::bigint AND u.id = $2::bigint";
 
-/* $1 agency $2 plan */
+/* $1 agency $2 plan $3 today */
 static const char responsibilities_sql[] =
     "SELECT t.id, t.plan, t.section, t.source_clause, t.title, e ->> 'role' AS role,"
     "       e ->> 'mode' AS mode, t.status, t.percent_done, t.due_date::text AS due_date,"
-    "       t.recurrence, " OVERDUE " AS overdue"
-    " FROM task t JOIN plan p ON p.id = t.plan"
-    " CROSS JOIN LATERAL jsonb_array_elements(t.agencies) AS e"
-    " WHERE t.agencies @> jsonb_build_array(jsonb_build_object('agency', $1::text))"
-    "   AND e ->> 'agency' = $1 AND " VISIBLE "   AND ($2::bigint IS NULL OR t.plan = $2::bigint)"
-    " ORDER BY t.id";
+    "       t.recurrence, " OVERDUE(
+        "$3::date") " AS overdue"
+                    " FROM task t JOIN plan p ON p.id = t.plan"
+                    " CROSS JOIN LATERAL jsonb_array_elements(t.agencies) AS e"
+                    " WHERE t.agencies @> jsonb_build_array(jsonb_build_object('agency', $1::text))"
+                    "   AND e ->> 'agency' = $1 AND " VISIBLE
+                    "   AND ($2::bigint IS NULL OR t.plan = $2::bigint)"
+                    " ORDER BY t.id";
 
 static const char *const id_key[] = {"id"};
 
@@ -172,9 +194,10 @@ static const char stale[] = "The task was changed meanwhile; read it again.";
 pm_status task_repo_list(PGconn *conn, const task_filter *f, const page_request *page,
                          page_result *out, pm_error *err)
 {
-    char limit[16];
+    char limit[16], today[11];
     if (page_bind(page, 1, 1, limit, err) != PM_OK)
         return PM_INVALID_PARAMETER;
+    clock_today_text(today);
     const char *params[] = {f->plan,
                             f->section,
                             f->parent_id,
@@ -189,68 +212,34 @@ pm_status task_repo_list(PGconn *conn, const task_filter *f, const page_request 
                             f->updated_since,
                             f->include_archived ? "true" : "false",
                             page_after(page, 0),
-                            limit};
-    return db_fetch_page(conn, list_sql, 15, params, page, id_key, 1, out, err);
+                            limit,
+                            today};
+    return db_fetch_page(conn, list_sql, 16, params, page, id_key, 1, out, err);
 }
 
 pm_status task_repo_get(PGconn *conn, const char *id, bool include_archived, bool lock,
                         json_t **out, pm_error *err)
 {
-    const char *params[] = {id, include_archived ? "true" : "false"};
-    return db_fetch_one(conn, lock ? get_locked_sql : get_sql, 2, params, "There is no such task.",
+    char today[11];
+    clock_today_text(today);
+    const char *params[] = {id, include_archived ? "true" : "false", today};
+    return db_fetch_one(conn, lock ? get_locked_sql : get_sql, 3, params, "There is no such task.",
                         out, err);
-}
-
-/* Names every index of the text array `list` ("{0,3}") as field agencies[i].agency. */
-static void unknown_agencies(const char *list, pm_error *err)
-{
-    for (const char *p = list; *p;) {
-        if (*p < '0' || *p > '9') {
-            p++;
-            continue;
-        }
-        char *end;
-        long i = strtol(p, &end, 10);
-        char field[40];
-        snprintf(field, sizeof field, "agencies[%ld].agency", i);
-        pm_fail_field(err, PM_VALIDATION_FAILED, field, "unknown", "%s names no agency", field);
-        p = end;
-    }
 }
 
 pm_status task_repo_check_references(PGconn *conn, const json_t *task, const char *self,
                                      pm_error *err)
 {
     static const char *const checked[] = {"plan", "section", "parent_id"};
+    static const char *const agencies[] = {"agencies"};
     db_params p = {0};
     db_params_add_fields(&p, task, checked, 3);
     db_params_add(&p, self);
-    static const char *const agencies[] = {"agencies"};
     db_params_add_fields(&p, task, agencies, 1);
     db_params_add(&p, self ? "false" : "true");
-    PGresult *res;
-    pm_status st = db_exec(conn, references_sql, p.count, p.values, &res, err);
+    pm_status st = db_check_references(conn, references_sql, p.count, p.values, references,
+                                       sizeof references / sizeof references[0], err);
     db_params_clear(&p);
-    if (st != PM_OK)
-        return st;
-    static const char *const fields[] = {"plan", "section", "parent_id", "parent_id"};
-    static const char *const codes[] = {"unknown", "unknown", "unknown", "cycle"};
-    static const char *const messages[] = {
-        "plan names no plan that is open for changes",
-        "section names no section of the task's plan",
-        "parent_id names no task of the same plan",
-        "parent_id would make the task a part of itself",
-    };
-    for (int i = 0; i < 4; i++)
-        if (PQgetvalue(res, 0, i)[0] == 't')
-            st = pm_fail_field(err, PM_VALIDATION_FAILED, fields[i], codes[i], "%s", messages[i]);
-    if (strcmp(PQgetvalue(res, 0, 4), "{}") != 0) {
-        unknown_agencies(PQgetvalue(res, 0, 4), err);
-        st = PM_VALIDATION_FAILED;
-    }
-    PQclear(res);
-    if (st != PM_OK)
-        err->status = st;
     return st;
 }
 
@@ -310,13 +299,9 @@ pm_status task_repo_update(PGconn *conn, const char *id, long long version, cons
 pm_status task_repo_set_archived(PGconn *conn, const char *id, long long version, bool archive,
                                  pm_error *err)
 {
-    db_params p = {0};
-    db_params_add(&p, id);
-    db_params_add_int(&p, version);
-    db_params_add(&p, archive ? "true" : "false");
-    pm_status st = db_change_one(conn, archive_sql, p.count, p.values, stale, err);
-    db_params_clear(&p);
-    return st;
+    const char *keys[] = {id};
+    return db_set_archived(conn, archive_sql, keys, 1, version, archive,
+                           "The task was changed meanwhile; read it again.", err);
 }
 
 pm_status task_repo_add_update(PGconn *conn, const json_t *previous, const json_t *update,
@@ -385,6 +370,8 @@ pm_status task_repo_get_update(PGconn *conn, const char *task, const char *id, j
 pm_status task_repo_responsibilities(PGconn *conn, const char *agency, const char *plan,
                                      json_t **out, pm_error *err)
 {
-    const char *params[] = {agency, plan};
-    return db_fetch_all(conn, responsibilities_sql, 2, params, out, err);
+    char today[11];
+    clock_today_text(today);
+    const char *params[] = {agency, plan, today};
+    return db_fetch_all(conn, responsibilities_sql, 3, params, out, err);
 }

@@ -1,6 +1,6 @@
 /* tasks_repo.h: SQL for tasks, their progress updates and an agency's responsibilities (plan
  * data: archived, never deleted). `overdue` is computed by every read, never stored: due before
- * today in the province (planmon_today()) while not started or in progress. */
+ * today in the province (domain/clock.h) while not started or in progress. */
 #ifndef PLANMON_TASKS_REPO_H
 #define PLANMON_TASKS_REPO_H
 

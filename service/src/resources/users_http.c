@@ -4,12 +4,14 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "auth/access.h"
 #include "auth/auth_repo.h"
 #include "auth/password.h"
 #include "auth/user_cache.h"
 #include "domain/validate.h"
 #include "http/reply.h"
 #include "http/request.h"
+#include "jsonutil.h"
 #include "resources/agencies_repo.h"
 #include "resources/users_repo.h"
 
@@ -62,33 +64,22 @@ static const char *const list_params[] = {"agency", "role", "active", PAGE_PARAM
 static const char *const no_params[] = {NULL};
 static const char *const booleans[] = {"true", "false", NULL};
 
-/* A manager may hand out only these roles, and only in its own agency. */
-static bool manager_may_grant(const char *role)
-{
-    return role && (strcmp(role, "officer") == 0 || strcmp(role, "manager") == 0);
-}
-
-static bool is_admin(const http_ctx *ctx)
-{
-    return ctx->who.authenticated && ctx->who.role == ROLE_ADMIN;
-}
-
 /* Whether the caller may read `user`: admins all, a manager those of its own agency. */
 static bool may_read(const http_ctx *ctx, const json_t *user)
 {
-    const char *agency = json_string_value(json_object_get(user, "agency"));
-    return is_admin(ctx) || (agency && strcmp(agency, ctx->who.agency) == 0);
+    return access_manages_user_of(&ctx->who, json_string_value(json_object_get(user, "agency")));
 }
 
-/* What a manager may set: `agency` (if given) its own, `role` (if given) officer or manager. */
-static pm_status manager_may_set(const http_ctx *ctx, const json_t *fields, pm_error *err)
+/* What the caller may set: `agency` (if given) one whose users it manages, `role` (if given)
+ * one it may give. */
+static pm_status may_set(const http_ctx *ctx, const json_t *fields, pm_error *err)
 {
-    const char *agency = validate_string(fields, "agency");
-    const char *role = validate_string(fields, "role");
-    if (agency && strcmp(agency, ctx->who.agency) != 0)
+    const char *agency = json_member_string(fields, "agency");
+    const char *role = json_member_string(fields, "role");
+    if (agency && !access_manages_user_of(&ctx->who, agency))
         return pm_fail_field(err, PM_FORBIDDEN, "agency", "forbidden",
                              "A manager manages the users of its own agency only.");
-    if (role && !manager_may_grant(role))
+    if (role && !access_may_grant(&ctx->who, role))
         return pm_fail_field(err, PM_FORBIDDEN, "role", "forbidden",
                              "A manager may give only the roles officer and manager.");
     return PM_OK;
@@ -97,7 +88,7 @@ static pm_status manager_may_set(const http_ctx *ctx, const json_t *fields, pm_e
 /* 422 naming `agency` when the agency in `fields` does not exist. */
 static pm_status agency_exists(PGconn *db, const json_t *fields, pm_error *err)
 {
-    const char *agency = validate_string(fields, "agency");
+    const char *agency = json_member_string(fields, "agency");
     json_t *found = NULL;
     if (!agency)
         return PM_OK;
@@ -124,7 +115,7 @@ pm_status users_list(http_ctx *ctx, pm_error *err)
         (st = req_query_enum(ctx, "active", booleans, &filter.active, err)) ||
         (st = req_page(ctx, &page, err)))
         goto out;
-    if (!is_admin(ctx)) {
+    if (!access_manages_all_users(&ctx->who)) {
         /* A manager sees its own agency's users whatever filter it sends. */
         if (filter.agency && strcmp(filter.agency, ctx->who.agency) != 0) {
             result.items = json_array();
@@ -164,8 +155,7 @@ pm_status users_may_read(http_ctx *ctx, const char *username, pm_error *err)
     if (st == PM_OK)
         st = user_repo_get(db, username, &user, err);
     /* only those who manage users read their history; everyone else: 404 */
-    bool manages = ctx->who.role == ROLE_ADMIN || ctx->who.role == ROLE_MANAGER;
-    if (st == PM_OK && (!manages || !may_read(ctx, user)))
+    if (st == PM_OK && !may_read(ctx, user))
         st = pm_fail(err, PM_NOT_FOUND, "There is no such user.");
     json_decref(user);
     return st;
@@ -191,20 +181,20 @@ pm_status users_create(http_ctx *ctx, pm_error *err)
     char hash[PASSWORD_HASH_MAX];
     if ((st = req_check_query(ctx, no_params, err)) || (st = req_json_body(ctx, &body, err)) ||
         (st = validate_body(body, create_fields, VALIDATE_CREATE, err)) ||
-        (!is_admin(ctx) && (st = manager_may_set(ctx, body, err))) ||
-        (st = ctx_db(ctx, &db, err)) || (st = agency_exists(db, body, err)) ||
-        (st = password_check_rule(validate_string(body, "password"), "password", err)) ||
-        (st = password_hash(validate_string(body, "password"), hash, err)))
+        (st = may_set(ctx, body, err)) || (st = ctx_db(ctx, &db, err)) ||
+        (st = agency_exists(db, body, err)) ||
+        (st = password_check_rule(json_member_string(body, "password"), "password", err)) ||
+        (st = password_hash(json_member_string(body, "password"), hash, err)))
         return st;
     user_new user = {
-        .username = validate_string(body, "username"),
-        .display_name = validate_string(body, "display_name"),
-        .agency = validate_string(body, "agency"),
-        .role = validate_string(body, "role"),
+        .username = json_member_string(body, "username"),
+        .display_name = json_member_string(body, "display_name"),
+        .agency = json_member_string(body, "agency"),
+        .role = json_member_string(body, "role"),
         .password_hash = hash,
         .active = !json_is_false(json_object_get(body, "active")),
     };
-    if ((st = ctx_begin(ctx, NULL, err)) || (st = user_repo_create(db, &user, err)) ||
+    if ((st = ctx_begin(ctx, NULL, &db, err)) || (st = user_repo_create(db, &user, err)) ||
         (st = user_repo_get(db, user.username, &created, err)) || (st = ctx_commit(ctx, err)))
         return st;
     char location[128];
@@ -223,19 +213,18 @@ pm_status users_patch(http_ctx *ctx, pm_error *err)
     if ((st = req_check_query(ctx, no_params, err)) || (st = req_json_body(ctx, &patch, err)) ||
         (st = validate_body(patch, patch_fields, VALIDATE_PATCH, err)) ||
         (json_object_get(patch, "password") &&
-         (st = password_check_rule(validate_string(patch, "password"), "password", err))) ||
-        (st = ctx_db(ctx, &db, err)) || (st = ctx_begin(ctx, NULL, err)) ||
-        (st = load_target(ctx, db, true, &current, err)))
+         (st = password_check_rule(json_member_string(patch, "password"), "password", err))) ||
+        (st = ctx_begin(ctx, NULL, &db, err)) || (st = load_target(ctx, db, true, &current, err)))
         return st;
-    if (!is_admin(ctx) && !manager_may_grant(validate_string(current, "role")))
+    if (!access_may_grant(&ctx->who, json_member_string(current, "role")))
         return pm_fail(err, PM_FORBIDDEN, "A manager may change only officers and managers.");
-    if ((!is_admin(ctx) && (st = manager_may_set(ctx, patch, err))) ||
-        (st = reply_check_if_match(ctx, current, err)) || (st = agency_exists(db, patch, err)))
+    if ((st = may_set(ctx, patch, err)) || (st = reply_check_if_match(ctx, current, err)) ||
+        (st = agency_exists(db, patch, err)))
         return st;
-    if ((password = validate_string(patch, "password")) &&
+    if ((password = json_member_string(patch, "password")) &&
         (st = password_hash(password, hash, err)))
         return st;
-    const char *username = validate_string(current, "username");
+    const char *username = json_member_string(current, "username");
     json_int_t version = json_integer_value(json_object_get(current, "version"));
     if ((st = user_repo_update(db, username, version, patch, password ? hash : NULL, err)) ||
         (st = user_repo_get(db, username, &updated, err)) || (st = ctx_commit(ctx, err)))
@@ -266,14 +255,14 @@ pm_status me_password(http_ctx *ctx, pm_error *err)
     char hash[PASSWORD_HASH_MAX];
     if ((st = req_check_query(ctx, no_params, err)) || (st = req_json_body(ctx, &body, err)) ||
         (st = validate_body(body, password_fields, VALIDATE_CREATE, err)) ||
-        (st = password_check_rule(validate_string(body, "new_password"), "new_password", err)) ||
+        (st = password_check_rule(json_member_string(body, "new_password"), "new_password", err)) ||
         (st = ctx_db(ctx, &db, err)) || (st = auth_repo_user(db, ctx->who.username, &user, err)))
         return st;
-    if (!password_verify(user.password_hash, validate_string(body, "current_password")))
+    if (!password_verify(user.password_hash, json_member_string(body, "current_password")))
         return pm_fail_field(err, PM_FORBIDDEN, "current_password", "wrong",
                              "The current password is wrong.");
-    if ((st = password_hash(validate_string(body, "new_password"), hash, err)) ||
-        (st = ctx_begin(ctx, "password_change", err)) ||
+    if ((st = password_hash(json_member_string(body, "new_password"), hash, err)) ||
+        (st = ctx_begin(ctx, "password_change", &db, err)) ||
         (st = user_repo_set_password(db, ctx->who.username, hash, err)) ||
         (st = ctx_commit(ctx, err)))
         return st;

@@ -1,8 +1,9 @@
-/* measurement_entry.h: what one measurement entry is — its value under the indicator's value
- * type, its period, the checks it must pass and the row it writes — shared by the single writes
- * of measurements_http.c and the bulk import of measurements_import_http.c. Thread-safe. */
-#ifndef PLANMON_MEASUREMENT_ENTRY_H
-#define PLANMON_MEASUREMENT_ENTRY_H
+/* measurements_entry_http.h: what one measurement entry is — its value under the indicator's
+ * value type, its period, the checks it must pass (with the caller's scope, hence HTTP) and the
+ * row it writes — shared by the single writes of measurements_http.c and the bulk import of
+ * measurements_import_http.c. Thread-safe. */
+#ifndef PLANMON_MEASUREMENTS_ENTRY_HTTP_H
+#define PLANMON_MEASUREMENTS_ENTRY_HTTP_H
 
 #include <jansson.h>
 #include <stdbool.h>

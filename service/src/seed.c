@@ -1,13 +1,15 @@
-/* seed_repo.c: reference data loading (see seed_repo.h). */
-#include "db/seed_repo.h"
+/* seed.c: reference data loading (see seed.h). */
+#include "seed.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "db/query.h"
 #include "auth/password.h"
+#include "db/query.h"
 #include "embedded.h"
+#include "resources/admin_units_repo.h"
+#include "resources/agencies_repo.h"
 #include "resources/documents_repo.h"
 #include "resources/indicators_repo.h"
 #include "resources/obligations_repo.h"
@@ -16,33 +18,6 @@
 #include "resources/sections_repo.h"
 #include "resources/tasks_repo.h"
 #include "resources/users_repo.h"
-
-static const char insert_unit_sql[] =
-    "INSERT INTO admin_unit (code, name, type, level, parent, valid_from)"
-    " VALUES ($1, $2, $3, $4::smallint, $5, $6::date)"
-    " ON CONFLICT (code) DO NOTHING";
-
-static const char insert_agency_sql[] = "INSERT INTO agency (code, name, name_en, kind)"
-                                        " VALUES ($1, $2, $3, $4)"
-                                        " ON CONFLICT DO NOTHING";
-
-/* One People's Committee per current unit, named after it ("Ủy ban nhân dân thành phố Long
- * Xuyên", "People's Committee of Long Xuyen City"). */
-static const char insert_committees_sql[] =
-    "INSERT INTO agency (code, name, name_en, kind, unit)"
-    " SELECT 'UBND-' || u.code,"
-    "        'Ủy ban nhân dân ' || lower(left(u.name, 1)) || substr(u.name, 2),"
-    "        'People''s Committee of ' || public.unaccent("
-    "            regexp_replace(u.name, '^(Tỉnh|Thành phố|Thị xã|Huyện|Phường|Thị trấn|Xã) ', ''))"
-    "        || CASE u.type WHEN 'tinh' THEN ' Province' WHEN 'thanh_pho' THEN ' City'"
-    "                       WHEN 'thi_xa' THEN ' Town' WHEN 'huyen' THEN ' District'"
-    "                       WHEN 'phuong' THEN ' Ward' WHEN 'thi_tran' THEN ' Township'"
-    "                       ELSE ' Commune' END,"
-    "        'people_committee', u.code"
-    " FROM admin_unit u"
-    " WHERE u.valid_to IS NULL"
-    " ORDER BY u.level, u.code"
-    " ON CONFLICT DO NOTHING";
 
 static const struct {
     const char *vi, *code;
@@ -67,11 +42,6 @@ static pm_status seed_json(const char *name, json_t **doc, pm_error *err)
     return *doc ? PM_OK : pm_fail(err, PM_INTERNAL, "%s is missing or not JSON", name);
 }
 
-static int affected(PGresult *res)
-{
-    return atoi(PQcmdTuples(res));
-}
-
 /* Inserts one unit described by `obj` ({"gso_code","name","type"}); adds 1 to *count if new. */
 static pm_status insert_unit(PGconn *conn, json_t *obj, int level, const char *parent,
                              const char *valid_from, int *count, pm_error *err)
@@ -82,16 +52,7 @@ static pm_status insert_unit(PGconn *conn, json_t *obj, int level, const char *p
     if (!code || !name || !type)
         return pm_fail(err, PM_VALIDATION_FAILED,
                        "admin-units.json: a unit lacks a code, a name or a known type");
-    char lvl[4];
-    snprintf(lvl, sizeof lvl, "%d", level);
-    const char *params[] = {code, name, type, lvl, parent, valid_from};
-    PGresult *res;
-    pm_status st = db_exec(conn, insert_unit_sql, 6, params, &res, err);
-    if (st == PM_OK) {
-        *count += affected(res);
-        PQclear(res);
-    }
-    return st;
+    return admin_unit_repo_seed(conn, code, name, type, level, parent, valid_from, count, err);
 }
 
 /* The first day the unit list is known to hold: the earliest snapshot the file was checked
@@ -143,52 +104,35 @@ static pm_status load_units(PGconn *conn, int *count, pm_error *err)
     return st;
 }
 
-static pm_status load_agencies(PGconn *conn, int *count, pm_error *err)
+/* Seeds each item of the array `key` of the seed file `file` with `seed`. */
+static pm_status seed_each(PGconn *conn, const char *file, const char *key,
+                           pm_status (*seed)(PGconn *, const json_t *, int *, pm_error *),
+                           int *count, pm_error *err)
 {
     json_t *doc;
-    if (seed_json("agencies.json", &doc, err) != PM_OK)
+    if (seed_json(file, &doc, err) != PM_OK)
         return PM_INTERNAL;
     pm_status st = PM_OK;
     size_t i;
-    json_t *a;
-    PGresult *res;
-    json_array_foreach(json_object_get(doc, "agencies"), i, a)
+    json_t *item;
+    json_array_foreach(json_object_get(doc, key), i, item)
     {
-        const char *params[] = {
-            json_string_value(json_object_get(a, "code")),
-            json_string_value(json_object_get(a, "name")),
-            json_string_value(json_object_get(a, "name_en")),
-            json_string_value(json_object_get(a, "kind")),
-        };
-        st = db_exec(conn, insert_agency_sql, 4, params, &res, err);
-        if (st != PM_OK)
+        if ((st = seed(conn, item, count, err)) != PM_OK)
             break;
-        *count += affected(res);
-        PQclear(res);
     }
     json_decref(doc);
-    if (st == PM_OK && (st = db_exec(conn, insert_committees_sql, 0, NULL, &res, err)) == PM_OK) {
-        *count += affected(res);
-        PQclear(res);
-    }
     return st;
+}
+
+static pm_status load_agencies(PGconn *conn, int *count, pm_error *err)
+{
+    pm_status st = seed_each(conn, "agencies.json", "agencies", agency_repo_seed, count, err);
+    return st == PM_OK ? agency_repo_seed_committees(conn, count, err) : st;
 }
 
 static pm_status load_documents(PGconn *conn, int *count, pm_error *err)
 {
-    json_t *doc;
-    if (seed_json("plan-1994.json", &doc, err) != PM_OK)
-        return PM_INTERNAL;
-    pm_status st = PM_OK;
-    size_t i;
-    json_t *d;
-    json_array_foreach(json_object_get(doc, "documents"), i, d)
-    {
-        if ((st = document_repo_seed(conn, d, count, err)) != PM_OK)
-            break;
-    }
-    json_decref(doc);
-    return st;
+    return seed_each(conn, "plan-1994.json", "documents", document_repo_seed, count, err);
 }
 
 /* The members of agency group `code` in `groups` (the file's agency_groups), or NULL when
@@ -379,10 +323,10 @@ static pm_status load_plan(PGconn *conn, seed_counts *counts, pm_error *err)
     return st;
 }
 
-pm_status seed_repo_load(PGconn *conn, seed_counts *counts, pm_error *err)
+pm_status seed_load(PGconn *conn, seed_counts *counts, pm_error *err)
 {
     memset(counts, 0, sizeof *counts);
-    pm_status st = db_exec(conn, "BEGIN", 0, NULL, NULL, err);
+    pm_status st = db_begin(conn, err);
     if (st == PM_OK)
         st = load_units(conn, &counts->units, err);
     if (st == PM_OK)
@@ -392,13 +336,13 @@ pm_status seed_repo_load(PGconn *conn, seed_counts *counts, pm_error *err)
     if (st == PM_OK)
         st = load_plan(conn, counts, err);
     if (st == PM_OK)
-        st = db_exec(conn, "COMMIT", 0, NULL, NULL, err);
+        st = db_commit(conn, err);
     else
-        db_exec(conn, "ROLLBACK", 0, NULL, NULL, NULL);
+        db_rollback(conn, NULL);
     return st;
 }
 
-pm_status seed_repo_demo_users(PGconn *conn, const char *password, int *added, pm_error *err)
+pm_status seed_demo_users(PGconn *conn, const char *password, int *added, pm_error *err)
 {
     json_t *doc;
     if (seed_json("demo-users.json", &doc, err) != PM_OK)

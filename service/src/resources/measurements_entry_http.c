@@ -1,13 +1,15 @@
-/* measurement_entry.c: one measurement entry, shared by single writes and bulk import (see
- * measurement_entry.h). */
-#include "resources/measurement_entry.h"
+/* measurements_entry_http.c: one measurement entry, shared by single writes and bulk import (see
+ * measurements_entry_http.h). */
+#include "resources/measurements_entry_http.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "auth/access.h"
 #include "domain/validate.h"
+#include "jsonutil.h"
 #include "resources/archive_http.h"
 
 enum { MAX_EVIDENCE = 20, MAX_TEXT_VALUE = 20000 };
@@ -27,7 +29,7 @@ pm_status measurement_any_value(const char *name, const json_t *value, pm_error 
 /* Entering and submitting: editors anywhere, others within scope. */
 pm_status measurement_may_enter(const http_ctx *ctx, bool in_scope, pm_error *err)
 {
-    if (archive_may_see(ctx) || in_scope)
+    if (access_may_enter(&ctx->who, in_scope))
         return PM_OK;
     return pm_fail_field(err, PM_FORBIDDEN, "unit", "out_of_scope",
                          "This unit and indicator are outside the scope of agency %s.",
@@ -123,7 +125,7 @@ pm_status measurement_put_value(json_t *row, const char *value_type, const json_
 pm_status measurement_parse_period(const http_ctx *ctx, const json_t *body, period *p,
                                    pm_error *err)
 {
-    if (period_parse(validate_string(body, "period"), ctx->app->cfg->report_due_days, p))
+    if (period_parse(json_member_string(body, "period"), ctx->app->cfg->report_due_days, p))
         return PM_OK;
     return pm_fail_field(err, PM_VALIDATION_FAILED, "period", "invalid",
                          "period is not a period id; the forms are %s", period_forms);
@@ -139,16 +141,16 @@ pm_status measurement_check_entry(const http_ctx *ctx, const json_t *c, const pe
     if (!json_is_true(json_object_get(c, "indicator_known")))
         return pm_fail_field(err, PM_VALIDATION_FAILED, "indicator", "unknown",
                              "indicator names no indicator");
-    if (strcmp(validate_string(c, "rollup"), "pilot_registry") == 0)
+    if (strcmp(json_member_string(c, "rollup"), "pilot_registry") == 0)
         return pm_fail_field(err, PM_VALIDATION_FAILED, "indicator", "derived",
                              "This indicator is derived from the pilot-site registry.");
     if (!json_is_true(json_object_get(c, "unit_known")))
         return pm_fail_field(err, PM_VALIDATION_FAILED, "unit", "unknown",
                              "unit names no administrative unit");
-    if (strcmp(validate_string(c, "period_type"), period_type_names[p->type]) != 0)
+    if (strcmp(json_member_string(c, "period_type"), period_type_names[p->type]) != 0)
         return pm_fail_field(err, PM_VALIDATION_FAILED, "period", "wrong_type",
                              "This indicator is collected per %s period.",
-                             validate_string(c, "period_type"));
+                             json_member_string(c, "period_type"));
     if (!json_is_true(json_object_get(c, "period_started")))
         return pm_fail_field(err, PM_VALIDATION_FAILED, "period", "not_started",
                              "The period has not begun; nothing in it can have been measured.");

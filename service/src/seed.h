@@ -1,6 +1,8 @@
-/* seed_repo.h: loads the reference data the decision needs (db/seed/, embedded in the binary). */
-#ifndef PLANMON_SEED_REPO_H
-#define PLANMON_SEED_REPO_H
+/* seed.h: the `planmon seed` command — loads the reference data the decision needs (db/seed/,
+ * embedded in the binary) through the resources' repositories. An application command like
+ * main.c, above every layer. */
+#ifndef PLANMON_SEED_H
+#define PLANMON_SEED_H
 
 #include <libpq-fe.h>
 
@@ -25,10 +27,10 @@ typedef struct {
  * db/seed/plan-1994.json (a task's agency group, such as UBND-DISTRICTS, stands for its member
  * agencies). Idempotent, and it never overwrites a row that exists (an edit made through the API
  * stays). `conn` is borrowed. */
-pm_status seed_repo_load(PGconn *conn, seed_counts *counts, pm_error *err);
+pm_status seed_load(PGconn *conn, seed_counts *counts, pm_error *err);
 
 /* Adds the demo users of db/seed/demo-users.json that are missing, all with `password`
  * (already checked against the password rule); *added counts the new ones. */
-pm_status seed_repo_demo_users(PGconn *conn, const char *password, int *added, pm_error *err);
+pm_status seed_demo_users(PGconn *conn, const char *password, int *added, pm_error *err);
 
 #endif
