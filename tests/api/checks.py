@@ -6,6 +6,7 @@ decision's text as the contract encodes it, never from the server.
 
 import json
 import re
+import time
 import unicodedata
 
 from psycopg import sql
@@ -197,3 +198,45 @@ def codes(items):
 def count_rows(db, table):
     """The number of rows of `table` (schema public) through the test's connection `db`."""
     return db.execute(sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(table))).fetchone()[0]
+
+
+def eventually(probe, what, timeout=10.0, interval=0.05):
+    """Polls `probe()` until it returns a truthy value and returns that value; fails the test
+    naming `what` when `timeout` seconds pass first. For what the product makes visible a moment
+    after the write that caused it — the change feed, a replica, a delivery — and never a fixed
+    sleep: the wait ends as soon as the thing is there, and is bounded when it never comes."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = probe()
+        if value:
+            return value
+        if time.monotonic() >= deadline:
+            raise AssertionError(f"{what}: not within {timeout:.0f} s (last: {value!r})")
+        time.sleep(interval)
+
+
+def feed_caught_up(client):
+    """Waits until the change feed serves every change committed so far (Planmon-Feed-Lag
+    0.000: no transaction that began earlier is still running), so that a follower polling
+    now sees the writes the test has made. Returns the lag header of the last probe."""
+    def lag():
+        r = client.get("/v1/changes", params={"limit": 1})
+        assert r.status_code == 200, r.text[:300]
+        return r.headers["Planmon-Feed-Lag"] == "0.000"
+    return eventually(lag, "the change feed to serve every committed change")
+
+
+def fast_enough(attempt, limit, build_kind, tries=3):
+    """A timing check: runs `attempt()` — the timed work with its own checks, returning the
+    seconds it took — until one run takes under `limit` seconds, at most `tries` times, so that
+    a moment of load on a shared machine does not fail the test, while a real slowdown still
+    does (every run over the limit). Timings are the release build's: against the sanitizer
+    build the checks run once and the time is not judged. Tests that use it carry the `timing`
+    marker."""
+    taken = []
+    for _ in range(tries if build_kind == "release" else 1):
+        taken.append(attempt())
+        if build_kind != "release" or taken[-1] < limit:
+            return taken
+    raise AssertionError(f"every try took {limit} s or more: "
+                         f"{', '.join(f'{t:.2f} s' for t in taken)}")

@@ -76,6 +76,8 @@ needs_no_replica = pytest.mark.own_server("expects a server without a replica")
 def pytest_configure(config):
     config.addinivalue_line("markers", "outage: stops or restarts PostgreSQL; runs after the rest")
     config.addinivalue_line("markers", "shutdown: stops the server; runs last")
+    config.addinivalue_line("markers", "timing: judges how long something takes (the release "
+                                       "build only, the best of a few tries: checks.fast_enough)")
     config.addinivalue_line("markers", "own_server(reason, **params): needs the suite's own "
                                        "server process (reason: what for; params: only the "
                                        "cases with these parameter values); skipped in "

@@ -10,11 +10,12 @@ import contextlib
 import psycopg
 import pytest
 
-from checks import assert_problem
+from checks import assert_problem, eventually, feed_caught_up
 from client import MAX_PAGES
 from conftest import create_user
 from documents import (archive_document, archived_document, create_document, patch_document,
                        restore_document)
+from settings import ALLOWED_ORIGIN
 
 MANAGER, OWN_AGENCY = "longxuyen.manager", "UBND-883"
 HELD_TX_TIMEOUT = "30s"  # a transaction the tests hold open ends by itself after this
@@ -26,7 +27,10 @@ class Follower:
     `poll()` reads from its position to the end and returns the new changes, oldest first. The
     position is the last `next_cursor` it was given; when the last page says null (nothing more
     for now), the cursor of that page's request and the changes it held, so that the next poll
-    reads that page again and keeps only what follows them.
+    reads that page again and keeps only what follows them. A change appears in the feed once
+    every transaction that began before it has ended, so a poll first waits (boundedly) until
+    the feed serves every change committed so far; `wait=False` reads at once, for the tests
+    that hold a transaction open on purpose.
     `sync()` polls and applies each change of the collections it keeps (`keeps`) by fetching the
     object: 200 puts it in the copy, 404 takes it out.
     """
@@ -40,7 +44,9 @@ class Follower:
         params = {"limit": self.limit, **({"cursor": cursor} if cursor else {})}
         return self.client.json("/v1/changes", params)
 
-    def poll(self):
+    def poll(self, wait=True):
+        if wait:
+            feed_caught_up(self.client)
         new = []
         for _ in range(MAX_PAGES):
             body = self.page(self.cursor)
@@ -55,8 +61,8 @@ class Follower:
             self.cursor, self.seen_on_page = body["next_cursor"], []
         raise AssertionError(f"more than {MAX_PAGES} pages of changes")
 
-    def sync(self):
-        new = self.poll()
+    def sync(self, wait=True):
+        new = self.poll(wait)
         for key in dict.fromkeys((c["entity_type"], c["entity_id"]) for c in new
                                  if c["entity_type"] in self.keeps):
             r = self.client.get(f"/v1/{key[0]}/{key[1]}")
@@ -189,6 +195,7 @@ def test_a_client_at_the_end_of_the_feed_has_a_cursor_to_poll_from(api, coordina
     assert position is not None, (
         f"the last page of the feed ({len(body['items'])} changes) gives no cursor to poll from")
     doc_id = str(create_document(coordinator)["id"])
+    feed_caught_up(viewer)
     after = viewer.json("/v1/changes", {"cursor": position})["items"]
     assert [(c["entity_id"], c["action"]) for c in after] == [(doc_id, "create")]
 
@@ -246,8 +253,9 @@ def test_a_change_still_uncommitted_holds_back_the_changes_after_it(api, coordin
         # the transaction is open; the API commits changes after it began
         later = [str(create_document(coordinator)["id"]) for _ in range(2)]
         assert patch_document(coordinator, later[0], {"title_en": "Later"}).status_code == 200
-        assert follower.poll() == [], "a change was served while an older one was uncommitted"
-        assert follower.poll() == []
+        assert follower.poll(wait=False) == [], \
+            "a change was served while an older one was uncommitted"
+        assert follower.poll(wait=False) == []
         held.commit()
     new = follower.sync()
     assert [(c["entity_id"], c["action"], c["version"]) for c in new] == [
@@ -263,9 +271,41 @@ def test_a_transaction_that_rolls_back_leaves_no_change(api, coordinator, base_e
     follower.sync()
     with held_change(base_env, doc_id, "Never committed") as held:
         later = str(create_document(coordinator)["id"])
-        assert follower.poll() == []
+        assert follower.poll(wait=False) == []
         held.rollback()
     assert [(c["entity_id"], c["action"]) for c in follower.sync()] == [(later, "create")]
+
+
+def lag_of(client):
+    r = client.get("/v1/changes", params={"limit": 1})
+    assert r.status_code == 200, r.text[:300]
+    return float(r.headers["Planmon-Feed-Lag"])
+
+
+def test_the_feed_says_how_far_behind_a_long_transaction_holds_it(api, coordinator, base_env):
+    """An integrator can see a stall: while a transaction that began before a committed change
+    is still running, Planmon-Feed-Lag gives the age of the oldest change held back, and it
+    grows; once the transaction ends, the lag is 0.000 again."""
+    viewer = api.as_user("viewer")
+    feed_caught_up(viewer)
+    assert lag_of(viewer) == 0.0
+    held_id = str(create_document(coordinator)["id"])
+    with held_change(base_env, held_id, "Held to show the lag") as held:
+        create_document(coordinator)  # committed, and held back behind the open transaction
+        first = eventually(lambda: lag_of(viewer), "a lag while a change is held back")
+        assert first > 0
+        second = eventually(lambda: (lag := lag_of(viewer)) > first and lag,
+                            "the lag to grow while the transaction stays open")
+        assert second > first
+        held.rollback()
+    feed_caught_up(viewer)
+    assert lag_of(viewer) == 0.0
+
+
+def test_the_lag_header_is_exposed_to_browser_clients(api):
+    r = api.get("/v1/changes", params={"limit": 1}, headers={"Origin": ALLOWED_ORIGIN})
+    exposed = {h.strip().lower() for h in r.headers["Access-Control-Expose-Headers"].split(",")}
+    assert "planmon-feed-lag" in exposed
 
 
 # --- parameters ---------------------------------------------------------------------------------
@@ -284,4 +324,4 @@ def test_the_feed_takes_only_paging_parameters(api, param):
 def test_the_feed_pages_like_a_list(admin):
     whole = Follower(admin, limit=500).poll()
     paged, _ = admin.walk("/v1/changes", limit=37, via="link")
-    assert paged == whole
+    assert paged[:len(whole)] == whole  # a change committed in between may follow

@@ -19,7 +19,7 @@ import uuid
 import pytest
 
 from audit import recorded
-from checks import assert_problem
+from checks import assert_problem, fast_enough
 from client import http_request_bytes, raw_request
 from conftest import table_digests
 from indicators import (DISTRICTS, all_measurements, approved, communes, conflicts, counts,
@@ -482,51 +482,61 @@ def test_a_retried_import_with_the_same_key_runs_once(officer, indicator, audit_
 ROWS = 10_000
 
 
+@pytest.mark.timing
 def test_10000_rows_import_in_under_2_seconds(coordinator, db, build_kind):
     """156 communes x 65 months (201601-202105) of a monthly commune indicator, the first
-    10,000: a body larger than MAX_BODY_BYTES, which this route alone takes."""
-    code = create_indicator(coordinator, period_type="monthly")["code"]
-    months = [(y, m) for y in range(2016, 2022) for m in range(1, 13)][:65]
-    rows = [row(code, unit, f"{y}{m:02d}", (y + m + int(unit)) % 3 == 0,
-                f"Báo cáo tháng {m}/{y} của đơn vị {unit}: đã tổ chức tuyên truyền tại ấp, khóm")
-            for y, m in months for unit in communes()][:ROWS]
-    data = json.dumps({"rows": rows}, ensure_ascii=False).encode()
-    assert len(data) > MAX_BODY_BYTES
-    started = time.monotonic()
-    r = coordinator.request("POST", "/v1/measurements/import", data=data,
-                            headers={"Content-Type": "application/json"}, timeout=120)
-    seconds = time.monotonic() - started
-    assert summary(r) == ok(imported=ROWS)
-    if build_kind == "release":
-        assert seconds < 2.0, f"10,000 rows took {seconds:.2f} s"
-    assert db.execute("SELECT count(*), count(*) FILTER (WHERE status = 'draft')"
-                      " FROM measurement WHERE indicator = %s", (code,)).fetchone() == (ROWS, ROWS)
-    assert db.execute("SELECT count(*) FROM audit_event WHERE entity_type = 'measurements'"
-                      " AND action = 'import' AND row ->> 'indicator' = %s",
-                      (code,)).fetchone()[0] == ROWS
-    # the same file again changes nothing
-    started = time.monotonic()
-    r = coordinator.request("POST", "/v1/measurements/import", data=data,
-                            headers={"Content-Type": "application/json"}, timeout=120)
-    assert summary(r) == ok(ignored=ROWS)
-    if build_kind == "release":
-        assert time.monotonic() - started < 2.0
+    10,000: a body larger than MAX_BODY_BYTES, which this route alone takes. Each try imports a
+    new indicator's rows, and then the same file again."""
+
+    def attempt():
+        code = create_indicator(coordinator, period_type="monthly")["code"]
+        months = [(y, m) for y in range(2016, 2022) for m in range(1, 13)][:65]
+        note = "Báo cáo tháng {m}/{y} của đơn vị {unit}: đã tổ chức tuyên truyền tại ấp, khóm"
+        rows = [row(code, unit, f"{y}{m:02d}", (y + m + int(unit)) % 3 == 0,
+                    note.format(m=m, y=y, unit=unit))
+                for y, m in months for unit in communes()][:ROWS]
+        data = json.dumps({"rows": rows}, ensure_ascii=False).encode()
+        assert len(data) > MAX_BODY_BYTES
+        started = time.monotonic()
+        r = coordinator.request("POST", "/v1/measurements/import", data=data,
+                                headers={"Content-Type": "application/json"}, timeout=120)
+        seconds = time.monotonic() - started
+        assert summary(r) == ok(imported=ROWS)
+        assert db.execute("SELECT count(*), count(*) FILTER (WHERE status = 'draft')"
+                          " FROM measurement WHERE indicator = %s",
+                          (code,)).fetchone() == (ROWS, ROWS)
+        assert db.execute("SELECT count(*) FROM audit_event WHERE entity_type = 'measurements'"
+                          " AND action = 'import' AND row ->> 'indicator' = %s",
+                          (code,)).fetchone()[0] == ROWS
+        # the same file again changes nothing
+        started = time.monotonic()
+        r = coordinator.request("POST", "/v1/measurements/import", data=data,
+                                headers={"Content-Type": "application/json"}, timeout=120)
+        again = time.monotonic() - started
+        assert summary(r) == ok(ignored=ROWS)
+        return max(seconds, again)
+
+    fast_enough(attempt, 2.0, build_kind)
 
 
+@pytest.mark.timing
 def test_10000_csv_rows_import_in_under_2_seconds(coordinator, build_kind):
-    code = create_indicator(coordinator, period_type="monthly", value_type="count",
-                            rollup="sum")["code"]
-    months = [f"{y}{m:02d}" for y in range(2016, 2022) for m in range(1, 13)]
-    lines = [HEADER] + [f"{code},{unit},{month},{(int(unit) + i) % 7}," for i, month in
-                        enumerate(months) for unit in communes()][:ROWS]
-    text = csv_text(lines)
-    started = time.monotonic()
-    r = import_csv(coordinator, text)
-    seconds = time.monotonic() - started
-    assert summary(r) == ok(imported=ROWS)
-    if build_kind == "release":
-        assert seconds < 2.0, f"10,000 CSV rows took {seconds:.2f} s"
-    assert len(all_measurements(coordinator, indicator=code, period="201601")) == len(communes())
+
+    def attempt():
+        code = create_indicator(coordinator, period_type="monthly", value_type="count",
+                                rollup="sum")["code"]
+        months = [f"{y}{m:02d}" for y in range(2016, 2022) for m in range(1, 13)]
+        lines = [HEADER] + [f"{code},{unit},{month},{(int(unit) + i) % 7}," for i, month in
+                            enumerate(months) for unit in communes()][:ROWS]
+        started = time.monotonic()
+        r = import_csv(coordinator, csv_text(lines))
+        seconds = time.monotonic() - started
+        assert summary(r) == ok(imported=ROWS)
+        first_month = all_measurements(coordinator, indicator=code, period="201601")
+        assert len(first_month) == len(communes())
+        return seconds
+
+    fast_enough(attempt, 2.0, build_kind)
 
 
 def test_every_district_imports_its_own_communes(api, make_user, coordinator):

@@ -57,11 +57,15 @@ pm_status audit_changes(http_ctx *ctx, pm_error *err)
     page_request page;
     page_result result = {0};
     PGconn *db;
+    char lag[32];
     pm_status st;
     if (!(st = req_check_query(ctx, page_params, err)) && !(st = req_page(ctx, &page, err)) &&
         !(st = ctx_db(ctx, &db, err)) &&
-        !(st = audit_repo_changes(db, &ctx->who, &page, &result, err)))
+        !(st = audit_repo_changes(db, &ctx->who, &page, &result, err)) &&
+        !(st = audit_repo_feed_lag(db, lag, sizeof lag, err))) {
+        reply_header(ctx, "Planmon-Feed-Lag", lag);
         reply_page(ctx, &result);
+    }
     page_result_clear(&result);
     return st;
 }

@@ -55,6 +55,15 @@ static const char changes_sql[] =
     "   AND ($3::xid8 IS NULL OR (e.txid, e.id) > ($3::xid8, $4::bigint))"
     " ORDER BY e.txid, e.id LIMIT $5::int";
 
+/* How far the feed is behind: the age in seconds of the oldest committed change it holds back
+ * (its transaction is not older than every one still running), 0 when it holds none back. The
+ * events past the horizon are the newest few: the feed index (txid, id) serves them. */
+static const char feed_lag_sql[] =
+    "SELECT coalesce(extract(epoch FROM clock_timestamp() - min(e.at)), 0)::numeric(12, 3)::text"
+    " FROM audit_event e"
+    " WHERE e.txid >= pg_snapshot_xmin(pg_current_snapshot())"
+    "   AND e.action NOT IN ('login', 'login_failed', 'token_refresh', 'token_revoke')";
+
 static const char *const id_key[] = {"id"};
 static const char *const feed_keys[] = {"_txid", "_id"};
 
@@ -118,5 +127,16 @@ pm_status audit_repo_changes(PGconn *conn, const principal *who, const page_requ
         out->next_cursor = page_cursor_encode(keys, 2);
     }
     PQclear(res);
+    return st;
+}
+
+pm_status audit_repo_feed_lag(PGconn *conn, char *seconds, size_t size, pm_error *err)
+{
+    PGresult *res;
+    pm_status st = db_exec(conn, feed_lag_sql, 0, NULL, &res, err);
+    if (st == PM_OK) {
+        snprintf(seconds, size, "%s", PQgetvalue(res, 0, 0));
+        PQclear(res);
+    }
     return st;
 }

@@ -35,4 +35,9 @@ pm_status audit_repo_history(PGconn *conn, const char *entity_type, const char *
 pm_status audit_repo_changes(PGconn *conn, const principal *who, const page_request *page,
                              page_result *out, pm_error *err);
 
+/* How far behind the change feed is, in seconds (text, e.g. "0.000" or "12.345") into
+ * `seconds`: the age of the oldest committed change it does not serve yet, because a
+ * transaction that began before that change's is still running. */
+pm_status audit_repo_feed_lag(PGconn *conn, char *seconds, size_t size, pm_error *err);
+
 #endif
