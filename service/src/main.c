@@ -118,7 +118,8 @@ static const struct command commands[] = {
      cmd_version,
      false,
      "print the version and schema version",
-     "Prints `planmon VERSION schema N`.\n",
+     "Prints `planmon VERSION schema N`, and `(test clock)` for a build that honours\n"
+     "PLANMON_TEST_TODAY (tests/run's builds; never a deployed binary).\n",
      {NULL}},
     {"routes",
      cmd_routes,
@@ -389,7 +390,8 @@ static int cmd_token(const pm_config *cfg, const struct options *o)
 
 static int cmd_version(const pm_config *cfg, const struct options *o)
 {
-    printf("planmon %s schema %d\n", PLANMON_VERSION, migrate_latest_version());
+    printf("planmon %s schema %d%s\n", PLANMON_VERSION, migrate_latest_version(),
+           clock_is_test_build() ? " (test clock)" : "");
     return 0;
 }
 

@@ -23,16 +23,29 @@ bool clock_is_test_build(void)
 #endif
 }
 
+/* The number written by the `n` digits at `s`, or -1 when one is not a digit. */
+static int digits(const char *s, int n)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    return v;
+}
+
 bool clock_parse_date(const char *text, civil_date *out)
 {
-    int y, m, d, n = 0;
-    if (!text || strlen(text) != 10 || sscanf(text, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 ||
-        n != 10 || text[4] != '-' || text[7] != '-')
+    if (!text || strlen(text) != 10 || text[4] != '-' || text[7] != '-')
         return false;
-    char id[8];
+    int y = digits(text, 4), m = digits(text + 5, 2), d = digits(text + 8, 2);
+    if (y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1)
+        return false;
+    char id[16];
     period month;
     snprintf(id, sizeof id, "%04d%02d", y, m);
-    if (y < 1900 || y > 2200 || !period_parse(id, 0, &month) || d < 1 || d > month.end.day)
+    if (!period_parse(id, 0, &month) || d > month.end.day)
         return false;
     *out = (civil_date){y, m, d};
     return true;
@@ -81,11 +94,11 @@ bool clock_init(const char *name, char *msg, size_t msg_size)
     test_today = NULL;
     if (!given || !*given)
         return true;
-    if (!clock_is_test_build()) {
-        log_msg(LOG_WARN, NULL,
-                "PLANMON_TEST_TODAY is ignored: this binary was built without the test clock");
-        return true;
-    }
+#ifndef PLANMON_TEST_CLOCK
+    log_msg(LOG_WARN, NULL,
+            "PLANMON_TEST_TODAY is ignored: this binary was built without the test clock");
+    return true;
+#else
     test_today = given;
     civil_date probe;
     if (!read_test_date(&probe)) {
@@ -97,6 +110,7 @@ bool clock_init(const char *name, char *msg, size_t msg_size)
         return false;
     }
     return true;
+#endif
 }
 
 civil_date clock_today(void)
@@ -122,7 +136,8 @@ void clock_day_start_text(civil_date day, char *out, size_t size)
     time_t start = mktime(&tm); /* local time is the province's (clock_init) */
     struct tm utc;
     gmtime_r(&start, &utc);
-    strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &utc);
+    if (strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &utc) == 0 && size > 0)
+        out[0] = '\0';
 }
 
 const char *clock_zone(void)

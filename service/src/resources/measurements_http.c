@@ -116,7 +116,7 @@ static pm_status check_if_match(http_ctx *ctx, const json_t *current, pm_error *
 
 /* The measurement of `id` as read now, as clients see it (without the fields kept for checks):
  * *out is new. */
-static pm_status shown(http_ctx *ctx, const char *id, json_t **out, pm_error *err)
+static pm_status read_shown(http_ctx *ctx, const char *id, json_t **out, pm_error *err)
 {
     pm_status st = load(ctx, id, false, out, err);
     if (st == PM_OK)
@@ -155,7 +155,7 @@ pm_status measurements_get(http_ctx *ctx, pm_error *err)
     json_auto_t *m = NULL;
     pm_status st;
     if ((st = req_check_query(ctx, no_params, err)) ||
-        (st = shown(ctx, req_path(ctx, "id"), &m, err)))
+        (st = read_shown(ctx, req_path(ctx, "id"), &m, err)))
         return st;
     reply_object(ctx, m);
     return PM_OK;
@@ -184,7 +184,7 @@ pm_status measurements_create(http_ctx *ctx, pm_error *err)
         (st = measurement_make_row(body, &p, json_member_string(context, "value_type"), &row,
                                    err)) ||
         (st = measurement_repo_create(db, row, ctx->who.username, ctx->who.agency, id, err)) ||
-        (st = shown(ctx, id, &created, err)) || (st = ctx_commit(ctx, err)))
+        (st = read_shown(ctx, id, &created, err)) || (st = ctx_commit(ctx, err)))
         return st;
     snprintf(location, sizeof location, "/v1/measurements/%s", id);
     reply_created(ctx, location, created);
@@ -219,7 +219,7 @@ pm_status measurements_patch(http_ctx *ctx, pm_error *err)
     json_object_set(row, "comment", json_object_get(patch, "comment"));
     json_object_set(row, "evidence", json_object_get(patch, "evidence"));
     if ((st = measurement_repo_update(db, id, archive_version(current), row, patch, err)) ||
-        (st = shown(ctx, id, &updated, err)) || (st = ctx_commit(ctx, err)))
+        (st = read_shown(ctx, id, &updated, err)) || (st = ctx_commit(ctx, err)))
         return st;
     reply_object(ctx, updated);
     return PM_OK;
@@ -250,7 +250,7 @@ pm_status measurements_transition(http_ctx *ctx, pm_error *err)
     if ((st = measurement_repo_transition(db, id, archive_version(current), step->from, step->to,
                                           step->review ? ctx->who.username : NULL,
                                           json_member_string(body, "note"), err)) ||
-        (st = shown(ctx, id, &changed, err)) || (st = ctx_commit(ctx, err)))
+        (st = read_shown(ctx, id, &changed, err)) || (st = ctx_commit(ctx, err)))
         return st;
     reply_object(ctx, changed);
     return PM_OK;
