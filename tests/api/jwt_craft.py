@@ -55,6 +55,15 @@ def assemble(header, payload, signature=b""):
     return f"{segment(header)}.{segment(payload)}.{b64url(signature)}"
 
 
+def rs256_raw(header_text, payload, key_pem):
+    """An RS256 token signed with `key_pem` whose header segment is `header_text` exactly (JSON
+    that PyJWT would not write, such as a member given twice)."""
+    algorithm = jwt.algorithms.RSAAlgorithm(jwt.algorithms.RSAAlgorithm.SHA256)
+    signing_input = f"{b64url(header_text.encode())}.{segment(payload)}"
+    signature = algorithm.sign(signing_input.encode(), algorithm.prepare_key(key_pem))
+    return f"{signing_input}.{b64url(signature)}"
+
+
 def hs256(header, payload, secret):
     """An HS256 token keyed with `secret` (bytes), whatever the secret is."""
     signing_input = f"{segment(header)}.{segment(payload)}".encode()

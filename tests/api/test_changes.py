@@ -15,6 +15,7 @@ from client import MAX_PAGES
 from conftest import create_user
 from documents import (archive_document, archived_document, create_document, patch_document,
                        restore_document)
+from indicators import communes, create_indicator, enter, measurement_path, moved
 from settings import ALLOWED_ORIGIN
 
 MANAGER, OWN_AGENCY = "longxuyen.manager", "UBND-883"
@@ -228,6 +229,47 @@ def test_a_user_moved_out_of_a_managers_agency_leaves_the_managers_copy(api, adm
     assert name not in follower.of_type("users"), \
         "the feed told the manager nothing of the user that left its agency"
     assert follower.of_type("users") == users_now(follower.client)
+
+
+# --- the read rule of the objects ---------------------------------------------------------------
+
+def test_a_draft_measurement_is_in_the_feed_only_of_those_who_may_read_it(api, coordinator):
+    """Defect: an officer of Châu Đốc saw the id, action and time of Long Xuyên's draft
+    measurements in the feed, while the measurement itself answered 404. The feed applies the
+    read rule of the objects: a draft is news to those who may read it (its agency's scope, and
+    those who read every draft); its approval to every reader of approved data; and the approval
+    withdrawn too, since the object then leaves their view."""
+    code = create_indicator(coordinator)["code"]
+    readers = {user: Follower(api.as_user(user), limit=500) for user in
+               ("longxuyen.officer", "longxuyen.manager", "chaudoc.officer", "viewer",
+                "auditor", "health.officer")}
+    for follower in readers.values():
+        follower.poll()  # to the end of the feed
+    officer, manager = api.as_user("longxuyen.officer"), api.as_user("longxuyen.manager")
+    draft = enter(officer, code, communes("883")[0])
+    mid = str(draft["id"])
+
+    def seen(user):
+        return [c["action"] for c in readers[user].poll()
+                if (c["entity_type"], c["entity_id"]) == ("measurements", mid)]
+
+    assert seen("longxuyen.officer") == ["create"]
+    assert seen("longxuyen.manager") == ["create"]
+    assert seen("auditor") == ["create"]
+    for user in ("chaudoc.officer", "viewer", "health.officer"):
+        assert seen(user) == [], f"{user} sees a draft of Long Xuyên's in the feed"
+        assert api.as_user(user).get(measurement_path(mid)).status_code == 404
+    moved(officer, mid, "submit")
+    moved(manager, mid, "approve")
+    assert seen("chaudoc.officer") == ["approve"], "the approved value is everyone's"
+    assert seen("viewer") == ["approve"]
+    assert seen("longxuyen.officer") == ["submit", "approve"]
+    moved(manager, mid, "unapprove")
+    assert seen("viewer") == ["unapprove"], "a viewer's copy must learn the value left its view"
+    assert api.as_user("viewer").get(measurement_path(mid)).status_code == 404
+    moved(manager, mid, "return", note="Kiểm tra lại số liệu.")
+    assert seen("viewer") == [], "a draft sent back is no viewer's business"
+    assert seen("longxuyen.officer") == ["unapprove", "return"]
 
 
 # --- a change that commits late -----------------------------------------------------------------

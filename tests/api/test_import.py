@@ -477,6 +477,38 @@ def test_a_retried_import_with_the_same_key_runs_once(officer, indicator, audit_
     assert again.headers.get("Idempotent-Replayed") == "true"
 
 
+def test_a_dry_run_and_the_real_import_with_one_key_are_not_the_same_request(officer, indicator,
+                                                                            db):
+    """Defect: the request hash left out the query string, so the real import sent with the key
+    of its dry run was answered with the dry run's replay, and nothing was written. The key now
+    names the dry run alone: the real import with it is 422 (the key was used with another
+    request), and with a key of its own it writes."""
+    rows = [row(indicator, u) for u in OWN[:3]]
+    key = {"Idempotency-Key": f"idem-{uuid.uuid4()}"}
+    dry = import_json(officer, rows, dry_run=True, headers=key)
+    assert summary(dry) == ok(imported=3, dry_run=True)
+    real = import_json(officer, rows, dry_run=False, headers=key)
+    assert_problem(real, 422, "validation_failed", "Idempotency-Key")
+    assert "Idempotent-Replayed" not in real.headers
+    assert stored(officer, indicator) == {}
+    own_key = {"Idempotency-Key": f"idem-{uuid.uuid4()}"}
+    assert summary(import_json(officer, rows, dry_run=False, headers=own_key)) == ok(imported=3)
+    assert len(stored(officer, indicator)) == 3
+
+
+def test_the_same_query_in_another_order_is_the_same_request(officer, indicator):
+    rows = [row(indicator, u) for u in OWN[:2]]
+    key = {"Idempotency-Key": f"idem-{uuid.uuid4()}"}
+    target = "/v1/measurements/import"
+    first = officer.send_json("POST", f"{target}?dry_run=false&atomic=true", {"rows": rows},
+                              headers=key)
+    assert summary(first) == ok(imported=2)
+    again = officer.send_json("POST", f"{target}?atomic=true&dry_run=false", {"rows": rows},
+                              headers=key)
+    assert again.headers.get("Idempotent-Replayed") == "true"
+    assert (again.status_code, again.content) == (first.status_code, first.content)
+
+
 # --- 10,000 rows --------------------------------------------------------------------------------
 
 ROWS = 10_000

@@ -298,6 +298,33 @@ def test_submissions_are_listed_by_agency_and_period(api, coordinator, agencies)
     assert_problem(api.get(f"{path}/999999999"), 404, "not_found")
 
 
+# --- the time a report was handed in -----------------------------------------------------------
+
+@pytest.mark.parametrize("at", ["2024-12-20T23:30:00.000", "2024-12-20T23:30:00", "2024-12-20",
+                                "2024-12-20 23:30", "20/12/2024 23:30", "2024-12-20T23:30:00+7"])
+def test_a_time_handed_in_without_an_offset_is_refused(coordinator, agencies, at):
+    """Defect: `2024-12-20T23:30:00.000` was read in the database session's zone (UTC), so a
+    report handed in at 23:30 in An Giang counted as late. A time says its offset, or is 422."""
+    o = create_obligation(coordinator, [agencies[0]], period_type="vn_yearly",
+                          frequency="yearly")
+    body = field_error(submit(coordinator, o["code"], agency=agencies[0], period="2024VN",
+                              submitted_at=at), 422, "validation_failed", "submitted_at", "time")
+    assert "offset" in body["errors"][0]["message"], body
+
+
+def test_a_report_handed_in_at_2330_in_the_province_on_its_due_day_is_on_time(coordinator,
+                                                                             agencies):
+    """2024VN ends 14/12/2024 and is due 20/12/2024; 23:30 that day in An Giang is 16:30 UTC."""
+    o = create_obligation(coordinator, agencies, period_type="vn_yearly", frequency="yearly")
+    late_evening = submitted(coordinator, o["code"], agency=agencies[0], period="2024VN",
+                             submitted_at="2024-12-20T23:30:00+07:00")
+    assert (late_evening["due"], late_evening["on_time"]) == ("2024-12-20", True)
+    assert late_evening["submitted_at"] == "2024-12-20T16:30:00Z"
+    next_morning = submitted(coordinator, o["code"], agency=agencies[1], period="2024VN",
+                             submitted_at="2024-12-20T17:00:00Z")  # 00:00 on the 21st there
+    assert next_morning["on_time"] is False
+
+
 # --- completeness -------------------------------------------------------------------------------
 
 def test_completeness_counts_expected_submitted_on_time_late_and_missing(api, coordinator,

@@ -27,7 +27,7 @@ def test_readyz_reports_the_schema_versions(api, planmon_bin, base_env):
     assert body["schema_version"] == body["expected_schema_version"]
     version = run_planmon(planmon_bin, ["version"], base_env, timeout=30)
     assert version.returncode == 0
-    m = re.fullmatch(r"planmon (\S+) schema (\d+)\n?", version.stdout)
+    m = re.fullmatch(r"planmon (\S+) schema (\d+)( \(test clock\))?\n?", version.stdout)
     assert m, version.stdout
     assert int(m.group(2)) == body["expected_schema_version"]
 

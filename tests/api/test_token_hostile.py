@@ -21,8 +21,8 @@ from checks import (CHALLENGE, assert_token_accepted, assert_token_refused,
 from client import http_request_bytes, is_problem, raw_request
 from conftest import (create_user, needs_direct_http, needs_server_process,
                       needs_user_change_at_once)
-from jwt_craft import (assemble, b64url, claims, hs256, padded_to, parts, segment, sign,
-                       unsigned, with_claims)
+from jwt_craft import (assemble, b64url, claims, hs256, padded_to, parts, rs256_raw, segment,
+                       sign, unsigned, with_claims)
 from settings import JWT_MAX_TTL, TOKEN_MAX_BYTES
 
 AGENCY, ROLE = "UBND-883", "officer"
@@ -138,6 +138,16 @@ REFUSED = [
     ("payload not JSON", lambda f: f"{segment(f.header())}.{b64url(b'not json')}."
      + f.token().rsplit(".", 1)[1]),
     ("payload a JSON array", lambda f: assemble(f.header(), [1, 2], b"x")),
+    # the header: a critical extension planmon does not understand (RFC 7515 4.1.11); any
+    # extension, since it understands none; a header member given twice
+    ("crit naming an extension", lambda f: f.token(headers={"crit": ["exp-ext"],
+                                                            "exp-ext": 1})),
+    ("crit naming a registered claim", lambda f: f.token(headers={"crit": ["exp"]})),
+    ("crit empty", lambda f: f.token(headers={"crit": []})),
+    ("crit not a list", lambda f: f.token(headers={"crit": "b64"})),
+    ("header with alg twice", lambda f: rs256_raw('{"alg":"RS256","typ":"JWT","alg":"none"}',
+                                                  f.claims(), f.keys.private_pem)),
+    ("header a JSON array", lambda f: rs256_raw('["RS256"]', f.claims(), f.keys.private_pem)),
 ]
 
 ACCEPTED = [

@@ -6,8 +6,9 @@
  * Input: the request body.
  * Invariants: a parse gives rows of 1+ strings (no blank rows) or fails with a line >= 1;
  * writing the parsed rows and parsing the text again gives the same rows (padded to the widest
- * row, as the writer writes every column); the byte-order-mark form writes the same bytes
- * after the mark; csv_rows gives objects of the header's columns or a 400. */
+ * row, as the writer writes every column), a cell a spreadsheet would take for a formula coming
+ * back with the apostrophe the writer puts before it; the byte-order-mark form writes the same
+ * bytes after the mark; csv_rows gives objects of the header's columns or a 400. */
 #include "resources/measurements_import_http.c"
 
 #include "jsonutil.h"
@@ -58,7 +59,11 @@ static void round_trip(const json_t *rows)
         for (size_t c = 0; c < width; c++) {
             json_t *cell = json_array_get(row, c);
             const char *want = cell ? json_string_value(cell) : "";
-            CHECK(strcmp(json_string_value(json_array_get(back, c)), want) == 0);
+            const char *got = json_string_value(json_array_get(back, c));
+            if (csv_is_formula_like(want)) /* neutralised: never a formula in a spreadsheet */
+                CHECK(got[0] == '\'' && strcmp(got + 1, want) == 0);
+            else
+                CHECK(strcmp(got, want) == 0);
         }
     }
     json_decref(again);

@@ -7,14 +7,16 @@
  * Link header's query parses back to the same parameters with the new cursor last. */
 #include <jansson.h>
 
+#include "domain/clock.h"
+#include "domain/timestamp.h"
 #include "fuzz_common.h"
 #include "http/request.h"
 #include "jsonutil.h"
 
 static void readers(const http_ctx *ctx)
 {
-    static const char *const allowed[] = {"q", "level", "parent", "status", "kind", PAGE_PARAMS,
-                                          NULL};
+    static const char *const allowed[] = {"q",    "level",     "parent", "status",
+                                          "kind", PAGE_PARAMS, NULL};
     static const char *const kinds[] = {"department", "district", "commune", NULL};
     pm_error err = {0};
     page_request page;
@@ -38,7 +40,17 @@ static void readers(const http_ctx *ctx)
     req_query_date(ctx, "due_before", &s, &err);
     pm_error_reset(&err);
     s = NULL;
-    req_query_time(ctx, "updated_since", &s, &err);
+    if (req_query_time(ctx, "updated_since", REQ_DAY_STARTS, &s, &err) == PM_OK && s) {
+        timestamp t; /* a canonical time with an offset, whatever was sent */
+        CHECK(timestamp_parse(s, &t));
+    }
+    pm_error_reset(&err);
+    s = NULL;
+    if (req_query_time(ctx, "as_of", REQ_DAY_KEPT, &s, &err) == PM_OK && s) {
+        timestamp t;
+        civil_date d;
+        CHECK(timestamp_parse(s, &t) || clock_parse_date(s, &d));
+    }
     pm_error_reset(&err);
     s = NULL;
     if (req_query_digits(ctx, "parent", 5, &s, &err) == PM_OK && s)

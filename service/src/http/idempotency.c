@@ -28,15 +28,33 @@ static bool key_ok(const char *key)
     return true;
 }
 
-/* SHA-256 of method, path and body: what "the same request" means. */
+/* Orders query parameters by key, then value (bytes), for the canonical query. */
+static int by_key_then_value(const void *a, const void *b)
+{
+    const struct query_param *x = a, *y = b;
+    int c = strcmp(x->key, y->key);
+    return c ? c : strcmp(x->value, y->value);
+}
+
+/* SHA-256 of what "the same request" means: the method, the path, the canonical query (its
+ * decoded parameters in key order, so `?dry_run=true&x=1` and `?x=1&dry_run=true` are one query
+ * and a dry run is never the real import) and the body. Each part ends with a NUL, which no part
+ * may hold, so that no two requests give the same input. */
 static void request_hash(const http_ctx *ctx, unsigned char out[IDEM_HASH_BYTES])
 {
+    struct query_param sorted[QUERY_MAX_PARAMS];
+    int n = ctx->nquery;
+    memcpy(sorted, ctx->query, (size_t)n * sizeof sorted[0]);
+    qsort(sorted, (size_t)n, sizeof sorted[0], by_key_then_value);
     EVP_MD_CTX *md = EVP_MD_CTX_new();
     EVP_DigestInit_ex(md, EVP_sha256(), NULL);
-    EVP_DigestUpdate(md, ctx->req->http_verb, strlen(ctx->req->http_verb));
-    EVP_DigestUpdate(md, "\n", 1);
-    EVP_DigestUpdate(md, ctx->req->url_path, strlen(ctx->req->url_path));
-    EVP_DigestUpdate(md, "\n", 1);
+    EVP_DigestUpdate(md, ctx->req->http_verb, strlen(ctx->req->http_verb) + 1);
+    EVP_DigestUpdate(md, ctx->req->url_path, strlen(ctx->req->url_path) + 1);
+    for (int i = 0; i < n; i++) {
+        EVP_DigestUpdate(md, sorted[i].key, strlen(sorted[i].key) + 1);
+        EVP_DigestUpdate(md, sorted[i].value, strlen(sorted[i].value) + 1);
+    }
+    EVP_DigestUpdate(md, "", 1); /* the end of the query */
     if (ctx->req->binary_body)
         EVP_DigestUpdate(md, ctx->req->binary_body, ctx->req->binary_body_length);
     EVP_DigestFinal_ex(md, out, NULL);

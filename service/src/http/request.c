@@ -1,6 +1,8 @@
 /* request.c: request parsing (see request.h). */
 #include "http/request.h"
 
+#include "domain/clock.h"
+#include "domain/timestamp.h"
 #include "domain/validate.h"
 
 #include "jsonutil.h"
@@ -230,22 +232,30 @@ pm_status req_query_date(const http_ctx *ctx, const char *name, const char **out
     return PM_OK;
 }
 
-pm_status req_query_time(const http_ctx *ctx, const char *name, const char **out, pm_error *err)
+pm_status req_query_time(http_ctx *ctx, const char *name, req_day_rule day, const char **out,
+                         pm_error *err)
 {
-    pm_status st = req_query_text(ctx, name, 40, out, err);
-    if (st == PM_OK && *out && strspn(*out, "0123456789-:T.Z+ ") != strlen(*out))
+    const char *v = req_query(ctx, name);
+    if (!v)
+        return PM_OK;
+    civil_date date;
+    timestamp t;
+    bool is_day = clock_parse_date(v, &date);
+    if ((!is_day && !timestamp_parse(v, &t)) || ctx->ntimes == REQ_TIMES_MAX)
         return pm_fail_field(err, PM_INVALID_PARAMETER, name, "invalid",
-                             "%s must be a date (2017-06-14) or an RFC 3339 time", name);
-    return st;
-}
-
-pm_status req_time_refused(pm_status st, const char *field, pm_error *err)
-{
-    if (st != PM_VALIDATION_FAILED)
-        return st;
-    pm_error_reset(err);
-    return pm_fail_field(err, PM_INVALID_PARAMETER, field, "invalid",
-                         "%s must be a date (2017-06-14) or an RFC 3339 time", field);
+                             "%s must be a date (2017-06-14, a day in the province) or %s", name,
+                             TIMESTAMP_FORM);
+    if (is_day && day == REQ_DAY_KEPT) {
+        *out = v;
+        return PM_OK;
+    }
+    char *text = ctx->times[ctx->ntimes++];
+    if (is_day)
+        clock_day_start_text(date, text, TIMESTAMP_TEXT_MAX);
+    else
+        timestamp_text(&t, text, TIMESTAMP_TEXT_MAX);
+    *out = text;
+    return PM_OK;
 }
 
 pm_status req_page(const http_ctx *ctx, page_request *page, pm_error *err)

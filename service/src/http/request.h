@@ -59,13 +59,18 @@ pm_status req_query_bool(const http_ctx *ctx, const char *name, bool *out, pm_er
  * unchanged when absent). */
 pm_status req_query_date(const http_ctx *ctx, const char *name, const char **out, pm_error *err);
 
-/* Reads a time bound: a date or an RFC 3339 time, checked loosely here and exactly by the
- * database (which answers a value it cannot read with 400 too). *out borrowed. */
-pm_status req_query_time(const http_ctx *ctx, const char *name, const char **out, pm_error *err);
+/* How a date given for a time bound is read: as the moment that day begins in the province
+ * (since, until, updated_since), or kept as the date, for the handler to read (a report's as_of
+ * date stands for the end of that day). */
+typedef enum { REQ_DAY_STARTS, REQ_DAY_KEPT } req_day_rule;
 
-/* After a list query with time bounds (req_query_time): a PM_VALIDATION_FAILED from the
- * database is a time it could not read, answered as PM_INVALID_PARAMETER naming `field`. */
-pm_status req_time_refused(pm_status st, const char *field, pm_error *err);
+/* Reads a time bound: an RFC 3339 time with an offset (domain/timestamp.h), or a date
+ * (YYYY-MM-DD) in the province's calendar, read by `day`. *out (unchanged when absent) is the
+ * canonical text PostgreSQL reads as the same moment in any session zone, kept in ctx for the
+ * request. PM_INVALID_PARAMETER naming `name` for anything else, a time without an offset
+ * included. */
+pm_status req_query_time(http_ctx *ctx, const char *name, req_day_rule day, const char **out,
+                         pm_error *err);
 
 /* Reads `limit` (default PAGE_DEFAULT_LIMIT; above PAGE_MAX_LIMIT is capped) and `cursor`. */
 pm_status req_page(const http_ctx *ctx, page_request *page, pm_error *err);

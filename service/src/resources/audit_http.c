@@ -39,12 +39,11 @@ pm_status audit_events_list(http_ctx *ctx, pm_error *err)
         (st = req_query_text(ctx, "user", 64, &f.username, err)) ||
         (st = req_query_text(ctx, "agency", 32, &f.agency, err)) ||
         (st = req_query_enum(ctx, "action", actions, &f.action, err)) ||
-        (st = req_query_time(ctx, "since", &f.since, err)) ||
-        (st = req_query_time(ctx, "until", &f.until, err)) || (st = req_page(ctx, &page, err)) ||
-        (st = ctx_db(ctx, &db, err)))
+        (st = req_query_time(ctx, "since", REQ_DAY_STARTS, &f.since, err)) ||
+        (st = req_query_time(ctx, "until", REQ_DAY_STARTS, &f.until, err)) ||
+        (st = req_page(ctx, &page, err)) || (st = ctx_db(ctx, &db, err)))
         goto out;
-    st = req_time_refused(audit_repo_list(db, &f, &page, &result, err), f.since ? "since" : "until",
-                          err);
+    st = audit_repo_list(db, &f, &page, &result, err);
     if (st == PM_OK)
         reply_page(ctx, &result);
 out:

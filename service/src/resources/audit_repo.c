@@ -41,17 +41,27 @@ static const char history_sql[] =
 
 /* Only transactions older than the oldest one still running: none of those can commit later,
  * so the (txid, id) order served never gains an earlier entry after a client has read past it.
- * $1 is_admin $2 agency (for managers) $3/$4 after (txid, id) $5 limit + 1 */
+ * The read rule of the objects applies: users' changes to those who manage them (a user moved
+ * out of a manager's agency is news there too); a measurement's change to those who may read
+ * the measurement as the change left it, or as it was (an approval withdrawn is news to every
+ * reader of approved data: the object has left their view).
+ * $1 manages all users $2 the agency whose users the reader manages $3/$4 after (txid, id)
+ * $5 limit + 1 $6 the reader's agency $7 sees all drafts $8 sees its scope's drafts */
 static const char changes_sql[] =
     "SELECT e.txid::text AS _txid, e.id::text AS _id,"
     "       e.entity_type, e.entity_id, e.action, e.version,"
     "       to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') AS at"
     " FROM audit_event e"
+    " LEFT JOIN admin_unit mu ON e.entity_type = 'measurements' AND mu.code = e.row ->> 'unit'"
+    " LEFT JOIN indicator mi ON e.entity_type = 'measurements'"
+    "      AND mi.code = e.row ->> 'indicator'"
     " WHERE e.txid < pg_snapshot_xmin(pg_current_snapshot())"
     "   AND e.action NOT IN ('login', 'login_failed', 'token_refresh', 'token_revoke')"
     "   AND (e.entity_type <> 'users' OR $1::boolean OR e.entity_agency = $2"
-    /* a user moved out of the manager's agency: the move is news there too */
     "        OR e.changes -> 'agency' ->> 'old' = $2)"
+    "   AND (e.entity_type <> 'measurements' OR e.changes -> 'status' ->> 'old' = 'approved'"
+    "        OR planmon_measurement_visible(e.row ->> 'status', mu.path, mi.reporting_agencies,"
+    "             (SELECT unit FROM agency WHERE code = $6), $6, $7::boolean, $8::boolean))"
     "   AND ($3::xid8 IS NULL OR (e.txid, e.id) > ($3::xid8, $4::bigint))"
     " ORDER BY e.txid, e.id LIMIT $5::int";
 
@@ -112,9 +122,14 @@ pm_status audit_repo_changes(PGconn *conn, const principal *who, const page_requ
         return PM_INVALID_PARAMETER;
     const char *params[] = {access_manages_all_users(who) ? "true" : "false",
                             access_manages_user_of(who, who->agency) ? who->agency : NULL,
-                            page_after(page, 0), page_after(page, 1), limit};
+                            page_after(page, 0),
+                            page_after(page, 1),
+                            limit,
+                            who->agency,
+                            access_reads_all_drafts(who) ? "true" : "false",
+                            access_reads_own_drafts(who) ? "true" : "false"};
     PGresult *res;
-    pm_status st = db_exec(conn, changes_sql, 5, params, &res, err);
+    pm_status st = db_exec(conn, changes_sql, 8, params, &res, err);
     if (st != PM_OK)
         return st;
     st = db_page_collect(res, page, feed_keys, 2, out, err);

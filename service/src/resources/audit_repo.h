@@ -30,8 +30,10 @@ pm_status audit_repo_history(PGconn *conn, const char *entity_type, const char *
                              const page_request *page, page_result *out, pm_error *err);
 
 /* The change feed for `who`: entity changes of committed transactions in a stable order that
- * no later commit can precede, one page. Users' changes are shown to admins, and to managers for
- * their own agency; other collections to everyone. */
+ * no later commit can precede, one page, under the read rule of the objects: users' changes are
+ * shown to admins, and to managers for their own agency; a measurement's to those who may read
+ * it as the change left it (auth/access.h: drafts), or who read it before an approval was
+ * withdrawn; other collections' to everyone. */
 pm_status audit_repo_changes(PGconn *conn, const principal *who, const page_request *page,
                              page_result *out, pm_error *err);
 

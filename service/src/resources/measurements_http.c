@@ -138,11 +138,10 @@ pm_status measurements_list(http_ctx *ctx, pm_error *err)
         (st = req_query_text(ctx, "period", 11, &f.period, err)) ||
         (st = req_query_enum(ctx, "status", measurement_statuses, &f.status, err)) ||
         (st = req_query_text(ctx, "agency", 32, &f.agency, err)) ||
-        (st = req_query_time(ctx, "updated_since", &f.updated_since, err)) ||
+        (st = req_query_time(ctx, "updated_since", REQ_DAY_STARTS, &f.updated_since, err)) ||
         (st = req_page(ctx, &page, err)) || (st = ctx_db(ctx, &db, err)))
         goto out;
-    st = req_time_refused(measurement_repo_list(db, &viewer, &f, &page, &result, err),
-                          "updated_since", err);
+    st = measurement_repo_list(db, &viewer, &f, &page, &result, err);
     if (st == PM_OK)
         reply_page(ctx, &result);
 out:

@@ -32,7 +32,10 @@ const char *const measurement_statuses[] = {"draft", "submitted", "approved", NU
     "coalesce(planmon_in_scope(u.path, i.reporting_agencies," \
     "                          (SELECT unit FROM agency WHERE code = $1), $1), false)"
 
-#define VISIBLE "(m.status = 'approved' OR $2::boolean OR ($3::boolean AND " IN_SCOPE "))"
+#define VISIBLE                                                                               \
+    "planmon_measurement_visible(m.status, u.path, i.reporting_agencies,"                     \
+    "                            (SELECT unit FROM agency WHERE code = $1), $1, $2::boolean," \
+    "                            $3::boolean)"
 
 /* $1-$3 viewer, $4 indicator $5 unit $6 period $7 status $8 agency $9 updated since
  * $10 after id $11 limit + 1 */

@@ -53,7 +53,7 @@ static const field_spec patch_fields[] = {V_SERVER("code"), OBLIGATION_FIELDS(fa
 static const field_spec submission_fields[] = {
     V_STRING("agency", false, 1, 32),
     V_STRING("period", false, 1, 11),
-    V_STRING("submitted_at", false, 20, 40),
+    V_TIME("submitted_at", false),
     V_CUSTOM("document_link", false, validate_url),
     V_OPT_STRING("note", 5000),
     V_SERVER("id"),
@@ -276,6 +276,7 @@ pm_status submissions_create(http_ctx *ctx, pm_error *err)
         return pm_fail_field(err, PM_VALIDATION_FAILED, "agency", "not_reporter",
                              "%.32s does not make this report.", agency);
     json_object_set_new(body, "obligation", json_string(code));
+    validate_canonical_time(body, "submitted_at");
     if ((st = settle_period(ctx, o, body, err)) ||
         (st = submission_repo_create(db, body, ctx->who.username, id, err)) ||
         (st = submission_repo_get(db, code, id, &created, err)) || (st = ctx_commit(ctx, err)))

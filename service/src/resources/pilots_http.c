@@ -239,6 +239,8 @@ pm_status pilot_sites_create(http_ctx *ctx, pm_error *err)
         (st = validate_period(body, NULL, "start_date", "evaluation_date", true, err)) ||
         (st = ctx_begin(ctx, NULL, &db, err)) ||
         (st = pilot_site_repo_check_references(db, body, err)) ||
+        (st = pilot_site_repo_check_territory(db, json_member_string(body, "district"),
+                                              json_member_string(body, "host_agency"), err)) ||
         (st = pilot_site_repo_create(db, body, id, err)) ||
         (st = pilot_site_repo_get(db, id, false, &created, err)) || (st = ctx_commit(ctx, err)))
         return st;
@@ -264,6 +266,9 @@ pm_status pilot_sites_patch(http_ctx *ctx, pm_error *err)
                                json_member_string(patch, "status"), err)) ||
         (st = validate_period(patch, current, "start_date", "evaluation_date", true, err)) ||
         (st = pilot_site_repo_check_references(db, patch, err)) ||
+        (st = pilot_site_repo_check_territory(db, validate_merged(patch, current, "district"),
+                                              validate_merged(patch, current, "host_agency"),
+                                              err)) ||
         (st = pilot_site_repo_update(db, id, archive_version(current), patch, err)) ||
         (st = pilot_site_repo_get(db, id, false, &updated, err)) || (st = ctx_commit(ctx, err)))
         return st;

@@ -124,6 +124,18 @@ static const db_reference site_reference_checks[] = {
     {"host_agency", "host_agency", NULL, "unknown", "names no agency"},
 };
 
+/* $1 district $2 host agency: a People's Committee hosts sites only within its unit (the site's
+ * district is its unit, under it, or holds it); other hosts anywhere. */
+static const char site_territory_sql[] =
+    "SELECT coalesce((SELECT a.kind = 'people_committee' AND NOT EXISTS ("
+    "           SELECT 1 FROM admin_unit d JOIN admin_unit h ON h.code = a.unit"
+    "           WHERE d.code = $1 AND (d.path @> ARRAY[h.code] OR h.path @> ARRAY[d.code]))"
+    "         FROM agency a WHERE a.code = $2 AND a.unit IS NOT NULL), false) AS outside_host";
+static const db_reference site_territory_checks[] = {
+    {"outside_host", "district", NULL, "outside_host",
+     "lies outside the unit of the People's Committee that hosts the site"},
+};
+
 static const char *const site_columns[] = {
     "model_type",      "name",          "district", "host_agency", "status", "start_date",
     "evaluation_date", "beneficiaries", "evidence", "notes"};
@@ -292,6 +304,13 @@ pm_status pilot_site_repo_check_references(PGconn *conn, const json_t *fields, p
                             sizeof site_reference_checks / sizeof site_reference_checks[0], err);
     db_params_clear(&p);
     return st;
+}
+
+pm_status pilot_site_repo_check_territory(PGconn *conn, const char *district,
+                                          const char *host_agency, pm_error *err)
+{
+    const char *params[] = {district, host_agency};
+    return db_check_references(conn, site_territory_sql, 2, params, site_territory_checks, 1, err);
 }
 
 pm_status pilot_site_repo_create(PGconn *conn, const json_t *fields, char *id_out, pm_error *err)

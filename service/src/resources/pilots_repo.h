@@ -52,6 +52,11 @@ pm_status pilot_site_repo_get(PGconn *conn, const char *id, bool lock, json_t **
  * PM_VALIDATION_FAILED naming each bad one. */
 pm_status pilot_site_repo_check_references(PGconn *conn, const json_t *fields, pm_error *err);
 
+/* The site's territory: PM_VALIDATION_FAILED naming `district` (code outside_host) when the
+ * host agency is a People's Committee and `district` lies outside its unit. */
+pm_status pilot_site_repo_check_territory(PGconn *conn, const char *district,
+                                          const char *host_agency, pm_error *err);
+
 /* Inserts a site; *id_out (24 bytes) gets its id. */
 pm_status pilot_site_repo_create(PGconn *conn, const json_t *fields, char *id_out, pm_error *err);
 

@@ -149,7 +149,7 @@ pm_status reports_get(http_ctx *ctx, pm_error *err)
     PGconn *db;
     pm_status st;
     if ((st = req_check_query(ctx, params, err)) ||
-        (st = req_query_time(ctx, "as_of", &as_of, err)) ||
+        (st = req_query_time(ctx, "as_of", REQ_DAY_KEPT, &as_of, err)) ||
         (st = req_query_id(ctx, "plan", &plan_param, err)) ||
         (st = req_query_digits(ctx, "unit", 5, &unit, err)) ||
         (st = req_query_enum(ctx, "format", formats, &format, err)) ||

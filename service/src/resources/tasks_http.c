@@ -133,13 +133,23 @@ static pm_status may_change(const http_ctx *ctx, const json_t *task, const json_
     return PM_OK;
 }
 
-/* A progress update: editors on any task, other agencies where they lead or coordinate. */
-static pm_status may_report(const http_ctx *ctx, const json_t *task, pm_error *err)
+/* A progress update: editors on any task, other agencies where they lead or coordinate; one that
+ * sets the status or percent only where the caller may change the task's own fields. */
+static pm_status may_report(const http_ctx *ctx, const json_t *task, const json_t *update,
+                            pm_error *err)
 {
-    if (access_may_post_update(&ctx->who, own_role(ctx, task)))
-        return PM_OK;
-    return pm_fail(err, PM_FORBIDDEN,
-                   "Only the task's lead and coordinating agencies post progress updates.");
+    const char *role = own_role(ctx, task);
+    if (!access_may_post_update(&ctx->who, role))
+        return pm_fail(err, PM_FORBIDDEN,
+                       "Only the task's lead and coordinating agencies post progress updates.");
+    /* An update that sets status or percent changes the task's own fields. */
+    static const char *const task_fields[] = {"status", "percent_done"};
+    for (size_t i = 0; i < sizeof task_fields / sizeof task_fields[0]; i++)
+        if (json_object_get(update, task_fields[i]) && !access_may_edit_task(&ctx->who, role))
+            return pm_fail_field(err, PM_FORBIDDEN, task_fields[i], "forbidden",
+                                 "Only the task's lead agency, coordinators and admins set its "
+                                 "status and percent; a coordinating agency posts notes.");
+    return PM_OK;
 }
 
 /* --- consistency of status, percent and dates ------------------------------------------------- */
@@ -221,7 +231,7 @@ pm_status tasks_list(http_ctx *ctx, pm_error *err)
         (st = req_query_date(ctx, "due_before", &f.due_before, err)) ||
         (st = req_query_date(ctx, "due_after", &f.due_after, err)) ||
         (st = req_query_text(ctx, "q", 200, &f.q, err)) ||
-        (st = req_query_time(ctx, "updated_since", &f.updated_since, err)) ||
+        (st = req_query_time(ctx, "updated_since", REQ_DAY_STARTS, &f.updated_since, err)) ||
         (st = req_query_bool(ctx, "include_archived", &f.include_archived, err)) ||
         (st = req_page(ctx, &page, err)))
         goto out;
@@ -234,7 +244,7 @@ pm_status tasks_list(http_ctx *ctx, pm_error *err)
         goto out;
     if ((st = ctx_db(ctx, &db, err)))
         goto out;
-    st = req_time_refused(task_repo_list(db, &f, &page, &result, err), "updated_since", err);
+    st = task_repo_list(db, &f, &page, &result, err);
     if (st == PM_OK)
         reply_page(ctx, &result);
 out:
@@ -348,7 +358,7 @@ pm_status task_updates_create(http_ctx *ctx, pm_error *err)
         return pm_fail_field(err, PM_VALIDATION_FAILED, "note", "required",
                              "An update gives a note, a percent_done or a status.");
     if ((st = ctx_begin(ctx, NULL, &db, err)) || (st = load_path(ctx, true, &task, err)) ||
-        (st = may_report(ctx, task, err)))
+        (st = may_report(ctx, task, body, err)))
         return st;
     if (archive_is_archived(task))
         return pm_fail(err, PM_CONFLICT, "The task is archived; restore it first.");
