@@ -62,7 +62,7 @@ bool timestamp_parse(const char *text, timestamp *out)
 void timestamp_text(const timestamp *t, char *out, size_t size)
 {
     int off = t->offset_minutes < 0 ? -t->offset_minutes : t->offset_minutes;
-    snprintf(out, size, "%04d-%02d-%02dT%02d:%02d:%02d%s%s%c%02d:%02d", t->year, t->month,
-             t->day, t->hour, t->minute, t->second, t->fraction[0] ? "." : "", t->fraction,
+    snprintf(out, size, "%04d-%02d-%02dT%02d:%02d:%02d%s%s%c%02d:%02d", t->year, t->month, t->day,
+             t->hour, t->minute, t->second, t->fraction[0] ? "." : "", t->fraction,
              t->offset_minutes < 0 ? '-' : '+', off / 60, off % 60);
 }

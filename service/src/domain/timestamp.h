@@ -9,7 +9,7 @@
 #include <stddef.h>
 
 /* What a refused time is told: the form a time takes. */
-#define TIMESTAMP_FORM                                                                          \
+#define TIMESTAMP_FORM \
     "an RFC 3339 time with an offset, such as 2024-12-20T23:30:00+07:00 or 2024-12-20T16:30:00Z"
 
 /* The longest canonical text timestamp_text writes, with its NUL. */

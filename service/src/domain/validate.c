@@ -303,8 +303,8 @@ pm_status validate_period(const json_t *change, const json_t *current, const cha
 void validate_canonical_time(json_t *body, const char *name)
 {
     timestamp t;
-    char text[TIMESTAMP_TEXT_MAX];
     if (timestamp_parse(json_member_string(body, name), &t)) {
+        char text[TIMESTAMP_TEXT_MAX];
         timestamp_text(&t, text, sizeof text);
         json_object_set_new(body, name, json_string(text));
     }
