@@ -247,8 +247,20 @@ static json_t *indicator_fields(const json_t *doc, const json_t *item, const cha
 /* A seed reporting obligation as the table holds it. */
 static json_t *obligation_fields(const json_t *doc, const json_t *item)
 {
-    static const char *const copied[] = {"code", "source_clause", "description", "recipient",
-                                         "mode", "frequency",     "due_rule",    "note"};
+    static const char *const copied[] = {"code",
+                                         "source_clause",
+                                         "description",
+                                         "recipient",
+                                         "mode",
+                                         "frequency",
+                                         "due_rule",
+                                         "note",
+                                         "applies_from",
+                                         "applies_to",
+                                         "recipient_source",
+                                         "recipient_note",
+                                         "frequency_source",
+                                         "frequency_note"};
     json_t *f = json_object();
     for (size_t i = 0; i < sizeof copied / sizeof copied[0]; i++)
         json_object_set(f, copied[i], json_object_get(item, copied[i]));
@@ -256,13 +268,16 @@ static json_t *obligation_fields(const json_t *doc, const json_t *item)
     json_t *reporter = json_pack("[O]", json_object_get(item, "reporter"));
     json_object_set_new(f, "reporters", expand_codes(doc, reporter));
     json_decref(reporter);
-    /* The file writes the period forms: VNS1/VNS2, VN, YYYY, or null for a report made once. */
+    /* The file writes the period forms: VNS1 (the mid-year report alone), VNS1/VNS2, VN, YYYY,
+     * or null for a report with no period (made once, or at a council's sessions). */
     const char *form = json_string_value(json_object_get(item, "period_type"));
     const char *type = !form                     ? NULL
                        : strstr(form, "VNS")     ? "vn_six_monthly"
                        : strcmp(form, "VN") == 0 ? "vn_yearly"
                                                  : "yearly";
     json_object_set_new(f, "period_type", type ? json_string(type) : json_null());
+    json_object_set_new(f, "expected_periods",
+                        json_string(form && strcmp(form, "VNS1") == 0 ? "first_half" : "all"));
     return f;
 }
 

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
+import psycopg.conninfo
 import pytest
 from psycopg import sql
 
@@ -53,6 +54,7 @@ EXTERNAL_SKIP = "external server: "
 # What makes a test need the suite's own server: a fixture it uses (itself, or through others),
 # else a marker it carries.
 OWN_SERVER_FIXTURES = {"extra_server": "starts planmon servers of its own",
+                       "fresh_planmon": "starts a planmon of its own on a freshly seeded database",
                        "pgctl": "stops or restarts PostgreSQL"}
 OWN_SERVER_ARGUMENTS = {"prepared_db": "checks the output of the first migrate and seed runs, "
                                        "made before the servers started"}
@@ -364,6 +366,49 @@ def extra_server(planmon_bin, base_env, prepared_db, docs_js_file, results_dir):
     yield start
     for srv in started:
         check_stopped_cleanly(srv)
+
+
+@dataclass
+class FreshPlanmon:
+    """A planmon of a module's own, on a database that was just migrated and seeded."""
+
+    api: Api  # calling as settings.DEFAULT_USER; .as_user(name) for the other demo users
+    database_url: str
+    server: PlanmonServer
+
+
+@pytest.fixture(scope="module")
+def fresh_planmon(planmon_bin, base_env, docs_js_file, results_dir, spec):
+    """A planmon of the module's own on a new database, migrated and seeded (with the demo users)
+    and written by nothing else: what the seed holds, which the suite's shared database, written
+    by every test, cannot show. The database is dropped at the end."""
+    superuser = _require_env("PG_SUPERUSER_URL")["PG_SUPERUSER_URL"]
+    url = psycopg.conninfo.conninfo_to_dict(base_env["DATABASE_URL"])
+    name = f"planmon_fresh_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(superuser, autocommit=True, connect_timeout=10) as su:
+        su.execute(sql.SQL("CREATE DATABASE {} OWNER {}").format(sql.Identifier(name),
+                                                                 sql.Identifier(url["user"])))
+    fresh_url = psycopg.conninfo.make_conninfo(**{**url, "dbname": name})
+    env = {**base_env, "DATABASE_URL": fresh_url, "DEMO_PASSWORD": DEMO_PASSWORD}
+    srv = None
+    try:
+        for args in (["migrate"], ["seed", "--demo"]):
+            result = run_planmon(planmon_bin, args, env)
+            assert result.returncode == 0, f"planmon {' '.join(args)}: {result.stderr[-2000:]}"
+        srv = PlanmonServer(planmon_bin, server_env(env, docs_js_file), results_dir,
+                            name=f"fresh-{name}")
+        srv.start()
+        sessions = Sessions(srv.base_url, spec)
+        for username in DEMO_USERS:
+            sessions.add(username, DEMO_PASSWORD)
+        yield FreshPlanmon(Api(srv.base_url, spec, sessions=sessions, user=DEFAULT_USER),
+                           fresh_url, srv)
+    finally:
+        if srv is not None:
+            check_stopped_cleanly(srv)
+        with psycopg.connect(superuser, autocommit=True, connect_timeout=10) as su:
+            su.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+                sql.Identifier(name)))
 
 
 @pytest.fixture(scope="session")

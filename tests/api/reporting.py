@@ -26,8 +26,10 @@ SITE_KEYS = {"id", "model_type", "name", "district", "host_agency", "status", "s
              "evaluation_date", "beneficiaries", "evidence", "notes", "version", "created_at",
              "updated_at", "archived_at"}
 OBLIGATION_KEYS = {"code", "source_clause", "task", "description", "reporters", "recipient",
-                   "mode", "frequency", "period_type", "due_days", "due_rule", "note", "version",
-                   "created_at", "updated_at", "archived_at"}
+                   "recipient_source", "recipient_note", "mode", "frequency", "frequency_source",
+                   "frequency_note", "period_type", "expected_periods", "applies_from",
+                   "applies_to", "due_days", "due_rule", "note", "version", "created_at",
+                   "updated_at", "archived_at"}
 SUBMISSION_KEYS = {"id", "obligation", "agency", "period", "due", "submitted_at", "on_time",
                    "document_link", "note", "submitted_by", "version", "created_at"}
 COMPLETENESS_KEYS = {"agency", "period", "expected", "submitted", "on_time", "late", "missing"}
@@ -356,8 +358,8 @@ def assert_csv_equals(rows, expected, table):
 # --- the seed (db/seed/plan-1994.json) ----------------------------------------------------------
 
 # The seed file's period forms and the period types the API names.
-SEED_PERIOD_TYPES = {None: None, "VNS1/VNS2": "vn_six_monthly", "VN": "vn_yearly",
-                     "YYYY": "yearly"}
+SEED_PERIOD_TYPES = {None: None, "VNS1": "vn_six_monthly", "VNS1/VNS2": "vn_six_monthly",
+                     "VN": "vn_yearly", "YYYY": "yearly"}
 
 
 def seed_types():

@@ -1,7 +1,8 @@
-"""Reporting obligations, submissions and completeness (issue 7, item 2): who reports what to whom,
-how often and by when (/v1/reporting-obligations), seeded with DOLISA's 6-monthly and annual
-report to the Chairman (V.1), the districts' 5-year and annual plans (V.12) and the procuracy's
-and the court's statistics (V.14); the reports handed in (…/submissions) per agency and period,
+"""Reporting obligations, submissions and completeness (issue 7, item 2; issue 17): who reports what
+to whom, how often and by when (/v1/reporting-obligations), seeded with the reports the decision
+sets: DOLISA's mid-year and annual report to the Chairman (V.1), in force from the decision's
+signature to the plan's end, and the district committees' reports to their councils at the
+councils' sessions (III.2); the reports handed in (…/submissions) per agency and period,
 due the day after the period's end plus the obligation's due days (REPORT_DUE_DAYS = 5 when it
 names none) and on time when handed in by that day in An Giang; and completeness and timeliness
 per agency and period (/v1/reporting-completeness).
@@ -26,8 +27,9 @@ EDITORS = ("admin", "coordinator")
 NOT_EDITORS = sorted(u for u, (_, role) in DEMO_USERS.items() if role not in EDITORS)
 DISTRICT_COMMITTEES = ["UBND-883", "UBND-884", "UBND-886", "UBND-887", "UBND-888", "UBND-889",
                        "UBND-890", "UBND-891", "UBND-892", "UBND-893", "UBND-894"]
-SEED_FIELDS = ("code", "source_clause", "description", "reporters", "recipient", "mode",
-               "frequency", "due_rule", "note")
+SEED_FIELDS = ("code", "source_clause", "description", "reporters", "recipient",
+               "recipient_source", "recipient_note", "mode", "frequency", "frequency_source",
+               "frequency_note", "due_rule", "note", "applies_from", "applies_to")
 
 
 def field_error(response, status, code, field, field_code):
@@ -51,55 +53,61 @@ def all_obligations(client, **params):
 
 # --- the seeded obligations ---------------------------------------------------------------------
 
-def test_the_six_seeded_obligations_are_the_decisions(api):
+def test_the_seeded_obligations_are_the_decisions(api):
     task_ids = seed_task_ids(api, seeded_plan(api)["id"])
     listed = {o["code"]: o for o in all_obligations(api)}
     for expected in seed_obligations():
         got = listed[expected["code"]]
         assert {k: got[k] for k in SEED_FIELDS} == {k: expected[k] for k in SEED_FIELDS}
         assert got["period_type"] == SEED_PERIOD_TYPES[expected["period_type"]], got
-        assert got["task"] == task_ids[expected["task"]], got
+        assert got["expected_periods"] == ("first_half" if expected["period_type"] == "VNS1"
+                                           else "all"), got
+        assert got["task"] == (task_ids[expected["task"]] if expected["task"] else None), got
         assert (got["due_days"], got["archived_at"]) == (None, None), \
             "the decision sets no deadline: the service's default applies"
         assert read(api, obligation_path(expected["code"]))[0] == got
 
 
-def test_dolisa_reports_every_six_months_and_every_year_to_the_chairman(api):
+def test_dolisa_reports_at_mid_year_and_every_year_to_the_chairman(api):
+    """V.1 "Định kỳ 6 tháng, hàng năm": a mid-year report and an annual report, which covers the
+    second half; both in force from the signature (15/07/2016) to the plan's end."""
     got = {o["code"]: o for o in all_obligations(api, agency="SLDTBXH")}
     assert {c: (o["source_clause"], o["reporters"], o["recipient"], o["mode"], o["frequency"],
-                o["period_type"]) for c, o in got.items()
-            if c in ("RO-V1-6M", "RO-V1-YEAR")} == {
+                o["period_type"], o["expected_periods"], o["applies_from"], o["applies_to"])
+            for c, o in got.items() if c in ("RO-V1-6M", "RO-V1-YEAR")} == {
         "RO-V1-6M": ("V.1", ["SLDTBXH"], "UBND-89", "assigned", "six_monthly",
-                     "vn_six_monthly"),
-        "RO-V1-YEAR": ("V.1", ["SLDTBXH"], "UBND-89", "assigned", "yearly", "vn_yearly")}
+                     "vn_six_monthly", "first_half", "2016-07-15", "2020-12-31"),
+        "RO-V1-YEAR": ("V.1", ["SLDTBXH"], "UBND-89", "assigned", "yearly", "vn_yearly", "all",
+                       "2016-07-15", "2020-12-31")}
 
 
-def test_the_eleven_districts_make_their_five_year_and_annual_plans(api):
-    five, year = (read(api, obligation_path(c))[0]
-                  for c in ("RO-V12-PLAN-5Y", "RO-V12-PLAN-YEAR"))
-    assert (five["source_clause"], five["reporters"], five["frequency"],
-            five["period_type"]) == ("V.12", DISTRICT_COMMITTEES, "once", None)
-    assert (year["source_clause"], year["reporters"], year["frequency"],
-            year["period_type"]) == ("V.12", DISTRICT_COMMITTEES, "yearly", "yearly")
-    codes = {o["code"] for o in all_obligations(api, agency="UBND-890")}
-    assert {"RO-V12-PLAN-5Y", "RO-V12-PLAN-YEAR"} <= codes
-    assert "RO-V1-6M" not in codes
+def test_the_districts_report_to_their_councils_at_the_sessions(api):
+    """III.2: "yêu cầu Ủy ban nhân dân báo cáo kết quả thực hiện Nghị quyết tại các kỳ họp của
+    Hội đồng nhân dân cùng cấp": no period, no deadline, out of completeness."""
+    o = read(api, obligation_path("RO-III2-COUNCIL"))[0]
+    assert (o["source_clause"], o["reporters"], o["frequency"], o["period_type"],
+            o["recipient"], o["recipient_source"]) == ("III.2", DISTRICT_COMMITTEES,
+                                                       "per_session", None, None, "text")
+    assert "cùng cấp" in o["recipient_note"] and "kỳ họp" in o["frequency_note"]
 
 
-def test_the_procuracy_and_the_court_are_requested_for_their_statistics(api):
-    for code, agency in (("RO-V14-STATS-VKSND", "VKSND"), ("RO-V14-STATS-TAND", "TAND")):
-        o = read(api, obligation_path(code))[0]
-        assert (o["source_clause"], o["reporters"], o["recipient"], o["mode"], o["frequency"],
-                o["period_type"]) == ("V.14", [agency], "SLDTBXH", "requested", "six_monthly",
-                                      "vn_six_monthly")
+def test_the_district_plans_and_the_statistics_are_duties_not_reports(api):
+    """V.12's plans and V.14's statistics set no recipient and no frequency: tasks, not
+    obligations (PRODUCT: duties that set neither are tasks)."""
+    codes = {o["code"] for o in all_obligations(api)}
+    assert not codes & {"RO-V12-PLAN-5Y", "RO-V12-PLAN-YEAR", "RO-V14-STATS-VKSND",
+                        "RO-V14-STATS-TAND"}
+    tasks = seed_task_ids(api, seeded_plan(api)["id"])
+    assert {"v12-district-plans", "v14-statistics"} <= set(tasks)
 
 
 def test_obligations_are_listed_in_code_order_and_filtered_by_frequency(api):
     items = all_obligations(api)
     assert [o["code"] for o in items] == sorted(o["code"] for o in items)
-    once = all_obligations(api, frequency="once")
-    assert once and all(o["frequency"] == "once" and o["period_type"] is None for o in once)
-    assert "RO-V12-PLAN-5Y" in [o["code"] for o in once]
+    sessions = all_obligations(api, frequency="per_session")
+    assert sessions and all(o["frequency"] == "per_session" and o["period_type"] is None
+                            for o in sessions)
+    assert "RO-III2-COUNCIL" in [o["code"] for o in sessions]
     assert_problem(api.get(obligation_path("RO-NONE")), 404, "not_found")
 
 
@@ -216,14 +224,27 @@ def test_on_time_is_by_the_due_date_in_an_giang(coordinator, agencies, at, on_ti
     assert (s["due"], s["on_time"]) == ("2019-06-20", on_time)
 
 
-def test_a_report_made_once_has_no_period_and_no_due_date(api, make_user):
+def test_a_report_made_once_has_no_period_and_no_due_date(api, coordinator, agencies, make_user):
+    o = create_obligation(coordinator, agencies, frequency="once", period_type=None)
+    officer = api.as_user(make_user(agency=agencies[0], role="officer")["username"])
+    s = submitted(officer, o["code"], document_link="https://example.org/kh-5-nam.pdf")
+    assert (s["agency"], s["period"], s["due"], s["on_time"]) == (agencies[0], None, None, None)
+    field_error(submit(officer, o["code"]), 409, "conflict", "period", "taken")
+    other = api.as_user(make_user(agency=agencies[1], role="officer")["username"])
+    field_error(submit(other, o["code"], period="2017"), 422, "validation_failed", "period",
+                "not_periodic")
+
+
+def test_a_report_at_a_councils_session_names_the_sessions_date(api, make_user):
     officer = api.as_user(make_user(agency="UBND-887", role="officer")["username"])
-    s = submitted(officer, "RO-V12-PLAN-5Y", document_link="https://example.org/kh-5-nam.pdf")
-    assert (s["agency"], s["period"], s["due"], s["on_time"]) == ("UBND-887", None, None, None)
-    field_error(submit(officer, "RO-V12-PLAN-5Y"), 409, "conflict", "period", "taken")
-    other = api.as_user(make_user(agency="UBND-888", role="officer")["username"])
-    field_error(submit(other, "RO-V12-PLAN-5Y", period="2017"), 422, "validation_failed",
-                "period", "not_periodic")
+    s = submitted(officer, "RO-III2-COUNCIL", period="2017-07-12",
+                  note="Báo cáo tại kỳ họp thứ 4 Hội đồng nhân dân huyện")
+    assert (s["agency"], s["period"], s["due"], s["on_time"]) == ("UBND-887", "2017-07-12",
+                                                                   None, None)
+    for period, code in [(None, "required"), ("2017", "invalid"), ("2017-02-30", "invalid")]:
+        body = {"period": period} if period else {}
+        field_error(submit(officer, "RO-III2-COUNCIL", **body), 422, "validation_failed",
+                    "period", code)
 
 
 @pytest.mark.parametrize("period, field_code", [(None, "required"), ("2019VNS3", "invalid"),
@@ -353,13 +374,43 @@ def test_completeness_lists_every_reporting_agency_of_the_periods_type_in_order(
     items = completeness(api, "2017VNS1")
     agencies = [i["agency"] for i in items]
     assert agencies == sorted(agencies)
-    assert {"SLDTBXH", "TAND", "VKSND"} <= set(agencies)
-    assert not set(DISTRICT_COMMITTEES) & set(agencies), "the districts report yearly, not here"
-    yearly = {i["agency"]: i for i in completeness(api, "2017")}
-    assert set(DISTRICT_COMMITTEES) <= set(yearly), "each district's annual plan for 2017"
-    assert all(yearly[d]["expected"] >= 1 for d in DISTRICT_COMMITTEES)
+    assert "SLDTBXH" in agencies
+    assert not {"TAND", "VKSND"} & set(agencies), "the statistics are a duty, not a report"
+    assert not set(DISTRICT_COMMITTEES) & set(agencies), "the districts report to their councils"
     assert "SLDTBXH" in [i["agency"] for i in completeness(api, "2017VN")]
     assert completeness(api, "2017VN", "SLDTBXH")[0]["expected"] >= 1
+
+
+def test_an_obligation_expects_the_periods_whose_end_falls_in_its_window(coordinator, agencies):
+    """A period is expected when its end falls within applies_from..applies_to: a window from
+    15/07/2016 expects 2016VN (it ends 14/12/2016) but not 2016VNS1 (it ends 14/06/2016)."""
+    mid = create_obligation(coordinator, agencies[:1], applies_from="2016-07-15",
+                            applies_to="2020-12-31", expected_periods="first_half")
+    year = create_obligation(coordinator, agencies[:1], frequency="yearly",
+                             period_type="vn_yearly", applies_from="2016-07-15",
+                             applies_to="2020-12-31")
+    assert (mid["expected_periods"], year["applies_from"]) == ("first_half", "2016-07-15")
+    expected = {p: (completeness(coordinator, p, agencies[0]) or [{"expected": 0}])[0]["expected"]
+                for p in ("2016VNS1", "2016VNS2", "2016VN", "2017VNS1", "2017VNS2", "2020VNS1",
+                          "2020VN", "2021VNS1", "2021VN", "2015VN")}
+    assert expected == {"2016VNS1": 0, "2016VNS2": 0, "2016VN": 1, "2017VNS1": 1, "2017VNS2": 0,
+                        "2020VNS1": 1, "2020VN": 1, "2021VNS1": 0, "2021VN": 0, "2015VN": 0}
+
+
+@pytest.mark.parametrize("body, field, code", [
+    ({"applies_from": "2020-01-01", "applies_to": "2019-12-31"}, "applies_to", "before_start"),
+    ({"expected_periods": "first_half", "period_type": "vn_yearly", "frequency": "yearly"},
+     "expected_periods", "inconsistent"),
+    ({"recipient_source": "inferred"}, "recipient_note", "required"),
+    ({"frequency_source": "inferred", "frequency_note": "  "}, "frequency_note", "required"),
+    ({"expected_periods": "second_half"}, "expected_periods", None),
+    ({"applies_from": "2016-13-01"}, "applies_from", None)])
+def test_a_window_halves_and_inferences_that_do_not_hold_are_refused(coordinator, body, field,
+                                                                     code):
+    r = coordinator.post_json("/v1/reporting-obligations", new_obligation_body(["SLDTBXH"], **body))
+    problem = assert_problem(r, 422, "validation_failed", field)
+    if code:
+        assert problem["errors"][0]["code"] == code, problem
 
 
 def test_completeness_needs_a_valid_period(api):

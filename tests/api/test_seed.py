@@ -63,7 +63,8 @@ def test_seed_loads_the_plan_its_sections_and_tasks(prepared_db):
     assert snap["indicator"][0] == len(plan["indicators"]) == 12
     assert snap["indicator_target"][0] == sum(len(i["targets"]) for i in plan["indicators"])
     assert snap["pilot_model_type"][0] == len(plan["pilot_model_types"]) == 3
-    assert snap["reporting_obligation"][0] == len(plan["reporting_obligations"]) == 6
+    # V.1's mid-year and annual reports, III.2's reports to the district councils
+    assert snap["reporting_obligation"][0] == len(plan["reporting_obligations"]) == 3
 
 
 def test_seed_records_one_creation_per_row_by_no_user(prepared_db):

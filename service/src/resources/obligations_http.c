@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "auth/access.h"
+#include "domain/clock.h"
 #include "domain/period.h"
 #include "domain/validate.h"
 #include "http/reply.h"
@@ -36,12 +37,18 @@ static pm_status reporters(const char *name, const json_t *value, pm_error *err)
     return st;
 }
 
+static const char *const sources[] = {"text", "inferred", NULL};
+
 #define OBLIGATION_FIELDS(req)                                                                     \
     V_OPT_STRING("source_clause", 64), V_OPT_INT("task", 1, INT64_MAX),                            \
         V_CHECKED("description", req, 1, 5000, validate_not_blank, "more than blanks"),            \
         V_KEPT_CUSTOM("reporters", req, reporters), V_OPT_STRING("recipient", 32),                 \
+        V_ENUM("recipient_source", false, sources), V_OPT_STRING("recipient_note", 2000),          \
         V_ENUM("mode", false, obligation_modes), V_ENUM("frequency", req, obligation_frequencies), \
-        V_OPT_ENUM("period_type", period_type_names), V_OPT_INT("due_days", 0, 365),               \
+        V_ENUM("frequency_source", false, sources), V_OPT_STRING("frequency_note", 2000),          \
+        V_OPT_ENUM("period_type", period_type_names),                                              \
+        V_ENUM("expected_periods", false, obligation_expected_periods),                            \
+        V_DATE("applies_from", false), V_DATE("applies_to", false), V_OPT_INT("due_days", 0, 365), \
         V_OPT_STRING("due_rule", 2000), V_OPT_STRING("note", 5000), V_SERVER("version"),           \
         V_SERVER("created_at"), V_SERVER("updated_at"), V_SERVER("archived_at"), V_END
 
@@ -122,6 +129,33 @@ pm_status obligations_get(http_ctx *ctx, pm_error *err)
     return PM_OK;
 }
 
+/* What an obligation `change` (a body, or a patch of `current`) gives must hold together: a
+ * window that ends after it begins; the first half only of six-monthly periods; an inferred
+ * recipient or frequency with its basis in a note. */
+static pm_status consistent(const json_t *change, const json_t *current, pm_error *err)
+{
+    pm_status st = validate_period(change, current, "applies_from", "applies_to", true, err);
+    if (st != PM_OK)
+        return st;
+    const char *halves = validate_merged(change, current, "expected_periods");
+    const char *type = validate_merged(change, current, "period_type");
+    if (halves && strcmp(halves, "first_half") == 0 &&
+        (!type || (strcmp(type, "six_monthly") != 0 && strcmp(type, "vn_six_monthly") != 0)))
+        return pm_fail_field(err, PM_VALIDATION_FAILED, "expected_periods", "inconsistent",
+                             "expected_periods first_half needs a six-monthly period_type");
+    static const char *const inferable[][2] = {{"recipient_source", "recipient_note"},
+                                               {"frequency_source", "frequency_note"}};
+    for (size_t i = 0; i < sizeof inferable / sizeof inferable[0]; i++) {
+        const char *source = validate_merged(change, current, inferable[i][0]);
+        const char *note = validate_merged(change, current, inferable[i][1]);
+        if (source && strcmp(source, "inferred") == 0 && !(note && validate_not_blank(note)))
+            st = pm_fail_field(err, PM_VALIDATION_FAILED, inferable[i][1], "required",
+                               "%s gives the basis of an inferred %s", inferable[i][1],
+                               inferable[i][0]);
+    }
+    return st;
+}
+
 pm_status obligations_create(http_ctx *ctx, pm_error *err)
 {
     json_auto_t *body = NULL, *created = NULL;
@@ -129,7 +163,7 @@ pm_status obligations_create(http_ctx *ctx, pm_error *err)
     pm_status st;
     if ((st = req_check_query(ctx, no_params, err)) || (st = req_json_body(ctx, &body, err)) ||
         (st = validate_body(body, create_fields, VALIDATE_CREATE, err)) ||
-        (st = ctx_begin(ctx, NULL, &db, err)) ||
+        (st = consistent(body, NULL, err)) || (st = ctx_begin(ctx, NULL, &db, err)) ||
         (st = obligation_repo_check_references(db, body, err)) ||
         (st = obligation_repo_create(db, body, err)) ||
         (st = obligation_repo_get(db, json_member_string(body, "code"), false, &created, err)) ||
@@ -154,7 +188,7 @@ pm_status obligations_patch(http_ctx *ctx, pm_error *err)
         return st;
     if (archive_is_archived(current))
         return pm_fail(err, PM_CONFLICT, "The reporting obligation is archived.");
-    if ((st = reply_check_if_match(ctx, current, err)) ||
+    if ((st = reply_check_if_match(ctx, current, err)) || (st = consistent(patch, current, err)) ||
         (st = obligation_repo_check_references(db, patch, err)) ||
         (st = obligation_repo_update(db, code, archive_version(current), patch, err)) ||
         (st = obligation_repo_get(db, code, false, &updated, err)) || (st = ctx_commit(ctx, err)))
@@ -217,12 +251,22 @@ static bool reports(const json_t *obligation, const char *agency)
 }
 
 /* Fills "period" and "due" of `body` for `obligation`: a periodic obligation needs a period of
- * its type, due its due days (or REPORT_DUE_DAYS) after the end; one made once takes none. */
+ * its type, due its due days (or REPORT_DUE_DAYS) after the end; one made at a council's
+ * sessions names the session's date as its period, with no due date; one made once takes none. */
 static pm_status settle_period(const http_ctx *ctx, const json_t *obligation, json_t *body,
                                pm_error *err)
 {
     const char *type = json_member_string(obligation, "period_type");
     const char *id = json_member_string(body, "period");
+    civil_date session;
+    if (strcmp(json_member_string(obligation, "frequency"), "per_session") == 0) {
+        if (!id || !clock_parse_date(id, &session))
+            return pm_fail_field(err, PM_VALIDATION_FAILED, "period", id ? "invalid" : "required",
+                                 "period is the date of the session (YYYY-MM-DD) at which the "
+                                 "report was made");
+        json_object_set_new(body, "due", json_null());
+        return PM_OK;
+    }
     if (!type) {
         if (id)
             return pm_fail_field(err, PM_VALIDATION_FAILED, "period", "not_periodic",
@@ -306,8 +350,7 @@ pm_status completeness_get(http_ctx *ctx, pm_error *err)
         return pm_fail_field(err, PM_INVALID_PARAMETER, "period", "invalid",
                              "period is not a period id; the forms are %s", period_forms);
     if ((st = ctx_db(ctx, &db, err)) ||
-        (st = submission_repo_completeness(db, p.id, period_type_names[p.type], agency, NULL,
-                                           &items, err)))
+        (st = submission_repo_completeness(db, &p, agency, NULL, &items, err)))
         return st;
     json_auto_t *body = json_pack("{s:O}", "items", items);
     reply_json(ctx, 200, body, "application/json");

@@ -10,13 +10,17 @@
 #include "db/references.h"
 #include "domain/clock.h"
 
-const char *const obligation_frequencies[] = {"once",        "monthly", "quarterly",
-                                              "six_monthly", "yearly",  NULL};
+const char *const obligation_frequencies[] = {"once",        "per_session", "monthly", "quarterly",
+                                              "six_monthly", "yearly",      NULL};
 const char *const obligation_modes[] = {"assigned", "requested", NULL};
+const char *const obligation_expected_periods[] = {"all", "first_half", NULL};
 
 #define OBLIGATION_SELECT                                                                      \
-    "SELECT o.code, o.source_clause, o.task, o.description, o.reporters, o.recipient, o.mode," \
-    "       o.frequency, o.period_type, o.due_days, o.due_rule, o.note, o.version,"            \
+    "SELECT o.code, o.source_clause, o.task, o.description, o.reporters, o.recipient,"         \
+    "       o.recipient_source, o.recipient_note, o.mode, o.frequency, o.frequency_source,"    \
+    "       o.frequency_note, o.period_type, o.expected_periods,"                              \
+    "       o.applies_from::text AS applies_from, o.applies_to::text AS applies_to,"           \
+    "       o.due_days, o.due_rule, o.note, o.version,"                                        \
     "       planmon_utc(o.created_at) AS created_at, planmon_utc(o.updated_at) AS updated_at," \
     "       planmon_utc(o.archived_at) AS archived_at"                                         \
     " FROM reporting_obligation o"
@@ -44,44 +48,74 @@ static const db_reference references[] = {
     {"recipient", "recipient", NULL, "unknown", "names no agency"},
 };
 
-static const char *const columns[] = {"code",        "source_clause", "task",     "description",
-                                      "reporters",   "recipient",     "mode",     "frequency",
-                                      "period_type", "due_days",      "due_rule", "note"};
+static const char *const columns[] = {"code",
+                                      "source_clause",
+                                      "task",
+                                      "description",
+                                      "reporters",
+                                      "recipient",
+                                      "mode",
+                                      "frequency",
+                                      "period_type",
+                                      "due_days",
+                                      "due_rule",
+                                      "note",
+                                      "applies_from",
+                                      "applies_to",
+                                      "expected_periods",
+                                      "recipient_source",
+                                      "recipient_note",
+                                      "frequency_source",
+                                      "frequency_note"};
 enum { NCOLUMNS = sizeof columns / sizeof columns[0] };
 
-static const char insert_sql[] =
-    "INSERT INTO reporting_obligation (code, source_clause, task, description, reporters,"
-    "                                  recipient, mode, frequency, period_type, due_days,"
-    "                                  due_rule, note)"
-    " VALUES ($1, $2, $3::bigint, $4, $5::jsonb, $6, coalesce($7, 'assigned'), $8, $9,"
-    "         $10::int, $11, $12)";
+#define OBLIGATION_COLUMNS                                                                \
+    "(code, source_clause, task, description, reporters, recipient, mode, frequency,"     \
+    " period_type, due_days, due_rule, note, applies_from, applies_to, expected_periods," \
+    " recipient_source, recipient_note, frequency_source, frequency_note)"
+/* The values of the columns after code, source_clause and task ($4..$19). */
+#define OBLIGATION_VALUES                                                                  \
+    " $4, $5::jsonb, $6, coalesce($7, 'assigned'), $8, $9, $10::int, $11, $12, $13::date," \
+    " $14::date, coalesce($15, 'all'), coalesce($16, 'text'), $17, coalesce($18, 'text'), $19"
 
-/* As the insert, with $3 the task's key in plan $13. */
-static const char seed_sql[] =
-    "INSERT INTO reporting_obligation (code, source_clause, task, description, reporters,"
-    "                                  recipient, mode, frequency, period_type, due_days,"
-    "                                  due_rule, note)"
-    " VALUES ($1, $2, (SELECT id FROM task WHERE plan = $13::bigint AND key = $3), $4,"
-    "         $5::jsonb, $6, coalesce($7, 'assigned'), $8, $9, $10::int, $11, $12)"
-    " ON CONFLICT (code) DO NOTHING";
+static const char insert_sql[] = "INSERT INTO reporting_obligation " OBLIGATION_COLUMNS
+                                 " VALUES ($1, $2, $3::bigint," OBLIGATION_VALUES ")";
 
-/* The columns but code as $1..$11, $12 present fields, $13 code $14 version. */
+/* As the insert, with $3 the task's key in plan $20. */
+static const char seed_sql[] = "INSERT INTO reporting_obligation " OBLIGATION_COLUMNS
+                               " VALUES ($1, $2, (SELECT id FROM task WHERE plan = $20::bigint AND "
+                               "key = $3)," OBLIGATION_VALUES ") ON CONFLICT (code) DO NOTHING";
+
+/* The columns but code as $1..$18, $19 present fields, $20 code $21 version. */
 static const char update_sql[] =
     "UPDATE reporting_obligation SET"
-    "  source_clause = CASE WHEN 'source_clause' = ANY($12::text[]) THEN $1"
-    "                  ELSE source_clause END,"
-    "  task = CASE WHEN 'task' = ANY($12::text[]) THEN $2::bigint ELSE task END,"
-    "  description = CASE WHEN 'description' = ANY($12::text[]) THEN $3 ELSE description END,"
-    "  reporters = CASE WHEN 'reporters' = ANY($12::text[]) THEN $4::jsonb ELSE reporters END,"
-    "  recipient = CASE WHEN 'recipient' = ANY($12::text[]) THEN $5 ELSE recipient END,"
-    "  mode = CASE WHEN 'mode' = ANY($12::text[]) THEN coalesce($6, 'assigned') ELSE mode END,"
-    "  frequency = CASE WHEN 'frequency' = ANY($12::text[]) THEN $7 ELSE frequency END,"
-    "  period_type = CASE WHEN 'period_type' = ANY($12::text[]) THEN $8 ELSE period_type END,"
-    "  due_days = CASE WHEN 'due_days' = ANY($12::text[]) THEN $9::int ELSE due_days END,"
-    "  due_rule = CASE WHEN 'due_rule' = ANY($12::text[]) THEN $10 ELSE due_rule END,"
-    "  note = CASE WHEN 'note' = ANY($12::text[]) THEN $11 ELSE note END,"
+    "  source_clause = CASE WHEN 'source_clause' = ANY($19::text[]) THEN $1"
+    "        ELSE source_clause END,"
+    "  task = CASE WHEN 'task' = ANY($19::text[]) THEN $2::bigint ELSE task END,"
+    "  description = CASE WHEN 'description' = ANY($19::text[]) THEN $3 ELSE description END,"
+    "  reporters = CASE WHEN 'reporters' = ANY($19::text[]) THEN $4::jsonb ELSE reporters END,"
+    "  recipient = CASE WHEN 'recipient' = ANY($19::text[]) THEN $5 ELSE recipient END,"
+    "  mode = CASE WHEN 'mode' = ANY($19::text[]) THEN coalesce($6, 'assigned') ELSE mode END,"
+    "  frequency = CASE WHEN 'frequency' = ANY($19::text[]) THEN $7 ELSE frequency END,"
+    "  period_type = CASE WHEN 'period_type' = ANY($19::text[]) THEN $8 ELSE period_type END,"
+    "  due_days = CASE WHEN 'due_days' = ANY($19::text[]) THEN $9::int ELSE due_days END,"
+    "  due_rule = CASE WHEN 'due_rule' = ANY($19::text[]) THEN $10 ELSE due_rule END,"
+    "  note = CASE WHEN 'note' = ANY($19::text[]) THEN $11 ELSE note END,"
+    "  applies_from = CASE WHEN 'applies_from' = ANY($19::text[]) THEN $12::date"
+    "        ELSE applies_from END,"
+    "  applies_to = CASE WHEN 'applies_to' = ANY($19::text[]) THEN $13::date ELSE applies_to END,"
+    "  expected_periods = CASE WHEN 'expected_periods' = ANY($19::text[])"
+    "        THEN coalesce($14, 'all') ELSE expected_periods END,"
+    "  recipient_source = CASE WHEN 'recipient_source' = ANY($19::text[])"
+    "        THEN coalesce($15, 'text') ELSE recipient_source END,"
+    "  recipient_note = CASE WHEN 'recipient_note' = ANY($19::text[]) THEN $16"
+    "        ELSE recipient_note END,"
+    "  frequency_source = CASE WHEN 'frequency_source' = ANY($19::text[])"
+    "        THEN coalesce($17, 'text') ELSE frequency_source END,"
+    "  frequency_note = CASE WHEN 'frequency_note' = ANY($19::text[]) THEN $18"
+    "        ELSE frequency_note END,"
     "  version = version + 1, updated_at = now()"
-    " WHERE code = $13 AND version = $14::int AND archived_at IS NULL RETURNING code";
+    " WHERE code = $20 AND version = $21::int AND archived_at IS NULL RETURNING code";
 
 /* On time: handed in by the due date, in the province's calendar (ZONE: the parameter holding
  * clock_zone). */
@@ -115,13 +149,17 @@ static const char submission_insert_sql[] =
     " VALUES ($1, $2, coalesce($3, ''), $4::date, coalesce($5::timestamptz, now()), $6, $7, $8)"
     " RETURNING id";
 
-/* $1 period $2 period type $3 agency $4 as of (NULL: now) $5 zone: the obligations that existed
- * then */
+/* $1 period $2 period type $3 agency $4 as of (NULL: now) $5 zone $6 the period's end $7 the
+ * period is the first half of its year: the obligations that existed then, and were in force
+ * for the period (its end in their window; a first-half obligation only in the first half) */
 static const char completeness_sql[] =
     "WITH o AS ("
     "  SELECT o.code, r.agency FROM reporting_obligation o"
     "  CROSS JOIN jsonb_array_elements_text(o.reporters) AS r (agency)"
     "  WHERE o.period_type = $2"
+    "    AND (o.applies_from IS NULL OR $6::date >= o.applies_from)"
+    "    AND (o.applies_to IS NULL OR $6::date <= o.applies_to)"
+    "    AND (o.expected_periods = 'all' OR $7::boolean)"
     "    AND CASE WHEN $4::timestamptz IS NULL THEN o.archived_at IS NULL"
     "             ELSE o.created_at <= $4::timestamptz"
     "                  AND (o.archived_at IS NULL OR o.archived_at > $4::timestamptz) END"
@@ -276,10 +314,14 @@ pm_status submission_repo_create(PGconn *conn, const json_t *fields, const char 
     return st;
 }
 
-pm_status submission_repo_completeness(PGconn *conn, const char *period_id, const char *type,
-                                       const char *agency, const char *as_of, json_t **out,
-                                       pm_error *err)
+pm_status submission_repo_completeness(PGconn *conn, const period *p, const char *agency,
+                                       const char *as_of, json_t **out, pm_error *err)
 {
-    const char *params[] = {period_id, type, agency, as_of, clock_zone()};
-    return db_fetch_all(conn, completeness_sql, 5, params, out, err);
+    char end[11];
+    period_date_text(p->end, end);
+    bool six_monthly = p->type == PERIOD_SIX_MONTHLY || p->type == PERIOD_VN_SIX_MONTHLY;
+    bool first_half = six_monthly && p->id[strlen(p->id) - 1] == '1';
+    const char *params[] = {p->id, period_type_names[p->type],   agency, as_of, clock_zone(),
+                            end,   first_half ? "true" : "false"};
+    return db_fetch_all(conn, completeness_sql, 7, params, out, err);
 }

@@ -8,10 +8,13 @@
 #include <stdbool.h>
 
 #include "domain/page.h"
+#include "domain/period.h"
 #include "status.h"
 
 extern const char *const obligation_frequencies[];
 extern const char *const obligation_modes[];
+/* Which periods of its type an obligation expects: all, or the first half of each year. */
+extern const char *const obligation_expected_periods[];
 
 typedef struct {
     const char *agency, *frequency; /* agency: among the reporters; NULL: any */
@@ -56,11 +59,12 @@ pm_status submission_repo_get(PGconn *conn, const char *obligation, const char *
 pm_status submission_repo_create(PGconn *conn, const json_t *fields, const char *username,
                                  char *id_out, pm_error *err);
 
-/* Completeness in `period` (its id and type) per reporting agency (`agency` only, when not
- * NULL), counting the submissions recorded by `as_of` (NULL: now): {"agency", "period",
- * "expected", "submitted", "on_time", "late", "missing"}, in agency order. *out a new array. */
-pm_status submission_repo_completeness(PGconn *conn, const char *period, const char *period_type,
-                                       const char *agency, const char *as_of, json_t **out,
-                                       pm_error *err);
+/* Completeness in period `p` per reporting agency (`agency` only, when not NULL) of the
+ * obligations of its type in force for it (its end within their window; a first-half
+ * obligation only in a first half), counting the submissions recorded by `as_of` (NULL: now):
+ * {"agency", "period", "expected", "submitted", "on_time", "late", "missing"}, in agency order.
+ * *out a new array. */
+pm_status submission_repo_completeness(PGconn *conn, const period *p, const char *agency,
+                                       const char *as_of, json_t **out, pm_error *err);
 
 #endif

@@ -201,13 +201,14 @@ pm_status reports_get(http_ctx *ctx, pm_error *err)
         (st = report_repo_task_counts(db, plan_id, task_moment, task_day, &tasks, err)) ||
         (st = report_repo_overdue(db, plan_id, task_moment, task_day, &overdue, err)) ||
         (st = report_repo_updates(db, plan_id, from, until, &updates, err)) ||
-        (st = submission_repo_completeness(db, report.id, period_type_names[report.type], NULL,
-                                           moment, &completeness, err)))
+        (st = submission_repo_completeness(db, &report, NULL, moment, &completeness, err)))
         return st;
     if (report.type == PERIOD_VN_YEARLY) { /* yearly obligations report the calendar year */
         char year[8];
+        period calendar;
         snprintf(year, sizeof year, "%04d", report.year);
-        if ((st = submission_repo_completeness(db, year, "yearly", NULL, moment, &yearly, err)))
+        period_parse(year, ctx->app->cfg->report_due_days, &calendar);
+        if ((st = submission_repo_completeness(db, &calendar, NULL, moment, &yearly, err)))
             return st;
         json_array_extend(completeness, yearly);
     }
