@@ -246,8 +246,10 @@ class Api:
     def auth_headers(self, headers=None):
         """`headers` plus this client's Authorization header (for raw requests)."""
         out = dict(headers or {})
+        if any(k.lower() == "authorization" for k in out):
+            return out  # given: no token is looked up, so no sign-in happens behind the caller
         auth = self.authorization()
-        if auth and not any(k.lower() == "authorization" for k in out):
+        if auth:
             out["Authorization"] = auth
         return out
 

@@ -378,6 +378,13 @@ class FreshPlanmon:
 
 
 @pytest.fixture(scope="module")
+def seeded_api(fresh_planmon):
+    """An Api on a planmon whose database holds the seed and nothing else: for the tests that
+    count what the seed holds (other tests add units, committees and plans to the shared one)."""
+    return fresh_planmon.api
+
+
+@pytest.fixture(scope="module")
 def fresh_planmon(planmon_bin, base_env, docs_js_file, results_dir, spec):
     """A planmon of the module's own on a new database, migrated and seeded (with the demo users)
     and written by nothing else: what the seed holds, which the suite's shared database, written

@@ -10,8 +10,9 @@ DISTRICTS = sorted(c for c, u in SEED.items() if u["level"] == 2)
 
 
 @pytest.fixture(scope="module")
-def all_units(api):
-    items, _ = api.walk("/v1/admin-units", limit=500)
+def all_units(seeded_api):
+    """Every unit of a database that holds the seed alone."""
+    items, _ = seeded_api.walk("/v1/admin-units", limit=500)
     return items
 
 
@@ -21,25 +22,25 @@ def test_the_seed_file_has_the_decisions_units():
     assert sum(1 for u in SEED.values() if u["level"] == 3) == 156
 
 
-def test_level_2_lists_the_11_district_level_units(api):
-    body = api.json("/v1/admin-units", params={"level": 2})
+def test_level_2_lists_the_11_district_level_units(seeded_api):
+    body = seeded_api.json("/v1/admin-units", params={"level": 2})
     assert [u["code"] for u in body["items"]] == DISTRICTS
     assert body["next_cursor"] is None
     assert all(u["level"] == 2 and u["parent"] == "89" for u in body["items"])
 
 
-def test_province_89_counts_its_districts_and_communes(api):
-    unit = api.json("/v1/admin-units/89")
+def test_province_89_counts_its_districts_and_communes(seeded_api):
+    unit = seeded_api.json("/v1/admin-units/89")
     assert unit == {"code": "89", "name": "Tỉnh An Giang", "type": "tinh", "level": 1,
                     "parent": None, "path": ["89"], "valid_from": unit["valid_from"],
                     "valid_to": None, "counts": {"district": 11, "commune": 156},
                     "current_since": None, "former": [], "version": unit["version"]}
 
 
-def test_each_district_counts_its_communes_and_they_sum_to_156(api):
+def test_each_district_counts_its_communes_and_they_sum_to_156(seeded_api):
     total = 0
     for code in DISTRICTS:
-        unit = api.json(f"/v1/admin-units/{code}")
+        unit = seeded_api.json(f"/v1/admin-units/{code}")
         expected = sum(1 for u in SEED.values() if u["parent"] == code)
         assert unit["counts"] == {"district": 0, "commune": expected}, code
         total += unit["counts"]["commune"]
@@ -85,15 +86,15 @@ def test_list_is_ordered_by_level_then_code(all_units):
 
 
 @pytest.mark.parametrize("level,count", [(1, 1), (2, 11), (3, 156)])
-def test_level_filter(api, level, count):
-    items, _ = api.walk("/v1/admin-units", {"level": level}, limit=500)
+def test_level_filter(seeded_api, level, count):
+    items, _ = seeded_api.walk("/v1/admin-units", {"level": level}, limit=500)
     assert len(items) == count
     assert {u["level"] for u in items} == {level}
 
 
 @pytest.mark.parametrize("parent", ["89", "883", "893", "894"])
-def test_parent_filter_lists_direct_children(api, parent):
-    items, _ = api.walk("/v1/admin-units", {"parent": parent}, limit=500)
+def test_parent_filter_lists_direct_children(seeded_api, parent):
+    items, _ = seeded_api.walk("/v1/admin-units", {"parent": parent}, limit=500)
     expected = sorted(c for c, u in SEED.items() if u["parent"] == parent)
     assert [u["code"] for u in items] == expected
     assert all(u["parent"] == parent for u in items)
@@ -110,10 +111,10 @@ def test_level_and_parent_combine(api):
     assert len(items) == 7
 
 
-def test_single_unit_equals_its_list_entry(api, all_units):
+def test_single_unit_equals_its_list_entry(seeded_api, all_units):
     listed = {u["code"]: u for u in all_units}
     for code in ("89", "883", "30285", "30415"):
-        assert api.json(f"/v1/admin-units/{code}") == listed[code]
+        assert seeded_api.json(f"/v1/admin-units/{code}") == listed[code]
 
 
 def test_commune_path_runs_from_the_province(api):

@@ -10,8 +10,9 @@ SEED = seed_units()
 
 
 @pytest.fixture(scope="module")
-def agencies(api):
-    items, _ = api.walk("/v1/agencies", limit=500)
+def agencies(seeded_api):
+    """Every agency of a database that holds the seed alone."""
+    items, _ = seeded_api.walk("/v1/agencies", limit=500)
     return {a["code"]: a for a in items}
 
 
@@ -50,15 +51,15 @@ def test_list_is_ordered_by_code(agencies):
 
 
 @pytest.mark.parametrize("kind", sorted({k for k, _ in DECISION_AGENCIES.values()}))
-def test_kind_filter(api, agencies, kind):
-    items, _ = api.walk("/v1/agencies", {"kind": kind}, limit=500)
+def test_kind_filter(seeded_api, agencies, kind):
+    items, _ = seeded_api.walk("/v1/agencies", {"kind": kind}, limit=500)
     assert [a["code"] for a in items] == sorted(c for c, a in agencies.items() if a["kind"] == kind)
     expected = {c for c, (k, _) in DECISION_AGENCIES.items() if k == kind}
     assert expected <= {a["code"] for a in items}
 
 
-def test_kind_people_committee_has_168(api):
-    items, _ = api.walk("/v1/agencies", {"kind": "people_committee"}, limit=500)
+def test_kind_people_committee_has_168(seeded_api):
+    items, _ = seeded_api.walk("/v1/agencies", {"kind": "people_committee"}, limit=500)
     assert len(items) == 168
 
 

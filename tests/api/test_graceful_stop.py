@@ -43,6 +43,14 @@ def connection_refused(port):
         return True
 
 
+def wait_for_output(srv, mark, text, within):
+    """Waits (bounded: `within` seconds) until the server's output after `mark` holds `text`."""
+    deadline = time.monotonic() + within
+    while text not in srv.output_since(mark):
+        assert time.monotonic() < deadline, f"the server did not say {text!r} in {within} s"
+        time.sleep(0.01)
+
+
 def test_sigterm_under_load(api, server, extra_server, base_env):
     # the held read waits HELD_S for its lock, well within this server's query timeout
     srv = extra_server(**{**SERVER_SETTINGS, "DB_QUERY_TIMEOUT_MS": "8000"},
@@ -72,8 +80,12 @@ def test_sigterm_under_load(api, server, extra_server, base_env):
         thread = threading.Thread(target=held_read, daemon=True)
         thread.start()
         time.sleep(0.3)
+        mark = srv.output_sizes()
         signalled = time.monotonic()
         srv.proc.send_signal(signal.SIGTERM)
+        # The main thread takes the signal when it next runs (sigwait): a /readyz a worker
+        # answers in that instant may still say ready. Sample once the server said it stops.
+        wait_for_output(srv, mark, "stopping on signal", within=GRACE_S / 2)
         accepted_until = refused_at = None
         while time.monotonic() - signalled < HELD_S:
             since = time.monotonic() - signalled

@@ -42,14 +42,21 @@ def test_no_connection_gave_up_naming_its_statements(server):
     assert not lines, "\n".join(lines[:5])
 
 
-def test_sigterm_stops_the_server_with_exit_code_0(server):
-    assert server.alive(), f"planmon died during the suite\n{server.logs_tail()}"
-    rc = server.stop()
+@pytest.fixture(scope="module")
+def stopped(server):
+    """The suite's server stopped once by SIGTERM, whichever test asks first: (alive before the
+    signal, exit code)."""
+    was_alive = server.alive()
+    return was_alive, server.stop()
+
+
+def test_sigterm_stops_the_server_with_exit_code_0(server, stopped):
+    was_alive, rc = stopped
+    assert was_alive, f"planmon died during the suite\n{server.logs_tail()}"
     assert rc == 0, f"exit code {rc} after SIGTERM\n{server.logs_tail()}"
 
 
-def test_server_output_has_no_sanitizer_report(server, build_kind):
-    server.stop()
+def test_server_output_has_no_sanitizer_report(server, stopped, build_kind):
     reports = server.sanitizer_reports()
     assert not reports, f"{build_kind} build reported:\n" + "\n".join(reports[:20]) + \
         f"\n{server.logs_tail(80)}"
