@@ -19,6 +19,7 @@
 #include "http/routes.h"
 #include "http/server.h"
 #include "log.h"
+#include "resources/occurrences_repo.h"
 #include "resources/users_repo.h"
 #include "seed.h"
 
@@ -213,16 +214,21 @@ static int cmd_migrate(const pm_config *cfg, const struct options *o)
     if (!conn)
         return 1;
     pm_error err = {0};
-    int applied = 0;
+    int applied = 0, derived = 0;
     pm_status st = migrate_repo_apply(conn, &applied, &err);
+    /* Occurrences follow from the tasks, their obligations and REPORT_DUE_DAYS: derived again
+     * after every migration, so a schema or setting change leaves none stale. */
+    if (st == PM_OK && !(st = db_begin(conn, &err)) &&
+        !(st = occurrence_repo_derive_all(conn, cfg->report_due_days, &derived, &err)))
+        st = db_commit(conn, &err);
     PQfinish(conn);
     if (st != PM_OK) {
         fprintf(stderr, "planmon migrate: %s\n", err.detail);
         pm_error_reset(&err);
         return 1;
     }
-    fprintf(stderr, "migrate: %d applied, schema at version %d\n", applied,
-            migrate_latest_version());
+    fprintf(stderr, "migrate: %d applied, schema at version %d, occurrences of %d tasks derived\n",
+            applied, migrate_latest_version(), derived);
     return 0;
 }
 
@@ -266,7 +272,7 @@ static int cmd_seed(const pm_config *cfg, const struct options *o)
         return 1;
     pm_error err = {0};
     seed_counts counts;
-    pm_status st = seed_load(conn, &counts, &err);
+    pm_status st = seed_load(conn, cfg->report_due_days, &counts, &err);
     if (st == PM_OK)
         fprintf(stderr,
                 "seed: %d administrative units, %d agencies, %d documents, %d plans, "

@@ -13,6 +13,7 @@
 #include "resources/documents_repo.h"
 #include "resources/indicators_repo.h"
 #include "resources/obligations_repo.h"
+#include "resources/occurrences_repo.h"
 #include "resources/pilots_repo.h"
 #include "resources/plans_repo.h"
 #include "resources/sections_repo.h"
@@ -338,8 +339,9 @@ static pm_status load_plan(PGconn *conn, seed_counts *counts, pm_error *err)
     return st;
 }
 
-pm_status seed_load(PGconn *conn, seed_counts *counts, pm_error *err)
+pm_status seed_load(PGconn *conn, int due_days, seed_counts *counts, pm_error *err)
 {
+    int derived = 0;
     memset(counts, 0, sizeof *counts);
     pm_status st = db_begin(conn, err);
     if (st == PM_OK)
@@ -350,6 +352,8 @@ pm_status seed_load(PGconn *conn, seed_counts *counts, pm_error *err)
         st = load_documents(conn, &counts->documents, err);
     if (st == PM_OK)
         st = load_plan(conn, counts, err);
+    if (st == PM_OK)
+        st = occurrence_repo_derive_all(conn, due_days, &derived, err);
     if (st == PM_OK)
         st = db_commit(conn, err);
     else

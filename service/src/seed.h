@@ -26,8 +26,10 @@ typedef struct {
  * per unit, and the legal documents, plan, sections, tasks, indicators and targets of
  * db/seed/plan-1994.json (a task's agency group, such as UBND-DISTRICTS, stands for its member
  * agencies). Idempotent, and it never overwrites a row that exists (an edit made through the API
- * stays). `conn` is borrowed. */
-pm_status seed_load(PGconn *conn, seed_counts *counts, pm_error *err);
+ * stays; a seeded task lacking the provenance of its dates receives it). Then derives every
+ * recurring task's occurrences, due `due_days` (REPORT_DUE_DAYS) after their periods unless
+ * their obligation says otherwise. `conn` is borrowed. */
+pm_status seed_load(PGconn *conn, int due_days, seed_counts *counts, pm_error *err);
 
 /* Adds the demo users of db/seed/demo-users.json that are missing, all with `password`
  * (already checked against the password rule); *added counts the new ones. */

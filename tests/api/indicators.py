@@ -35,7 +35,7 @@ TARGET_KEYS = {"id", "indicator", "period", "applies_from", "applies_to", "opera
                "created_at", "updated_at", "archived_at"}
 MEASUREMENT_KEYS = {"id", "indicator", "unit", "period", "value", "comment", "evidence", "status",
                     "review_note", "entered_by", "agency", "reviewed_by", "version",
-                    "created_at", "updated_at"}
+                    "created_at", "updated_at", "late_entry"}
 PERIOD_KEYS = {"id", "type", "start", "end", "cut_off", "due"}
 SUMMARY_KEYS = {"status", "counts", "conflicts", "dry_run"}
 COUNT_KEYS = {"imported", "updated", "ignored", "rejected"}

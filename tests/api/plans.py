@@ -20,15 +20,20 @@ PLAN_KEYS = {"id", "code", "title", "title_en", "period_start", "period_end", "d
 SECTION_KEYS = {"plan", "code", "seq", "kind", "title", "text", "targets_text", "heading_path",
                 "version", "created_at", "updated_at", "archived_at"}
 TASK_KEYS = {"id", "plan", "section", "parent_id", "key", "source_clause", "title", "title_en",
-             "description", "agencies", "start_date", "due_date", "recurrence", "status",
-             "percent_done", "overdue", "version", "created_at", "updated_at", "archived_at"}
+             "title_basis", "description", "agencies", "start_date", "start_basis", "due_date",
+             "due_basis", "recurrence", "due_days", "status", "percent_done", "overdue",
+             "version", "created_at", "updated_at", "archived_at"}
 TASK_AGENCY_KEYS = {"agency", "role", "mode", "source", "note"}
-UPDATE_KEYS = {"id", "task", "note", "percent_done", "status", "previous_status",
-               "previous_percent_done", "evidence", "author", "agency", "created_at"}
+UPDATE_KEYS = {"id", "task", "occurred_on", "occurrence", "note", "percent_done", "status",
+               "previous_status", "previous_percent_done", "evidence", "author", "agency",
+               "created_at", "late_entry"}
 SUMMARY_KEYS = {"id", "plan", "section", "source_clause", "title", "mode", "status",
-                "percent_done", "due_date", "recurrence", "overdue"}
+                "percent_done", "due_date", "due_basis", "recurrence", "overdue",
+                "overdue_occurrences", "next_due"}
 RESPONSIBILITIES_KEYS = {"agency", "name", "counts", "share_done", "lead", "coordinate",
-                         "overdue"}
+                         "overdue", "due_soon"}
+OCCURRENCE_KEYS = {"id", "start", "end", "due", "obligation", "done", "done_on", "on_time",
+                   "overdue"}
 
 SECTION_KINDS = ("purpose", "goal", "scope", "objective", "solution", "funding",
                  "responsibility", "other")
@@ -194,6 +199,39 @@ def all_tasks(client, **params):
 
 def ids(items):
     return [i["id"] for i in items]
+
+
+def occurrences(client, task_id, **params):
+    """GET /v1/tasks/{id}/occurrences with `params`; must be 200. Returns the items, each with
+    the Occurrence keys."""
+    r = client.get(task_path(task_id, "occurrences"), params=params)
+    assert r.status_code == 200, r.text
+    items = r.json()["items"]
+    for o in items:
+        assert set(o) == OCCURRENCE_KEYS, o
+    return items
+
+
+OPEN = ("not_started", "in_progress")
+
+
+def falls_due(client, task):
+    """(overdue occurrences, next due) of `task` as an agency's responsibilities show them:
+    the occurrences of a recurring task due before today and not done, and what falls due next
+    within 30 days and is not done (an occurrence, or a one-off task's due date), while the task
+    is open."""
+    if task["status"] not in OPEN:
+        return [], None
+    soon = today() + datetime.timedelta(days=30)
+    if task["recurrence"] == "none":
+        due = task["due_date"]
+        near = due and today() <= datetime.date.fromisoformat(due) <= soon
+        return [], {"occurrence": None, "due": due} if near else None
+    items = occurrences(client, task["id"])
+    late = [{"occurrence": o["id"], "due": o["due"]} for o in items if o["overdue"]]
+    coming = [{"occurrence": o["id"], "due": o["due"]} for o in items if not o["done"]
+              and today() <= datetime.date.fromisoformat(o["due"]) <= soon]
+    return late, (coming[0] if coming else None)
 
 
 def searched(fields, q):

@@ -31,8 +31,12 @@ OBLIGATION_KEYS = {"code", "source_clause", "task", "description", "reporters", 
                    "applies_to", "due_days", "due_rule", "note", "version", "created_at",
                    "updated_at", "archived_at"}
 SUBMISSION_KEYS = {"id", "obligation", "agency", "period", "due", "submitted_at", "on_time",
-                   "document_link", "note", "submitted_by", "version", "created_at"}
-COMPLETENESS_KEYS = {"agency", "period", "expected", "submitted", "on_time", "late", "missing"}
+                   "document_link", "note", "submitted_by", "version", "created_at",
+                   "late_entry"}
+COMPLETENESS_KEYS = {"agency", "period", "expected", "submitted", "on_time", "late", "missing",
+                     "late_entries"}
+STATUS_CHANGE_KEYS = {"id", "status", "previous_status", "effective_on", "note", "late_entry",
+                      "author", "agency", "created_at"}
 
 SITE_STATUSES = ("planned", "piloting", "evaluated", "scaled_up", "stopped")
 # The moves a site's status may make; stopped is final.
@@ -43,8 +47,8 @@ ACTIVE = ("piloting", "evaluated", "scaled_up")
 # The service's default days after a period's end before a report is due (REPORT_DUE_DAYS).
 REPORT_DUE_DAYS = 5
 
-REPORT_KEYS = {"period", "as_of", "plan", "unit", "indicators", "tasks", "overdue", "pilots",
-               "completeness", "updates"}
+REPORT_KEYS = {"period", "as_of", "plan", "unit", "indicators", "tasks", "task_status",
+               "overdue", "pilots", "completeness", "updates"}
 REPORT_INDICATOR_KEYS = {"unit", "period", "numerator", "denominator", "value", "units_reporting",
                          "units_expected", "target", "attainment", "section", "section_title",
                          "indicator", "name", "target_operator", "target_value"}
@@ -55,21 +59,27 @@ CSV_COLUMNS = {
                    "target_value", "attainment"],
     "tasks": ["section", "agency", "total", "not_started", "in_progress", "done", "cancelled",
               "overdue"],
-    "overdue": ["id", "section", "source_clause", "title", "status", "percent_done", "due_date",
-                "lead"],
+    "task_status": ["id", "key", "section", "source_clause", "title", "lead", "status",
+                    "percent_done", "due_date", "due_basis", "recurrence", "overdue",
+                    "last_update", "last_update_on", "last_update_recorded_at", "late_entry"],
+    "overdue": ["id", "section", "source_clause", "title", "status", "percent_done",
+                "occurrence", "due_date", "due_basis", "lead"],
     "pilots": ["model_type", "indicator", "period", "sites", "districts", "target_operator",
                "target_value", "target_unit", "attainment"],
-    "completeness": ["agency", "period", "expected", "submitted", "on_time", "late", "missing"],
-    "updates": ["id", "task", "created_at", "agency", "author", "status", "percent_done", "note"],
+    "completeness": ["agency", "period", "expected", "submitted", "on_time", "late", "missing",
+                     "late_entries"],
+    "updates": ["id", "task", "occurred_on", "created_at", "late_entry", "occurrence", "agency",
+                "author", "status", "percent_done", "note"],
 }
 TABLES = tuple(CSV_COLUMNS)
 # The keys of a row of each table in JSON (indicators: REPORT_INDICATOR_KEYS).
 ROW_KEYS = {
     "tasks": set(CSV_COLUMNS["tasks"]),
+    "task_status": set(CSV_COLUMNS["task_status"]),
     "overdue": set(CSV_COLUMNS["overdue"]),
     "pilots": set(CSV_COLUMNS["pilots"]),
     "completeness": COMPLETENESS_KEYS,
-    "updates": {"id", "task", "note", "percent_done", "status", "agency", "author", "created_at"},
+    "updates": set(CSV_COLUMNS["updates"]),
 }
 
 # --- paths --------------------------------------------------------------------------------------
@@ -189,10 +199,12 @@ def completeness(client, period, agency=None):
     return body["items"]
 
 
-def row_of(expected, submitted_=0, on_time=0, late=0, agency=None, period=None):
-    """A completeness row: `expected` reports, of which `submitted_` handed in."""
+def row_of(expected, submitted_=0, on_time=0, late=0, agency=None, period=None, late_entries=0):
+    """A completeness row: `expected` reports, of which `submitted_` handed in (`late_entries`
+    of them recorded after their due date)."""
     return {"agency": agency, "period": period, "expected": expected, "submitted": submitted_,
-            "on_time": on_time, "late": late, "missing": expected - submitted_}
+            "on_time": on_time, "late": late, "missing": expected - submitted_,
+            "late_entries": late_entries}
 
 
 # --- periods and moments ------------------------------------------------------------------------
@@ -333,7 +345,8 @@ def parse_cell(text, like):
     if text == "" or like is None:
         return None if text == "" else text
     if isinstance(like, bool):
-        return text
+        assert text in ("true", "false"), f"a boolean cell reads {text!r}"
+        return text == "true"
     if isinstance(like, (int, float)):
         return float(text)
     if isinstance(like, (list, dict)):

@@ -310,6 +310,8 @@ PROBES = {
         new_task_path(ctx) + "/updates", {"percent_done": 10, "note": "access matrix"})),
     ("GET", "/v1/tasks/{id}/updates/{update_id}"): (200, lambda ctx: Call(
         update_path(*ctx.update()))),
+    ("GET", "/v1/tasks/{id}/occurrences"): (200, lambda ctx: Call(
+        new_task_path(ctx) + "/occurrences")),
     ("GET", "/v1/periods/{id}"): (200, lambda ctx: Call("/v1/periods/2017VNS1")),
     ("GET", "/v1/indicators"): (200, lambda ctx: Call("/v1/indicators")),
     ("POST", "/v1/indicators"): (201, lambda ctx: Call("/v1/indicators", new_indicator_body())),
@@ -370,6 +372,8 @@ PROBES = {
     ("DELETE", "/v1/pilot-sites/{id}"): (204, archiving(lambda ctx: ctx.site())),
     ("POST", "/v1/pilot-sites/{id}/restore"): (200, restoring(lambda ctx: ctx.site())),
     ("GET", "/v1/pilot-sites/{id}/history"): (200, lambda ctx: Call(ctx.site() + "/history")),
+    ("GET", "/v1/pilot-sites/{id}/status-history"): (200, lambda ctx: Call(
+        ctx.site() + "/status-history")),
     ("GET", "/v1/reporting-obligations"): (200, lambda ctx: Call("/v1/reporting-obligations")),
     ("POST", "/v1/reporting-obligations"): (201, lambda ctx: Call(
         "/v1/reporting-obligations", new_obligation_body(["SLDTBXH"]))),

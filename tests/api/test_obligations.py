@@ -351,7 +351,9 @@ def test_a_report_handed_in_at_2330_in_the_province_on_its_due_day_is_on_time(co
 def test_completeness_counts_expected_submitted_on_time_late_and_missing(api, coordinator,
                                                                         agencies):
     """Two obligations of the agencies' own for the same kind of period: the first agency
-    makes both reports (one on time, one late), the second one of one."""
+    makes both reports (one on time, one late), the second one of one. All are recorded today,
+    years after they were due: each is a late entry, whether it reached its recipient on time
+    or not."""
     a, b = agencies
     first = create_obligation(coordinator, [a, b])
     second = create_obligation(coordinator, [a])
@@ -360,12 +362,12 @@ def test_completeness_counts_expected_submitted_on_time_late_and_missing(api, co
     submitted(coordinator, second["code"], agency=a, period="2018VNS2",
               submitted_at="2018-12-21T08:00:00+07:00")
     assert completeness(api, "2018VNS2", a) == [
-        row_of(2, 2, on_time=1, late=1, agency=a, period="2018VNS2")]
+        row_of(2, 2, on_time=1, late=1, agency=a, period="2018VNS2", late_entries=2)]
     assert completeness(api, "2018VNS2", b) == [row_of(1, agency=b, period="2018VNS2")]
     submitted(coordinator, first["code"], agency=b, period="2018VNS2",
               submitted_at="2018-12-20T16:59:59Z")
     assert completeness(api, "2018VNS2", b) == [
-        row_of(1, 1, on_time=1, agency=b, period="2018VNS2")]
+        row_of(1, 1, on_time=1, agency=b, period="2018VNS2", late_entries=1)]
     # another period of the same type: nothing handed in yet
     assert completeness(api, "2019VNS1", a) == [row_of(2, agency=a, period="2019VNS1")]
 

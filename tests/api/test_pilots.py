@@ -14,7 +14,8 @@ from checks import assert_field_error, assert_problem
 from indicators import analytics, create_indicator, create_target
 from plans import archive, patch, read, restore, seeded_plan, today
 from reference import create_agency, create_committee
-from reporting import (ACTIVE, SITE_KEYS, SITE_STATUSES, TRANSITIONS, TYPE_KEYS, all_sites,
+from reporting import (ACTIVE, SITE_KEYS, SITE_STATUSES, STATUS_CHANGE_KEYS, TRANSITIONS,
+                       TYPE_KEYS, all_sites,
                        attainment, create_site, create_type, make_province, move, new_site_body,
                        new_type_body, seed_task_ids, seed_types, site_path, type_path)
 from settings import DEMO_USERS
@@ -413,35 +414,95 @@ def test_a_model_type_counts_its_active_sites_and_their_districts(api, admin, co
 
 # --- the pilot-model indicators are derived from the registry ---------------------------------
 
-def test_a_pilot_registry_indicator_counts_the_active_sites_started_by_the_periods_end(
+def test_a_pilot_registry_indicator_counts_the_sites_active_at_the_periods_end(
         api, admin, coordinator, model_type):
+    """A site counts in a year when its status history makes it active (piloting, evaluated,
+    scaled up) at the year's end, by the days the changes took effect, not the days they were
+    recorded: all of this is recorded today."""
     province, tree = make_province(admin, districts=3, communes=1)
     d1, d2, d3 = tree
+    this, last = today().year, today().year - 1
     code = create_indicator(coordinator, level="district", value_type="count",
                             rollup="pilot_registry", pilot_model_type=model_type,
                             period_type="yearly", reporting_agencies=["SLDTBXH"])["code"]
-    create_target(coordinator, code, period="2026", value=2, rounding="exact",
+    create_target(coordinator, code, period=str(this), value=2, rounding="exact",
                   unit_of_measure="district", scope_unit=province)
 
-    def item(period="2026"):
+    def item(period=str(this)):
         [i] = analytics(api, code, period, province)
         return (i["value"], i["numerator"], i["denominator"], i["units_reporting"])
 
     assert item() == (0, 0, None, 0)
-    create_site(coordinator, model_type, d1, status="piloting", start_date="2026-03-01")
-    create_site(coordinator, model_type, d1, status="piloting")  # no start date: counted
-    s3 = create_site(coordinator, model_type, d2, status="piloting", start_date="2027-02-01")
+    # piloting since March of last year: a new site already under way dates it by its start
+    create_site(coordinator, model_type, d1, status="piloting", start_date=f"{last}-03-01")
+    create_site(coordinator, model_type, d1, status="piloting")  # from today
+    s3 = create_site(coordinator, model_type, d2, effective_on=f"{last}-01-10")
+    move(coordinator, s3["id"], "piloting", effective_on=f"{last}-06-01")
     create_site(coordinator, model_type, d3)  # planned
+    assert item(str(last)) == (2, 2, None, 2), "last year: the first site and the third"
+    assert item() == (3, 3, None, 2)
+    [one] = analytics(api, code, str(this), province)
+    assert one["attainment"] == "achieved", "2 districts of the 2 the target asks"
+    move(coordinator, s3["id"], "stopped")  # today
     assert item() == (2, 2, None, 1)
-    assert item("2027") == (3, 3, None, 2), "the site starting in 2027 counts from 2027"
-    [one] = analytics(api, code, "2026", province)
-    assert one["attainment"] == attainment(False, 1, 2, datetime.date(2026, 1, 1),
-                                           datetime.date(2026, 12, 31), today()), \
-        "1 district of the 2 the target asks (it counts districts)"
-    move(coordinator, s3["id"], "stopped")
-    assert item("2027") == (2, 2, None, 1)
-    by_district = {i["unit"]: i["value"] for i in analytics(api, code, "2026", province, level=2)}
+    assert item(str(last)) == (2, 2, None, 2), "stopping it today leaves last year as it was"
+    by_district = {i["unit"]: i["value"] for i in analytics(api, code, str(this), province,
+                                                           level=2)}
     assert by_district == {d1: 2, d2: 0, d3: 0}
+
+
+# --- the status history ---------------------------------------------------------------------------
+
+def status_history(client, site_id):
+    r = client.get(site_path(site_id) + "/status-history")
+    assert r.status_code == 200, r.text
+    items = r.json()["items"]
+    for change in items:
+        assert set(change) == STATUS_CHANGE_KEYS, change
+    return items
+
+
+def test_each_change_of_status_is_kept_with_the_day_it_took_effect(api, coordinator, model_type,
+                                                                   district):
+    site = create_site(coordinator, model_type, district, effective_on="2017-11-20")
+    move(coordinator, site["id"], "piloting", effective_on="2018-03-01",
+         status_note="Khai trương mô hình")
+    move(coordinator, site["id"], "evaluated")
+    history = status_history(api, site["id"])
+    assert [(h["status"], h["previous_status"], h["effective_on"], h["note"], h["author"],
+             h["agency"]) for h in history] == [
+        ("planned", None, "2017-11-20", None, "coordinator", "SLDTBXH"),
+        ("piloting", "planned", "2018-03-01", "Khai trương mô hình", "coordinator", "SLDTBXH"),
+        ("evaluated", "piloting", today().isoformat(), None, "coordinator", "SLDTBXH")]
+    assert [h["late_entry"] for h in history] == [True, True, False], \
+        "recorded years after the 6-month reports of 2017 and 2018 were due"
+    assert all(h["created_at"][:10] == history[0]["created_at"][:10] for h in history)
+    got, _ = read(api, site_path(site["id"]))
+    assert got["status"] == "evaluated" and "effective_on" not in got
+
+
+def test_a_change_of_status_is_not_dated_after_today_or_before_the_last_one(
+        coordinator, model_type, district):
+    site = create_site(coordinator, model_type, district, effective_on="2018-01-01")
+    tomorrow = (today() + datetime.timedelta(days=1)).isoformat()
+    for day, code in ((tomorrow, "in_future"), ("2017-12-31", "before_previous")):
+        r = patch(coordinator, site_path(site["id"]), {"status": "piloting", "effective_on": day})
+        assert_field_error(r, 422, "validation_failed", "effective_on", code)
+    r = patch(coordinator, site_path(site["id"]), {"notes": "x", "effective_on": "2018-02-01"})
+    assert_field_error(r, 422, "validation_failed", "effective_on", "without_change")
+    r = coordinator.post_json("/v1/pilot-sites", new_site_body(model_type, district,
+                                                               effective_on=tomorrow))
+    assert_field_error(r, 422, "validation_failed", "effective_on", "in_future")
+    assert [h["status"] for h in status_history(coordinator, site["id"])] == ["planned"]
+
+
+def test_the_status_history_of_an_archived_site_is_hidden_like_the_site(api, coordinator,
+                                                                         model_type, district):
+    site = create_site(coordinator, model_type, district)
+    assert archive(coordinator, site_path(site["id"])).status_code == 204
+    assert status_history(coordinator, site["id"])[0]["status"] == "planned"
+    r = api.as_user("viewer").get(site_path(site["id"]) + "/status-history")
+    assert_problem(r, 404, "not_found")
 
 
 def test_every_goal_of_a_period_must_be_met_3_models_in_3_districts(api, admin, coordinator,

@@ -9,9 +9,10 @@ per lead agency (V.1-15) and the overdue tasks; pilot-model progress against tar
 completeness; the updates. `?table=` gives one table; CSV (`format=csv` or `Accept: text/csv`)
 one table per request, UTF-8 with a byte-order mark. Anyone signed in reads reports.
 
-The history is built in the current Vietnamese 6-month period (today lies in it), in a plan, a
-province, a model type and agencies of each test's own, so that every number is computed here
-by hand; the expected values never come from the server.
+The history is back-filled into the last Vietnamese 6-month period that has ended (issue 18:
+each fact is dated when it happened, and recorded today), in a plan, a province, a model type and
+agencies of each test's own, so that every number is computed here by hand; the expected values
+never come from the server. No test depends on the day of the year it runs on.
 """
 
 import datetime
@@ -24,7 +25,7 @@ from plans import (PROVINCE_TZ, agency, archived, create_plan, create_section, c
                    post_update, task_path, today)
 from reference import create_agency
 from reporting import (CSV_COLUMNS, TABLES, assert_csv_equals, attainment, calendar_half,
-                       calendar_year, cells, create_obligation, create_site, create_type,
+                       calendar_year, cells, create_obligation, create_site, create_type, due_of,
                        make_province, moment, move, previous_vn_half, report, report_csv,
                        report_path, row_of, submitted, vn_half)
 from settings import DEMO_USERS
@@ -48,9 +49,11 @@ SECTIONS = [("II.3.1", "objective", "Tăng cường tuyên truyền, phổ biế
 
 
 def make_plan(coordinator):
-    """A plan of the test's own with two objectives and two responsibility items; returns
-    (plan, {section code: title})."""
-    plan = create_plan(coordinator)
+    """A plan of the test's own, from 2016 to the end of next year (so that a report of any
+    period from 2016 to now ends within its life), with two objectives and two responsibility
+    items; returns (plan, {section code: title})."""
+    plan = create_plan(coordinator, period_start="2016-01-01",
+                       period_end=f"{today().year + 1}-12-31")
     titles = {}
     for seq, (code, kind, title) in enumerate(SECTIONS, start=1):
         titles[code] = create_section(coordinator, plan["id"], code, seq=seq, kind=kind,
@@ -82,13 +85,21 @@ def task_row(agency_code, section, total, not_started=0, in_progress=0, done=0, 
 def overdue_row(task):
     return {"id": task["id"], "section": task["section"], "source_clause": task["source_clause"],
             "title": task["title"], "status": task["status"],
-            "percent_done": task["percent_done"], "due_date": task["due_date"],
+            "percent_done": task["percent_done"], "occurrence": None,
+            "due_date": task["due_date"], "due_basis": None,
             "lead": [a["agency"] for a in task["agencies"] if a["role"] == "lead"]}
 
 
 def update_row(update):
-    return {k: update[k] for k in ("id", "task", "note", "percent_done", "status", "agency",
-                                   "author", "created_at")}
+    return {k: update[k] for k in ("id", "task", "occurred_on", "created_at", "late_entry",
+                                   "occurrence", "note", "percent_done", "status", "agency",
+                                   "author")}
+
+
+def first_update(client, task):
+    """The update a task created with a status or percent was given."""
+    items, _ = client.walk(task_path(task["id"], "updates"), {}, limit=10)
+    return items[0]
 
 
 def check_csv(api, period, params, expected, only=None):
@@ -105,9 +116,20 @@ def check_csv(api, period, params, expected, only=None):
 
 def test_done_when_the_report_of_a_small_history_is_right_as_of_two_moments(
         api, admin, coordinator):
-    period, start, end = vn_half(today())
+    """The last 6-month period that has ended, back-filled: every fact dated within it, recorded
+    today. The report as of a first moment, and as of a second after more was recorded."""
+    period, start, end = previous_vn_half(vn_half(today())[0])
     half, half_start, half_end = calendar_half(period)
     year, year_start, year_end = calendar_year(period)
+    late = today() > datetime.date.fromisoformat(due_of(end))  # recorded after P was due
+
+    def within(n):
+        """The n-th day of the period."""
+        return (start + datetime.timedelta(days=n)).isoformat()
+
+    def before_end(n):
+        return (end - datetime.timedelta(days=n)).isoformat()
+
     province, tree = make_province(admin, districts=2, communes=2)
     (d1, (c11, c12)), (d2, (c21, c22)) = tree.items()
     plan, titles = make_plan(coordinator)
@@ -138,33 +160,38 @@ def test_done_when_the_report_of_a_small_history_is_right_as_of_two_moments(
     create_target(coordinator, pilot["code"], period=year, value=2, rounding="exact",
                   unit_of_measure="district", scope_unit=province)
 
-    # the tasks
+    # the tasks, each begun with the period and in its state from its 11th day
     def task(section, leads, status, percent, due, coordinates=(), **fields):
         return create_task(coordinator, pid, section=section, status=status,
-                           percent_done=percent, due_date=due,
+                           percent_done=percent, due_date=due, start_date=start.isoformat(),
+                           occurred_on=within(10),
                            agencies=[agency(a) for a in leads]
                            + [agency(a, "coordinate") for a in coordinates],
                            source_clause=f"{section}.x", **fields)
 
     t1 = task("V.1", ["SLDTBXH"], "not_started", 0, FAR, ["SYT"],
               title="Tổng hợp báo cáo 6 tháng")
-    t2 = task("V.1", ["SLDTBXH"], "in_progress", 40, days_ago(1), title="Tập huấn cán bộ")
-    t3 = task("V.6", ["SYT"], "not_started", 0, days_ago(2), title="Khám sức khỏe định kỳ")
-    t4 = task("V.6", ["SYT"], "done", 100, days_ago(1), title="Cấp phát tài liệu")
-    t5 = task("II.3.1", ["UBND-883"], "cancelled", 10, days_ago(3), ["SLDTBXH"],
+    t2 = task("V.1", ["SLDTBXH"], "in_progress", 40, before_end(1), title="Tập huấn cán bộ")
+    t3 = task("V.6", ["SYT"], "not_started", 0, before_end(2), title="Khám sức khỏe định kỳ")
+    t4 = task("V.6", ["SYT"], "done", 100, before_end(1), title="Cấp phát tài liệu")
+    t5 = task("II.3.1", ["UBND-883"], "cancelled", 10, before_end(3), ["SLDTBXH"],
               title="Hội thi tuyên truyền")
     t6 = task("V.1", ["UBND-883"], "in_progress", 50, FAR, title="Kiểm tra cơ sở kinh doanh")
     t7 = task("II.3.3", ["STP"], "not_started", 0, FAR, title="Rà soát văn bản")
+    begun = [first_update(coordinator, t) for t in (t2, t4, t5, t6)]
+    assert {u["occurred_on"] for u in begun} == {within(10)}
     u1 = post_update(coordinator, t1["id"], {"note": "Đã thu thập số liệu các huyện",
-                                             "percent_done": 30, "status": "in_progress"})
+                                             "percent_done": 30, "status": "in_progress",
+                                             "occurred_on": within(20)})
     assert u1.status_code == 201, u1.text
     u1 = u1.json()
+    assert u1["late_entry"] is late
 
-    # two pilot sites start piloting
-    s1 = create_site(coordinator, model, d1)
-    s2 = create_site(coordinator, model, d2)
-    move(coordinator, s1["id"], "piloting", start_date=start.isoformat())
-    move(coordinator, s2["id"], "piloting", start_date=start.isoformat())
+    # two pilot sites, planned from the period's first day, piloting from its second
+    s1 = create_site(coordinator, model, d1, effective_on=within(0))
+    s2 = create_site(coordinator, model, d2, effective_on=within(0))
+    move(coordinator, s1["id"], "piloting", start_date=within(1), effective_on=within(1))
+    move(coordinator, s2["id"], "piloting", start_date=within(1), effective_on=within(1))
 
     # measurements: three communes approved (two ran an activity), a fourth only submitted
     entered = {commune: approved(coordinator, coordinator, share["code"], commune, period, ran)
@@ -175,10 +202,11 @@ def test_done_when_the_report_of_a_small_history_is_right_as_of_two_moments(
              {"numerator": 3, "denominator": 5})
     approved(coordinator, coordinator, total["code"], d1, year, 4)
 
-    # the agencies' reports: the first hands in its report, the second not yet
+    # the agencies' reports: the first received on the period's last day, the second not yet
     a1, a2 = (create_agency(admin)["code"] for _ in range(2))
     duty = create_obligation(coordinator, [a1, a2])
-    submitted(coordinator, duty["code"], agency=a1, period=period)
+    submitted(coordinator, duty["code"], agency=a1, period=period,
+              submitted_at=f"{end}T10:00:00+07:00")
 
     t_1 = moment()
     first = report(api, period, plan=pid, unit=province, as_of=t_1)
@@ -186,24 +214,30 @@ def test_done_when_the_report_of_a_small_history_is_right_as_of_two_moments(
     # later: the fourth commune approved and the third un-approved, the second district's
     # numbers approved, one task done through its lead's update and another updated, a task
     # added and one archived, one site evaluated and the other stopped, a third site planned,
-    # the second agency's report handed in
+    # the second agency's report received — each dated within the period
     moved(coordinator, waiting["id"], "approve")
     moved(coordinator, entered[c21]["id"], "unapprove")
     approved(coordinator, coordinator, parts["code"], d2, half,
              {"numerator": 4, "denominator": 5})
     approved(coordinator, coordinator, total["code"], d2, year, 7)
     u2 = post_update(api.as_user("health.officer"), t3["id"],
-                     {"note": "Hoàn thành", "percent_done": 100, "status": "done"})
+                     {"note": "Hoàn thành", "percent_done": 100, "status": "done",
+                      "occurred_on": within(30)})
     assert u2.status_code == 201, u2.text
-    u3 = post_update(coordinator, t1["id"], {"note": "Dự thảo báo cáo", "percent_done": 60})
+    u3 = post_update(coordinator, t1["id"], {"note": "Dự thảo báo cáo", "percent_done": 60,
+                                             "occurred_on": within(40)})
     assert u3.status_code == 201, u3.text
     u2, u3 = u2.json(), u3.json()
     t8 = task("V.6", ["SYT"], "not_started", 0, FAR, title="Tư vấn tại cộng đồng")
     archived(coordinator, task_path(t7["id"]))
-    move(coordinator, s1["id"], "evaluated", evaluation_date=today().isoformat())
-    move(coordinator, s2["id"], "stopped")
-    create_site(coordinator, model, d2)
-    submitted(coordinator, duty["code"], agency=a2, period=period)
+    move(coordinator, s1["id"], "evaluated", evaluation_date=within(50), effective_on=within(50))
+    move(coordinator, s2["id"], "stopped", effective_on=within(50))
+    create_site(coordinator, model, d2, effective_on=within(50))
+    submitted(coordinator, duty["code"], agency=a2, period=period,
+              submitted_at=f"{end}T11:00:00+07:00")
+    # and what happened after the period: not in its report
+    after = post_update(coordinator, t6["id"], {"status": "done"})
+    assert after.status_code == 201, after.text
 
     t_2 = moment()
     later = report(api, period, plan=pid, unit=province, as_of=t_2)
@@ -247,16 +281,18 @@ def test_done_when_the_report_of_a_small_history_is_right_as_of_two_moments(
                  "districts": 2, "target_operator": ">=", "target_value": 2,
                  "target_unit": "district", "attainment": "achieved"}]
     assert first["pilots"] == pilots_1
-    mine_1 = sorted([row_of(1, 1, on_time=1, agency=a1, period=period),
+    mine_1 = sorted([row_of(1, 1, on_time=1, agency=a1, period=period, late_entries=int(late)),
                      row_of(1, agency=a2, period=period)], key=lambda r: r["agency"])
     assert [r for r in first["completeness"] if r["agency"] in (a1, a2)] == mine_1
-    names = [r["agency"] for r in first["completeness"]]
-    assert names == sorted(names) and not {"SLDTBXH", "TAND", "VKSND"} & set(names), \
-        "the 1994 plan's obligations are not in force after 2020"
-    updates_1 = [update_row(u1)]
+    updates_1 = sorted([update_row(u) for u in begun], key=lambda u: u["id"]) + [update_row(u1)]
     assert first["updates"] == updates_1
+    status_1 = {t["id"]: (s, p) for t, s, p in (
+        (t1, "in_progress", 30), (t2, "in_progress", 40), (t3, "not_started", 0),
+        (t4, "done", 100), (t5, "cancelled", 10), (t6, "in_progress", 50),
+        (t7, "not_started", 0))}
+    assert {r["id"]: (r["status"], r["percent_done"]) for r in first["task_status"]} == status_1
 
-    # --- the report as of the second moment: everything ---------------------------------------
+    # --- the report as of the second moment: everything of the period -------------------------
     day = province_day(t_2)
     expected_2 = {
         share["code"]: indicator_row(share, titles, province, period, 3, 4, 75.0, 3, 4, 75,
@@ -272,38 +308,41 @@ def test_done_when_the_report_of_a_small_history_is_right_as_of_two_moments(
     tasks_2 = [task_row("SLDTBXH", "V.1", 2, in_progress=2, overdue=1),
                task_row("UBND-883", "V.1", 2, in_progress=1, cancelled=1),
                task_row("SYT", "V.6", 3, not_started=1, done=2)]
-    assert later["tasks"] == tasks_2
+    assert later["tasks"] == tasks_2, "t6's being done after the period is not in it"
     overdue_2 = [overdue_row(t2)]
     assert later["overdue"] == overdue_2
     pilots_2 = [{**pilots_1[0], "sites": 1, "districts": 1,
                  "attainment": attainment(False, 1, 2, year_start, year_end, day)}]
     assert later["pilots"] == pilots_2
-    mine_2 = sorted([row_of(1, 1, on_time=1, agency=a1, period=period),
-                     row_of(1, 1, on_time=1, agency=a2, period=period)],
+    mine_2 = sorted([row_of(1, 1, on_time=1, agency=a1, period=period, late_entries=int(late)),
+                     row_of(1, 1, on_time=1, agency=a2, period=period, late_entries=int(late))],
                     key=lambda r: r["agency"])
     assert [r for r in later["completeness"] if r["agency"] in (a1, a2)] == mine_2
-    updates_2 = [update_row(u1), update_row(u2), update_row(u3)]
+    updates_2 = sorted(updates_1 + [update_row(u2), update_row(u3)],
+                       key=lambda u: (u["occurred_on"], u["id"]))
     assert later["updates"] == updates_2
     assert t8["id"] not in [o["id"] for o in later["overdue"]]
 
     # --- the same in CSV ------------------------------------------------------------------------
     mine = {"completeness": lambda c: c["agency"] in (a1, a2)}
     check_csv(api, period, {"plan": pid, "unit": province, "as_of": t_1},
-              {"indicators": indicators_1, "tasks": tasks_1, "overdue": overdue_1,
-               "pilots": pilots_1, "completeness": mine_1,
+              {"indicators": indicators_1, "tasks": tasks_1, "task_status": first["task_status"],
+               "overdue": overdue_1, "pilots": pilots_1, "completeness": mine_1,
                "updates": updates_1}, mine)
     check_csv(api, period, {"plan": pid, "unit": province, "as_of": t_2},
-              {"indicators": indicators_2, "tasks": tasks_2, "overdue": overdue_2,
-               "pilots": pilots_2, "completeness": mine_2, "updates": updates_2}, mine)
+              {"indicators": indicators_2, "tasks": tasks_2, "task_status": later["task_status"],
+               "overdue": overdue_2, "pilots": pilots_2, "completeness": mine_2,
+               "updates": updates_2}, mine)
 
 
 def test_done_when_a_report_handed_in_late_shows_in_the_report_of_its_period(api, admin,
                                                                            coordinator):
-    """The report of the last 6-month period, taken now: its reports are due 6 days after its
-    end, so one handed in now is late; one recorded as handed in two days after the end is on
-    time; a third is missing. Data of that period approved now counts (the report is as of
-    now); a task added after the period's end is not in it, nor an update made now."""
-    period, start, end = previous_vn_half(vn_half(today())[0])
+    """The report of a 6-month period whose reports were due months ago, taken now: one report
+    received 20 days after the period's end is late; one received two days after it is on
+    time; a third is missing; both were recorded today, after they were due (late entries).
+    Data of that period approved now counts (the report is as of now); a task that begins after
+    the period's end is not in it, nor an update made now."""
+    period, start, end = previous_vn_half(previous_vn_half(vn_half(today())[0])[0])
     province, tree = make_province(admin, districts=1, communes=2)
     [(district, (c1, c2))] = tree.items()
     plan, titles = make_plan(coordinator)
@@ -314,30 +353,34 @@ def test_done_when_a_report_handed_in_late_shows_in_the_report_of_its_period(api
                   scope_unit=province)
     approved(coordinator, coordinator, share["code"], c1, period, True)
     approved(coordinator, coordinator, share["code"], c2, period, False)
-    t = create_task(coordinator, plan["id"], section="V.1", due_date=start.isoformat())
+    t = create_task(coordinator, plan["id"], section="V.1", due_date=None,
+                    start_date=(end + datetime.timedelta(days=1)).isoformat())
     assert post_update(coordinator, t["id"], {"note": "x", "percent_done": 5}).status_code == 201
     a, b, c = (create_agency(admin)["code"] for _ in range(3))
     duty = create_obligation(coordinator, [a, b, c])
-    late = submitted(coordinator, duty["code"], agency=a, period=period)
+    late = submitted(coordinator, duty["code"], agency=a, period=period,
+                     submitted_at=f"{end + datetime.timedelta(days=20)}T10:00:00+07:00")
     on_time = submitted(coordinator, duty["code"], agency=b, period=period,
                         submitted_at=f"{end + datetime.timedelta(days=2)}T10:00:00+07:00")
     due = (end + datetime.timedelta(days=6)).isoformat()
     assert (late["due"], late["on_time"], on_time["due"], on_time["on_time"]) == (
         due, False, due, True)
+    assert late["late_entry"] and on_time["late_entry"]
 
     got = report(api, period, plan=plan["id"], unit=province)
     indicators = [indicator_row(share, titles, province, period, 1, 2, 50.0, 2, 2, 75,
                                 "missed")]
     assert without_target(got["indicators"]) == indicators
-    assert (got["tasks"], got["overdue"], got["pilots"], got["updates"]) == ([], [], [], [])
-    completeness = [row_of(1, 1, late=1, agency=a, period=period),
-                    row_of(1, 1, on_time=1, agency=b, period=period),
+    assert (got["tasks"], got["task_status"], got["overdue"], got["pilots"],
+            got["updates"]) == ([], [], [], [], [])
+    completeness = [row_of(1, 1, late=1, agency=a, period=period, late_entries=1),
+                    row_of(1, 1, on_time=1, agency=b, period=period, late_entries=1),
                     row_of(1, agency=c, period=period)]
     completeness.sort(key=lambda r: r["agency"])
     assert [r for r in got["completeness"] if r["agency"] in (a, b, c)] == completeness
     check_csv(api, period, {"plan": plan["id"], "unit": province},
-              {"indicators": indicators, "tasks": [], "overdue": [], "pilots": [],
-               "completeness": completeness, "updates": []},
+              {"indicators": indicators, "tasks": [], "task_status": [], "overdue": [],
+               "pilots": [], "completeness": completeness, "updates": []},
               {"completeness": lambda r: r["agency"] in (a, b, c)})
 
 

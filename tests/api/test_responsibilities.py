@@ -7,8 +7,8 @@ import pytest
 
 from checks import assert_problem
 from plans import (RESPONSIBILITIES_KEYS, SUMMARY_KEYS, agency, all_tasks, archived, create_plan,
-                   create_section, create_task, day, ids, plan_path, post_update, seeded_plan,
-                   task_path)
+                   create_section, create_task, day, falls_due, ids, plan_path, post_update,
+                   seeded_plan, task_path)
 
 AGENCY = "SYT"
 
@@ -26,14 +26,17 @@ def responsibilities(client, code=AGENCY, **params):
     return body
 
 
-def summary(task, code=AGENCY):
-    """What the responsibilities list of `code` shows of `task`."""
+def summary(task, code=AGENCY, client=None):
+    """What the responsibilities list of `code` shows of `task` (a recurring task's occurrences
+    read through `client`)."""
     [entry] = [a for a in task["agencies"] if a["agency"] == code]
+    late, next_due = falls_due(client, task)
     return {"id": task["id"], "plan": task["plan"], "section": task["section"],
             "source_clause": task["source_clause"], "title": task["title"],
             "mode": entry["mode"], "status": task["status"],
             "percent_done": task["percent_done"], "due_date": task["due_date"],
-            "recurrence": task["recurrence"], "overdue": task["overdue"]}
+            "due_basis": task["due_basis"], "recurrence": task["recurrence"],
+            "overdue": task["overdue"], "overdue_occurrences": late, "next_due": next_due}
 
 
 class Desk:
@@ -45,14 +48,15 @@ class Desk:
         create_section(editor, self.plan, "V.6", kind="responsibility")
 
         def add(entries, **fields):
-            return create_task(editor, self.plan, agencies=entries, start_date=None, **fields)
+            return create_task(editor, self.plan, agencies=entries,
+                               **{"start_date": None, **fields})
         lead, coord = [agency(AGENCY)], [agency("CAT"), agency(AGENCY, "coordinate", "requested")]
         self.lead = [
             add(lead, due_date=day(-1), section="V.6", source_clause="V.6"),  # overdue
             add(lead, due_date=day(-1), status="done"),
             add(lead, due_date=day(-1), status="cancelled"),
             add(lead, due_date=day(1), status="in_progress", percent_done=50,
-                recurrence="yearly"),
+                recurrence="yearly", start_date=day(-30)),  # no year ends in its life
             add(lead),
         ]
         self.coordinate = [add(coord, due_date=day(-2), status="in_progress", percent_done=10),
@@ -74,10 +78,15 @@ def desk(coordinator):
 def test_an_agency_sees_what_it_leads_coordinates_and_is_late_with(api, desk):
     body = responsibilities(api, plan=desk.plan)
     assert (body["agency"], body["name"]) == (AGENCY, api.json(f"/v1/agencies/{AGENCY}")["name"])
-    assert body["lead"] == [summary(t) for t in desk.lead]
-    assert body["coordinate"] == [summary(t) for t in desk.coordinate]
+    assert body["lead"] == [summary(t, client=api) for t in desk.lead]
+    assert body["coordinate"] == [summary(t, client=api) for t in desk.coordinate]
     assert body["overdue"] == [summary(desk.lead[0]), summary(desk.coordinate[0])]
     assert body["counts"] == {"lead": 5, "coordinate": 2, "overdue": 2, "done": 1}
+    # due within 30 days and open: the second coordinated task (today); the yearly one has no
+    # occurrence in its life, and a recurring task falls due by its occurrences alone
+    assert body["due_soon"] == [
+        {"task": desk.coordinate[1]["id"], "title": desk.coordinate[1]["title"],
+         "occurrence": None, "due": day(0)}]
 
 
 def test_the_share_done_is_of_the_led_tasks_not_cancelled(api, desk):
@@ -126,10 +135,10 @@ def test_over_all_plans_it_agrees_with_the_task_queries(api, code):
     body = responsibilities(api, code)
     lead = all_tasks(api, agency=code, role="lead")
     coordinate = all_tasks(api, agency=code, role="coordinate")
-    assert body["lead"] == [summary(t, code) for t in lead]
-    assert body["coordinate"] == [summary(t, code) for t in coordinate]
+    assert body["lead"] == [summary(t, code, api) for t in lead]
+    assert body["coordinate"] == [summary(t, code, api) for t in coordinate]
     overdue = sorted((t for t in lead + coordinate if t["overdue"]), key=lambda t: t["id"])
-    assert body["overdue"] == [summary(t, code) for t in overdue]
+    assert body["overdue"] == [summary(t, code, api) for t in overdue]
     assert body["counts"] == {"lead": len(lead), "coordinate": len(coordinate),
                               "overdue": len(overdue),
                               "done": sum(t["status"] == "done" for t in lead)}

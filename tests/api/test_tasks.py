@@ -44,8 +44,8 @@ def test_an_editor_adds_a_task_with_location_and_etag(api, plan_id, editor):
                          agencies=[agency("SLDTBXH", note="V.1"),
                                    agency("SYT", "coordinate", "assigned", "inferred", "V.6"),
                                    agency("TAND", "coordinate", "requested")],
-                         due_date="2030-06-30", recurrence="yearly", status="in_progress",
-                         percent_done=20)
+                         start_date=day(-10), due_date="2030-06-30", recurrence="yearly",
+                         status="in_progress", percent_done=20)
     r = api.as_user(editor).post_json("/v1/tasks", body)
     assert r.status_code == 201, r.text
     task = r.json()
@@ -354,8 +354,9 @@ def test_a_patch_changes_the_fields_given_and_nothing_else(coordinator, plan_id)
     task = create_task(coordinator, plan_id, section="II.1")
     path = task_path(task["id"])
     _, etag = read(coordinator, path)
-    change = {"title_en": "Training", "section": "V.1", "due_date": "2031-01-31",
-              "recurrence": "monthly", "status": "in_progress", "percent_done": 10}
+    change = {"title_en": "Training", "section": "V.1", "start_date": day(-5),
+              "due_date": "2031-01-31", "recurrence": "monthly", "status": "in_progress",
+              "percent_done": 10}
     r = patch(coordinator, path, change, etag)
     assert r.status_code == 200, r.text
     after = r.json()

@@ -24,9 +24,11 @@ FUNCTIONS = {  # name -> index of the SQL argument
 }
 CALL = re.compile(r"\b(" + "|".join(FUNCTIONS) + r")\s*\(")
 CONST_DEF = re.compile(r"static\s+const\s+char\s+(\w+)\s*\[\s*\]\s*=\s*([^;]*);", re.S)
-# String literals, macros, and macros given string literals (TASK_SELECT("$3::date")).
+# String literals, macros, and macros given string literals (TASK_SELECT("$3::date", "$4")).
+STRING = r'"([^"\\]|\\.)*"'
 LITERAL_PART = re.compile(
-    r'^(\s*("([^"\\]|\\.)*"|[A-Z_][A-Z0-9_]*(\s*\(\s*"([^"\\]|\\.)*"\s*\))?)\s*)+$', re.S)
+    r'^(\s*(' + STRING + r'|[A-Z_][A-Z0-9_]*(\s*\(\s*' + STRING + r'(\s*,\s*' + STRING
+    + r')*\s*\))?)\s*)+$', re.S)
 EXEMPT = "sql-constant:"
 
 

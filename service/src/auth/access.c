@@ -73,14 +73,15 @@ bool access_may_manage_site(const principal *who, const char *host_agency)
            (has(who, ACCESS_AGENCY_STAFF) && own_agency(who, host_agency));
 }
 
-bool access_may_hand_in_for(const principal *who, const char *agency)
+bool access_may_hand_in_for(const principal *who, const char *agency, const char *recipient)
 {
-    return access_edits_plan(who) || (has(who, ACCESS_AGENCY_STAFF) && own_agency(who, agency));
+    return access_may_date_submission(who, recipient) ||
+           (has(who, ACCESS_AGENCY_STAFF) && own_agency(who, agency));
 }
 
-bool access_may_date_submission(const principal *who)
+bool access_may_date_submission(const principal *who, const char *recipient)
 {
-    return access_edits_plan(who);
+    return access_edits_plan(who) || (has(who, ACCESS_AGENCY_STAFF) && own_agency(who, recipient));
 }
 
 bool access_manages_all_users(const principal *who)

@@ -78,11 +78,14 @@ bool access_may_review(const principal *who, int indicator_level, const char *un
 /* Manages a pilot site hosted by `host_agency`: editors, and the host agency's people. */
 bool access_may_manage_site(const principal *who, const char *host_agency);
 
-/* Records a report handed in by `agency`: editors for any agency, others their own. */
-bool access_may_hand_in_for(const principal *who, const char *agency);
+/* Records a report handed in by `agency` to `recipient` (an agency code, or NULL): editors for
+ * any agency, the recipient's people the reports it received, others their own. */
+bool access_may_hand_in_for(const principal *who, const char *agency, const char *recipient);
 
-/* Records when a report was handed in (a time other than now): editors. */
-bool access_may_date_submission(const principal *who);
+/* Records when a report sent to `recipient` was received (a time other than now, such as a
+ * report received in the past): editors and the recipient's people. The reporting agency's own
+ * record is dated now. */
+bool access_may_date_submission(const principal *who, const char *recipient);
 
 /* --- users --------------------------------------------------------------------------------------
  */

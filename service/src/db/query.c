@@ -303,6 +303,21 @@ pm_status db_fetch_one(PGconn *conn, const char *sql, int nparams, const char *c
     return st;
 }
 
+pm_status db_fetch_text(PGconn *conn, const char *sql, int nparams, const char *const *params,
+                        const char *not_found, char *out, size_t size, pm_error *err)
+{
+    PGresult *res;
+    pm_status st = db_exec(conn, sql, nparams, params, &res, err); /* sql-constant: forwarded */
+    if (st != PM_OK)
+        return st;
+    if (PQntuples(res) == 1 && PQnfields(res) >= 1)
+        snprintf(out, size, "%s", PQgetvalue(res, 0, 0));
+    else
+        st = pm_fail(err, PM_NOT_FOUND, "%s", not_found);
+    PQclear(res);
+    return st;
+}
+
 pm_status db_fetch_all(PGconn *conn, const char *sql, int nparams, const char *const *params,
                        json_t **out, pm_error *err)
 {

@@ -13,6 +13,12 @@
 #include "domain/page.h"
 #include "status.h"
 
+/* The moment that stands for "all that is recorded" where the SQL functions of migration 0018
+ * take the moment planmon knew things at (planmon_task_state, planmon_task_overdue, ...) and
+ * the caller wants the present: not now(), the time its transaction began, which would leave
+ * out what another transaction committed while this one waited for a row lock. */
+#define DB_KNOWN_NOW "'infinity'::timestamptz"
+
 /* Sets the client-side limit on waiting for one statement's result. Call once at start. */
 void db_set_query_timeout(int ms);
 
@@ -60,6 +66,12 @@ json_t *db_row_to_json(const PGresult *res, int row);
  * PM_NOT_FOUND (with `not_found` as the detail) when there is no row. */
 pm_status db_fetch_one(PGconn *conn, const char *sql, int nparams, const char *const *params,
                        const char *not_found, json_t **out, pm_error *err);
+
+/* Runs a query that returns at most one row and copies the text of its first column (empty for
+ * SQL NULL) into `out` (`size` bytes, truncated). PM_NOT_FOUND (with `not_found` as the detail)
+ * when there is no row. */
+pm_status db_fetch_text(PGconn *conn, const char *sql, int nparams, const char *const *params,
+                        const char *not_found, char *out, size_t size, pm_error *err);
 
 /* Runs a query and gives all its rows as a new array of JSON objects (db_row_to_json) in *out. */
 pm_status db_fetch_all(PGconn *conn, const char *sql, int nparams, const char *const *params,

@@ -7,6 +7,16 @@
 const char *const period_type_names[] = {"monthly",        "quarterly", "six_monthly", "yearly",
                                          "vn_six_monthly", "vn_yearly", NULL};
 
+bool period_type_named(const char *name, period_type *out)
+{
+    for (int k = 0; name && period_type_names[k]; k++)
+        if (strcmp(period_type_names[k], name) == 0) {
+            *out = (period_type)k;
+            return true;
+        }
+    return false;
+}
+
 const char period_forms[] = "2017 (year), 2017S1 or 2017S2 (half-year), 2017Q1 to 2017Q4 "
                             "(quarter), 201703 (month), 2017VNS1 or 2017VNS2 (the 6-month "
                             "reports of Decree 09/2019) or 2017VN (its annual report)";
@@ -116,26 +126,76 @@ bool period_parse(const char *id, int due_days, period *out)
     return true;
 }
 
+bool period_containing(period_type type, civil_date d, int due_days, period *out)
+{
+    char id[40];
+    bool after_mid_december = d.month == 12 && d.day >= 15;
+    bool by_mid_june = d.month < 6 || (d.month == 6 && d.day <= 14);
+    switch (type) {
+    case PERIOD_MONTHLY:
+        snprintf(id, sizeof id, "%04d%02d", d.year, d.month);
+        break;
+    case PERIOD_QUARTERLY:
+        snprintf(id, sizeof id, "%04dQ%d", d.year, (d.month - 1) / 3 + 1);
+        break;
+    case PERIOD_SIX_MONTHLY:
+        snprintf(id, sizeof id, "%04dS%d", d.year, d.month <= 6 ? 1 : 2);
+        break;
+    case PERIOD_YEARLY:
+        snprintf(id, sizeof id, "%04d", d.year);
+        break;
+    case PERIOD_VN_SIX_MONTHLY:
+        snprintf(id, sizeof id, "%04dVNS%d", d.year + after_mid_december,
+                 after_mid_december || by_mid_june ? 1 : 2);
+        break;
+    case PERIOD_VN_YEARLY:
+        snprintf(id, sizeof id, "%04dVN", d.year + after_mid_december);
+        break;
+    default:
+        return false;
+    }
+    return period_parse(id, due_days, out);
+}
+
+bool period_following(const period *p, int due_days, period *out)
+{
+    return period_containing(p->type, period_add_days(p->end, 1), due_days, out);
+}
+
+size_t period_list_ending_within(period_type type, bool first_halves, civil_date from,
+                                 civil_date to, int due_days, period *out, size_t max)
+{
+    long last = period_days(to);
+    size_t n = 0;
+    period p;
+    for (bool more = period_containing(type, from, due_days, &p);
+         more && period_days(p.end) <= last; more = period_following(&p, due_days, &p)) {
+        size_t len = strlen(p.id);
+        if (first_halves && !(len > 2 && strcmp(p.id + len - 2, "S1") == 0))
+            continue;
+        if (n < max)
+            out[n] = p;
+        n++;
+    }
+    return n;
+}
+
+bool period_late_entry(civil_date effective, civil_date recorded, int due_days)
+{
+    period p;
+    return period_containing(PERIOD_VN_SIX_MONTHLY, effective, due_days, &p) &&
+           period_days(recorded) > period_days(p.due);
+}
+
 int period_count_within(period_type type, civil_date start, civil_date end)
 {
-    long from = period_days(start), to = period_days(end);
+    long to = period_days(end);
     int count = 0;
-    for (int year = start.year - 1; year <= end.year + 1; year++) {
-        static const char *const suffixes[][13] = {
-            {"01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12", NULL},
-            {"Q1", "Q2", "Q3", "Q4", NULL},
-            {"S1", "S2", NULL},
-            {"", NULL},
-            {"VNS1", "VNS2", NULL},
-            {"VN", NULL},
-        };
-        for (int i = 0; suffixes[type][i]; i++) {
-            char id[12];
-            period p;
-            snprintf(id, sizeof id, "%04d%s", year, suffixes[type][i]);
-            long s = period_parse(id, 0, &p) ? period_days(p.start) : -1;
-            count += p.id[0] && s >= from && s <= to;
-        }
-    }
+    period p;
+    bool more = period_containing(type, start, 0, &p);
+    if (more && period_days(p.start) < period_days(start))
+        more = period_following(&p, 0, &p);
+    for (; more && period_days(p.start) <= to; more = period_following(&p, 0, &p))
+        count++;
     return count;
 }

@@ -6,6 +6,7 @@
 #define PLANMON_PERIOD_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 typedef enum {
     PERIOD_MONTHLY,
@@ -18,6 +19,9 @@ typedef enum {
 
 /* The type names ("monthly", ..., "vn_yearly") in enum order, NULL-terminated. */
 extern const char *const period_type_names[];
+
+/* The type named `name` (one of period_type_names) into *out; false for any other name. */
+bool period_type_named(const char *name, period_type *out);
 
 /* What a malformed id is told: the forms an id may take. */
 extern const char period_forms[];
@@ -45,6 +49,24 @@ civil_date period_add_days(civil_date d, int days);
 
 /* Days since 1970-01-01 (negative before). */
 long period_days(civil_date d);
+
+/* The period of type `type` that contains day `d` (due `due_days` after it, as period_parse).
+ * False when there is none (a year outside 1900-2200). */
+bool period_containing(period_type type, civil_date d, int due_days, period *out);
+
+/* The period of the same type that follows `p`; `out` may be `p`. False past 2200. */
+bool period_following(const period *p, int due_days, period *out);
+
+/* The periods of type `type` whose end falls within [from, to], in order (with `first_halves`
+ * only the first half of each year: S1, VNS1), due `due_days` after their end: at most `max`
+ * into `out`. Returns how many there are, which may be more than `max`. */
+size_t period_list_ending_within(period_type type, bool first_halves, civil_date from,
+                                 civil_date to, int due_days, period *out, size_t max);
+
+/* Whether a fact effective on `effective` and recorded on `recorded` is a late entry: recorded
+ * after the due date of the Decree 09 6-month report period (2017VNS1, 2017VNS2) that contains
+ * its effective day, by which it should have been reported. */
+bool period_late_entry(civil_date effective, civil_date recorded, int due_days);
 
 /* The number of periods of type `type` that start within [start, end] (for "months meeting a
  * threshold": the months of a year). */

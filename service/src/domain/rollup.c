@@ -217,10 +217,8 @@ json_t *rollup_item(const json_t *row, const char *rollup, const char *value_typ
 
 int rollup_subperiods(const char *type_name, const period *p)
 {
-    for (int k = 0; type_name && period_type_names[k]; k++)
-        if (strcmp(period_type_names[k], type_name) == 0)
-            return period_count_within((period_type)k, p->start, p->end);
-    return 0;
+    period_type type;
+    return period_type_named(type_name, &type) ? period_count_within(type, p->start, p->end) : 0;
 }
 
 /* --- denominators ---------------------------------------------------------------------------- */

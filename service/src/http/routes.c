@@ -17,12 +17,14 @@
 #include "resources/measurements_http.h"
 #include "resources/measurements_import_http.h"
 #include "resources/obligations_http.h"
+#include "resources/occurrences_http.h"
 #include "resources/ops_http.h"
 #include "resources/periods_http.h"
 #include "resources/pilots_http.h"
 #include "resources/plans_http.h"
 #include "resources/reports_http.h"
 #include "resources/sections_http.h"
+#include "resources/task_updates_http.h"
 #include "resources/tasks_http.h"
 #include "resources/users_http.h"
 
@@ -129,6 +131,7 @@ static struct route table[] = {
     ROUTE("GET", "/v1/tasks/{id}/updates", task_updates_list, ANYONE, 0),
     ROUTE("POST", "/v1/tasks/{id}/updates", task_updates_create, TASK_AGENCIES, ROUTE_BODY_JSON),
     ROUTE("GET", "/v1/tasks/{id}/updates/{update_id}", task_updates_get, ANYONE, 0),
+    ROUTE("GET", "/v1/tasks/{id}/occurrences", task_occurrences_list, ANYONE, 0),
     ROUTE("GET", "/v1/periods/{id}", periods_get, ANYONE, 0),
     ROUTE("GET", "/v1/indicators", indicators_list, ANYONE, 0),
     ROUTE("POST", "/v1/indicators", indicators_create, PLAN_EDITORS, ROUTE_BODY_JSON),
@@ -184,6 +187,7 @@ static struct route table[] = {
                &pilot_sites_archivable),
     ROUTE_WITH("GET", "/v1/pilot-sites/{id}/history", audit_history, ANYONE, 0,
                &pilot_site_history),
+    ROUTE("GET", "/v1/pilot-sites/{id}/status-history", pilot_sites_status_history, ANYONE, 0),
     ROUTE("GET", "/v1/reporting-obligations", obligations_list, ANYONE, 0),
     ROUTE("POST", "/v1/reporting-obligations", obligations_create, PLAN_EDITORS, ROUTE_BODY_JSON),
     ROUTE("GET", "/v1/reporting-obligations/{code}", obligations_get, ANYONE, 0),

@@ -123,6 +123,21 @@ pm_status agencies_patch(http_ctx *ctx, pm_error *err)
 
 static const char *const responsibility_params[] = {"plan", NULL};
 
+/* Adds what `task` has falling due next (`next`: {occurrence, due}) to `list`, kept in due order
+ * (then task order). */
+static void add_due_soon(json_t *list, const json_t *task, const json_t *next)
+{
+    const char *due = json_member_string(next, "due");
+    size_t at = json_array_size(list);
+    while (at > 0 && strcmp(json_member_string(json_array_get(list, at - 1), "due"), due) > 0)
+        at--;
+    json_array_insert_new(list, at,
+                          json_pack("{s:O, s:O, s:O, s:O}", "task", json_object_get(task, "id"),
+                                    "title", json_object_get(task, "title"), "occurrence",
+                                    json_object_get(next, "occurrence"), "due",
+                                    json_object_get(next, "due")));
+}
+
 pm_status agencies_responsibilities(http_ctx *ctx, pm_error *err)
 {
     json_auto_t *agency = NULL, *tasks = NULL;
@@ -134,12 +149,16 @@ pm_status agencies_responsibilities(http_ctx *ctx, pm_error *err)
         (st = agency_repo_get(db, code, &agency, err)) ||
         (st = task_repo_responsibilities(db, code, plan, &tasks, err)))
         return st;
-    json_t *lead = json_array(), *coordinate = json_array(), *overdue = json_array();
+    json_t *lead = json_array(), *coordinate = json_array(), *overdue = json_array(),
+           *due_soon = json_array();
     long done = 0, counted = 0;
     size_t i;
     json_t *task;
     json_array_foreach(tasks, i, task)
     {
+        const json_t *next = json_object_get(task, "next_due");
+        if (json_is_object(next))
+            add_due_soon(due_soon, task, next);
         bool leads = strcmp(json_member_string(task, "role"), "lead") == 0;
         const char *status = json_member_string(task, "status");
         json_object_del(task, "role");
@@ -152,12 +171,12 @@ pm_status agencies_responsibilities(http_ctx *ctx, pm_error *err)
         }
     }
     json_auto_t *body = json_pack(
-        "{s:O, s:O, s:{s:I, s:I, s:I, s:I}, s:o, s:o, s:o, s:o}", "agency",
+        "{s:O, s:O, s:{s:I, s:I, s:I, s:I}, s:o, s:o, s:o, s:o, s:o}", "agency",
         json_object_get(agency, "code"), "name", json_object_get(agency, "name"), "counts", "lead",
         (json_int_t)json_array_size(lead), "coordinate", (json_int_t)json_array_size(coordinate),
         "overdue", (json_int_t)json_array_size(overdue), "done", (json_int_t)done, "share_done",
         counted ? json_real((double)((2000 * done + counted) / (2 * counted)) / 10.0) : json_null(),
-        "lead", lead, "coordinate", coordinate, "overdue", overdue);
+        "lead", lead, "coordinate", coordinate, "overdue", overdue, "due_soon", due_soon);
     reply_object(ctx, body);
     return PM_OK;
 }

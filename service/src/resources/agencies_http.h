@@ -1,7 +1,8 @@
 /* agencies_http.h: GET /v1/agencies and /v1/agencies/{code}; POST and PATCH (admins: the
  * route's rule) with validity dates, audited; and an agency's responsibilities,
  * GET /v1/agencies/{code}/responsibilities: the tasks it leads and coordinates, what of them is
- * overdue, and the share of its led tasks done. */
+ * overdue (a recurring task's overdue occurrences named), what falls due in the next 30 days
+ * (due_soon), and the share of its led tasks done. */
 #ifndef PLANMON_AGENCIES_HTTP_H
 #define PLANMON_AGENCIES_HTTP_H
 

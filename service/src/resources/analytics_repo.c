@@ -94,8 +94,9 @@ static const char latest_all_sql[] = GROUPS_ALL LATEST_FORM TOTALS;
 static const char threshold_sql[] = GROUPS_UNDER THRESHOLD_FORM TOTALS;
 static const char threshold_all_sql[] = GROUPS_ALL THRESHOLD_FORM TOTALS;
 
-/* The sites piloting the model type ($9) by the period's end, per district: the pilot-site
- * registry as data. */
+/* The sites piloting the model type ($9) at the period's end, per district: the pilot-site
+ * registry as data, each site's status the one its history gives for that day as known at $10
+ * (planmon_site_status, migration 0018). */
 #define PILOT_FORM                                                                       \
     " m AS MATERIALIZED ("                                                               \
     "  SELECT s.district AS unit, NULL::boolean AS value_bool,"                          \
@@ -111,8 +112,9 @@ static const char threshold_all_sql[] = GROUPS_ALL THRESHOLD_FORM TOTALS;
     "        WHERE r.id IS NOT NULL) AS s"                                               \
     "  WHERE s.model_type = $9::text AND s.archived_at IS NULL"                          \
     "    AND s.district IN (SELECT d.code FROM d)"                                       \
-    "    AND s.status IN ('piloting', 'evaluated', 'scaled_up')"                         \
-    "    AND (s.start_date IS NULL OR s.start_date <= $5::date)"                         \
+    "    AND planmon_site_status(s.id, $5::date,"                                        \
+    "                            coalesce($10::timestamptz, " DB_KNOWN_NOW "))"          \
+    "        IN ('piloting', 'evaluated', 'scaled_up')"                                  \
     "    AND $1::text IS NOT NULL AND $2::text IS NOT NULL AND $6::boolean IS NOT NULL"  \
     "    AND $8::date IS NOT NULL"                                                       \
     "  GROUP BY s.district)"

@@ -12,14 +12,23 @@ static const char *const list_params[] = {
     "entity_type", "entity_id", "user", "agency", "action", "since", "until", PAGE_PARAMS, NULL};
 /* What the audit trail records (the audit triggers of the migrations, the workflow steps of
  * measurements_http.c and the explicit events of auth_http.c). */
-static const char *const entity_types[] = {"users",        "agencies",
-                                           "admin-units",  "documents",
-                                           "plans",        "sections",
-                                           "tasks",        "task-updates",
-                                           "indicators",   "targets",
-                                           "measurements", "pilot-model-types",
-                                           "pilot-sites",  "reporting-obligations",
-                                           "submissions",  NULL};
+static const char *const entity_types[] = {"users",
+                                           "agencies",
+                                           "admin-units",
+                                           "documents",
+                                           "plans",
+                                           "sections",
+                                           "tasks",
+                                           "task-updates",
+                                           "indicators",
+                                           "targets",
+                                           "measurements",
+                                           "pilot-model-types",
+                                           "pilot-sites",
+                                           "pilot-site-statuses",
+                                           "reporting-obligations",
+                                           "submissions",
+                                           NULL};
 static const char *const actions[] = {
     "create", "update",       "delete",        "archive",      "restore", "password_change",
     "login",  "login_failed", "token_refresh", "token_revoke", "submit",  "approve",

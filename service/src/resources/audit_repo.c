@@ -11,9 +11,17 @@ static const char record_sql[] =
     "                         entity_agency, changes)"
     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, coalesce($9::jsonb, '{}'::jsonb))";
 
-/* The event's public shape; `changes` as a list of {field, old, new} (or {field, redacted}). */
+/* The event's public shape; `changes` as a list of {field, old, new} (or {field, redacted});
+ * `at` is when planmon recorded the change, `effective` when what it records happened, for the
+ * facts that have an effective time of their own (migration 0018): a progress update's
+ * occurred_on, a pilot site status change's effective_on, a submission's submitted_at, a
+ * measurement's period. */
 #define EVENT_SELECT                                                                            \
     "SELECT e.id, to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') AS at," \
+    "       CASE e.entity_type WHEN 'task-updates' THEN e.row ->> 'occurred_on'"                \
+    "         WHEN 'pilot-site-statuses' THEN e.row ->> 'effective_on'"                         \
+    "         WHEN 'submissions' THEN planmon_utc((e.row ->> 'submitted_at')::timestamptz)"     \
+    "         WHEN 'measurements' THEN e.row ->> 'period' END AS effective,"                    \
     "       e.username AS user, e.role, e.agency, e.request_id, e.action, e.entity_type,"       \
     "       e.entity_id, e.version,"                                                            \
     "       (SELECT coalesce(jsonb_agg(jsonb_build_object('field', c.key) || c.value"           \

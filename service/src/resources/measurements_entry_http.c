@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "auth/access.h"
+#include "domain/clock.h"
 #include "domain/validate.h"
 #include "jsonutil.h"
 #include "resources/archive_http.h"
@@ -165,7 +166,13 @@ pm_status measurement_check_entry(const http_ctx *ctx, const json_t *c, const pe
     return measurement_may_enter(ctx, json_is_true(json_object_get(c, "in_scope")), err);
 }
 
-/* The row an entry writes: its keys, its period's dates, and its value under `value_type`. */
+bool measurement_late(const period *p)
+{
+    return period_days(clock_today()) > period_days(p->due);
+}
+
+/* The row an entry writes: its keys, its period's dates, whether it is written late, and its
+ * value under `value_type`. */
 pm_status measurement_make_row(const json_t *body, const period *p, const char *value_type,
                                json_t **out, pm_error *err)
 {
@@ -175,6 +182,7 @@ pm_status measurement_make_row(const json_t *body, const period *p, const char *
     json_t *row = json_pack(
         "{s:O, s:O, s:s, s:s, s:s}", "indicator", json_object_get(body, "indicator"), "unit",
         json_object_get(body, "unit"), "period", p->id, "period_start", start, "period_end", end);
+    json_object_set_new(row, "late_entry", json_boolean(measurement_late(p)));
     const json_t *comment = json_object_get(body, "comment");
     json_object_set_new(row, "comment", comment ? json_incref((json_t *)comment) : json_null());
     const json_t *evidence = json_object_get(body, "evidence");

@@ -40,8 +40,13 @@ pm_status measurement_parse_period(const http_ctx *ctx, const json_t *body, peri
 pm_status measurement_check_entry(const http_ctx *ctx, const json_t *c, const period *p,
                                   pm_error *err);
 
+/* Whether a value of period `p` written today is a late entry: today in the province is after
+ * the period's due date. */
+bool measurement_late(const period *p);
+
 /* The row an entry (`body`, borrowed) writes, into *out (a new reference owned by the caller):
- * its keys, its period's dates, and its value under `value_type`. */
+ * its keys, its period's dates, `late_entry` (measurement_late), and its value under
+ * `value_type`. */
 pm_status measurement_make_row(const json_t *body, const period *p, const char *value_type,
                                json_t **out, pm_error *err);
 

@@ -217,6 +217,9 @@ pm_status measurements_patch(http_ctx *ctx, pm_error *err)
         return st;
     json_object_set(row, "comment", json_object_get(patch, "comment"));
     json_object_set(row, "evidence", json_object_get(patch, "evidence"));
+    period p;
+    if (period_parse(json_member_string(current, "period"), ctx->app->cfg->report_due_days, &p))
+        json_object_set_new(row, "late_entry", json_boolean(measurement_late(&p)));
     if ((st = measurement_repo_update(db, id, archive_version(current), row, patch, err)) ||
         (st = read_shown(ctx, id, &updated, err)) || (st = ctx_commit(ctx, err)))
         return st;

@@ -21,7 +21,8 @@ const char *const measurement_statuses[] = {"draft", "submitted", "approved", NU
 #define MEASUREMENT_COLUMNS                                                                \
     "m.id, m.indicator, m.unit, m.period, " VALUE_JSON " AS value, m.comment, m.evidence," \
     " m.status, m.review_note, m.entered_by, m.agency, m.reviewed_by, m.version,"          \
-    " planmon_utc(m.created_at) AS created_at, planmon_utc(m.updated_at) AS updated_at"
+    " planmon_utc(m.created_at) AS created_at, planmon_utc(m.updated_at) AS updated_at,"   \
+    " m.late_entry"
 
 #define MEASUREMENT_FROM                                           \
     " FROM measurement m JOIN indicator i ON i.code = m.indicator" \
@@ -91,19 +92,21 @@ static const char classify_sql[] =
 
 static const char *const row_columns[] = {"indicator",  "unit",        "period",    "period_start",
                                           "period_end", "value_bool",  "value_num", "value_text",
-                                          "numerator",  "denominator", "comment",   "evidence"};
+                                          "numerator",  "denominator", "comment",   "evidence",
+                                          "late_entry"};
 enum { NROW_COLUMNS = sizeof row_columns / sizeof row_columns[0] };
 
-/* The row columns as $1..$12, $13 user $14 agency */
+/* The row columns as $1..$13, $14 user $15 agency */
 static const char insert_sql[] =
     "INSERT INTO measurement (indicator, unit, period, period_start, period_end, value_bool,"
     "                         value_num, value_text, numerator, denominator, comment, evidence,"
-    "                         entered_by, agency)"
+    "                         late_entry, entered_by, agency)"
     " VALUES ($1, $2, $3, $4::date, $5::date, $6::boolean, $7::numeric, $8, $9::numeric,"
-    "         $10::numeric, $11, coalesce($12::jsonb, '[]'), $13, $14) RETURNING id";
+    "         $10::numeric, $11, coalesce($12::jsonb, '[]'), coalesce($13::boolean, false), $14,"
+    "         $15) RETURNING id";
 
-/* $1..$5 value fields, $6 comment $7 evidence, $8 present fields, $9 id $10 version. A change
- * returns a submitted value to draft. */
+/* $1..$5 value fields, $6 comment $7 evidence, $8 present fields, $9 id $10 version, $11 whether
+ * a new value is a late entry. A change returns a submitted value to draft. */
 static const char update_sql[] =
     "UPDATE measurement SET"
     "  value_bool = CASE WHEN 'value' = ANY($8::text[]) THEN $1::boolean ELSE value_bool END,"
@@ -114,6 +117,7 @@ static const char update_sql[] =
     "  comment = CASE WHEN 'comment' = ANY($8::text[]) THEN $6 ELSE comment END,"
     "  evidence = CASE WHEN 'evidence' = ANY($8::text[]) THEN coalesce($7::jsonb, '[]')"
     "             ELSE evidence END,"
+    "  late_entry = CASE WHEN 'value' = ANY($8::text[]) THEN $11::boolean ELSE late_entry END,"
     "  status = 'draft', version = version + 1, updated_at = now()"
     " WHERE id = $9::bigint AND version = $10::int AND status <> 'approved' RETURNING id";
 
@@ -127,16 +131,19 @@ static const char transition_sql[] =
 static const char import_sql[] =
     "INSERT INTO measurement (indicator, unit, period, period_start, period_end, value_bool,"
     "                         value_num, value_text, numerator, denominator, comment,"
-    "                         entered_by, agency)"
+    "                         late_entry, entered_by, agency)"
     " SELECT r.indicator, r.unit, r.period, r.period_start, r.period_end, r.value_bool,"
-    "        r.value_num, r.value_text, r.numerator, r.denominator, r.comment, $2, $3"
+    "        r.value_num, r.value_text, r.numerator, r.denominator, r.comment,"
+    "        coalesce(r.late_entry, false), $2, $3"
     " FROM jsonb_to_recordset($1::jsonb) AS r (indicator text, unit text, period text,"
     "      period_start date, period_end date, value_bool boolean, value_num numeric,"
-    "      value_text text, numerator numeric, denominator numeric, comment text)"
+    "      value_text text, numerator numeric, denominator numeric, comment text,"
+    "      late_entry boolean)"
     " ON CONFLICT (indicator, unit, period) DO UPDATE SET"
     "   value_bool = EXCLUDED.value_bool, value_num = EXCLUDED.value_num,"
     "   value_text = EXCLUDED.value_text, numerator = EXCLUDED.numerator,"
     "   denominator = EXCLUDED.denominator, comment = EXCLUDED.comment,"
+    "   late_entry = EXCLUDED.late_entry,"
     "   entered_by = EXCLUDED.entered_by, agency = EXCLUDED.agency, status = 'draft',"
     "   version = measurement.version + 1, updated_at = now()"
     " WHERE measurement.status <> 'approved'";
@@ -223,6 +230,7 @@ pm_status measurement_repo_update(PGconn *conn, const char *id, long long versio
     db_params_add_present(&p, present, patchable, 3);
     db_params_add(&p, id);
     db_params_add_int(&p, version);
+    db_params_add_fields(&p, row, row_columns + 12, 1); /* late_entry */
     pm_status st = db_change_one(conn, update_sql, p.count, p.values, stale, err);
     db_params_clear(&p);
     return st;

@@ -46,14 +46,15 @@ pm_status measurement_repo_context(PGconn *conn, const char *indicator, const ch
                                    const char *agency, json_t **out, pm_error *err);
 
 /* Inserts a draft from the prepared `row` (indicator, unit, period, period_start, period_end,
- * value_bool | value_num | value_text | numerator + denominator, comment, evidence) entered by
+ * value_bool | value_num | value_text | numerator + denominator, comment, evidence, late_entry:
+ * written after its period's due date) entered by
  * `username` of `agency`; *id_out (24 bytes) gets its id. PM_CONFLICT when the indicator, unit
  * and period have one already. */
 pm_status measurement_repo_create(PGconn *conn, const json_t *row, const char *username,
                                   const char *agency, char *id_out, pm_error *err);
 
 /* Replaces the value fields of `row` (and comment, evidence where present in `present`) of
- * measurement `id` at `version`, unless it is approved. */
+ * measurement `id` at `version`, unless it is approved; a new value takes row's late_entry. */
 pm_status measurement_repo_update(PGconn *conn, const char *id, long long version,
                                   const json_t *row, const json_t *present, pm_error *err);
 

@@ -15,6 +15,8 @@
 #include "jsonutil.h"
 #include "resources/archive_http.h"
 #include "resources/obligations_repo.h"
+#include "resources/occurrences_repo.h"
+#include "resources/tasks_repo.h"
 
 enum { MAX_REPORTERS = 200 };
 
@@ -156,6 +158,18 @@ static pm_status consistent(const json_t *change, const json_t *current, pm_erro
     return st;
 }
 
+/* Derives again the occurrences of the task `obligation` is linked to, if any: its periods,
+ * window and due days are the task's rhythm (occurrences_repo.h). */
+static pm_status derive(http_ctx *ctx, PGconn *db, const json_t *obligation, pm_error *err)
+{
+    const json_t *task = json_object_get(obligation, "task");
+    if (!json_is_integer(task))
+        return PM_OK;
+    char id[24];
+    snprintf(id, sizeof id, "%lld", (long long)json_integer_value(task));
+    return occurrence_repo_derive(db, id, ctx->app->cfg->report_due_days, err);
+}
+
 pm_status obligations_create(http_ctx *ctx, pm_error *err)
 {
     json_auto_t *body = NULL, *created = NULL;
@@ -167,7 +181,7 @@ pm_status obligations_create(http_ctx *ctx, pm_error *err)
         (st = obligation_repo_check_references(db, body, err)) ||
         (st = obligation_repo_create(db, body, err)) ||
         (st = obligation_repo_get(db, json_member_string(body, "code"), false, &created, err)) ||
-        (st = ctx_commit(ctx, err)))
+        (st = derive(ctx, db, created, err)) || (st = ctx_commit(ctx, err)))
         return st;
     char location[128];
     snprintf(location, sizeof location, "/v1/reporting-obligations/%s",
@@ -191,7 +205,9 @@ pm_status obligations_patch(http_ctx *ctx, pm_error *err)
     if ((st = reply_check_if_match(ctx, current, err)) || (st = consistent(patch, current, err)) ||
         (st = obligation_repo_check_references(db, patch, err)) ||
         (st = obligation_repo_update(db, code, archive_version(current), patch, err)) ||
-        (st = obligation_repo_get(db, code, false, &updated, err)) || (st = ctx_commit(ctx, err)))
+        (st = obligation_repo_get(db, code, false, &updated, err)) ||
+        (st = derive(ctx, db, current, err)) || (st = derive(ctx, db, updated, err)) ||
+        (st = ctx_commit(ctx, err)))
         return st;
     reply_object(ctx, updated);
     return PM_OK;
@@ -294,6 +310,41 @@ static pm_status settle_period(const http_ctx *ctx, const json_t *obligation, js
     return PM_OK;
 }
 
+/* When a report was received (submitted_at, its effective time) may not be after now, nor
+ * before the start of its period or of the task the obligation belongs to (or its plan). */
+static pm_status received_when(PGconn *db, const json_t *obligation, const json_t *body,
+                               pm_error *err)
+{
+    const char *at = json_member_string(body, "submitted_at");
+    if (!at)
+        return PM_OK;
+    char start[11] = "", earliest[11] = "", day[11];
+    bool future = false;
+    pm_status st = submission_repo_received_day(db, at, day, &future, err);
+    if (st != PM_OK)
+        return st;
+    if (future)
+        return pm_fail_field(err, PM_VALIDATION_FAILED, "submitted_at", "in_future",
+                             "submitted_at is after now: a report is recorded once received");
+    const char *period_id = json_member_string(body, "period");
+    period p;
+    if (period_id && period_parse(period_id, 0, &p))
+        period_date_text(p.start, start);
+    const json_t *task = json_object_get(obligation, "task");
+    if (json_is_integer(task)) {
+        char id[24];
+        snprintf(id, sizeof id, "%lld", (long long)json_integer_value(task));
+        if ((st = task_repo_earliest(db, id, earliest, err)))
+            return st;
+    }
+    const char *bound = strcmp(start, earliest) > 0 ? start : earliest;
+    if (bound[0] && strcmp(day, bound) < 0)
+        return pm_fail_field(err, PM_VALIDATION_FAILED, "submitted_at", "before_start",
+                             "submitted_at is before %s, when the period (or the task) begins",
+                             bound);
+    return PM_OK;
+}
+
 pm_status submissions_create(http_ctx *ctx, pm_error *err)
 {
     PGconn *db;
@@ -310,18 +361,21 @@ pm_status submissions_create(http_ctx *ctx, pm_error *err)
     if (!json_object_get(body, "agency"))
         json_object_set_new(body, "agency", json_string(ctx->who.agency));
     const char *agency = json_member_string(body, "agency");
-    if (!access_may_hand_in_for(&ctx->who, agency))
+    const char *recipient = json_member_string(o, "recipient");
+    if (!access_may_hand_in_for(&ctx->who, agency, recipient))
         return pm_fail_field(err, PM_FORBIDDEN, "agency", "forbidden",
-                             "An agency hands in its own reports.");
-    if (json_object_get(body, "submitted_at") && !access_may_date_submission(&ctx->who))
+                             "An agency hands in its own reports; the recipient records those "
+                             "it received.");
+    if (json_object_get(body, "submitted_at") && !access_may_date_submission(&ctx->who, recipient))
         return pm_fail_field(err, PM_FORBIDDEN, "submitted_at", "forbidden",
-                             "Only admins and coordinators record when a report was handed in.");
+                             "Only admins, coordinators and the recipient record when a report "
+                             "was received; the reporting agency's own record is dated now.");
     if (!reports(o, agency))
         return pm_fail_field(err, PM_VALIDATION_FAILED, "agency", "not_reporter",
                              "%.32s does not make this report.", agency);
     json_object_set_new(body, "obligation", json_string(code));
     validate_canonical_time(body, "submitted_at");
-    if ((st = settle_period(ctx, o, body, err)) ||
+    if ((st = settle_period(ctx, o, body, err)) || (st = received_when(db, o, body, err)) ||
         (st = submission_repo_create(db, body, ctx->who.username, id, err)) ||
         (st = submission_repo_get(db, code, id, &created, err)) || (st = ctx_commit(ctx, err)))
         return st;

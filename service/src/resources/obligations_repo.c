@@ -9,6 +9,7 @@
 #include "db/query.h"
 #include "db/references.h"
 #include "domain/clock.h"
+#include "jsonutil.h"
 
 const char *const obligation_frequencies[] = {"once",        "per_session", "monthly", "quarterly",
                                               "six_monthly", "yearly",      NULL};
@@ -117,15 +118,17 @@ static const char update_sql[] =
     "  version = version + 1, updated_at = now()"
     " WHERE code = $20 AND version = $21::int AND archived_at IS NULL RETURNING code";
 
-/* On time: handed in by the due date, in the province's calendar (ZONE: the parameter holding
- * clock_zone). */
+/* On time: received (submitted_at, its effective time) by the due date, in the province's
+ * calendar (ZONE: the parameter holding clock_zone); a late entry: recorded in planmon
+ * (created_at) after the due date. */
 #define SUBMISSION_SELECT(ZONE)                                                                \
     "SELECT s.id, s.obligation, s.agency, nullif(s.period, '') AS period, s.due::text AS due," \
     "       planmon_utc(s.submitted_at) AS submitted_at,"                                      \
     "       CASE WHEN s.due IS NOT NULL THEN"                                                  \
     "         planmon_local_date(s.submitted_at, " ZONE ") <= s.due END AS on_time,"           \
     "       s.document_link, s.note, s.submitted_by, s.version,"                               \
-    "       planmon_utc(s.created_at) AS created_at"                                           \
+    "       planmon_utc(s.created_at) AS created_at,"                                          \
+    "       coalesce(planmon_local_date(s.created_at, " ZONE ") > s.due, false) AS late_entry" \
     " FROM submission s"
 
 /* $1 obligation $2 agency $3 period $4 after id $5 limit + 1 $6 zone */
@@ -166,15 +169,22 @@ static const char completeness_sql[] =
     "    AND ($3::text IS NULL OR r.agency = $3)),"
     " s AS ("
     "  SELECT s.obligation, s.agency,"
-    "         planmon_local_date(s.submitted_at, $5) <= s.due AS on_time"
+    "         planmon_local_date(s.submitted_at, $5) <= s.due AS on_time,"
+    "         planmon_local_date(s.created_at, $5) > s.due AS late_entry"
     "  FROM submission s WHERE s.period = $1"
     "    AND ($4::timestamptz IS NULL OR s.created_at <= $4::timestamptz))"
     " SELECT o.agency, $1::text AS period, count(*) AS expected, count(s.agency) AS submitted,"
     "        count(*) FILTER (WHERE s.on_time) AS on_time,"
     "        count(*) FILTER (WHERE NOT s.on_time) AS late,"
-    "        count(*) - count(s.agency) AS missing"
+    "        count(*) - count(s.agency) AS missing,"
+    "        count(*) FILTER (WHERE s.late_entry) AS late_entries"
     " FROM o LEFT JOIN s ON s.obligation = o.code AND s.agency = o.agency"
     " GROUP BY o.agency ORDER BY o.agency";
+
+/* $1 a time $2 zone: its day in the province, and whether it is still to come. */
+static const char received_day_sql[] =
+    "SELECT planmon_local_date($1::timestamptz, $2)::text AS day,"
+    "       $1::timestamptz > now() AS future";
 
 static const char *const code_key[] = {"code"};
 static const char *const id_key[] = {"id"};
@@ -324,4 +334,18 @@ pm_status submission_repo_completeness(PGconn *conn, const period *p, const char
     const char *params[] = {p->id, period_type_names[p->type],   agency, as_of, clock_zone(),
                             end,   first_half ? "true" : "false"};
     return db_fetch_all(conn, completeness_sql, 7, params, out, err);
+}
+
+pm_status submission_repo_received_day(PGconn *conn, const char *at, char *day, bool *future,
+                                       pm_error *err)
+{
+    const char *params[] = {at, clock_zone()};
+    json_t *row = NULL;
+    pm_status st = db_fetch_one(conn, received_day_sql, 2, params, "", &row, err);
+    if (st == PM_OK) {
+        snprintf(day, 11, "%s", json_member_string(row, "day"));
+        *future = json_is_true(json_object_get(row, "future"));
+    }
+    json_decref(row);
+    return st;
 }

@@ -67,4 +67,9 @@ pm_status submission_repo_create(PGconn *conn, const json_t *fields, const char 
 pm_status submission_repo_completeness(PGconn *conn, const period *p, const char *agency,
                                        const char *as_of, json_t **out, pm_error *err);
 
+/* The day in the province (11 bytes into `day`) of time `at` (a canonical RFC 3339 time), and
+ * whether `at` is after now. */
+pm_status submission_repo_received_day(PGconn *conn, const char *at, char *day, bool *future,
+                                       pm_error *err);
+
 #endif

@@ -6,10 +6,13 @@
 #include <string.h>
 
 #include "auth/access.h"
+#include "domain/clock.h"
+#include "domain/period.h"
 #include "domain/validate.h"
 #include "http/reply.h"
 #include "http/request.h"
 #include "jsonutil.h"
+#include "resources/pilot_status_repo.h"
 #include "resources/pilots_repo.h"
 
 enum { MAX_EVIDENCE = 20 };
@@ -34,14 +37,15 @@ static pm_status evidence_field(const char *name, const json_t *value, pm_error 
     return validate_array(name, value, MAX_EVIDENCE, validate_url, err);
 }
 
-#define SITE_FIELDS(req)                                                                          \
-    V_STRING("model_type", req, 1, 32),                                                           \
-        V_CHECKED("name", req, 1, 300, validate_not_blank, "more than blanks"),                   \
-        V_STRING("district", req, 1, 5), V_STRING("host_agency", req, 1, 32),                     \
-        V_ENUM("status", false, pilot_site_statuses), V_DATE("start_date", false),                \
-        V_DATE("evaluation_date", false), V_INT("beneficiaries", false, 0, 100000000),            \
-        V_CUSTOM("evidence", false, evidence_field), V_OPT_STRING("notes", 5000), V_SERVER("id"), \
-        V_SERVER("version"), V_SERVER("created_at"), V_SERVER("updated_at"),                      \
+#define SITE_FIELDS(req)                                                                  \
+    V_STRING("model_type", req, 1, 32),                                                   \
+        V_CHECKED("name", req, 1, 300, validate_not_blank, "more than blanks"),           \
+        V_STRING("district", req, 1, 5), V_STRING("host_agency", req, 1, 32),             \
+        V_ENUM("status", false, pilot_site_statuses), V_DATE("start_date", false),        \
+        V_DATE("evaluation_date", false), V_INT("beneficiaries", false, 0, 100000000),    \
+        V_CUSTOM("evidence", false, evidence_field), V_OPT_STRING("notes", 5000),         \
+        V_DATE("effective_on", false), V_OPT_STRING("status_note", 5000), V_SERVER("id"), \
+        V_SERVER("version"), V_SERVER("created_at"), V_SERVER("updated_at"),              \
         V_SERVER("archived_at"), V_END
 
 static const field_spec site_create_fields[] = {SITE_FIELDS(true)};
@@ -68,6 +72,57 @@ static pm_status check_transition(const char *from, const char *to, pm_error *er
             return PM_OK;
     return pm_fail_field(err, PM_CONFLICT, "status", "invalid_transition",
                          "A %s site cannot become %s.", from, to);
+}
+
+/* The status change `change` (a body, or a patch of `current`, NULL on create) makes, recorded in
+ * the site's history: effective `effective_on` (default today; on create, the start date of a
+ * site that is already under way), not after today nor before the change it follows. The
+ * history-only fields leave `change`. */
+static pm_status record_status(http_ctx *ctx, PGconn *db, const char *site, json_t *change,
+                               const json_t *current, pm_error *err)
+{
+    const char *from = current ? json_member_string(current, "status") : NULL;
+    const char *to = json_member_string(change, "status");
+    if (!current && !to)
+        to = "planned";
+    char today[11], last[11] = "", on[11];
+    clock_today_text(today);
+    const char *given = json_member_string(change, "effective_on");
+    const char *start = validate_merged(change, current, "start_date");
+    pm_status st = PM_OK;
+    if (!to || (from && strcmp(from, to) == 0)) {
+        if (given)
+            st = pm_fail_field(err, PM_VALIDATION_FAILED, "effective_on", "without_change",
+                               "effective_on dates a change of status; give the new status.");
+        goto out;
+    }
+    snprintf(on, sizeof on, "%s",
+             given ? given
+             : !current && strcmp(to, "planned") != 0 && start && strcmp(start, today) <= 0
+                 ? start
+                 : today);
+    if (current && (st = pilot_status_repo_last_day(db, site, last, err)))
+        goto out;
+    if (strcmp(on, today) > 0)
+        st = pm_fail_field(err, PM_VALIDATION_FAILED, "effective_on", "in_future",
+                           "effective_on is after today (%s) in the province", today);
+    else if (last[0] && strcmp(on, last) < 0)
+        st = pm_fail_field(err, PM_VALIDATION_FAILED, "effective_on", "before_previous",
+                           "effective_on is before %s, when the site's current status took "
+                           "effect",
+                           last);
+    else {
+        civil_date day;
+        clock_parse_date(on, &day);
+        st = pilot_status_repo_add(
+            db, site, to, from, on, json_member_string(change, "status_note"),
+            period_late_entry(day, clock_today(), ctx->app->cfg->report_due_days),
+            ctx->who.username, ctx->who.agency[0] ? ctx->who.agency : NULL, err);
+    }
+out:
+    json_object_del(change, "effective_on");
+    json_object_del(change, "status_note");
+    return st;
 }
 
 /* --- model types ----------------------------------------------------------------------------- */
@@ -242,6 +297,7 @@ pm_status pilot_sites_create(http_ctx *ctx, pm_error *err)
         (st = pilot_site_repo_check_territory(db, json_member_string(body, "district"),
                                               json_member_string(body, "host_agency"), err)) ||
         (st = pilot_site_repo_create(db, body, id, err)) ||
+        (st = record_status(ctx, db, id, body, NULL, err)) ||
         (st = pilot_site_repo_get(db, id, false, &created, err)) || (st = ctx_commit(ctx, err)))
         return st;
     char location[64];
@@ -269,9 +325,24 @@ pm_status pilot_sites_patch(http_ctx *ctx, pm_error *err)
         (st = pilot_site_repo_check_territory(db, validate_merged(patch, current, "district"),
                                               validate_merged(patch, current, "host_agency"),
                                               err)) ||
+        (st = record_status(ctx, db, id, patch, current, err)) ||
         (st = pilot_site_repo_update(db, id, archive_version(current), patch, err)) ||
         (st = pilot_site_repo_get(db, id, false, &updated, err)) || (st = ctx_commit(ctx, err)))
         return st;
     reply_object(ctx, updated);
+    return PM_OK;
+}
+
+pm_status pilot_sites_status_history(http_ctx *ctx, pm_error *err)
+{
+    json_auto_t *site = NULL, *items = NULL, *body = NULL;
+    PGconn *db;
+    pm_status st;
+    if ((st = req_check_query(ctx, no_params, err)) ||
+        (st = load_site_path(ctx, false, &site, err)) || (st = ctx_db(ctx, &db, err)) ||
+        (st = pilot_status_repo_history(db, req_path(ctx, "id"), &items, err)))
+        return st;
+    body = json_pack("{s:O}", "items", items);
+    reply_json(ctx, 200, body, "application/json");
     return PM_OK;
 }

@@ -37,14 +37,18 @@ static const report_table tables[] = {
              "units_reporting", "units_expected", "target_operator", "target_value", "attainment")},
     {"tasks", COLUMNS("section", "agency", "total", "not_started", "in_progress", "done",
                       "cancelled", "overdue")},
+    {"task_status",
+     COLUMNS("id", "key", "section", "source_clause", "title", "lead", "status", "percent_done",
+             "due_date", "due_basis", "recurrence", "overdue", "last_update", "last_update_on",
+             "last_update_recorded_at", "late_entry")},
     {"overdue", COLUMNS("id", "section", "source_clause", "title", "status", "percent_done",
-                        "due_date", "lead")},
+                        "occurrence", "due_date", "due_basis", "lead")},
     {"pilots", COLUMNS("model_type", "indicator", "period", "sites", "districts", "target_operator",
                        "target_value", "target_unit", "attainment")},
-    {"completeness",
-     COLUMNS("agency", "period", "expected", "submitted", "on_time", "late", "missing")},
-    {"updates",
-     COLUMNS("id", "task", "created_at", "agency", "author", "status", "percent_done", "note")},
+    {"completeness", COLUMNS("agency", "period", "expected", "submitted", "on_time", "late",
+                             "missing", "late_entries")},
+    {"updates", COLUMNS("id", "task", "occurred_on", "created_at", "late_entry", "occurrence",
+                        "agency", "author", "status", "percent_done", "note")},
 };
 enum { NTABLES = sizeof tables / sizeof tables[0] };
 
@@ -141,10 +145,10 @@ pm_status reports_get(http_ctx *ctx, pm_error *err)
 {
     const char *id = req_path(ctx, "period"), *as_of = NULL, *plan_param = NULL, *unit = NULL,
                *format = NULL, *table = NULL;
-    char moment[40], day[11], root[6], task_moment[40], task_day[11], from[40], until[40];
+    char moment[40], day[11], root[6], state_day[11], start[11], end[11];
     json_auto_t *shape = NULL, *plan = NULL, *indicators = json_array(), *pilots = json_array(),
-                *tasks = NULL, *overdue = NULL, *updates = NULL, *completeness = NULL,
-                *yearly = NULL, *body = NULL;
+                *tasks = NULL, *task_status = NULL, *overdue = NULL, *updates = NULL,
+                *completeness = NULL, *yearly = NULL, *body = NULL;
     period report;
     PGconn *db;
     pm_status st;
@@ -170,37 +174,32 @@ pm_status reports_get(http_ctx *ctx, pm_error *err)
             chosen = &tables[i];
     if ((table && !chosen) || (csv && !chosen))
         return pm_fail_field(err, PM_INVALID_PARAMETER, "table", table ? "invalid" : "required",
-                             "table must be one of indicators, tasks, overdue, pilots, "
-                             "completeness, updates%s",
+                             "table must be one of indicators, tasks, task_status, overdue, "
+                             "pilots, completeness, updates%s",
                              csv ? " (CSV gives one table per request)" : "");
+    period_date_text(report.start, start);
+    period_date_text(report.end, end);
     if ((st = ctx_db(ctx, &db, err)) || (st = report_repo_moment(db, as_of, moment, day, err)) ||
-        (st = report_repo_plan(db, plan_param, &plan, err)) ||
+        (st = report_repo_plan(db, plan_param, end, &plan, err)) ||
         (st = report_repo_root_unit(db, root, err)))
         return st;
     if (!unit && !root[0])
         return pm_fail_field(err, PM_INVALID_PARAMETER, "unit", "required",
                              "There are several provinces: name one with unit=CODE.");
-    /* Tasks stand as at the period's end, or at as_of when earlier; updates count from the
-     * period's first day up to the same moment. */
-    char end[11];
-    period_date_text(report.end, end);
-    bool ended = strcmp(day, end) > 0;
-    if (ended)
-        clock_day_start_text(period_add_days(report.end, 1), task_moment, sizeof task_moment);
-    else
-        snprintf(task_moment, sizeof task_moment, "%s", moment);
-    snprintf(task_day, sizeof task_day, "%s", ended ? end : day);
-    clock_day_start_text(report.start, from, sizeof from);
-    snprintf(until, sizeof until, "%s", task_moment);
+    /* The state is taken at the end of the period's last day, or of as_of's day when earlier;
+     * what planmon knew, at as_of. */
+    snprintf(state_day, sizeof state_day, "%s", strcmp(day, end) > 0 ? end : day);
     char plan_id[24];
     snprintf(plan_id, sizeof plan_id, "%lld",
              (long long)json_integer_value(json_object_get(plan, "id")));
+    report_moment m = {.plan = plan_id, .moment = moment, .day = state_day, .start = start};
     analytics_scope scope = {.unit = unit ? unit : root, .as_of = moment, .today = parse_day(day)};
     if ((st = analytics_unit_level(ctx, scope.unit, &scope.unit_level, err)) ||
         (st = indicator_rows(ctx, plan_id, &report, &scope, indicators, pilots, err)) ||
-        (st = report_repo_task_counts(db, plan_id, task_moment, task_day, &tasks, err)) ||
-        (st = report_repo_overdue(db, plan_id, task_moment, task_day, &overdue, err)) ||
-        (st = report_repo_updates(db, plan_id, from, until, &updates, err)) ||
+        (st = report_repo_task_counts(db, &m, &tasks, err)) ||
+        (st = report_repo_task_status(db, &m, &task_status, err)) ||
+        (st = report_repo_overdue(db, &m, &overdue, err)) ||
+        (st = report_repo_updates(db, &m, &updates, err)) ||
         (st = submission_repo_completeness(db, &report, NULL, moment, &completeness, err)))
         return st;
     if (report.type == PERIOD_VN_YEARLY) { /* yearly obligations report the calendar year */
@@ -212,10 +211,10 @@ pm_status reports_get(http_ctx *ctx, pm_error *err)
             return st;
         json_array_extend(completeness, yearly);
     }
-    body = json_pack("{s:O, s:s, s:O, s:s, s:O, s:O, s:O, s:O, s:O, s:O}", "period", shape, "as_of",
-                     moment, "plan", plan, "unit", unit ? unit : root, "indicators", indicators,
-                     "tasks", tasks, "overdue", overdue, "pilots", pilots, "completeness",
-                     completeness, "updates", updates);
+    body = json_pack("{s:O, s:s, s:O, s:s, s:O, s:O, s:O, s:O, s:O, s:O, s:O}", "period", shape,
+                     "as_of", moment, "plan", plan, "unit", unit ? unit : root, "indicators",
+                     indicators, "tasks", tasks, "task_status", task_status, "overdue", overdue,
+                     "pilots", pilots, "completeness", completeness, "updates", updates);
     if (!csv) {
         if (chosen) {
             json_auto_t *one =

@@ -6,6 +6,7 @@
 
 #include "db/query.h"
 #include "domain/clock.h"
+#include "jsonutil.h"
 
 /* $1 as of (a time, a date in the province, or NULL for now) $2 zone $3 today: the moment in
  * UTC, its date in the province (today without as_of), and whether it is still to come. A date
@@ -23,23 +24,40 @@ static const char moment_sql[] =
     "       FROM (SELECT coalesce($1::text ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', false) AS is_day) d)"
     "      AS x";
 
+/* $1 plan id or NULL: that plan, or the plans not archived (at most 2, to tell one from many). */
 static const char plan_sql[] =
-    "SELECT p.id, p.code, p.title FROM plan p"
+    "SELECT p.id, p.code, p.title, p.period_start::text AS period_start,"
+    "       p.period_end::text AS period_end"
+    " FROM plan p"
     " WHERE ($1::bigint IS NULL AND p.archived_at IS NULL) OR p.id = $1::bigint"
     " ORDER BY p.id LIMIT 2";
 
-/* The plan's tasks as they stood at $2: each task's latest snapshot by then. */
-#define TASKS_THEN                                                                 \
-    "WITH t AS ("                                                                  \
-    "  SELECT r.* FROM (SELECT DISTINCT ON (e.entity_id) e.row FROM audit_event e" \
-    "                   WHERE e.entity_type = 'tasks' AND e.at <= $2::timestamptz" \
-    "                   ORDER BY e.entity_id, e.id DESC) AS x"                     \
-    "  CROSS JOIN LATERAL jsonb_populate_record(NULL::task, x.row) AS r"           \
-    "  WHERE r.id IS NOT NULL AND r.plan = $1::bigint AND r.archived_at IS NULL)"
+/* The lead agencies of task `t`, in the order the task lists them, as a JSON array. */
+#define LEADS                                                            \
+    "(SELECT coalesce(json_agg(e ->> 'agency' ORDER BY n), '[]')"        \
+    " FROM jsonb_array_elements(t.agencies) WITH ORDINALITY AS a (e, n)" \
+    " WHERE e ->> 'role' = 'lead')"
 
-#define OVERDUE_ON "(t.status IN ('not_started', 'in_progress') AND t.due_date < $3::date)"
+/* The plan's tasks at the end of day $3 as planmon knew them at moment $2 (zone $4): each task's
+ * definition is its latest audit snapshot by $2, if it was not archived by then and had begun
+ * by $3; its status and percent are what its updates that occurred by $3 and were recorded by $2
+ * give (planmon_task_state); overdue is judged on $3 (planmon_task_overdue). */
+#define TASKS_THEN                                                                               \
+    "WITH d AS ("                                                                                \
+    "  SELECT r.* FROM (SELECT DISTINCT ON (e.entity_id) e.row FROM audit_event e"               \
+    "                   WHERE e.entity_type = 'tasks' AND e.at <= $2::timestamptz"               \
+    "                   ORDER BY e.entity_id, e.id DESC) AS x"                                   \
+    "  CROSS JOIN LATERAL jsonb_populate_record(NULL::task, x.row) AS r"                         \
+    "  WHERE r.id IS NOT NULL AND r.plan = $1::bigint AND r.archived_at IS NULL"                 \
+    "    AND (r.start_date IS NULL OR r.start_date <= $3::date)),"                               \
+    " t AS ("                                                                                    \
+    "  SELECT d.id, d.plan, d.key, d.section, d.source_clause, d.title, d.agencies, d.due_date," \
+    "         d.due_basis, d.recurrence, st.status, st.percent_done,"                            \
+    "         planmon_task_overdue(d.id, d.recurrence, st.status, d.due_date, $3::date,"         \
+    "                              $2::timestamptz, $4) AS overdue"                              \
+    "  FROM d CROSS JOIN LATERAL planmon_task_state(d.id, $3::date, $2::timestamptz) AS st)"
 
-/* $1 plan $2 moment $3 day */
+/* $1 plan $2 moment $3 day $4 zone */
 static const char task_counts_sql[] = TASKS_THEN
     " SELECT e ->> 'agency' AS agency,"
     "        (array_agg(s.code ORDER BY s.seq) FILTER (WHERE s.kind = 'responsibility'))[1]"
@@ -48,30 +66,53 @@ static const char task_counts_sql[] = TASKS_THEN
     "        count(*) FILTER (WHERE t.status = 'in_progress') AS in_progress,"
     "        count(*) FILTER (WHERE t.status = 'done') AS done,"
     "        count(*) FILTER (WHERE t.status = 'cancelled') AS cancelled,"
-    "        count(*) FILTER (WHERE " OVERDUE_ON ") AS overdue"
+    "        count(*) FILTER (WHERE t.overdue) AS overdue"
     " FROM t CROSS JOIN LATERAL jsonb_array_elements(t.agencies) AS e"
     " LEFT JOIN plan_section s ON s.plan = t.plan AND s.code = t.section"
     " WHERE e ->> 'role' = 'lead'"
     " GROUP BY e ->> 'agency'"
     " ORDER BY min(s.seq) FILTER (WHERE s.kind = 'responsibility') NULLS LAST, e ->> 'agency'";
 
-/* $1 plan $2 moment $3 day */
-static const char overdue_sql[] =
-    TASKS_THEN " SELECT t.id, t.section, t.source_clause, t.title, t.status, t.percent_done,"
-               "        t.due_date::text AS due_date,"
-               "        (SELECT coalesce(json_agg(e ->> 'agency' ORDER BY n), '[]')"
-               "         FROM jsonb_array_elements(t.agencies) WITH ORDINALITY AS a (e, n)"
-               "         WHERE e ->> 'role' = 'lead') AS lead"
-               " FROM t WHERE " OVERDUE_ON " ORDER BY t.id";
+/* $1 plan $2 moment $3 day $4 zone $5 the period's first day: one row per task, with the latest
+ * of its updates that occurred within the period (by $3) and were recorded by $2. */
+static const char task_status_sql[] = TASKS_THEN
+    " SELECT t.id, t.key, t.section, t.source_clause, t.title, " LEADS " AS lead, t.status,"
+    "        t.percent_done, t.due_date::text AS due_date, t.due_basis, t.recurrence, t.overdue,"
+    "        u.id AS last_update, u.occurred_on::text AS last_update_on,"
+    "        planmon_utc(u.created_at) AS last_update_recorded_at,"
+    "        coalesce(u.late_entry, false) AS late_entry"
+    " FROM t LEFT JOIN plan_section s ON s.plan = t.plan AND s.code = t.section"
+    " LEFT JOIN LATERAL (SELECT u.id, u.occurred_on, u.created_at, u.late_entry"
+    "                    FROM task_update u"
+    "                    WHERE u.task_id = t.id AND u.occurred_on BETWEEN $5::date AND $3::date"
+    "                      AND u.created_at <= $2::timestamptz"
+    "                    ORDER BY u.occurred_on DESC, u.id DESC LIMIT 1) AS u ON true"
+    " ORDER BY s.seq NULLS LAST, t.id";
 
-/* $1 plan $2 from $3 until */
+/* $1 plan $2 moment $3 day $4 zone: the one-off tasks past their due date, and each overdue
+ * occurrence of a recurring task (planmon_overdue_occurrences), while the task is open. */
+static const char overdue_sql[] = TASKS_THEN
+    " SELECT t.id, t.section, t.source_clause, t.title, t.status, t.percent_done,"
+    "        x.occurrence, x.due::text AS due_date, t.due_basis, " LEADS " AS lead"
+    " FROM t CROSS JOIN LATERAL ("
+    "   SELECT NULL::text AS occurrence, t.due_date AS due"
+    "   WHERE t.recurrence = 'none' AND t.overdue"
+    "   UNION ALL"
+    "   SELECT o.period, o.due FROM planmon_overdue_occurrences(t.id, $3::date, $2::timestamptz,"
+    "                                                           $4) AS o"
+    "   WHERE t.recurrence <> 'none' AND t.status IN ('not_started', 'in_progress')) AS x"
+    " ORDER BY t.id, x.due";
+
+/* $1 plan $2 the period's first day $3 day $4 moment: the updates that occurred within the
+ * period by that day, as recorded by that moment, with both times. */
 static const char updates_sql[] =
-    "SELECT u.id, u.task_id AS task, u.note, u.percent_done, u.status, u.agency, u.author,"
-    "       planmon_utc(u.created_at) AS created_at"
+    "SELECT u.id, u.task_id AS task, u.occurred_on::text AS occurred_on,"
+    "       planmon_utc(u.created_at) AS created_at, u.late_entry, u.occurrence, u.note,"
+    "       u.percent_done, u.status, u.agency, u.author"
     " FROM task_update u JOIN task t ON t.id = u.task_id"
-    " WHERE t.plan = $1::bigint AND u.created_at >= $2::timestamptz"
-    "   AND u.created_at < $3::timestamptz"
-    " ORDER BY u.id";
+    " WHERE t.plan = $1::bigint AND u.occurred_on BETWEEN $2::date AND $3::date"
+    "   AND u.created_at <= $4::timestamptz"
+    " ORDER BY u.occurred_on, u.id";
 
 /* $1 plan $2 as of: the indicators that existed then and were not archived by then */
 static const char indicators_sql[] =
@@ -112,43 +153,58 @@ pm_status report_repo_moment(PGconn *conn, const char *as_of, char *moment, char
     return PM_OK;
 }
 
-pm_status report_repo_plan(PGconn *conn, const char *plan, json_t **out, pm_error *err)
+pm_status report_repo_plan(PGconn *conn, const char *plan, const char *end, json_t **out,
+                           pm_error *err)
 {
     const char *params[] = {plan};
     json_t *rows = NULL;
     pm_status st = db_fetch_all(conn, plan_sql, 1, params, &rows, err);
     if (st != PM_OK)
         return st;
-    if (json_array_size(rows) == 0)
+    json_t *found = json_array_get(rows, 0);
+    const char *from = json_member_string(found, "period_start");
+    const char *to = json_member_string(found, "period_end");
+    if (!found)
         st = pm_fail(err, PM_NOT_FOUND, "There is no such plan.");
     else if (json_array_size(rows) > 1)
         st = pm_fail_field(err, PM_INVALID_PARAMETER, "plan", "required",
                            "There are several plans: name one with plan=ID.");
-    else
-        *out = json_incref(json_array_get(rows, 0));
+    else if (strcmp(end, from) < 0 || strcmp(end, to) > 0)
+        st = pm_fail_field(err, PM_VALIDATION_FAILED, "period", "outside_plan",
+                           "The period ends on %s, outside the life of plan %s (%s to %s): a "
+                           "report covers a period that ends within its plan's.",
+                           end, json_member_string(found, "code"), from, to);
+    if (st == PM_OK) {
+        *out = json_deep_copy(found);
+        json_object_del(*out, "period_start");
+        json_object_del(*out, "period_end");
+    }
     json_decref(rows);
     return st;
 }
 
-pm_status report_repo_task_counts(PGconn *conn, const char *plan, const char *moment,
-                                  const char *day, json_t **out, pm_error *err)
+pm_status report_repo_task_counts(PGconn *conn, const report_moment *m, json_t **out, pm_error *err)
 {
-    const char *params[] = {plan, moment, day};
-    return db_fetch_all(conn, task_counts_sql, 3, params, out, err);
+    const char *params[] = {m->plan, m->moment, m->day, clock_zone()};
+    return db_fetch_all(conn, task_counts_sql, 4, params, out, err);
 }
 
-pm_status report_repo_overdue(PGconn *conn, const char *plan, const char *moment, const char *day,
-                              json_t **out, pm_error *err)
+pm_status report_repo_task_status(PGconn *conn, const report_moment *m, json_t **out, pm_error *err)
 {
-    const char *params[] = {plan, moment, day};
-    return db_fetch_all(conn, overdue_sql, 3, params, out, err);
+    const char *params[] = {m->plan, m->moment, m->day, clock_zone(), m->start};
+    return db_fetch_all(conn, task_status_sql, 5, params, out, err);
 }
 
-pm_status report_repo_updates(PGconn *conn, const char *plan, const char *from, const char *until,
-                              json_t **out, pm_error *err)
+pm_status report_repo_overdue(PGconn *conn, const report_moment *m, json_t **out, pm_error *err)
 {
-    const char *params[] = {plan, from, until};
-    return db_fetch_all(conn, updates_sql, 3, params, out, err);
+    const char *params[] = {m->plan, m->moment, m->day, clock_zone()};
+    return db_fetch_all(conn, overdue_sql, 4, params, out, err);
+}
+
+pm_status report_repo_updates(PGconn *conn, const report_moment *m, json_t **out, pm_error *err)
+{
+    const char *params[] = {m->plan, m->start, m->day, m->moment};
+    return db_fetch_all(conn, updates_sql, 4, params, out, err);
 }
 
 pm_status report_repo_indicators(PGconn *conn, const char *plan, const char *as_of, json_t **out,

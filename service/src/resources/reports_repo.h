@@ -1,6 +1,9 @@
-/* reports_repo.h: what the 6-monthly and annual reports read: the plan's tasks as they stood at
- * a moment (from the audit snapshots), the progress updates of a window, the plan's indicators
- * with the sections they serve, and the moment itself. */
+/* reports_repo.h: what the 6-monthly and annual reports read. One rule for every table: the
+ * report of period P as of moment A counts the facts whose effective time falls in P (or the
+ * state at P's end) as planmon knew them at A: the plan's tasks at P's end (their definitions
+ * from the audit snapshots by A, their state from the updates that occurred by then and were
+ * recorded by A), the updates that occurred in P, the plan's indicators with the sections they
+ * serve, and the moment itself. */
 #ifndef PLANMON_REPORTS_REPO_H
 #define PLANMON_REPORTS_REPO_H
 
@@ -11,32 +14,49 @@
 #include "status.h"
 
 /* Reads `as_of` (NULL: now) as a moment: *moment (40 bytes) gets it in RFC 3339 UTC to the
- * microsecond, *day (11
- * bytes) its date in the province. PM_INVALID_PARAMETER (field as_of) when it is no time or
- * lies in the future. */
+ * microsecond, *day (11 bytes) its date in the province. PM_INVALID_PARAMETER (field as_of) when it
+ * is no time or lies in the future. */
 pm_status report_repo_moment(PGconn *conn, const char *as_of, char *moment, char *day,
                              pm_error *err);
 
-/* The plan `plan` when not NULL, else the only plan not archived: *out {"id", "code", "title"};
- * PM_NOT_FOUND, or PM_INVALID_PARAMETER (field plan) when there are several. */
-pm_status report_repo_plan(PGconn *conn, const char *plan, json_t **out, pm_error *err);
+/* The plan `plan` when not NULL, else the only plan not archived, if period `end` (YYYY-MM-DD,
+ * the report period's last day) falls within its life: *out {"id", "code", "title"}.
+ * PM_NOT_FOUND; PM_INVALID_PARAMETER (field plan) when several plans are there to choose from;
+ * PM_VALIDATION_FAILED (field period) when the period ends outside the plan's life. */
+pm_status report_repo_plan(PGconn *conn, const char *plan, const char *end, json_t **out,
+                           pm_error *err);
 
-/* Per lead agency of the plan's tasks as they stood at `moment`: {"agency", "section" (the first
- * responsibility section, V.1-15, of a task it leads, or null), "total", "not_started",
- * "in_progress", "done", "cancelled", "overdue" (due before `day` and not done or cancelled)},
- * in section then agency order. *out a new array. */
-pm_status report_repo_task_counts(PGconn *conn, const char *plan, const char *moment,
-                                  const char *day, json_t **out, pm_error *err);
+/* What a report's tables are read for: the plan (its id), the moment A (RFC 3339) that says what
+ * planmon knew, the day D (YYYY-MM-DD) at whose end the state is taken (the period's last day,
+ * or A's day when earlier), and the period's first day. Borrowed strings. */
+typedef struct {
+    const char *plan, *moment, *day, *start;
+} report_moment;
 
-/* The plan's tasks overdue on `day` as they stood at `moment`: {"id", "section",
- * "source_clause", "title", "status", "percent_done", "due_date", "lead": [codes]}, by id. */
-pm_status report_repo_overdue(PGconn *conn, const char *plan, const char *moment, const char *day,
-                              json_t **out, pm_error *err);
+/* Per lead agency of the plan's tasks at the end of D as known at A: {"agency", "section" (the
+ * first responsibility section, V.1-15, of a task it leads, or null), "total", "not_started",
+ * "in_progress", "done", "cancelled", "overdue"}, in section then agency order. *out is new. */
+pm_status report_repo_task_counts(PGconn *conn, const report_moment *m, json_t **out,
+                                  pm_error *err);
 
-/* The progress updates of the plan's tasks made in [from, until): {"id", "task", "note",
- * "percent_done", "status", "agency", "author", "created_at"}, by id. */
-pm_status report_repo_updates(PGconn *conn, const char *plan, const char *from, const char *until,
-                              json_t **out, pm_error *err);
+/* One row per task of the plan that had begun by D, as known at A: {"id", "key", "section",
+ * "source_clause", "title", "lead": [codes], "status", "percent_done", "due_date", "due_basis",
+ * "recurrence", "overdue", "last_update" (the latest update that occurred in the period, or
+ * null), "last_update_on", "last_update_recorded_at", "late_entry" (that update's)}, in section
+ * then id order. *out is new. */
+pm_status report_repo_task_status(PGconn *conn, const report_moment *m, json_t **out,
+                                  pm_error *err);
+
+/* What was overdue at the end of D as known at A: each one-off task past its due date, and each
+ * overdue occurrence of a recurring task: {"id", "section", "source_clause", "title", "status",
+ * "percent_done", "occurrence" (null for a one-off task), "due_date", "due_basis",
+ * "lead": [codes]}, by task then due date. *out is new. */
+pm_status report_repo_overdue(PGconn *conn, const report_moment *m, json_t **out, pm_error *err);
+
+/* The progress updates of the plan's tasks that occurred from the period's first day to D and
+ * were recorded by A: {"id", "task", "occurred_on", "created_at", "late_entry", "occurrence",
+ * "note", "percent_done", "status", "agency", "author"}, by occurred_on then id. *out is new. */
+pm_status report_repo_updates(PGconn *conn, const report_moment *m, json_t **out, pm_error *err);
 
 /* The plan's indicators that roll up and existed, unarchived, at `as_of`, each with the section it
  * serves (the section whose code its source clause starts with, the longest): {"code", "name",

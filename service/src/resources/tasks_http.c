@@ -10,9 +10,11 @@
 #include "http/reply.h"
 #include "http/request.h"
 #include "jsonutil.h"
+#include "resources/occurrences_repo.h"
+#include "resources/task_updates_http.h"
 #include "resources/tasks_repo.h"
 
-enum { MAX_TASK_AGENCIES = 200, MAX_EVIDENCE = 20 };
+enum { MAX_TASK_AGENCIES = 200 };
 
 static const field_spec agency_entry[] = {
     V_CHECKED("agency", true, 1, 32, validate_code, "an agency code"),
@@ -47,15 +49,12 @@ static pm_status agencies_field(const char *name, const json_t *value, pm_error 
     return st;
 }
 
-static pm_status evidence_field(const char *name, const json_t *value, pm_error *err)
-{
-    return validate_array(name, value, MAX_EVIDENCE, validate_url, err);
-}
-
-/* The fields a task's own agency (a lead) may change. */
-#define TASK_PROGRESS_FIELDS                                \
-    V_DATE("start_date", false), V_DATE("due_date", false), \
-        V_ENUM("status", false, task_statuses), V_INT("percent_done", false, 0, 100)
+/* The fields a task's own agency (a lead) may change: its dates, and its status and percent,
+ * which a change records as a progress update dated occurred_on (task_updates_http.h). */
+#define TASK_PROGRESS_FIELDS                                                          \
+    V_DATE("start_date", false), V_DATE("due_date", false),                           \
+        V_ENUM("status", false, task_statuses), V_INT("percent_done", false, 0, 100), \
+        V_DATE("occurred_on", false)
 
 #define TASK_FIELDS(req)                                                                          \
     V_OPT_STRING("section", 32), V_OPT_INT("parent_id", 1, INT64_MAX),                            \
@@ -64,47 +63,35 @@ static pm_status evidence_field(const char *name, const json_t *value, pm_error 
         V_CHECKED("title", req, 1, 1000, validate_not_blank, "more than blanks"),                 \
         V_OPT_STRING("title_en", 1000), V_STRING("description", false, 0, 20000),                 \
         V_CUSTOM("agencies", false, agencies_field),                                              \
-        V_ENUM("recurrence", false, task_recurrences), TASK_PROGRESS_FIELDS, V_SERVER("id"),      \
-        V_SERVER("overdue"), V_SERVER("version"), V_SERVER("created_at"), V_SERVER("updated_at"), \
+        V_ENUM("recurrence", false, task_recurrences), V_OPT_ENUM("due_basis", task_due_bases),   \
+        V_OPT_ENUM("start_basis", task_start_bases), V_OPT_ENUM("title_basis", task_title_bases), \
+        V_OPT_INT("due_days", 0, 365), TASK_PROGRESS_FIELDS, V_SERVER("id"), V_SERVER("overdue"), \
+        V_SERVER("version"), V_SERVER("created_at"), V_SERVER("updated_at"),                      \
         V_SERVER("archived_at")
 
 static const field_spec create_fields[] = {V_INT("plan", true, 1, INT64_MAX), TASK_FIELDS(true),
                                            V_END};
 static const field_spec patch_fields[] = {V_SERVER("plan"), TASK_FIELDS(false), V_END};
-static const char *const lead_fields[] = {"start_date", "due_date", "status", "percent_done", NULL};
-
-static const field_spec update_fields[] = {
-    V_OPT_STRING("note", 5000),
-    V_INT("percent_done", false, 0, 100),
-    V_ENUM("status", false, task_statuses),
-    V_CUSTOM("evidence", false, evidence_field),
-    V_SERVER("id"),
-    V_SERVER("task"),
-    V_SERVER("previous_status"),
-    V_SERVER("previous_percent_done"),
-    V_SERVER("author"),
-    V_SERVER("agency"),
-    V_SERVER("created_at"),
-    V_END,
-};
+static const char *const lead_fields[] = {"start_date",   "due_date",    "status",
+                                          "percent_done", "occurred_on", NULL};
+/* The fields a change records as a progress update rather than writes to the task. */
+static const char *const progress_fields[] = {"status", "percent_done", "occurred_on"};
 
 static const char *const list_params[] = {
     "plan", "section",       "parent_id",        "agency",     "role",
     "mode", "status",        "overdue",          "due_before", "due_after",
     "q",    "updated_since", "include_archived", PAGE_PARAMS,  NULL};
 static const char *const no_params[] = {NULL};
-static const char *const page_params[] = {PAGE_PARAMS, NULL};
 
 /* --- who may do what ------------------------------------------------------------------------ */
 
-/* The role ("lead", "coordinate") the caller's agency has on `task`, or NULL. */
-static const char *own_role(const http_ctx *ctx, const json_t *task)
+const char *tasks_role_of(const char *agency, const json_t *task)
 {
     size_t i;
     json_t *entry;
     json_array_foreach(json_object_get(task, "agencies"), i, entry)
     {
-        if (strcmp(json_member_string(entry, "agency"), ctx->who.agency) == 0)
+        if (agency && strcmp(json_member_string(entry, "agency"), agency) == 0)
             return json_member_string(entry, "role");
     }
     return NULL;
@@ -116,7 +103,7 @@ static pm_status may_change(const http_ctx *ctx, const json_t *task, const json_
 {
     if (access_may_edit_task_definition(&ctx->who))
         return PM_OK;
-    if (!access_may_edit_task(&ctx->who, own_role(ctx, task)))
+    if (!access_may_edit_task(&ctx->who, tasks_role_of(ctx->who.agency, task)))
         return pm_fail(err, PM_FORBIDDEN,
                        "Only the task's lead agency, coordinators and admins change a task.");
     const char *key;
@@ -133,52 +120,58 @@ static pm_status may_change(const http_ctx *ctx, const json_t *task, const json_
     return PM_OK;
 }
 
-/* A progress update: editors on any task, other agencies where they lead or coordinate; one that
- * sets the status or percent only where the caller may change the task's own fields. */
-static pm_status may_report(const http_ctx *ctx, const json_t *task, const json_t *update,
-                            pm_error *err)
+/* --- progress -------------------------------------------------------------------------------- */
+
+/* Moves the progress fields of `change` (status, percent_done, occurred_on) into a new update
+ * in *progress, or leaves *progress NULL when they change nothing: none given, or the values the
+ * task has (`current`; on create, not started at 0 %). occurred_on without a status or percent
+ * is refused. */
+static pm_status take_progress(json_t *change, const json_t *current, json_t **progress,
+                               pm_error *err)
 {
-    const char *role = own_role(ctx, task);
-    if (!access_may_post_update(&ctx->who, role))
-        return pm_fail(err, PM_FORBIDDEN,
-                       "Only the task's lead and coordinating agencies post progress updates.");
-    /* An update that sets status or percent changes the task's own fields. */
-    static const char *const task_fields[] = {"status", "percent_done"};
-    for (size_t i = 0; i < sizeof task_fields / sizeof task_fields[0]; i++)
-        if (json_object_get(update, task_fields[i]) && !access_may_edit_task(&ctx->who, role))
-            return pm_fail_field(err, PM_FORBIDDEN, task_fields[i], "forbidden",
-                                 "Only the task's lead agency, coordinators and admins set its "
-                                 "status and percent; a coordinating agency posts notes.");
+    *progress = NULL;
+    const json_t *status = json_object_get(change, "status");
+    const json_t *percent = json_object_get(change, "percent_done");
+    bool given = (status && !json_is_null(status)) || (percent && !json_is_null(percent));
+    bool dated = json_object_get(change, "occurred_on") != NULL;
+    if (!given && dated)
+        return pm_fail_field(err, PM_VALIDATION_FAILED, "occurred_on", "without_change",
+                             "occurred_on dates a change of status or percent_done; give one.");
+    const char *now_status = current ? json_member_string(current, "status") : "not_started";
+    long long now_percent =
+        current ? json_integer_value(json_object_get(current, "percent_done")) : 0;
+    bool same = (!json_is_string(status) || strcmp(json_string_value(status), now_status) == 0) &&
+                (!json_is_integer(percent) || json_integer_value(percent) == now_percent);
+    if (given && !same) {
+        *progress = json_object();
+        for (size_t i = 0; i < sizeof progress_fields / sizeof progress_fields[0]; i++) {
+            json_t *value = json_object_get(change, progress_fields[i]);
+            if (value && !json_is_null(value))
+                json_object_set(*progress, progress_fields[i], value);
+        }
+    }
+    for (size_t i = 0; i < sizeof progress_fields / sizeof progress_fields[0]; i++)
+        json_object_del(change, progress_fields[i]);
     return PM_OK;
 }
 
-/* --- consistency of status, percent and dates ------------------------------------------------- */
-
-/* Makes `change` (a body or patch) consistent with the task it will give together with
- * `current` (NULL on create): a task marked done without a percent becomes 100 % done; done with
- * another percent, or due before its start, is refused. */
-static pm_status settle(json_t *change, const json_t *current, pm_error *err)
+/* Derives the occurrences of task `id` and, when `progress` is given, records it; `moved`: the
+ * request has given the task a new version already. */
+static pm_status follow_up(http_ctx *ctx, PGconn *db, const char *id, json_t *progress, bool moved,
+                           pm_error *err)
 {
-    const json_t *status = json_object_get(change, "status");
-    if (!status || json_is_null(status))
-        status = json_object_get(current, "status");
-    const json_t *percent = json_object_get(change, "percent_done");
-    bool done = json_is_string(status) && strcmp(json_string_value(status), "done") == 0;
-    if (done && json_object_get(change, "status") && !percent)
-        json_object_set_new(change, "percent_done", json_integer(100));
-    else {
-        if (!percent || json_is_null(percent))
-            percent = json_object_get(current, "percent_done");
-        if (done && json_integer_value(percent) != 100)
-            return pm_fail_field(err, PM_VALIDATION_FAILED, "percent_done", "inconsistent",
-                                 "A task that is done is 100 percent done.");
+    json_auto_t *task = NULL;
+    pm_status st = occurrence_repo_derive(db, id, ctx->app->cfg->report_due_days, err);
+    if (st == PM_OK && progress && !(st = task_repo_get(db, id, true, true, &task, err))) {
+        char update[24];
+        st = task_progress_record(ctx, db, task, progress, !moved, update, err);
     }
-    return validate_period(change, current, "start_date", "due_date", true, err);
+    return st;
 }
 
 /* --- reading -------------------------------------------------------------------------------- */
 
-static pm_status load(http_ctx *ctx, const char *id, bool lock, json_t **out, pm_error *err)
+pm_status tasks_load(http_ctx *ctx, const char *id, bool lock, json_t **out, pm_error *err)
 {
     PGconn *db;
     pm_status st;
@@ -192,13 +185,13 @@ static pm_status load(http_ctx *ctx, const char *id, bool lock, json_t **out, pm
 
 static pm_status load_path(http_ctx *ctx, bool lock, json_t **out, pm_error *err)
 {
-    return load(ctx, req_path(ctx, "id"), lock, out, err);
+    return tasks_load(ctx, req_path(ctx, "id"), lock, out, err);
 }
 
 pm_status tasks_may_read(http_ctx *ctx, const char *id, pm_error *err)
 {
     json_t *task = NULL;
-    pm_status st = load(ctx, id, false, &task, err);
+    pm_status st = tasks_load(ctx, id, false, &task, err);
     json_decref(task);
     return st;
 }
@@ -266,16 +259,17 @@ pm_status tasks_get(http_ctx *ctx, pm_error *err)
 
 pm_status tasks_create(http_ctx *ctx, pm_error *err)
 {
-    json_auto_t *body = NULL, *created = NULL;
+    json_auto_t *body = NULL, *progress = NULL, *created = NULL;
     PGconn *db;
     char id[24];
     pm_status st;
     if ((st = req_check_query(ctx, no_params, err)) || (st = req_json_body(ctx, &body, err)) ||
         (st = validate_body(body, create_fields, VALIDATE_CREATE, err)) ||
-        (st = settle(body, NULL, err)) || (st = ctx_db(ctx, &db, err)) ||
-        (st = ctx_begin(ctx, NULL, &db, err)) ||
+        (st = validate_period(body, NULL, "start_date", "due_date", true, err)) ||
+        (st = take_progress(body, NULL, &progress, err)) || (st = ctx_begin(ctx, NULL, &db, err)) ||
         (st = task_repo_check_references(db, body, NULL, err)) ||
         (st = task_repo_create(db, body, id, err)) ||
+        (st = follow_up(ctx, db, id, progress, true, err)) ||
         (st = task_repo_get(db, id, true, false, &created, err)) || (st = ctx_commit(ctx, err)))
         return st;
     char location[64];
@@ -287,87 +281,26 @@ pm_status tasks_create(http_ctx *ctx, pm_error *err)
 pm_status tasks_patch(http_ctx *ctx, pm_error *err)
 {
     PGconn *db;
-    json_auto_t *patch = NULL, *current = NULL, *updated = NULL, *refs = NULL;
+    json_auto_t *patch = NULL, *current = NULL, *updated = NULL, *refs = NULL, *progress = NULL;
     const char *id = req_path(ctx, "id");
     pm_status st;
     if ((st = req_check_query(ctx, no_params, err)) || (st = req_json_body(ctx, &patch, err)) ||
         (st = validate_body(patch, patch_fields, VALIDATE_PATCH, err)) ||
         (st = archive_begin_change(ctx, &tasks_archivable, false, &db, &current, err)) ||
         (st = may_change(ctx, current, patch, err)) ||
-        (st = reply_check_if_match(ctx, current, err)) || (st = settle(patch, current, err)))
+        (st = reply_check_if_match(ctx, current, err)) ||
+        (st = validate_period(patch, current, "start_date", "due_date", true, err)) ||
+        (st = take_progress(patch, current, &progress, err)))
         return st;
     /* What the patch refers to, checked within the task's plan. */
     refs = json_deep_copy(patch);
     json_object_set(refs, "plan", json_object_get(current, "plan"));
+    bool fields = json_object_size(patch) > 0;
     if ((st = task_repo_check_references(db, refs, id, err)) ||
-        (st = task_repo_update(db, id, archive_version(current), patch, err)) ||
+        (fields && (st = task_repo_update(db, id, archive_version(current), patch, err))) ||
+        (st = follow_up(ctx, db, id, progress, fields, err)) ||
         (st = task_repo_get(db, id, true, false, &updated, err)) || (st = ctx_commit(ctx, err)))
         return st;
     reply_object(ctx, updated);
-    return PM_OK;
-}
-
-/* --- the progress journal ------------------------------------------------------------------- */
-
-pm_status task_updates_list(http_ctx *ctx, pm_error *err)
-{
-    PGconn *db;
-    json_auto_t *task = NULL;
-    page_request page;
-    page_result result = {0};
-    pm_status st;
-    if (!(st = req_check_query(ctx, page_params, err)) && !(st = req_page(ctx, &page, err)) &&
-        !(st = load_path(ctx, false, &task, err)) && !(st = ctx_db(ctx, &db, err)) &&
-        !(st = task_repo_list_updates(db, req_path(ctx, "id"), &page, &result, err)))
-        reply_page(ctx, &result);
-    page_result_clear(&result);
-    return st;
-}
-
-pm_status task_updates_get(http_ctx *ctx, pm_error *err)
-{
-    PGconn *db;
-    json_auto_t *task = NULL, *update = NULL;
-    const char *update_id = req_path(ctx, "update_id");
-    pm_status st;
-    if ((st = req_check_query(ctx, no_params, err)) || (st = load_path(ctx, false, &task, err)))
-        return st;
-    if (!update_id || !page_key_is_number(update_id))
-        return pm_fail(err, PM_NOT_FOUND, "There is no such update.");
-    if ((st = ctx_db(ctx, &db, err)) ||
-        (st = task_repo_get_update(db, req_path(ctx, "id"), update_id, &update, err)))
-        return st;
-    reply_object(ctx, update);
-    return PM_OK;
-}
-
-pm_status task_updates_create(http_ctx *ctx, pm_error *err)
-{
-    PGconn *db;
-    json_auto_t *body = NULL, *task = NULL, *created = NULL;
-    const char *task_id = req_path(ctx, "id");
-    char id[24];
-    pm_status st;
-    if ((st = req_check_query(ctx, no_params, err)) || (st = req_json_body(ctx, &body, err)) ||
-        (st = validate_body(body, update_fields, VALIDATE_CREATE, err)))
-        return st;
-    if (json_is_null(json_object_get(body, "note")))
-        json_object_del(body, "note");
-    if (!json_object_get(body, "note") && !json_object_get(body, "percent_done") &&
-        !json_object_get(body, "status"))
-        return pm_fail_field(err, PM_VALIDATION_FAILED, "note", "required",
-                             "An update gives a note, a percent_done or a status.");
-    if ((st = ctx_begin(ctx, NULL, &db, err)) || (st = load_path(ctx, true, &task, err)) ||
-        (st = may_report(ctx, task, body, err)))
-        return st;
-    if (archive_is_archived(task))
-        return pm_fail(err, PM_CONFLICT, "The task is archived; restore it first.");
-    if ((st = settle(body, task, err)) ||
-        (st = task_repo_add_update(db, task, body, ctx->who.username, ctx->who.agency, id, err)) ||
-        (st = task_repo_get_update(db, task_id, id, &created, err)) || (st = ctx_commit(ctx, err)))
-        return st;
-    char location[96];
-    snprintf(location, sizeof location, "/v1/tasks/%s/updates/%s", task_id, id);
-    reply_created(ctx, location, created);
     return PM_OK;
 }
