@@ -45,6 +45,7 @@ const PATH_VALUES = {
   '/v1/tasks/{id}': { id: '1' },
   '/v1/tasks/{id}/history': { id: '1' },
   '/v1/tasks/{id}/updates': { id: '1' },
+  '/v1/tasks/{id}/occurrences': { id: '41' }, // V.1's six-monthly report duty
   '/v1/periods/{id}': { id: '2017VNS1' },
   '/v1/indicators/{code}': { code: 'COMMUNE-AWARENESS' },
   '/v1/indicators/{code}/history': { code: 'COMMUNE-AWARENESS' },
@@ -73,6 +74,7 @@ const LEFT_OUT = {
   '/v1/measurements/{id}/history': 'the seed has no measurement',
   '/v1/pilot-sites/{id}': 'the seed has no pilot site',
   '/v1/pilot-sites/{id}/history': 'the seed has no pilot site',
+  '/v1/pilot-sites/{id}/status-history': 'the seed has no pilot site',
   '/v1/tasks/{id}/updates/{update_id}': 'the seed has no progress update',
   '/v1/reporting-obligations/{code}/submissions/{id}': 'the seed has no submission',
 };
