@@ -23,12 +23,32 @@ FUNCTIONS = {  # name -> index of the SQL argument
     "db_exec": 1, "db_fetch_one": 1, "db_fetch_page": 1, "db_change_one": 1,
 }
 CALL = re.compile(r"\b(" + "|".join(FUNCTIONS) + r")\s*\(")
-CONST_DEF = re.compile(r"static\s+const\s+char\s+(\w+)\s*\[\s*\]\s*=\s*([^;]*);", re.S)
-# String literals, macros, and macros given string literals (TASK_SELECT("$3::date", "$4")).
-STRING = r'"([^"\\]|\\.)*"'
-LITERAL_PART = re.compile(
-    r'^(\s*(' + STRING + r'|[A-Z_][A-Z0-9_]*(\s*\(\s*' + STRING + r'(\s*,\s*' + STRING
-    + r')*\s*\))?)\s*)+$', re.S)
+# Its value runs to the first ';' outside a string literal ("'; '" is SQL, not C).
+CONST_DEF = re.compile(
+    r'static\s+const\s+char\s+(\w+)\s*\[\s*\]\s*=\s*((?:"(?:[^"\\]|\\.)*"|[^;"])*);', re.S)
+# String literals, macros, and macros given string literals (TASK_SELECT("$3::date", "$4")):
+# the SQL of a constant is a sequence of these tokens and nothing else.
+_LIT = r'"(?:[^"\\]|\\.)*"'
+_ARG = r'(?:' + _LIT + r'(?:\s*' + _LIT + r')*|[A-Z_][A-Z0-9_]*)'  # literals, or a macro name
+TOKEN = re.compile(r'\s*(?:' + _LIT + r'|[A-Z_][A-Z0-9_]*(?:\s*\(\s*' + _ARG
+                   + r'(?:\s*,\s*' + _ARG + r')*\s*\))?)', re.S)
+
+
+class LITERAL_PART:  # noqa: N801 - used like the compiled pattern it replaces
+    """Whether a text is made only of TOKENs: matched token by token, so that a long SQL text
+    that is not constant is refused at once, never after exponential backtracking."""
+
+    @staticmethod
+    def match(text):
+        i, n = 0, len(text)
+        while i < n:
+            m = TOKEN.match(text, i)
+            if not m or m.end() == i:
+                return text[i:].strip() == "" and i > 0
+            i = m.end()
+        return n > 0
+
+
 EXEMPT = "sql-constant:"
 
 
