@@ -128,7 +128,7 @@ static pm_status seed_each(PGconn *conn, const char *file, const char *key,
 static pm_status load_agencies(PGconn *conn, int *count, pm_error *err)
 {
     pm_status st = seed_each(conn, "agencies.json", "agencies", agency_repo_seed, count, err);
-    return st == PM_OK ? agency_repo_seed_committees(conn, count, err) : st;
+    return st == PM_OK ? agency_repo_seed_unit_bodies(conn, count, err) : st;
 }
 
 static pm_status load_documents(PGconn *conn, int *count, pm_error *err)
@@ -223,8 +223,9 @@ static const char *indicator_model_type(const json_t *doc, const json_t *indicat
 static json_t *indicator_fields(const json_t *doc, const json_t *item, const char *plan)
 {
     json_t *f = json_object();
-    static const char *const copied[] = {"code",  "name",       "name_en",   "source_clause",
-                                         "level", "value_type", "direction", "rollup"};
+    static const char *const copied[] = {"code",   "name",       "name_en",   "source_clause",
+                                         "level",  "value_type", "direction", "rollup",
+                                         "source", "note"};
     for (size_t i = 0; i < sizeof copied / sizeof copied[0]; i++)
         json_object_set(f, copied[i], json_object_get(item, copied[i]));
     json_object_set_new(f, "plan", json_string(plan));
@@ -296,7 +297,11 @@ static pm_status load_plan(PGconn *conn, seed_counts *counts, pm_error *err)
     {
         if (st != PM_OK)
             break;
-        st = section_repo_seed(conn, plan, item, &counts->sections, err);
+        json_t *section = json_copy(item);
+        json_object_set_new(section, "addressees",
+                            expand_agencies(json_object_get(item, "addressees"), groups));
+        st = section_repo_seed(conn, plan, section, &counts->sections, err);
+        json_decref(section);
     }
     json_array_foreach(json_object_get(doc, "tasks"), i, item)
     {

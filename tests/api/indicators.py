@@ -28,8 +28,8 @@ DISTRICT_COMMITTEES = tuple(f"UBND-{d}" for d in DISTRICTS)
 
 INDICATOR_KEYS = {"code", "name", "name_en", "source_clause", "description", "plan", "level",
                   "period_type", "value_type", "direction", "rollup", "threshold",
-                  "pilot_model_type", "reporting_agencies", "version", "created_at",
-                  "updated_at", "archived_at"}
+                  "pilot_model_type", "reporting_agencies", "source", "note", "version",
+                  "created_at", "updated_at", "archived_at"}
 TARGET_KEYS = {"id", "indicator", "period", "applies_from", "applies_to", "operator", "value",
                "unit_of_measure", "scope_unit", "baseline", "rounding", "note", "version",
                "created_at", "updated_at", "archived_at"}

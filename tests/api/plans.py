@@ -18,7 +18,7 @@ PLAN_KEYS = {"id", "code", "title", "title_en", "period_start", "period_end", "d
              "lead_agency", "parent_programme", "version", "created_at", "updated_at",
              "archived_at"}
 SECTION_KEYS = {"plan", "code", "seq", "kind", "title", "text", "targets_text", "heading_path",
-                "version", "created_at", "updated_at", "archived_at"}
+                "addressees", "version", "created_at", "updated_at", "archived_at"}
 TASK_KEYS = {"id", "plan", "section", "parent_id", "key", "source_clause", "title", "title_en",
              "title_basis", "description", "agencies", "start_date", "start_basis", "due_date",
              "due_basis", "recurrence", "due_days", "status", "percent_done", "overdue",

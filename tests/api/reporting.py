@@ -21,7 +21,8 @@ from reference import create_unit
 
 TYPE_KEYS = {"code", "name", "name_en", "source_clause", "description", "target_text",
              "target_count", "target_unit", "target_districts", "target_date", "lead_agency",
-             "task", "version", "created_at", "updated_at", "sites_active", "districts_active"}
+             "lead_agency_source", "lead_agency_note", "task", "version", "created_at",
+             "updated_at", "sites_active", "districts_active"}
 SITE_KEYS = {"id", "model_type", "name", "district", "host_agency", "status", "start_date",
              "evaluation_date", "beneficiaries", "evidence", "notes", "version", "created_at",
              "updated_at", "archived_at"}

@@ -26,11 +26,31 @@ def test_every_body_the_decision_names_exists_with_its_kind(agencies, code):
     assert agency["name_en"], agency
 
 
-def test_only_peoples_committees_have_a_unit(agencies):
+# The bodies the decision ties to a unit (issue 17): each unit's People's Committee, the district
+# People's Councils, procuracies and courts (V.14), the inspection teams of every level (III.2)
+# and the province's social work centre (II.3.3.b(1)); their codes show the tie.
+UNIT_BODIES = {"people_committee": ("UBND", (1, 2, 3)), "people_council": ("HDND", (2,)),
+               "procuracy": ("VKSND", (2,)), "court": ("TAND", (2,)),
+               "inspection_team": ("DKTLN", (1, 2, 3)), "social_work_centre": ("TTCTXH", (1,))}
+
+
+def test_the_bodies_tied_to_a_unit_are_the_decisions(agencies):
+    tied = {code: a for code, a in agencies.items() if a["unit"] is not None}
+    expected = {f"{prefix}-{unit}": kind for kind, (prefix, levels) in UNIT_BODIES.items()
+                for unit, u in SEED.items() if u["level"] in levels}
+    assert {code: a["kind"] for code, a in tied.items()} == expected
+    assert all(a["unit"] == code.split("-", 1)[1] for code, a in tied.items())
+    assert agencies["HDND-883"]["name"] == "Hội đồng nhân dân thành phố Long Xuyên"
+    assert agencies["TTCTXH-89"]["name"] == "Trung tâm Công tác xã hội tỉnh An Giang"
+    for code in ("VKSND", "TAND"):  # the province's own are not tied to a unit
+        assert agencies[code]["unit"] is None
+
+
+def test_only_the_bodies_of_a_unit_have_one(agencies):
     for agency in agencies.values():
-        if agency["kind"] == "people_committee":
+        if agency["kind"] in ("people_committee", "people_council", "inspection_team"):
             assert agency["unit"] is not None, agency
-        else:
+        elif agency["kind"] not in ("procuracy", "court", "social_work_centre"):
             assert agency["unit"] is None, agency
 
 
@@ -64,10 +84,14 @@ def test_kind_people_committee_has_168(seeded_api):
 
 
 @pytest.mark.parametrize("unit", ["89", "883", "30280", "30685"])
-def test_unit_filter_gives_the_committee_of_exactly_that_unit(api, unit):
-    body = api.json("/v1/agencies", params={"unit": unit})
-    assert [a["code"] for a in body["items"]] == [f"UBND-{unit}"]
+def test_unit_filter_gives_the_bodies_of_exactly_that_unit(seeded_api, unit):
+    body = seeded_api.json("/v1/agencies", params={"unit": unit})
+    level = SEED[unit]["level"]
+    assert [a["code"] for a in body["items"]] == sorted(
+        f"{prefix}-{unit}" for prefix, levels in UNIT_BODIES.values() if level in levels)
     assert body["next_cursor"] is None
+    committee = seeded_api.json("/v1/agencies", params={"unit": unit, "kind": "people_committee"})
+    assert [a["code"] for a in committee["items"]] == [f"UBND-{unit}"]
 
 
 def test_unit_and_kind_combine(api):

@@ -34,9 +34,9 @@ def ids(items):
 
 # --- the seeded documents -----------------------------------------------------------------------
 
-def test_the_five_seeded_documents_are_the_first_five(api):
-    first = all_documents(api)[:5]
-    assert ids(first) == [1, 2, 3, 4, 5]
+def test_the_six_seeded_documents_are_the_first_six(api):
+    first = all_documents(api)[:6]
+    assert ids(first) == [1, 2, 3, 4, 5, 6]
     expected = seed_documents()
     assert [{k: d[k] for k in expected[0]} for d in first] == expected
     for d in first:
@@ -45,10 +45,10 @@ def test_the_five_seeded_documents_are_the_first_five(api):
 
 
 def test_the_seeded_numbers_are_the_decisions(api):
-    numbers = {d["number"]: d["type"] for d in all_documents(api)[:5]}
+    numbers = {d["number"]: d["type"] for d in all_documents(api)[:6]}
     assert numbers == {"1994/QĐ-UBND": "quyet_dinh", "361/QĐ-TTg": "quyet_dinh",
                        "155/2007/QĐ-TTg": "quyet_dinh", "77/2015/QH13": "luat",
-                       "09/2019/NĐ-CP": "nghi_dinh"}
+                       "09/2019/NĐ-CP": "nghi_dinh", "1432/TTr-SLĐTBXH": "other"}
 
 
 @pytest.mark.parametrize("doc_id", [1, 2, 3, 4, 5])

@@ -86,11 +86,12 @@ def test_seeded_thresholds_and_pilot_model_types(api, code, threshold, model):
     assert (got["threshold"], got["pilot_model_type"]) == (threshold, model)
 
 
-def test_the_seed_loads_17_targets(api):
+def test_the_seed_loads_27_targets(api):
     """14 targets of the decision, DOLISA's six-monthly report counted once per mid-year report
-    it expects (2017VNS1 to 2020VNS1) rather than once over the plan."""
+    it expects (2017VNS1 to 2020VNS1) rather than once over the plan, and the district media
+    target once per district (11) rather than once for the province."""
     total = sum(len(all_targets(api, code)) for code in SEED)
-    assert total == 17
+    assert total == 27
 
 
 def test_the_awareness_targets_are_75_percent_in_2017_and_100_in_2020(api):

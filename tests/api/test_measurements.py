@@ -279,6 +279,17 @@ def test_a_district_committee_enters_for_its_district_and_its_communes_only(api,
                 "out_of_scope")
 
 
+@pytest.mark.parametrize("body", ["HDND", "VKSND", "TAND", "DKTLN"])
+def test_a_body_tied_to_a_district_besides_its_committee_has_no_data_scope(
+        api, make_user, indicator, db, body):
+    """A district's People's Council, procuracy, court and inspection team are tied to its unit
+    (issue 17), but the unit is only its People's Committee's data scope."""
+    user = make_user(agency=f"{body}-{OWN_DISTRICT}", role="officer")["username"]
+    field_error(post_measurement(api.as_user(user), indicator, OWN_COMMUNE), 403, "forbidden",
+                "unit", "out_of_scope")
+    assert count_measurements(db, indicator) == 0
+
+
 def test_an_agency_named_as_reporter_enters_for_any_unit(api, coordinator):
     code = create_indicator(coordinator, reporting_agencies=["SYT"])["code"]
     health = api.as_user("health.officer")

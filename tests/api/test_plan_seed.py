@@ -61,10 +61,17 @@ def test_the_seeded_plan_is_the_decisions(plan):
     assert (plan["version"], plan["archived_at"]) == (1, None)
 
 
-def test_the_28_sections_are_the_decisions_in_order(api, plan):
+def test_the_31_sections_are_the_decisions_in_order(api, plan):
+    """Its 28 sections and the decision's own articles, Điều 1-3 (D1-D3), each with the bodies
+    it addresses."""
     sections, _ = api.walk(plan_path(plan["id"], "sections"), limit=500)
     expected = sorted(seed_plan_file()["sections"], key=lambda s: (s["seq"], s["code"]))
-    assert len(sections) == len(expected) == 28
+    assert len(sections) == len(expected) == 31
+    groups = {g["code"]: g["members"] for g in seed_plan_file()["agency_groups"]}
+    for s, e in zip(sections, expected):
+        assert [(a["agency"], a["role"], a["mode"], a["source"]) for a in s["addressees"]] == [
+            (code, a["role"], a["mode"], a["source"]) for a in e.get("addressees") or []
+            for code in groups.get(a["agency"]) or [a["agency"]]], s["code"]
     for s in sections:
         assert set(s) == SECTION_KEYS and s["plan"] == plan["id"]
     assert [{k: s[k] for k in SECTION_FIELDS} for s in sections] == \
@@ -97,7 +104,7 @@ def test_each_responsibility_item_has_its_tasks_with_their_agencies(api, plan, t
 # --- every task ---------------------------------------------------------------------------------
 
 def test_every_task_of_the_decision_is_seeded(tasks):
-    assert set(tasks) == set(seed_tasks()) and len(tasks) == 65
+    assert set(tasks) == set(seed_tasks()) and len(tasks) == 70
 
 
 @pytest.mark.parametrize("key", sorted(seed_tasks()))
@@ -114,7 +121,7 @@ def test_a_seeded_task_is_the_decisions(plan, tasks, key):
 
 def test_the_district_committees_are_the_eleven(tasks):
     districts = {f"UBND-{c}" for c in (883, 884, 886, 887, 888, 889, 890, 891, 892, 893, 894)}
-    for key in ("v12-district-plans", "v8-planning-investment", "ii32b-review"):
+    for key in ("v12-district-plans", "ii32b-review", "iii2-council-report"):
         leads = {a["agency"] for a in tasks[key]["agencies"] if a["role"] == "lead"}
         assert leads == districts, key
 
@@ -159,10 +166,16 @@ def test_the_procuracy_and_the_court_are_requested_in_v14_and_ii34(api, plan, ta
 
 
 @pytest.mark.parametrize("code", MASS_ORGANISATIONS)
-def test_the_front_and_mass_organisations_coordinate_on_request_in_v15(api, plan, code):
-    found = all_tasks(api, plan=plan["id"], agency=code, role="coordinate", mode="requested")
-    assert keys(found) == {"v15-front-mass-organisations"}
-    assert all_tasks(api, plan=plan["id"], agency=code, role="lead") == []
+def test_the_front_and_mass_organisations_lead_v15_on_request(api, plan, code):
+    """V.15 is addressed to them ("đề nghị"): they lead its duty, and III.2's supervision, and
+    take part in the community awareness and pilot work, always on request."""
+    for role in ("lead", "coordinate"):
+        found = all_tasks(api, plan=plan["id"], agency=code, role=role)
+        assert keys(found) == expected_keys(lambda t: any(
+            a["agency"] == code and a["role"] == role for a in t["agencies"])), role
+        assert all(entry_of(t, code)[0]["mode"] == "requested" for t in found)
+    assert "v15-front-mass-organisations" in keys(
+        all_tasks(api, plan=plan["id"], agency=code, role="lead"))
 
 
 def test_the_requested_tasks_are_exactly_those_the_decision_requests(api, plan):

@@ -1126,3 +1126,26 @@ def test_the_seeded_committees_are_still_found_by_their_name(api):
     """The committees added here are named `UBND …`: `?q=uy ban` finds the 168 seeded ones."""
     items, _ = api.walk("/v1/agencies", {"q": "uy ban", "kind": "people_committee"}, limit=500)
     assert len(items) == 168
+
+
+# --- the bodies tied to a unit besides its committee (issue 17) -----------------------------------
+
+@pytest.mark.parametrize("kind", ["people_council", "inspection_team"])
+def test_a_council_or_an_inspection_team_without_a_unit_is_422_unit_required(admin, db, kind):
+    assert_not_added(admin, db, "/v1/agencies", new_agency_body(kind=kind), 422,
+                     "validation_failed", "unit", "required")
+
+
+@pytest.mark.parametrize("kind", ["procuracy", "court", "social_work_centre"])
+def test_a_procuracy_court_or_centre_may_be_tied_to_a_unit_or_not(admin, commune, kind):
+    assert create_agency(admin, kind=kind)["unit"] is None
+    assert create_agency(admin, kind=kind, unit=commune["code"])["unit"] == commune["code"]
+
+
+def test_a_unit_has_one_body_of_each_kind(admin, db, commune):
+    create_agency(admin, kind="people_council", unit=commune["code"])
+    assert_not_added(admin, db, "/v1/agencies",
+                     new_agency_body(kind="people_council", unit=commune["code"]), 409,
+                     "conflict", "unit", "taken")
+    assert create_committee(admin, commune["code"])["unit"] == commune["code"], \
+        "a committee beside the council"

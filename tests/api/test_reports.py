@@ -270,10 +270,11 @@ def test_done_when_the_report_of_a_small_history_is_right_as_of_two_moments(
             targets[share["code"]]["required_units"]) == (">=", 75, 3), "75 % of 4 communes"
     assert targets[pilot["code"]]["unit_of_measure"] == "district"
 
+    # each agency's row names the sections of the tasks it leads, in the plan's order
     tasks_1 = [task_row("SLDTBXH", "V.1", 2, in_progress=2, overdue=1),
-               task_row("UBND-883", "V.1", 2, in_progress=1, cancelled=1),
+               task_row("UBND-883", "II.3.1; V.1", 2, in_progress=1, cancelled=1),
                task_row("SYT", "V.6", 2, not_started=1, done=1, overdue=1),
-               task_row("STP", None, 1, not_started=1)]
+               task_row("STP", "II.3.3", 1, not_started=1)]
     assert first["tasks"] == tasks_1
     overdue_1 = [overdue_row(t2), overdue_row(t3)]
     assert first["overdue"] == overdue_1
@@ -306,7 +307,7 @@ def test_done_when_the_report_of_a_small_history_is_right_as_of_two_moments(
     indicators_2 = [expected_2[i["code"]] for i in two_sections]
     assert without_target(later["indicators"]) == indicators_2
     tasks_2 = [task_row("SLDTBXH", "V.1", 2, in_progress=2, overdue=1),
-               task_row("UBND-883", "V.1", 2, in_progress=1, cancelled=1),
+               task_row("UBND-883", "II.3.1; V.1", 2, in_progress=1, cancelled=1),
                task_row("SYT", "V.6", 3, not_started=1, done=2)]
     assert later["tasks"] == tasks_2, "t6's being done after the period is not in it"
     overdue_2 = [overdue_row(t2)]

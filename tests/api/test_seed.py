@@ -50,16 +50,18 @@ def test_a_seed_that_adds_nothing_says_so(prepared_db, step):
 def test_seed_loads_units_agencies_and_documents(prepared_db):
     snap = prepared_db["snap1"]
     assert snap["admin_unit"][0] == 168
-    assert snap["agency"][0] >= 168 + 25  # committees, and the 25 other bodies of the decision
-    assert snap["document"][0] == len(seed_documents()) == 5
+    # per unit its committee and inspection team, per district its council, procuracy and court,
+    # the province's social work centre, and the 25 other bodies of the decision
+    assert snap["agency"][0] >= 2 * 168 + 3 * 11 + 1 + 25
+    assert snap["document"][0] == len(seed_documents()) == 6
 
 
 def test_seed_loads_the_plan_its_sections_and_tasks(prepared_db):
     plan = json.loads(SEED_PLAN_PATH.read_text(encoding="utf-8"))
     snap = prepared_db["snap1"]
     assert snap["plan"][0] == 1
-    assert snap["plan_section"][0] == len(plan["sections"]) == 28
-    assert snap["task"][0] == len(plan["tasks"]) == 65
+    assert snap["plan_section"][0] == len(plan["sections"]) == 31  # with Điều 1-3
+    assert snap["task"][0] == len(plan["tasks"]) == 70  # with III.2's five
     assert snap["indicator"][0] == len(plan["indicators"]) == 12
     assert snap["indicator_target"][0] == sum(len(i["targets"]) for i in plan["indicators"])
     assert snap["pilot_model_type"][0] == len(plan["pilot_model_types"]) == 3

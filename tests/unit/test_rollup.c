@@ -96,6 +96,21 @@ static void a_period_under_way_is_on_track_or_at_risk_not_missed(void **state)
     assert_string_equal(attain(none, targets, "2017", day(2017, 7, 2)), "no_data");
 }
 
+/* II.3.3.a: "50% huyện, thị, thành phố triển khai ..." gives no year: the target is shown with
+ * the period's value, never judged missed or achieved in any one year. */
+static void a_target_the_text_dates_nowhere_is_undated(void **state)
+{
+    json_auto_t *targets = json_pack(
+        "[{s:I, s:n, s:n, s:n, s:s, s:f, s:s, s:n}]", "id", (json_int_t)1, "period", "applies_from",
+        "applies_to", "operator", ">=", "value", 50.0, "rounding", "ceil", "scope_unit");
+    json_auto_t *none = share_item(0, 11, 11);
+    assert_string_equal(attain(none, targets, "2017", day(2018, 1, 10)), "undated");
+    json_auto_t *all = share_item(11, 11, 11);
+    assert_string_equal(attain(all, targets, "2017", day(2018, 1, 10)), "undated");
+    assert_int_equal(json_integer_value(json_object_get(all, "numerator")), 11);
+    assert_non_null(json_object_get(all, "target"));
+}
+
 static void the_worst_of_several_targets_is_the_attainment(void **state)
 {
     /* Two goals for the same period: 3 models in 3 districts (PM3): both must be met */
@@ -216,6 +231,7 @@ int main(void)
         cmocka_unit_test(a_whole_share_is_not_rounded_up_by_noise),
         cmocka_unit_test(a_share_counts_units_not_the_rounded_percentage),
         cmocka_unit_test(a_period_under_way_is_on_track_or_at_risk_not_missed),
+        cmocka_unit_test(a_target_the_text_dates_nowhere_is_undated),
         cmocka_unit_test(the_worst_of_several_targets_is_the_attainment),
         cmocka_unit_test(a_target_naming_the_period_wins_over_a_range_of_years),
         cmocka_unit_test(a_target_scoped_to_another_unit_does_not_apply),

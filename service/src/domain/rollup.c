@@ -78,7 +78,9 @@ double rollup_required_units(const char *rounding, double percent, double denomi
     return -1;
 }
 
-/* Sets "target" and "attainment" of `item`. The rule: no_data when no unit reported; achieved
+/* Sets "target" and "attainment" of `item`. The rule: undated when the target names no period
+ * and no years (the text gives it no date: it is shown, never judged); no_data when no unit
+ * reported; achieved
  * when the value meets the target (a share target with a rounding rule compares the number of
  * units: at least ceil(75 % of 156) = 117); missed when it does not and the period has ended;
  * before the end, on_track when the value has reached the target's share of the period elapsed
@@ -100,6 +102,10 @@ static void attain(json_t *item, const json_t *target, bool share, bool registry
     const json_t *value = json_object_get(item, "value");
     if (!target) {
         json_object_set_new(item, "attainment", json_null());
+        return;
+    }
+    if (target_fit(target, p) == 1) { /* no period, no years: the text dates it nowhere */
+        json_object_set_new(item, "attainment", json_string("undated"));
         return;
     }
     if (!registry && (json_integer_value(json_object_get(item, "units_reporting")) == 0 ||
@@ -145,8 +151,8 @@ static void attain(json_t *item, const json_t *target, bool share, bool registry
 void rollup_attain(json_t *item, const json_t *fitting, bool share, bool registry, const period *p,
                    civil_date today)
 {
-    static const char *const worst_first[] = {"missed", "no_data", "at_risk", "on_track",
-                                              "achieved"};
+    static const char *const worst_first[] = {"missed",   "no_data",  "at_risk",
+                                              "on_track", "achieved", "undated"};
     json_t *each = json_array();
     size_t i, worst = sizeof worst_first / sizeof worst_first[0];
     json_t *target;

@@ -300,6 +300,17 @@ pm_status validate_period(const json_t *change, const json_t *current, const cha
                          may_equal ? "on or after" : "after", start);
 }
 
+pm_status validate_basis(const json_t *change, const json_t *current, const char *source,
+                         const char *note, pm_error *err)
+{
+    const char *value = validate_merged(change, current, source);
+    const char *basis = validate_merged(change, current, note);
+    if (value && strcmp(value, "inferred") == 0 && !(basis && validate_not_blank(basis)))
+        return pm_fail_field(err, PM_VALIDATION_FAILED, note, "required",
+                             "%s gives the basis of an inferred %s", note, source);
+    return PM_OK;
+}
+
 void validate_canonical_time(json_t *body, const char *name)
 {
     timestamp t;

@@ -161,6 +161,12 @@ const char *validate_merged(const json_t *change, const json_t *current, const c
 pm_status validate_period(const json_t *change, const json_t *current, const char *start,
                           const char *end, bool may_equal, pm_error *err);
 
+/* Checks that a fact marked inferred (`source` "inferred" once `change` applies to `current`)
+ * gives its basis: the `note` field is not blank. PM_VALIDATION_FAILED naming `note` (code
+ * required) otherwise. */
+pm_status validate_basis(const json_t *change, const json_t *current, const char *source,
+                         const char *note, pm_error *err);
+
 /* True when `s` is a real calendar date written YYYY-MM-DD (years 1900-2200). */
 bool validate_date(const char *s);
 

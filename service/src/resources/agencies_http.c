@@ -59,19 +59,27 @@ pm_status agencies_exists(http_ctx *ctx, const char *code, pm_error *err)
     return st;
 }
 
-/* The rules across fields: only People's Committees are tied to a unit, and a validity period
- * ends after it begins. */
+static bool listed(const char *const *list, const char *name)
+{
+    for (size_t i = 0; name && list[i]; i++)
+        if (strcmp(list[i], name) == 0)
+            return true;
+    return false;
+}
+
+/* The rules across fields: a People's Committee, a People's Council and an inspection team are
+ * tied to a unit; a procuracy, a court and a social work centre may be (a district's); no other
+ * kind is. A validity period ends after it begins. */
 static pm_status check_agency(const json_t *change, const json_t *current, pm_error *err)
 {
     const char *kind = validate_merged(change, current, "kind");
     const char *unit = validate_merged(change, current, "unit");
-    bool committee = kind && strcmp(kind, "people_committee") == 0;
-    if (committee && !unit)
+    if (listed(agency_kinds_with_unit, kind) && !unit)
         return pm_fail_field(err, PM_VALIDATION_FAILED, "unit", "required",
-                             "A People's Committee is tied to its administrative unit.");
-    if (!committee && unit)
+                             "A %s is tied to its administrative unit.", kind);
+    if (unit && !listed(agency_kinds_with_unit, kind) && !listed(agency_kinds_may_have_unit, kind))
         return pm_fail_field(err, PM_VALIDATION_FAILED, "unit", "not_allowed",
-                             "Only People's Committees are tied to an administrative unit.");
+                             "A %s is not tied to an administrative unit.", kind);
     return validate_period(change, current, "valid_from", "valid_to", false, err);
 }
 
@@ -87,7 +95,8 @@ pm_status agencies_create(http_ctx *ctx, pm_error *err)
         return st;
     code = json_member_string(body, "code");
     if ((st = ctx_begin(ctx, NULL, &db, err)) ||
-        (st = agency_repo_check(db, code, json_member_string(body, "unit"), true, err)) ||
+        (st = agency_repo_check(db, code, json_member_string(body, "kind"),
+                                json_member_string(body, "unit"), true, err)) ||
         (st = agency_repo_create(db, body, err)) ||
         (st = agency_repo_get(db, code, &created, err)) || (st = ctx_commit(ctx, err)))
         return st;
@@ -109,7 +118,8 @@ pm_status agencies_patch(http_ctx *ctx, pm_error *err)
         (st = agency_repo_get_locked(db, code, &current, err)) ||
         (st = reply_check_if_match(ctx, current, err)) ||
         (st = check_agency(patch, current, err)) ||
-        (st = agency_repo_check(db, code, validate_merged(patch, current, "unit"), false, err)) ||
+        (st = agency_repo_check(db, code, validate_merged(patch, current, "kind"),
+                                validate_merged(patch, current, "unit"), false, err)) ||
         (st = agency_repo_update(db, code, json_integer_value(json_object_get(current, "version")),
                                  patch, err)) ||
         (st = agency_repo_get(db, code, &updated, err)) || (st = ctx_commit(ctx, err)))

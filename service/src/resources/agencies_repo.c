@@ -20,8 +20,15 @@ const char *const agency_kinds[] = {
     "court",
     "mass_organisation",
     "foreign_partner",
+    "people_council",
+    "inspection_team",
+    "social_work_centre",
     NULL,
 };
+
+const char *const agency_kinds_with_unit[] = {"people_committee", "people_council",
+                                              "inspection_team", NULL};
+const char *const agency_kinds_may_have_unit[] = {"procuracy", "court", "social_work_centre", NULL};
 
 #define AGENCY_SELECT                                                                     \
     "SELECT a.code, a.name, a.name_en, a.kind, a.unit, a.valid_from::text AS valid_from," \
@@ -40,12 +47,13 @@ static const char list_sql[] =
 static const char get_sql[] = AGENCY_SELECT " WHERE a.code = $1";
 static const char get_locked_sql[] = AGENCY_SELECT " WHERE a.code = $1 FOR UPDATE";
 
-/* $1 code $2 unit $3 creating: is the code taken (on create), is the unit unknown, is it tied to
- * another agency. */
+/* $1 code $2 unit $3 creating $4 kind: is the code taken (on create), is the unit unknown, does
+ * the unit have another agency of the kind. */
 static const char check_sql[] =
     "SELECT $3::boolean AND EXISTS (SELECT 1 FROM agency WHERE code = $1),"
     "       $2::text IS NOT NULL AND NOT EXISTS (SELECT 1 FROM admin_unit WHERE code = $2),"
-    "       $2::text IS NOT NULL AND EXISTS (SELECT 1 FROM agency WHERE unit = $2 AND code <> $1)";
+    "       $2::text IS NOT NULL AND EXISTS (SELECT 1 FROM agency"
+    "                                        WHERE unit = $2 AND kind = $4 AND code <> $1)";
 
 static const char *const columns[] = {"code", "name",       "name_en", "kind",
                                       "unit", "valid_from", "valid_to"};
@@ -91,12 +99,12 @@ pm_status agency_repo_get_locked(PGconn *conn, const char *code, json_t **out, p
     return db_fetch_one(conn, get_locked_sql, 1, params, "There is no such agency.", out, err);
 }
 
-pm_status agency_repo_check(PGconn *conn, const char *code, const char *unit, bool creating,
-                            pm_error *err)
+pm_status agency_repo_check(PGconn *conn, const char *code, const char *kind, const char *unit,
+                            bool creating, pm_error *err)
 {
-    const char *params[] = {code, unit, creating ? "true" : "false"};
+    const char *params[] = {code, unit, creating ? "true" : "false", kind};
     PGresult *res;
-    pm_status st = db_exec(conn, check_sql, 3, params, &res, err);
+    pm_status st = db_exec(conn, check_sql, 4, params, &res, err);
     if (st != PM_OK)
         return st;
     if (PQgetvalue(res, 0, 0)[0] == 't')
@@ -106,7 +114,7 @@ pm_status agency_repo_check(PGconn *conn, const char *code, const char *unit, bo
                            "unit names no administrative unit");
     else if (PQgetvalue(res, 0, 2)[0] == 't')
         st = pm_fail_field(err, PM_CONFLICT, "unit", "taken",
-                           "Another agency is the committee of this unit.");
+                           "Another agency of this kind is tied to this unit.");
     PQclear(res);
     return st;
 }
@@ -155,20 +163,37 @@ static const char seed_sql[] = "INSERT INTO agency (code, name, name_en, kind)"
                                " VALUES ($1, $2, $3, $4)"
                                " ON CONFLICT DO NOTHING";
 
-static const char seed_committees_sql[] =
+/* The bodies tied to each current unit (III.2, V.14, II.3.3.b(1)): its People's Committee (every
+ * level), the district People's Councils, procuracies and courts, the inter-sector inspection
+ * teams of province, districts and communes, and the province's social work centre; each named
+ * after its unit ("Ủy ban nhân dân thành phố Long Xuyên", "People's Committee of Long Xuyen
+ * City"). */
+static const char seed_unit_bodies_sql[] =
     "INSERT INTO agency (code, name, name_en, kind, unit)"
-    " SELECT 'UBND-' || u.code,"
-    "        'Ủy ban nhân dân ' || lower(left(u.name, 1)) || substr(u.name, 2),"
-    "        'People''s Committee of ' || public.unaccent("
+    " SELECT b.prefix || '-' || u.code,"
+    "        b.name || ' ' || lower(left(u.name, 1)) || substr(u.name, 2),"
+    "        b.name_en || ' ' || public.unaccent("
     "            regexp_replace(u.name, '^(Tỉnh|Thành phố|Thị xã|Huyện|Phường|Thị trấn|Xã) ', ''))"
     "        || CASE u.type WHEN 'tinh' THEN ' Province' WHEN 'thanh_pho' THEN ' City'"
     "                       WHEN 'thi_xa' THEN ' Town' WHEN 'huyen' THEN ' District'"
     "                       WHEN 'phuong' THEN ' Ward' WHEN 'thi_tran' THEN ' Township'"
     "                       ELSE ' Commune' END,"
-    "        'people_committee', u.code"
-    " FROM admin_unit u"
+    "        b.kind, u.code"
+    " FROM (VALUES (1, 'UBND', 'Ủy ban nhân dân', 'People''s Committee of', 'people_committee',"
+    "               '{1,2,3}'::int[]),"
+    "              (2, 'HDND', 'Hội đồng nhân dân', 'People''s Council of', 'people_council',"
+    "               '{2}'),"
+    "              (3, 'VKSND', 'Viện kiểm sát nhân dân', 'People''s Procuracy of', 'procuracy',"
+    "               '{2}'),"
+    "              (4, 'TAND', 'Tòa án nhân dân', 'People''s Court of', 'court', '{2}'),"
+    "              (5, 'DKTLN', 'Đội kiểm tra liên ngành', 'Inter-sector Inspection Team of',"
+    "               'inspection_team', '{1,2,3}'),"
+    "              (6, 'TTCTXH', 'Trung tâm Công tác xã hội', 'Social Work Centre of',"
+    "               'social_work_centre', '{1}'))"
+    "      AS b (seq, prefix, name, name_en, kind, levels)"
+    " JOIN admin_unit u ON u.level = ANY (b.levels)"
     " WHERE u.valid_to IS NULL"
-    " ORDER BY u.level, u.code"
+    " ORDER BY b.seq, u.level, u.code"
     " ON CONFLICT DO NOTHING";
 
 /* Adds the number of rows `res` says were inserted to *added, and clears it. */
@@ -193,10 +218,10 @@ pm_status agency_repo_seed(PGconn *conn, const json_t *fields, int *added, pm_er
     return st;
 }
 
-pm_status agency_repo_seed_committees(PGconn *conn, int *added, pm_error *err)
+pm_status agency_repo_seed_unit_bodies(PGconn *conn, int *added, pm_error *err)
 {
     PGresult *res;
-    pm_status st = db_exec(conn, seed_committees_sql, 0, NULL, &res, err);
+    pm_status st = db_exec(conn, seed_unit_bodies_sql, 0, NULL, &res, err);
     if (st == PM_OK)
         count_inserted(res, added);
     return st;

@@ -9,8 +9,12 @@
 #include "domain/page.h"
 #include "status.h"
 
-/* The agency kinds, NULL-terminated (the CHECK constraint of migration 0001 lists the same). */
+/* The agency kinds, NULL-terminated (the CHECK constraint of migration 0019 lists the same); the
+ * kinds that are tied to a unit, and those that may be (a district's procuracy, court, the
+ * province's social work centre). Only a People's Committee's unit is its data scope. */
 extern const char *const agency_kinds[];
+extern const char *const agency_kinds_with_unit[];
+extern const char *const agency_kinds_may_have_unit[];
 
 typedef struct {
     const char *kind; /* or NULL */
@@ -29,11 +33,11 @@ pm_status agency_repo_get(PGconn *conn, const char *code, json_t **out, pm_error
 /* agency_repo_get with the row lock, for a change. */
 pm_status agency_repo_get_locked(PGconn *conn, const char *code, json_t **out, pm_error *err);
 
-/* Checks a new or changed agency: `code` not taken (when `creating`: PM_CONFLICT, field code),
- * `unit` (NULL: none) an existing unit (PM_VALIDATION_FAILED) tied to no other agency
- * (PM_CONFLICT, field unit). */
-pm_status agency_repo_check(PGconn *conn, const char *code, const char *unit, bool creating,
-                            pm_error *err);
+/* Checks a new or changed agency of `kind`: `code` not taken (when `creating`: PM_CONFLICT,
+ * field code), `unit` (NULL: none) an existing unit (PM_VALIDATION_FAILED) tied to no other
+ * agency of that kind (PM_CONFLICT, field unit). */
+pm_status agency_repo_check(PGconn *conn, const char *code, const char *kind, const char *unit,
+                            bool creating, pm_error *err);
 
 /* Inserts an agency from validated `fields`. */
 pm_status agency_repo_create(PGconn *conn, const json_t *fields, pm_error *err);
@@ -46,9 +50,11 @@ pm_status agency_repo_update(PGconn *conn, const char *code, long long version,
  * with its code exists; adds 1 to *added when it was new. */
 pm_status agency_repo_seed(PGconn *conn, const json_t *fields, int *added, pm_error *err);
 
-/* `planmon seed`: one People's Committee per current unit that lacks one, named after it
- * ("Ủy ban nhân dân thành phố Long Xuyên", "People's Committee of Long Xuyen City"), tied to
- * it; adds the number inserted to *added. */
-pm_status agency_repo_seed_committees(PGconn *conn, int *added, pm_error *err);
+/* `planmon seed`: the bodies tied to each current unit that lacks them, named after it: its
+ * People's Committee ("Ủy ban nhân dân thành phố Long Xuyên"), and the district People's
+ * Councils (HDND-883), procuracies (VKSND-883) and courts (TAND-883), the inspection teams of
+ * every level (DKTLN-89, DKTLN-883, DKTLN-30280) and the province's social work centre
+ * (TTCTXH-89); adds the number inserted to *added. */
+pm_status agency_repo_seed_unit_bodies(PGconn *conn, int *added, pm_error *err);
 
 #endif

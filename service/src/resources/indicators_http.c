@@ -11,6 +11,7 @@
 #include "http/request.h"
 #include "jsonutil.h"
 #include "resources/indicators_repo.h"
+#include "resources/tasks_repo.h"
 
 enum { MAX_REPORTING_AGENCIES = 200 };
 
@@ -57,7 +58,8 @@ static pm_status period_id(const char *name, const json_t *value, pm_error *err)
         V_ENUM("direction", false, indicator_directions),                                      \
         V_ENUM("rollup", req, indicator_rollups), V_NUMBER("threshold", false),                \
         V_OPT_STRING("pilot_model_type", 32),                                                  \
-        V_CUSTOM("reporting_agencies", false, reporting_agencies), V_SERVER("version"),        \
+        V_CUSTOM("reporting_agencies", false, reporting_agencies),                             \
+        V_OPT_ENUM("source", task_sources), V_OPT_STRING("note", 5000), V_SERVER("version"),   \
         V_SERVER("created_at"), V_SERVER("updated_at"), V_SERVER("archived_at")
 
 static const field_spec indicator_create_fields[] = {
@@ -163,6 +165,7 @@ pm_status indicators_create(http_ctx *ctx, pm_error *err)
     pm_status st;
     if ((st = req_check_query(ctx, no_params, err)) || (st = req_json_body(ctx, &body, err)) ||
         (st = validate_body(body, indicator_create_fields, VALIDATE_CREATE, err)) ||
+        (st = validate_basis(body, NULL, "source", "note", err)) ||
         (st = ctx_begin(ctx, NULL, &db, err)) ||
         (st = indicator_repo_check_references(db, body, err)) ||
         (st = indicator_repo_create(db, body, err)) ||
@@ -185,6 +188,7 @@ pm_status indicators_patch(http_ctx *ctx, pm_error *err)
         (st = validate_body(patch, indicator_patch_fields, VALIDATE_PATCH, err)) ||
         (st = archive_begin_change(ctx, &indicators_archivable, false, &db, &current, err)) ||
         (st = reply_check_if_match(ctx, current, err)) ||
+        (st = validate_basis(patch, current, "source", "note", err)) ||
         (st = indicator_repo_check_references(db, patch, err)) ||
         (st = indicator_repo_update(db, code, archive_version(current), patch, err)) ||
         (st = indicator_repo_get(db, code, false, &updated, err)) || (st = ctx_commit(ctx, err)))

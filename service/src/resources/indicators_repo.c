@@ -21,7 +21,7 @@ const char *const target_roundings[] = {"ceil", "floor", "round", "exact", NULL}
 #define INDICATOR_SELECT                                                                       \
     "SELECT i.code, i.name, i.name_en, i.source_clause, i.description, i.plan, i.level,"       \
     "       i.period_type, i.value_type, i.direction, i.rollup, i.threshold,"                  \
-    "       i.pilot_model_type, i.reporting_agencies, i.version,"                              \
+    "       i.pilot_model_type, i.reporting_agencies, i.source, i.note, i.version,"            \
     "       planmon_utc(i.created_at) AS created_at, planmon_utc(i.updated_at) AS updated_at," \
     "       planmon_utc(i.archived_at) AS archived_at"                                         \
     " FROM indicator i"
@@ -57,43 +57,53 @@ static const db_reference references[] = {
 };
 
 static const char *const columns[] = {
-    "code",   "name",      "name_en",          "source_clause",     "description",
-    "plan",   "level",     "period_type",      "value_type",        "direction",
-    "rollup", "threshold", "pilot_model_type", "reporting_agencies"};
+    "code",   "name",      "name_en",          "source_clause",      "description",
+    "plan",   "level",     "period_type",      "value_type",         "direction",
+    "rollup", "threshold", "pilot_model_type", "reporting_agencies", "source",
+    "note"};
 enum { NCOLUMNS = sizeof columns / sizeof columns[0] };
 
-#define INDICATOR_INSERT                                                                   \
-    "INSERT INTO indicator (code, name, name_en, source_clause, description, plan, level," \
-    "                       period_type, value_type, direction, rollup, threshold,"        \
-    "                       pilot_model_type, reporting_agencies)"                         \
-    " VALUES ($1, $2, $3, $4, coalesce($5, ''), $6::bigint, $7, $8, $9,"                   \
-    "         coalesce($10, 'increase'), $11, $12::numeric, $13, coalesce($14::jsonb, '[]'))"
+#define INDICATOR_INSERT                                                                      \
+    "INSERT INTO indicator (code, name, name_en, source_clause, description, plan, level,"    \
+    "                       period_type, value_type, direction, rollup, threshold,"           \
+    "                       pilot_model_type, reporting_agencies, source, note)"              \
+    " VALUES ($1, $2, $3, $4, coalesce($5, ''), $6::bigint, $7, $8, $9,"                      \
+    "         coalesce($10, 'increase'), $11, $12::numeric, $13, coalesce($14::jsonb, '[]')," \
+    "         coalesce($15, 'text'), $16)"
 
 static const char insert_sql[] = INDICATOR_INSERT;
-static const char seed_sql[] = INDICATOR_INSERT " ON CONFLICT (code) DO NOTHING";
+/* An indicator that exists keeps what it has, but receives the seed's provenance where it has
+ * none (a database seeded before migration 0019). */
+static const char seed_sql[] =
+    INDICATOR_INSERT " ON CONFLICT (code) DO UPDATE SET source = excluded.source,"
+                     " note = excluded.note"
+                     " WHERE indicator.note IS NULL AND indicator.source = 'text'"
+                     "   AND (excluded.note IS NOT NULL OR excluded.source <> 'text')";
 
-/* The columns but code as $1..$13, $14 present fields, $15 code $16 version. */
+/* The columns but code as $1..$15, $16 present fields, $17 code $18 version. */
 static const char update_sql[] =
     "UPDATE indicator SET"
-    "  name = CASE WHEN 'name' = ANY($14::text[]) THEN $1 ELSE name END,"
-    "  name_en = CASE WHEN 'name_en' = ANY($14::text[]) THEN $2 ELSE name_en END,"
-    "  source_clause = CASE WHEN 'source_clause' = ANY($14::text[]) THEN $3"
+    "  name = CASE WHEN 'name' = ANY($16::text[]) THEN $1 ELSE name END,"
+    "  name_en = CASE WHEN 'name_en' = ANY($16::text[]) THEN $2 ELSE name_en END,"
+    "  source_clause = CASE WHEN 'source_clause' = ANY($16::text[]) THEN $3"
     "                  ELSE source_clause END,"
-    "  description = CASE WHEN 'description' = ANY($14::text[]) THEN coalesce($4, '')"
+    "  description = CASE WHEN 'description' = ANY($16::text[]) THEN coalesce($4, '')"
     "                ELSE description END,"
-    "  plan = CASE WHEN 'plan' = ANY($14::text[]) THEN $5::bigint ELSE plan END,"
-    "  level = CASE WHEN 'level' = ANY($14::text[]) THEN $6 ELSE level END,"
-    "  period_type = CASE WHEN 'period_type' = ANY($14::text[]) THEN $7 ELSE period_type END,"
-    "  value_type = CASE WHEN 'value_type' = ANY($14::text[]) THEN $8 ELSE value_type END,"
-    "  direction = CASE WHEN 'direction' = ANY($14::text[]) THEN $9 ELSE direction END,"
-    "  rollup = CASE WHEN 'rollup' = ANY($14::text[]) THEN $10 ELSE rollup END,"
-    "  threshold = CASE WHEN 'threshold' = ANY($14::text[]) THEN $11::numeric ELSE threshold END,"
-    "  pilot_model_type = CASE WHEN 'pilot_model_type' = ANY($14::text[]) THEN $12"
+    "  plan = CASE WHEN 'plan' = ANY($16::text[]) THEN $5::bigint ELSE plan END,"
+    "  level = CASE WHEN 'level' = ANY($16::text[]) THEN $6 ELSE level END,"
+    "  period_type = CASE WHEN 'period_type' = ANY($16::text[]) THEN $7 ELSE period_type END,"
+    "  value_type = CASE WHEN 'value_type' = ANY($16::text[]) THEN $8 ELSE value_type END,"
+    "  direction = CASE WHEN 'direction' = ANY($16::text[]) THEN $9 ELSE direction END,"
+    "  rollup = CASE WHEN 'rollup' = ANY($16::text[]) THEN $10 ELSE rollup END,"
+    "  threshold = CASE WHEN 'threshold' = ANY($16::text[]) THEN $11::numeric ELSE threshold END,"
+    "  pilot_model_type = CASE WHEN 'pilot_model_type' = ANY($16::text[]) THEN $12"
     "                     ELSE pilot_model_type END,"
-    "  reporting_agencies = CASE WHEN 'reporting_agencies' = ANY($14::text[])"
+    "  reporting_agencies = CASE WHEN 'reporting_agencies' = ANY($16::text[])"
     "                       THEN coalesce($13::jsonb, '[]') ELSE reporting_agencies END,"
+    "  source = CASE WHEN 'source' = ANY($16::text[]) THEN coalesce($14, 'text') ELSE source END,"
+    "  note = CASE WHEN 'note' = ANY($16::text[]) THEN $15 ELSE note END,"
     "  version = version + 1, updated_at = now()"
-    " WHERE code = $15 AND version = $16::int AND archived_at IS NULL RETURNING code";
+    " WHERE code = $17 AND version = $18::int AND archived_at IS NULL RETURNING code";
 
 static const char archive_sql[] =
     "UPDATE indicator SET archived_at = CASE WHEN $3::boolean THEN now() END,"

@@ -31,11 +31,11 @@ const char *const measurement_statuses[] = {"draft", "submitted", "approved", NU
 /* The viewer ($1 agency, $2 sees all, $3 sees its scope) is in scope of the row. */
 #define IN_SCOPE                                              \
     "coalesce(planmon_in_scope(u.path, i.reporting_agencies," \
-    "                          (SELECT unit FROM agency WHERE code = $1), $1), false)"
+    "                          planmon_scope_unit($1), $1), false)"
 
-#define VISIBLE                                                                               \
-    "planmon_measurement_visible(m.status, u.path, i.reporting_agencies,"                     \
-    "                            (SELECT unit FROM agency WHERE code = $1), $1, $2::boolean," \
+#define VISIBLE                                                            \
+    "planmon_measurement_visible(m.status, u.path, i.reporting_agencies,"  \
+    "                            planmon_scope_unit($1), $1, $2::boolean," \
     "                            $3::boolean)"
 
 /* $1-$3 viewer, $4 indicator $5 unit $6 period $7 status $8 agency $9 updated since
@@ -49,10 +49,10 @@ static const char list_sql[] =
     "   AND ($10::bigint IS NULL OR m.id > $10::bigint)"
     " ORDER BY m.id LIMIT $11::int";
 
-#define GET_SELECT                                                                             \
-    "SELECT " MEASUREMENT_COLUMNS ", u.parent AS unit_parent, u.level AS unit_level,"          \
-    " " IN_SCOPE " AS in_scope, planmon_level(i.level) AS indicator_level,"                    \
-    " (SELECT unit FROM agency WHERE code = $1) AS viewer_unit, i.value_type" MEASUREMENT_FROM \
+#define GET_SELECT                                                                    \
+    "SELECT " MEASUREMENT_COLUMNS ", u.parent AS unit_parent, u.level AS unit_level," \
+    " " IN_SCOPE " AS in_scope, planmon_level(i.level) AS indicator_level,"           \
+    " planmon_scope_unit($1) AS viewer_unit, i.value_type" MEASUREMENT_FROM           \
     " WHERE m.id = $4::bigint AND " VISIBLE
 
 static const char get_sql[] = GET_SELECT;
@@ -67,7 +67,7 @@ static const char context_sql[] =
     "       u.code IS NOT NULL AND u.valid_from <= $3::date"
     "           AND (u.valid_to IS NULL OR u.valid_to > $3::date) AS unit_exists,"
     "       coalesce(planmon_in_scope(u.path, i.reporting_agencies,"
-    "                (SELECT unit FROM agency WHERE code = $4), $4), false) AS in_scope"
+    "                planmon_scope_unit($4), $4), false) AS in_scope"
     " FROM (SELECT 1) AS one LEFT JOIN indicator i ON i.code = $1"
     " LEFT JOIN admin_unit u ON u.code = $2";
 
@@ -79,8 +79,8 @@ static const char classify_sql[] =
     "       u.code IS NOT NULL AS unit_known, u.level AS unit_level,"
     "       u.code IS NOT NULL AND r.period_end IS NOT NULL AND u.valid_from <= r.period_end"
     "           AND (u.valid_to IS NULL OR u.valid_to > r.period_end) AS unit_exists,"
-    "       coalesce(planmon_in_scope(u.path, i.reporting_agencies, (SELECT unit FROM agency"
-    "                WHERE code = $2), $2), false) AS in_scope,"
+    "       coalesce(planmon_in_scope(u.path, i.reporting_agencies, planmon_scope_unit($2),"
+    "                                 $2), false) AS in_scope,"
     "       m.status, m.value_bool, m.value_num, m.value_text, m.numerator, m.denominator,"
     "       m.comment"
     " FROM jsonb_to_recordset($1::jsonb) AS r (i int, indicator text, unit text, period text,"

@@ -145,17 +145,9 @@ static pm_status consistent(const json_t *change, const json_t *current, pm_erro
         (!type || (strcmp(type, "six_monthly") != 0 && strcmp(type, "vn_six_monthly") != 0)))
         return pm_fail_field(err, PM_VALIDATION_FAILED, "expected_periods", "inconsistent",
                              "expected_periods first_half needs a six-monthly period_type");
-    static const char *const inferable[][2] = {{"recipient_source", "recipient_note"},
-                                               {"frequency_source", "frequency_note"}};
-    for (size_t i = 0; i < sizeof inferable / sizeof inferable[0]; i++) {
-        const char *source = validate_merged(change, current, inferable[i][0]);
-        const char *note = validate_merged(change, current, inferable[i][1]);
-        if (source && strcmp(source, "inferred") == 0 && !(note && validate_not_blank(note)))
-            st = pm_fail_field(err, PM_VALIDATION_FAILED, inferable[i][1], "required",
-                               "%s gives the basis of an inferred %s", inferable[i][1],
-                               inferable[i][0]);
-    }
-    return st;
+    if ((st = validate_basis(change, current, "recipient_source", "recipient_note", err)))
+        return st;
+    return validate_basis(change, current, "frequency_source", "frequency_note", err);
 }
 
 /* Derives again the occurrences of the task `obligation` is linked to, if any: its periods,

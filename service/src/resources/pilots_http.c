@@ -14,18 +14,20 @@
 #include "jsonutil.h"
 #include "resources/pilot_status_repo.h"
 #include "resources/pilots_repo.h"
+#include "resources/tasks_repo.h"
 
 enum { MAX_EVIDENCE = 20 };
 
-#define TYPE_FIELDS(req)                                                                       \
-    V_CHECKED("name", req, 1, 1000, validate_not_blank, "more than blanks"),                   \
-        V_OPT_STRING("name_en", 1000), V_OPT_STRING("source_clause", 64),                      \
-        V_STRING("description", false, 0, 20000), V_OPT_STRING("target_text", 5000),           \
-        V_OPT_INT("target_count", 0, 100000), V_OPT_ENUM("target_unit", pilot_target_units),   \
-        V_OPT_INT("target_districts", 0, 100000), V_DATE("target_date", false),                \
-        V_OPT_STRING("lead_agency", 32), V_OPT_INT("task", 1, INT64_MAX), V_SERVER("version"), \
-        V_SERVER("created_at"), V_SERVER("updated_at"), V_SERVER("sites_active"),              \
-        V_SERVER("districts_active"), V_END
+#define TYPE_FIELDS(req)                                                                     \
+    V_CHECKED("name", req, 1, 1000, validate_not_blank, "more than blanks"),                 \
+        V_OPT_STRING("name_en", 1000), V_OPT_STRING("source_clause", 64),                    \
+        V_STRING("description", false, 0, 20000), V_OPT_STRING("target_text", 5000),         \
+        V_OPT_INT("target_count", 0, 100000), V_OPT_ENUM("target_unit", pilot_target_units), \
+        V_OPT_INT("target_districts", 0, 100000), V_DATE("target_date", false),              \
+        V_OPT_STRING("lead_agency", 32), V_OPT_ENUM("lead_agency_source", task_sources),     \
+        V_OPT_STRING("lead_agency_note", 2000), V_OPT_INT("task", 1, INT64_MAX),             \
+        V_SERVER("version"), V_SERVER("created_at"), V_SERVER("updated_at"),                 \
+        V_SERVER("sites_active"), V_SERVER("districts_active"), V_END
 
 static const field_spec type_create_fields[] = {
     V_CHECKED("code", true, 1, 32, validate_code, "A-Z and 0-9 in runs joined by '-'"),
@@ -170,6 +172,7 @@ pm_status pilot_types_create(http_ctx *ctx, pm_error *err)
     pm_status st;
     if ((st = req_check_query(ctx, no_params, err)) || (st = req_json_body(ctx, &body, err)) ||
         (st = validate_body(body, type_create_fields, VALIDATE_CREATE, err)) ||
+        (st = validate_basis(body, NULL, "lead_agency_source", "lead_agency_note", err)) ||
         (st = ctx_begin(ctx, NULL, &db, err)) ||
         (st = pilot_type_repo_check_references(db, body, err)) ||
         (st = pilot_type_repo_create(db, body, err)) ||
@@ -194,6 +197,7 @@ pm_status pilot_types_patch(http_ctx *ctx, pm_error *err)
         (st = ctx_begin(ctx, NULL, &db, err)) ||
         (st = pilot_type_repo_get(db, code, true, &current, err)) ||
         (st = reply_check_if_match(ctx, current, err)) ||
+        (st = validate_basis(patch, current, "lead_agency_source", "lead_agency_note", err)) ||
         (st = pilot_type_repo_check_references(db, patch, err)) ||
         (st = pilot_type_repo_update(db, code, archive_version(current), patch, err)) ||
         (st = pilot_type_repo_get(db, code, false, &updated, err)) || (st = ctx_commit(ctx, err)))

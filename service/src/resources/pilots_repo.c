@@ -16,7 +16,8 @@ const char *const pilot_target_units[] = {"model", "district", NULL};
 #define TYPE_SELECT                                                                               \
     "SELECT p.code, p.name, p.name_en, p.source_clause, p.description, p.target_text,"            \
     "       p.target_count, p.target_unit, p.target_districts, p.target_date::text AS"            \
-    "       target_date, p.lead_agency, p.task, p.version,"                                       \
+    "       target_date, p.lead_agency, p.lead_agency_source, p.lead_agency_note, p.task,"        \
+    "       p.version,"                                                                           \
     "       planmon_utc(p.created_at) AS created_at, planmon_utc(p.updated_at) AS updated_at,"    \
     "       (SELECT count(*) FROM pilot_site s WHERE s.model_type = p.code"                       \
     "          AND s.archived_at IS NULL AND s.status IN ('piloting', 'evaluated', 'scaled_up'))" \
@@ -43,52 +44,68 @@ static const db_reference type_references[] = {
     {"task", "task", NULL, "unknown", "names nothing that exists"},
 };
 
-static const char *const type_columns[] = {"code",          "name",        "name_en",
-                                           "source_clause", "description", "target_text",
-                                           "target_count",  "target_unit", "target_districts",
-                                           "target_date",   "lead_agency", "task"};
+static const char *const type_columns[] = {"code",
+                                           "name",
+                                           "name_en",
+                                           "source_clause",
+                                           "description",
+                                           "target_text",
+                                           "target_count",
+                                           "target_unit",
+                                           "target_districts",
+                                           "target_date",
+                                           "lead_agency",
+                                           "lead_agency_source",
+                                           "lead_agency_note",
+                                           "task"};
 enum { NTYPE_COLUMNS = sizeof type_columns / sizeof type_columns[0] };
 
-/* $1..$12 the columns */
-#define TYPE_INSERT                                                                           \
+#define TYPE_INSERT(TASK)                                                                     \
     "INSERT INTO pilot_model_type (code, name, name_en, source_clause, description,"          \
     "                              target_text, target_count, target_unit, target_districts," \
-    "                              target_date, lead_agency, task)"                           \
+    "                              target_date, lead_agency, lead_agency_source,"             \
+    "                              lead_agency_note, task)"                                   \
     " VALUES ($1, $2, $3, $4, coalesce($5, ''), $6, $7::int, $8, $9::int, $10::date, $11,"    \
-    "         $12::bigint)"
+    "         coalesce($12, 'text'), $13, " TASK ")"
 
-static const char type_insert_sql[] = TYPE_INSERT;
+/* $1..$14 the columns */
+static const char type_insert_sql[] = TYPE_INSERT("$14::bigint");
 
-/* As the insert, with $12 the task's key in plan $13. */
+/* As the insert, with $14 the task's key in plan $15. A model type that exists keeps what it
+ * has, but receives the basis of its lead where it has none (seeded before migration 0019). */
+#define TASK_OF_KEY "(SELECT id FROM task WHERE plan = $15::bigint AND key = $14)"
 static const char type_seed_sql[] =
-    "INSERT INTO pilot_model_type (code, name, name_en, source_clause, description, target_text,"
-    "                              target_count, target_unit, target_districts, target_date,"
-    "                              lead_agency, task)"
-    " VALUES ($1, $2, $3, $4, coalesce($5, ''), $6, $7::int, $8, $9::int, $10::date, $11,"
-    "         (SELECT id FROM task WHERE plan = $13::bigint AND key = $12))"
-    " ON CONFLICT (code) DO NOTHING";
+    TYPE_INSERT(TASK_OF_KEY) " ON CONFLICT (code) DO UPDATE"
+                             " SET lead_agency_source = excluded.lead_agency_source,"
+                             "     lead_agency_note = excluded.lead_agency_note"
+                             " WHERE pilot_model_type.lead_agency_note IS NULL"
+                             "   AND excluded.lead_agency_note IS NOT NULL";
 
-/* The columns but code as $1..$11, $12 present fields, $13 code $14 version. */
+/* The columns but code as $1..$13, $14 present fields, $15 code $16 version. */
 static const char type_update_sql[] =
     "UPDATE pilot_model_type SET"
-    "  name = CASE WHEN 'name' = ANY($12::text[]) THEN $1 ELSE name END,"
-    "  name_en = CASE WHEN 'name_en' = ANY($12::text[]) THEN $2 ELSE name_en END,"
-    "  source_clause = CASE WHEN 'source_clause' = ANY($12::text[]) THEN $3"
+    "  name = CASE WHEN 'name' = ANY($14::text[]) THEN $1 ELSE name END,"
+    "  name_en = CASE WHEN 'name_en' = ANY($14::text[]) THEN $2 ELSE name_en END,"
+    "  source_clause = CASE WHEN 'source_clause' = ANY($14::text[]) THEN $3"
     "                  ELSE source_clause END,"
-    "  description = CASE WHEN 'description' = ANY($12::text[]) THEN coalesce($4, '')"
+    "  description = CASE WHEN 'description' = ANY($14::text[]) THEN coalesce($4, '')"
     "                ELSE description END,"
-    "  target_text = CASE WHEN 'target_text' = ANY($12::text[]) THEN $5 ELSE target_text END,"
-    "  target_count = CASE WHEN 'target_count' = ANY($12::text[]) THEN $6::int"
+    "  target_text = CASE WHEN 'target_text' = ANY($14::text[]) THEN $5 ELSE target_text END,"
+    "  target_count = CASE WHEN 'target_count' = ANY($14::text[]) THEN $6::int"
     "                 ELSE target_count END,"
-    "  target_unit = CASE WHEN 'target_unit' = ANY($12::text[]) THEN $7 ELSE target_unit END,"
-    "  target_districts = CASE WHEN 'target_districts' = ANY($12::text[]) THEN $8::int"
+    "  target_unit = CASE WHEN 'target_unit' = ANY($14::text[]) THEN $7 ELSE target_unit END,"
+    "  target_districts = CASE WHEN 'target_districts' = ANY($14::text[]) THEN $8::int"
     "                     ELSE target_districts END,"
-    "  target_date = CASE WHEN 'target_date' = ANY($12::text[]) THEN $9::date"
+    "  target_date = CASE WHEN 'target_date' = ANY($14::text[]) THEN $9::date"
     "                ELSE target_date END,"
-    "  lead_agency = CASE WHEN 'lead_agency' = ANY($12::text[]) THEN $10 ELSE lead_agency END,"
-    "  task = CASE WHEN 'task' = ANY($12::text[]) THEN $11::bigint ELSE task END,"
+    "  lead_agency = CASE WHEN 'lead_agency' = ANY($14::text[]) THEN $10 ELSE lead_agency END,"
+    "  lead_agency_source = CASE WHEN 'lead_agency_source' = ANY($14::text[])"
+    "                       THEN coalesce($11, 'text') ELSE lead_agency_source END,"
+    "  lead_agency_note = CASE WHEN 'lead_agency_note' = ANY($14::text[]) THEN $12"
+    "                     ELSE lead_agency_note END,"
+    "  task = CASE WHEN 'task' = ANY($14::text[]) THEN $13::bigint ELSE task END,"
     "  version = version + 1, updated_at = now()"
-    " WHERE code = $13 AND version = $14::int RETURNING code";
+    " WHERE code = $15 AND version = $16::int RETURNING code";
 
 #define SITE_SELECT                                                                            \
     "SELECT s.id, s.model_type, s.name, s.district, s.host_agency, s.status,"                  \
@@ -245,14 +262,16 @@ pm_status pilot_type_repo_seed(PGconn *conn, const char *plan, const json_t *ite
 {
     const json_t *target = json_object_get(item, "target");
     json_t *fields = json_pack(
-        "{s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O}", "code",
+        "{s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O}", "code",
         json_object_get(item, "code"), "name", json_object_get(item, "name"), "name_en",
         json_object_get(item, "name_en"), "source_clause", json_object_get(item, "source_clause"),
         "description", json_object_get(item, "description"), "target_text",
         json_object_get(item, "target_text"), "target_count", json_object_get(target, "count"),
         "target_unit", json_object_get(target, "unit"), "target_districts",
         json_object_get(target, "districts"), "target_date", json_object_get(target, "by"),
-        "lead_agency", json_object_get(item, "lead_agency"));
+        "lead_agency", json_object_get(item, "lead_agency"), "lead_agency_source",
+        json_object_get(item, "lead_agency_source"), "lead_agency_note",
+        json_object_get(item, "lead_agency_note"));
     db_params p = {0};
     if (fields) {
         db_params_add_fields(&p, fields, type_columns, NTYPE_COLUMNS - 1);

@@ -57,21 +57,26 @@ static const char plan_sql[] =
     "                              $2::timestamptz, $4) AS overdue"                              \
     "  FROM d CROSS JOIN LATERAL planmon_task_state(d.id, $3::date, $2::timestamptz) AS st)"
 
-/* $1 plan $2 moment $3 day $4 zone */
+/* $1 plan $2 moment $3 day $4 zone: per lead agency, the sections of the tasks it leads in the
+ * plan's order ("II.3.2; V.12"), and its tasks by state; agencies in the order of the first
+ * responsibility section (V.1-15) they lead in. */
 static const char task_counts_sql[] = TASKS_THEN
-    " SELECT e ->> 'agency' AS agency,"
-    "        (array_agg(s.code ORDER BY s.seq) FILTER (WHERE s.kind = 'responsibility'))[1]"
-    "          AS section,"
-    "        count(*) AS total, count(*) FILTER (WHERE t.status = 'not_started') AS not_started,"
-    "        count(*) FILTER (WHERE t.status = 'in_progress') AS in_progress,"
-    "        count(*) FILTER (WHERE t.status = 'done') AS done,"
-    "        count(*) FILTER (WHERE t.status = 'cancelled') AS cancelled,"
-    "        count(*) FILTER (WHERE t.overdue) AS overdue"
-    " FROM t CROSS JOIN LATERAL jsonb_array_elements(t.agencies) AS e"
-    " LEFT JOIN plan_section s ON s.plan = t.plan AND s.code = t.section"
-    " WHERE e ->> 'role' = 'lead'"
-    " GROUP BY e ->> 'agency'"
-    " ORDER BY min(s.seq) FILTER (WHERE s.kind = 'responsibility') NULLS LAST, e ->> 'agency'";
+    ", led AS ("
+    "  SELECT e ->> 'agency' AS agency, t.status, t.overdue, t.section, s.seq, s.kind"
+    "  FROM t CROSS JOIN LATERAL jsonb_array_elements(t.agencies) AS e"
+    "  LEFT JOIN plan_section s ON s.plan = t.plan AND s.code = t.section"
+    "  WHERE e ->> 'role' = 'lead')"
+    " SELECT l.agency,"
+    "        (SELECT string_agg(x.section, '; ' ORDER BY x.seq, x.section)"
+    "         FROM (SELECT DISTINCT o.section, o.seq FROM led o"
+    "               WHERE o.agency = l.agency AND o.section IS NOT NULL) AS x) AS section,"
+    "        count(*) AS total, count(*) FILTER (WHERE l.status = 'not_started') AS not_started,"
+    "        count(*) FILTER (WHERE l.status = 'in_progress') AS in_progress,"
+    "        count(*) FILTER (WHERE l.status = 'done') AS done,"
+    "        count(*) FILTER (WHERE l.status = 'cancelled') AS cancelled,"
+    "        count(*) FILTER (WHERE l.overdue) AS overdue"
+    " FROM led l GROUP BY l.agency"
+    " ORDER BY min(l.seq) FILTER (WHERE l.kind = 'responsibility') NULLS LAST, l.agency";
 
 /* $1 plan $2 moment $3 day $4 zone $5 the period's first day: one row per task, with the latest
  * of its updates that occurred within the period (by $3) and were recorded by $2. */

@@ -34,8 +34,9 @@ typedef struct {
 } report_moment;
 
 /* Per lead agency of the plan's tasks at the end of D as known at A: {"agency", "section" (the
- * first responsibility section, V.1-15, of a task it leads, or null), "total", "not_started",
- * "in_progress", "done", "cancelled", "overdue"}, in section then agency order. *out is new. */
+ * sections of the tasks it leads, in the plan's order, joined by "; ", or null), "total",
+ * "not_started", "in_progress", "done", "cancelled", "overdue"}, in the order of the first
+ * responsibility section (V.1-15) each leads in, then agency. *out is new. */
 pm_status report_repo_task_counts(PGconn *conn, const report_moment *m, json_t **out,
                                   pm_error *err);
 

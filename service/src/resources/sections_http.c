@@ -9,18 +9,21 @@
 #include "jsonutil.h"
 #include "resources/plans_http.h"
 #include "resources/sections_repo.h"
+#include "resources/tasks_http.h"
 
 static pm_status heading_path(const char *name, const json_t *value, pm_error *err)
 {
     return validate_array(name, value, 10, validate_short_text, err);
 }
 
-#define SECTION_FIELDS(req)                                                                   \
-    V_INT("seq", false, 0, 1000000), V_ENUM("kind", req, section_kinds),                      \
-        V_CHECKED("title", req, 1, 1000, validate_not_blank, "more than blanks"),             \
-        V_STRING("text", false, 0, 100000), V_OPT_STRING("targets_text", 20000),              \
-        V_CUSTOM("heading_path", false, heading_path), V_SERVER("plan"), V_SERVER("version"), \
-        V_SERVER("created_at"), V_SERVER("updated_at"), V_SERVER("archived_at")
+#define SECTION_FIELDS(req)                                                       \
+    V_INT("seq", false, 0, 1000000), V_ENUM("kind", req, section_kinds),          \
+        V_CHECKED("title", req, 1, 1000, validate_not_blank, "more than blanks"), \
+        V_STRING("text", false, 0, 100000), V_OPT_STRING("targets_text", 20000),  \
+        V_CUSTOM("heading_path", false, heading_path),                            \
+        V_CUSTOM("addressees", false, tasks_agency_entries), V_SERVER("plan"),    \
+        V_SERVER("version"), V_SERVER("created_at"), V_SERVER("updated_at"),      \
+        V_SERVER("archived_at")
 
 static const field_spec create_fields[] = {
     V_CHECKED("code", true, 1, 32, validate_clause, "A-Z and 0-9 in runs joined by '.' (II.3.1)"),
@@ -112,7 +115,8 @@ pm_status sections_create(http_ctx *ctx, pm_error *err)
     if (archive_is_archived(plan))
         return pm_fail(err, PM_CONFLICT, "The plan is archived; restore it first.");
     const char *code = json_member_string(body, "code");
-    if ((st = section_repo_create(db, plan_id, body, err)) ||
+    if ((st = section_repo_check_references(db, body, err)) ||
+        (st = section_repo_create(db, plan_id, body, err)) ||
         (st = section_repo_get(db, plan_id, code, false, &created, err)) ||
         (st = ctx_commit(ctx, err)))
         return st;
@@ -132,6 +136,7 @@ pm_status sections_patch(http_ctx *ctx, pm_error *err)
         (st = validate_body(patch, patch_fields, VALIDATE_PATCH, err)) ||
         (st = archive_begin_change(ctx, &sections_archivable, false, &db, &current, err)) ||
         (st = reply_check_if_match(ctx, current, err)) ||
+        (st = section_repo_check_references(db, patch, err)) ||
         (st = section_repo_update(db, plan, code, archive_version(current), patch, err)) ||
         (st = section_repo_get(db, plan, code, false, &updated, err)) ||
         (st = ctx_commit(ctx, err)))

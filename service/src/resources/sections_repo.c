@@ -5,13 +5,15 @@
 
 #include "db/params.h"
 #include "db/query.h"
+#include "db/references.h"
 
 const char *const section_kinds[] = {"purpose", "goal",           "scope", "objective", "solution",
                                      "funding", "responsibility", "other", NULL};
 
 #define SECTION_SELECT                                                                          \
     "SELECT s.plan, s.code, s.seq, s.kind, s.title, s.text, s.targets_text,"                    \
-    "       s.heading_path, s.version, planmon_utc(s.created_at) AS created_at,"                \
+    "       s.heading_path, planmon_task_agencies_json(s.addressees) AS addressees,"            \
+    "       s.version, planmon_utc(s.created_at) AS created_at,"                                \
     "       planmon_utc(s.updated_at) AS updated_at, planmon_utc(s.archived_at) AS archived_at" \
     " FROM plan_section s"
 
@@ -28,35 +30,47 @@ static const char get_sql[] = SECTION_SELECT " WHERE s.plan = $1::bigint AND s.c
 static const char get_locked_sql[] =
     SECTION_SELECT " WHERE s.plan = $1::bigint AND s.code = $2 FOR UPDATE";
 
-static const char *const columns[] = {"code", "seq",          "kind",        "title",
-                                      "text", "targets_text", "heading_path"};
+static const char *const columns[] = {"code", "seq",          "kind",         "title",
+                                      "text", "targets_text", "heading_path", "addressees"};
 enum { NCOLUMNS = sizeof columns / sizeof columns[0] };
 
-/* $1 plan, then the columns as $2..$8 */
-static const char insert_sql[] =
-    "INSERT INTO plan_section (plan, code, seq, kind, title, text, targets_text, heading_path)"
-    " VALUES ($1::bigint, $2, coalesce($3::int, 0), $4, $5, coalesce($6, ''), $7,"
-    "         coalesce($8::jsonb, '[]'))";
+#define INSERT_VALUES                                                              \
+    "INSERT INTO plan_section (plan, code, seq, kind, title, text, targets_text,"  \
+    "                          heading_path, addressees)"                          \
+    " VALUES ($1::bigint, $2, coalesce($3::int, 0), $4, $5, coalesce($6, ''), $7," \
+    "         coalesce($8::jsonb, '[]'), planmon_task_agencies($9::jsonb))"
 
+/* $1 plan, then the columns as $2..$9 */
+static const char insert_sql[] = INSERT_VALUES;
+
+/* As insert_sql; a section the plan has keeps what it has, but receives the addressees it
+ * lacks (a database seeded before migration 0019). */
 static const char seed_sql[] =
-    "INSERT INTO plan_section (plan, code, seq, kind, title, text, targets_text, heading_path)"
-    " VALUES ($1::bigint, $2, coalesce($3::int, 0), $4, $5, coalesce($6, ''), $7,"
-    "         coalesce($8::jsonb, '[]'))"
-    " ON CONFLICT (plan, code) DO NOTHING";
+    INSERT_VALUES " ON CONFLICT (plan, code) DO UPDATE SET addressees = excluded.addressees"
+                  " WHERE plan_section.addressees = '[]' AND excluded.addressees <> '[]'";
 
-/* The columns but code (it names the section) as $1..$6, $7 present fields, $8 plan $9 code
- * $10 version. */
+/* $1 addressees: the positions of those that name no agency. */
+static const char references_sql[] = "SELECT planmon_unknown_agencies($1::jsonb) AS addressees";
+
+static const db_reference references[] = {
+    {"addressees", "addressees", ".agency", "unknown", "names no agency"},
+};
+
+/* The columns but code (it names the section) as $1..$7, $8 present fields, $9 plan $10 code
+ * $11 version. */
 static const char update_sql[] =
     "UPDATE plan_section SET"
-    "  seq = CASE WHEN 'seq' = ANY($7::text[]) THEN coalesce($1::int, 0) ELSE seq END,"
-    "  kind = CASE WHEN 'kind' = ANY($7::text[]) THEN $2 ELSE kind END,"
-    "  title = CASE WHEN 'title' = ANY($7::text[]) THEN $3 ELSE title END,"
-    "  text = CASE WHEN 'text' = ANY($7::text[]) THEN coalesce($4, '') ELSE text END,"
-    "  targets_text = CASE WHEN 'targets_text' = ANY($7::text[]) THEN $5 ELSE targets_text END,"
-    "  heading_path = CASE WHEN 'heading_path' = ANY($7::text[])"
+    "  seq = CASE WHEN 'seq' = ANY($8::text[]) THEN coalesce($1::int, 0) ELSE seq END,"
+    "  kind = CASE WHEN 'kind' = ANY($8::text[]) THEN $2 ELSE kind END,"
+    "  title = CASE WHEN 'title' = ANY($8::text[]) THEN $3 ELSE title END,"
+    "  text = CASE WHEN 'text' = ANY($8::text[]) THEN coalesce($4, '') ELSE text END,"
+    "  targets_text = CASE WHEN 'targets_text' = ANY($8::text[]) THEN $5 ELSE targets_text END,"
+    "  heading_path = CASE WHEN 'heading_path' = ANY($8::text[])"
     "                 THEN coalesce($6::jsonb, '[]') ELSE heading_path END,"
+    "  addressees = CASE WHEN 'addressees' = ANY($8::text[])"
+    "               THEN planmon_task_agencies($7::jsonb) ELSE addressees END,"
     "  version = version + 1, updated_at = now()"
-    " WHERE plan = $8::bigint AND code = $9 AND version = $10::int AND archived_at IS NULL"
+    " WHERE plan = $9::bigint AND code = $10 AND version = $11::int AND archived_at IS NULL"
     " RETURNING id";
 
 static const char archive_sql[] =
@@ -137,6 +151,17 @@ pm_status section_repo_update(PGconn *conn, const char *plan, const char *code, 
     db_params_add_int(&p, version);
     pm_status st = db_change_one(conn, update_sql, p.count, p.values,
                                  "The section was changed meanwhile; read it again.", err);
+    db_params_clear(&p);
+    return st;
+}
+
+pm_status section_repo_check_references(PGconn *conn, const json_t *fields, pm_error *err)
+{
+    static const char *const checked[] = {"addressees"};
+    db_params p = {0};
+    db_params_add_fields(&p, fields, checked, 1);
+    pm_status st = db_check_references(conn, references_sql, p.count, p.values, references,
+                                       sizeof references / sizeof references[0], err);
     db_params_clear(&p);
     return st;
 }

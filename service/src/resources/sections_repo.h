@@ -36,6 +36,10 @@ pm_status section_repo_create(PGconn *conn, const char *plan, const json_t *fiel
 pm_status section_repo_update(PGconn *conn, const char *plan, const char *code, long long version,
                               const json_t *fields, pm_error *err);
 
+/* Checks what `fields` (a body or patch) refers to: every addressee an agency. Fails with
+ * PM_VALIDATION_FAILED naming each bad entry (addressees[i].agency). */
+pm_status section_repo_check_references(PGconn *conn, const json_t *fields, pm_error *err);
+
 /* Archives (`archive`) or restores the section at `version`. */
 pm_status section_repo_set_archived(PGconn *conn, const char *plan, const char *code,
                                     long long version, bool archive, pm_error *err);

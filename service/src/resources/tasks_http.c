@@ -30,8 +30,7 @@ static pm_status agency_item(const char *name, const json_t *item, pm_error *err
     return validate_object_item(name, item, agency_entry, err);
 }
 
-/* The agencies of a task: valid entries, each agency once. */
-static pm_status agencies_field(const char *name, const json_t *value, pm_error *err)
+pm_status tasks_agency_entries(const char *name, const json_t *value, pm_error *err)
 {
     pm_status st = validate_array(name, value, MAX_TASK_AGENCIES, agency_item, err);
     if (st != PM_OK)
@@ -62,7 +61,7 @@ static pm_status agencies_field(const char *name, const json_t *value, pm_error 
         V_OPT_STRING("source_clause", 64),                                                        \
         V_CHECKED("title", req, 1, 1000, validate_not_blank, "more than blanks"),                 \
         V_OPT_STRING("title_en", 1000), V_STRING("description", false, 0, 20000),                 \
-        V_CUSTOM("agencies", false, agencies_field),                                              \
+        V_CUSTOM("agencies", false, tasks_agency_entries),                                        \
         V_ENUM("recurrence", false, task_recurrences), V_OPT_ENUM("due_basis", task_due_bases),   \
         V_OPT_ENUM("start_basis", task_start_bases), V_OPT_ENUM("title_basis", task_title_bases), \
         V_OPT_INT("due_days", 0, 365), TASK_PROGRESS_FIELDS, V_SERVER("id"), V_SERVER("overdue"), \
@@ -80,7 +79,8 @@ static const char *const progress_fields[] = {"status", "percent_done", "occurre
 static const char *const list_params[] = {
     "plan", "section",       "parent_id",        "agency",     "role",
     "mode", "status",        "overdue",          "due_before", "due_after",
-    "q",    "updated_since", "include_archived", PAGE_PARAMS,  NULL};
+    "q",    "updated_since", "include_archived", "source",     PAGE_PARAMS,
+    NULL};
 static const char *const no_params[] = {NULL};
 
 /* --- who may do what ------------------------------------------------------------------------ */
@@ -226,6 +226,7 @@ pm_status tasks_list(http_ctx *ctx, pm_error *err)
         (st = req_query_text(ctx, "q", 200, &f.q, err)) ||
         (st = req_query_time(ctx, "updated_since", REQ_DAY_STARTS, &f.updated_since, err)) ||
         (st = req_query_bool(ctx, "include_archived", &f.include_archived, err)) ||
+        (st = req_query_enum(ctx, "source", task_sources, &f.source, err)) ||
         (st = req_page(ctx, &page, err)))
         goto out;
     if (f.role && !f.agency) {

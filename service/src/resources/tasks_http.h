@@ -26,6 +26,11 @@ pm_status tasks_patch(http_ctx *ctx, pm_error *err);
  * data); `lock` takes its row lock. PM_NOT_FOUND otherwise. *out is new. */
 pm_status tasks_load(http_ctx *ctx, const char *id, bool lock, json_t **out, pm_error *err);
 
+/* A validate_body check (V_CUSTOM) of a list of agency entries, as a task's agencies and a
+ * section's addressees are: at most 200 {"agency", "role", "mode", "source", "note"}, each
+ * agency once. */
+pm_status tasks_agency_entries(const char *name, const json_t *value, pm_error *err);
+
 /* The role ("lead", "coordinate") `agency` has on `task`, or NULL. Borrowed from `task`. */
 const char *tasks_role_of(const char *agency, const json_t *task);
 

@@ -44,26 +44,27 @@ const char *const task_title_bases[] = {"text", "excerpt", "elided", NULL};
 /* $1 plan $2 section $3 parent $4 agency $5 role $6 mode $7 status $8 overdue $9 due before
  * $10 due after $11 q $12 updated since $13 include archived $14 after id $15 limit + 1
  * $16 today $17 zone */
-static const char list_sql[] = TASK_SELECT(
-    "$16::date",
-    "$17") " WHERE ($1::bigint IS NULL OR t.plan = $1::bigint)"
-           "   AND ($2::text IS NULL OR t.section = $2)"
-           "   AND ($3::bigint IS NULL OR t.parent_id = $3::bigint)"
-           "   AND ($4::text IS NULL AND $6::text IS NULL OR t.agencies @> jsonb_build_array("
-           "        jsonb_strip_nulls(jsonb_build_object('agency', $4::text, 'role', $5::text,"
-           "                                             'mode', $6::text))))"
-           "   AND ($7::text IS NULL OR t.status = $7)"
-           "   AND ($8::boolean IS NULL OR " OVERDUE(
-               "$16::date",
-               "$17") " = $8::boolean)"
-                      "   AND ($9::date IS NULL OR t.due_date < $9::date)"
-                      "   AND ($10::date IS NULL OR t.due_date > $10::date)"
-                      "   AND ($11::text IS NULL OR t.search_text LIKE planmon_search_pattern($11)"
-                      "        AND t.search_text ~ planmon_search_words($11))"
-                      "   AND ($12::timestamptz IS NULL OR t.updated_at >= $12::timestamptz)"
-                      "   AND ($13::boolean OR " VISIBLE ")"
-                      "   AND ($14::bigint IS NULL OR t.id > $14::bigint)"
-                      " ORDER BY t.id LIMIT $15::int";
+#define LIST_SELECT TASK_SELECT("$16::date", "$17")
+#define LIST_OVERDUE OVERDUE("$16::date", "$17")
+static const char list_sql[] =
+    LIST_SELECT " WHERE ($1::bigint IS NULL OR t.plan = $1::bigint)"
+                "   AND ($2::text IS NULL OR t.section = $2)"
+                "   AND ($3::bigint IS NULL OR t.parent_id = $3::bigint)"
+                "   AND ($4::text IS NULL AND $6::text IS NULL OR t.agencies @> jsonb_build_array("
+                "        jsonb_strip_nulls(jsonb_build_object('agency', $4::text, 'role', $5::text,"
+                "                                             'mode', $6::text))))"
+                "   AND ($7::text IS NULL OR t.status = $7)"
+                "   AND ($8::boolean IS NULL OR " LIST_OVERDUE " = $8::boolean)"
+                "   AND ($9::date IS NULL OR t.due_date < $9::date)"
+                "   AND ($10::date IS NULL OR t.due_date > $10::date)"
+                "   AND ($11::text IS NULL OR t.search_text LIKE planmon_search_pattern($11)"
+                "        AND t.search_text ~ planmon_search_words($11))"
+                "   AND ($12::timestamptz IS NULL OR t.updated_at >= $12::timestamptz)"
+                "   AND ($13::boolean OR " VISIBLE ")"
+                "   AND ($14::bigint IS NULL OR t.id > $14::bigint)"
+                "   AND ($18::text IS NULL OR planmon_task_inferred(t.agencies, t.due_basis)"
+                "                             = ($18::text = 'inferred'))"
+                " ORDER BY t.id LIMIT $15::int";
 
 /* $1 id $2 include archived (the task's or its plan's) $3 today $4 zone */
 static const char get_sql[] =
@@ -85,10 +86,7 @@ static const char references_sql[] =
     "               SELECT id, parent_id FROM task WHERE id = $3::bigint"
     "               UNION SELECT t.id, t.parent_id FROM task t JOIN up ON t.id = up.parent_id)"
     "           SELECT 1 FROM up WHERE up.id = $4::bigint) AS cycle,"
-    "       (SELECT coalesce(array_agg(n - 1 ORDER BY n), '{}')"
-    "        FROM jsonb_array_elements(coalesce($5::jsonb, '[]')) WITH ORDINALITY AS a (e, n)"
-    "        WHERE NOT EXISTS (SELECT 1 FROM agency WHERE code = e ->> 'agency'))::text"
-    "         AS agencies";
+    "       planmon_unknown_agencies($5::jsonb) AS agencies";
 
 static const db_reference references[] = {
     {"plan", "plan", NULL, "unknown", "names no plan that is open for changes"},
@@ -263,8 +261,9 @@ pm_status task_repo_list(PGconn *conn, const task_filter *f, const page_request 
                             page_after(page, 0),
                             limit,
                             today,
-                            clock_zone()};
-    return db_fetch_page(conn, list_sql, 17, params, page, id_key, 1, out, err);
+                            clock_zone(),
+                            f->source};
+    return db_fetch_page(conn, list_sql, 18, params, page, id_key, 1, out, err);
 }
 
 pm_status task_repo_get(PGconn *conn, const char *id, bool include_archived, bool lock,

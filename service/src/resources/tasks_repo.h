@@ -28,6 +28,7 @@ typedef struct {
     const char *status, *overdue;           /* overdue: "true" / "false" */
     const char *due_before, *due_after, *q, *updated_since;
     bool include_archived; /* also archived tasks and the tasks of archived plans */
+    const char *source;    /* "text": no inferred agency or due date; "inferred": one at least */
 } task_filter;
 
 /* Lists tasks in id order, one page. PM_VALIDATION_FAILED when updated_since is no time. */
