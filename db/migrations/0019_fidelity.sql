@@ -33,6 +33,8 @@ ALTER TABLE agency
     ADD CONSTRAINT agency_one_of_a_kind_per_unit UNIQUE (kind, unit);
 
 -- The unit that is agency `code`'s data scope: a People's Committee's own; none for any other.
+-- (Not inlined, as its body is a query: callers write (SELECT planmon_scope_unit($n)), which runs
+-- once per statement, not once per row.)
 CREATE FUNCTION planmon_scope_unit(code text) RETURNS text
     LANGUAGE sql STABLE PARALLEL SAFE
     RETURN (SELECT a.unit FROM agency a WHERE a.code = $1 AND a.kind = 'people_committee');

@@ -17,6 +17,9 @@ extern const size_t embedded_migrations_count;
 /* db/seed/ files */
 extern const struct embedded_file embedded_seed[];
 extern const size_t embedded_seed_count;
+/* service/messages/ (vi.tsv: the Vietnamese of the messages) */
+extern const struct embedded_file embedded_messages[];
+extern const size_t embedded_messages_count;
 /* api/openapi.yaml */
 extern const struct embedded_file embedded_api[];
 extern const size_t embedded_api_count;

@@ -40,7 +40,7 @@ static pm_status seed_json(const char *name, json_t **doc, pm_error *err)
 {
     const struct embedded_file *file = embedded_find(embedded_seed, embedded_seed_count, name);
     *doc = file ? json_loadb(file->data, file->len, 0, NULL) : NULL;
-    return *doc ? PM_OK : pm_fail(err, PM_INTERNAL, "%s is missing or not JSON", name);
+    return *doc ? PM_OK : pm_fail(err, PM_INTERNAL, MSG("%s is missing or not JSON"), name);
 }
 
 /* Inserts one unit described by `obj` ({"gso_code","name","type"}); adds 1 to *count if new. */
@@ -52,7 +52,7 @@ static pm_status insert_unit(PGconn *conn, json_t *obj, int level, const char *p
     const char *type = unit_type(json_string_value(json_object_get(obj, "type")));
     if (!code || !name || !type)
         return pm_fail(err, PM_VALIDATION_FAILED,
-                       "admin-units.json: a unit lacks a code, a name or a known type");
+                       MSG("admin-units.json: a unit lacks a code, a name or a known type"));
     return admin_unit_repo_seed(conn, code, name, type, level, parent, valid_from, count, err);
 }
 

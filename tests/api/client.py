@@ -261,6 +261,8 @@ class Api:
         """
         url = self.base_url + target + encode_query(params)
         headers = READ_YOUR_WRITES.headers(self.auth_headers(headers))
+        if not any(k.lower() == "accept-language" for k in headers):
+            headers["Accept-Language"] = "en"  # problems in English unless a test asks otherwise
         r = self.session.request(method, url, headers=headers, data=data,
                                  timeout=timeout or self.timeout, allow_redirects=False)
         READ_YOUR_WRITES.saw(r.headers.get("Planmon-Write-Position"))

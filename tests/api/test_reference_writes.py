@@ -1098,14 +1098,13 @@ def test_filters_find_the_new_units(api, admin, province):
     assert codes(found) == [district["code"]]
 
 
-@pytest.mark.parametrize("limit,via", [(1, "cursor"), (7, "link"), (50, "cursor")])
+@pytest.mark.parametrize("limit,via", [(3, "cursor"), (7, "link"), (50, "cursor")])
 def test_the_agency_list_pages_over_the_new_agencies(api, admin, commune, limit, via):
     new = [create_agency(admin)["code"], create_agency(admin, kind="police")["code"],
            create_committee(admin, commune["code"])["code"]]
-    whole = api.json("/v1/agencies", {"limit": 500})
-    assert whole["next_cursor"] is None, "more than 500 agencies"
+    whole, _ = api.walk("/v1/agencies", limit=500)  # the seed alone has over 500 (issue 17)
     items, pages = api.walk("/v1/agencies", limit=limit, via=via)
-    assert items == whole["items"], "pages differ from one page"
+    assert items == whole, "small pages differ from large ones"
     assert codes(items) == sorted(set(codes(items))), "not in code order, or repeated"
     assert set(new) <= set(codes(items))
     assert pages >= -(-len(items) // limit)

@@ -8,6 +8,7 @@
 
 #include "db/query.h"
 #include "http/problem.h"
+#include "messages.h"
 
 static void every_status_has_an_error_code_and_class(void **state)
 {
@@ -48,7 +49,7 @@ static void problem_body_carries_every_member(void **state)
 {
     pm_error err = {0};
     pm_fail_field(&err, PM_INVALID_PARAMETER, "limit", "invalid", "limit must be a whole number");
-    json_t *body = problem_new(&err, "/v1/agencies", "req-1");
+    json_t *body = problem_new(&err, "/v1/agencies", "req-1", false);
     assert_string_equal(json_string_value(json_object_get(body, "type")),
                         "urn:planmon:problem:invalid_parameter");
     assert_int_equal(json_integer_value(json_object_get(body, "status")), 400);
@@ -63,12 +64,40 @@ static void problem_body_carries_every_member(void **state)
     pm_error_reset(&err);
 }
 
+/* Accept-Language: vi: the title, the detail and the field messages in Vietnamese, from the
+ * catalogue (service/messages/vi.tsv), with the same code; the English otherwise. */
+static void problem_body_speaks_vietnamese_when_asked(void **state)
+{
+    pm_error err = {0};
+    pm_fail_field(&err, PM_INVALID_PARAMETER, "limit", "invalid",
+                  MSG("%s must be a whole number from %ld to %ld"), "limit", 1L, 500L);
+    json_t *en = problem_new(&err, "/v1/agencies", "r", false);
+    json_t *vi = problem_new(&err, "/v1/agencies", "r", true);
+    const char *title_en = json_string_value(json_object_get(en, "title"));
+    const char *title_vi = json_string_value(json_object_get(vi, "title"));
+    assert_string_equal(title_en, "A parameter has an invalid value");
+    assert_string_not_equal(title_vi, title_en);
+    assert_string_equal(title_vi, msg_vi("A parameter has an invalid value"));
+    const char *detail_vi = json_string_value(json_object_get(vi, "detail"));
+    assert_string_not_equal(detail_vi, json_string_value(json_object_get(en, "detail")));
+    assert_non_null(strstr(detail_vi, "limit"));
+    assert_non_null(strstr(detail_vi, "500"));
+    json_t *field = json_array_get(json_object_get(vi, "errors"), 0);
+    assert_string_equal(json_string_value(json_object_get(field, "message")), detail_vi);
+    assert_string_equal(json_string_value(json_object_get(field, "code")), "invalid");
+    assert_null(json_object_get(field, "message_vi"));
+    assert_string_equal(json_string_value(json_object_get(vi, "code")), "invalid_parameter");
+    json_decref(en);
+    json_decref(vi);
+    pm_error_reset(&err);
+}
+
 static void client_bytes_that_are_not_utf8_never_break_the_body(void **state)
 {
     pm_error err = {0};
     pm_fail_field(&err, PM_UNKNOWN_PARAMETER, "bad\xff\xfe", "unknown",
                   "unknown query parameter 'bad\xff'");
-    json_t *body = problem_new(&err, "/x\xc3", "r");
+    json_t *body = problem_new(&err, "/x\xc3", "r", false);
     assert_non_null(body);
     assert_non_null(json_object_get(body, "detail"));
     assert_non_null(json_object_get(body, "instance"));
@@ -95,6 +124,7 @@ int main(void)
         cmocka_unit_test(every_status_has_an_error_code_and_class),
         cmocka_unit_test(statuses_follow_the_interface_conventions),
         cmocka_unit_test(problem_body_carries_every_member),
+        cmocka_unit_test(problem_body_speaks_vietnamese_when_asked),
         cmocka_unit_test(client_bytes_that_are_not_utf8_never_break_the_body),
         cmocka_unit_test(sqlstates_map_to_statuses),
     };

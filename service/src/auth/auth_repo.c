@@ -95,7 +95,7 @@ pm_status auth_repo_user(PGconn *conn, const char *username, auth_user *out, pm_
     if (PQntuples(res) == 1)
         read_user(res, 0, out);
     else
-        st = pm_fail(err, PM_NOT_FOUND, "There is no such user.");
+        st = pm_fail(err, PM_NOT_FOUND, MSG("There is no such user."));
     PQclear(res);
     return st;
 }
@@ -154,7 +154,7 @@ pm_status auth_repo_refresh_rotate(PGconn *conn, const unsigned char *old_hash,
     const char *lock_params[] = {old_hex};
     pm_status st = db_exec(conn, refresh_lock_sql, 1, lock_params, &res, err);
     if (st == PM_OK && PQntuples(res) != 1)
-        st = pm_fail(err, PM_UNAUTHORIZED, "The refresh token is not valid.");
+        st = pm_fail(err, PM_UNAUTHORIZED, MSG("The refresh token is not valid."));
     char id[24] = "", family[24] = "", username[USERNAME_MAX] = "";
     bool rotated = false, dead = false;
     if (st == PM_OK) {
@@ -174,7 +174,7 @@ pm_status auth_repo_refresh_rotate(PGconn *conn, const unsigned char *old_hash,
         *revoked = st == PM_OK;
     }
     if (st == PM_OK && (rotated || dead || !out->active))
-        st = pm_fail(err, PM_UNAUTHORIZED, "The refresh token is not valid.");
+        st = pm_fail(err, PM_UNAUTHORIZED, MSG("The refresh token is not valid."));
     if (st != PM_OK)
         return st;
     const char *mark[] = {id};

@@ -18,7 +18,7 @@ pm_status password_hash(const char *password, char out[PASSWORD_HASH_MAX], pm_er
     if (getrandom(salt, sizeof salt, 0) != (ssize_t)sizeof salt ||
         argon2id_hash_encoded(T_COST, M_COST_KIB, LANES, password, strlen(password), salt,
                               sizeof salt, HASH_BYTES, out, PASSWORD_HASH_MAX) != ARGON2_OK)
-        return pm_fail(err, PM_INTERNAL, "The password could not be stored.");
+        return pm_fail(err, PM_INTERNAL, MSG("The password could not be stored."));
     return PM_OK;
 }
 
@@ -34,7 +34,7 @@ pm_status password_check_rule(const char *password, const char *field, pm_error 
         chars += ((unsigned char)password[i] & 0xC0) != 0x80;
     if (chars < PASSWORD_MIN || chars > PASSWORD_MAX || !utf8_valid(password, bytes))
         return pm_fail_field(err, PM_VALIDATION_FAILED, field, "weak_password",
-                             "%s must be %d to %d characters long", field, PASSWORD_MIN,
+                             MSG("%s must be %d to %d characters long"), field, PASSWORD_MIN,
                              PASSWORD_MAX);
     return PM_OK;
 }

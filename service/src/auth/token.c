@@ -13,7 +13,7 @@
 static pm_status refuse(const char *why, pm_error *err)
 {
     log_msg(LOG_DEBUG, NULL, "token refused: %s", why);
-    return pm_fail(err, PM_UNAUTHORIZED, "The access token is missing, invalid or expired.");
+    return pm_fail(err, PM_UNAUTHORIZED, MSG("The access token is missing, invalid or expired."));
 }
 
 char *token_issue(const auth_keys *keys, const principal *who, time_t now, int ttl_s)

@@ -52,7 +52,8 @@ pm_status idem_repo_claim(PGconn *conn, const char *username, const char *key,
         out->headers_json = strdup(PQgetvalue(res, 0, 2));
         out->body = strdup(PQgetvalue(res, 0, 3));
     } else {
-        st = pm_fail(err, PM_CONFLICT, "A request with this Idempotency-Key is still running.");
+        st =
+            pm_fail(err, PM_CONFLICT, MSG("A request with this Idempotency-Key is still running."));
     }
     PQclear(res);
     return st;

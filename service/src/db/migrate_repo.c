@@ -67,7 +67,7 @@ static pm_status apply_one(PGconn *conn, const struct embedded_file *m, int *don
             PQexec(conn, m->data); /* sql-constant: a migration compiled into the binary */
         if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK) {
             fprintf(stderr, "migrate: %s failed: %s", m->name, PQresultErrorMessage(r));
-            st = pm_fail(err, PM_INTERNAL, "migration %s failed", m->name);
+            st = pm_fail(err, PM_INTERNAL, MSG("migration %s failed"), m->name);
         }
         PQclear(r);
         if (st == PM_OK) {

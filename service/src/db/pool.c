@@ -65,7 +65,7 @@ PGconn *db_connect(const char *conninfo, int query_timeout_ms, pm_error *err)
         log_msg(LOG_WARN, NULL, "database connection failed: %s",
                 conn ? PQerrorMessage(conn) : "out of memory");
         PQfinish(conn);
-        pm_fail(err, PM_UNAVAILABLE, "The database is unavailable; try again shortly.");
+        pm_fail(err, PM_UNAVAILABLE, MSG("The database is unavailable; try again shortly."));
         return NULL;
     }
     PQsetNoticeProcessor(conn, notice_to_log, NULL);
@@ -142,7 +142,7 @@ pm_status db_pool_acquire(db_pool *pool, PGconn **out, pm_error *err)
             pool->in_use == pool->size) {
             pool->acquire_timeouts++;
             pthread_mutex_unlock(&pool->lock);
-            return pm_fail(err, PM_UNAVAILABLE, "The service is busy; try again shortly.");
+            return pm_fail(err, PM_UNAVAILABLE, MSG("The service is busy; try again shortly."));
         }
     }
     /* Prefer a slot with an open connection. */
@@ -183,7 +183,7 @@ pm_status db_pool_acquire(db_pool *pool, PGconn **out, pm_error *err)
         pool->in_use--;
         pthread_cond_signal(&pool->freed);
         pthread_mutex_unlock(&pool->lock);
-        return pm_fail(err, PM_UNAVAILABLE, "The database is unavailable; try again shortly.");
+        return pm_fail(err, PM_UNAVAILABLE, MSG("The database is unavailable; try again shortly."));
     }
     *out = slot->conn;
     return PM_OK;

@@ -55,17 +55,20 @@ pm_status db_sqlstate_status(const char *sqlstate)
     return PM_INTERNAL;
 }
 
-static const char *status_detail(pm_status status)
+static const char unavailable[] = MSG("The database is unavailable; try again shortly.");
+
+/* What a client is told of a failure of status `status` (a MSG). */
+static const char *detail_of(pm_status status)
 {
     switch (status) {
     case PM_CONFLICT:
-        return "The request conflicts with data already stored.";
+        return MSG("The request conflicts with data already stored.");
     case PM_VALIDATION_FAILED:
-        return "A value in the request is not acceptable.";
+        return MSG("A value in the request is not acceptable.");
     case PM_UNAVAILABLE:
-        return "The database is unavailable; try again shortly.";
+        return unavailable;
     default:
-        return "The request could not be completed.";
+        return MSG("The request could not be completed.");
     }
 }
 
@@ -174,7 +177,7 @@ static pm_status exec_once(PGconn *conn, const char *sql, int nparams, const cha
     bool named;
     PGresult *last;
     if (send_statement(conn, sql, nparams, params, &named, &last) != PM_OK)
-        return pm_fail(err, PM_UNAVAILABLE, "%s", status_detail(PM_UNAVAILABLE));
+        return pm_fail_text(err, PM_UNAVAILABLE, unavailable);
     if (succeeded(last)) {
         if (out)
             *out = last;
@@ -205,7 +208,7 @@ static pm_status exec_once(PGconn *conn, const char *sql, int nparams, const cha
     log_msg(status == PM_INTERNAL ? LOG_ERROR : LOG_WARN, NULL, "database error %s: %s",
             sqlstate ? sqlstate : "-", PQresultErrorMessage(last));
     PQclear(last);
-    return pm_fail(err, status, "%s", status_detail(status));
+    return pm_fail_text(err, status, detail_of(status));
 }
 
 pm_status db_exec(PGconn *conn, const char *sql, int nparams, const char *const *params,
@@ -218,7 +221,7 @@ pm_status db_exec(PGconn *conn, const char *sql, int nparams, const char *const 
     if (retry) /* once: the statement is prepared afresh, or sent unnamed */
         st = exec_once(conn, sql, nparams, params, &retry, out, err);
     if (retry) /* the same trouble again */
-        st = pm_fail(err, PM_UNAVAILABLE, "%s", status_detail(PM_UNAVAILABLE));
+        st = pm_fail_text(err, PM_UNAVAILABLE, unavailable);
     return st;
 }
 
@@ -278,12 +281,12 @@ pm_status db_page_collect(const PGresult *res, const page_request *page,
         for (int k = 0; k < nkeys; k++) {
             int col = PQfnumber(res, key_columns[k]);
             if (col < 0)
-                return pm_fail(err, PM_INTERNAL, "The list could not be paged.");
+                return pm_fail(err, PM_INTERNAL, MSG("The list could not be paged."));
             keys[k] = PQgetvalue(res, served - 1, col);
         }
         out->next_cursor = page_cursor_encode(keys, nkeys);
         if (!out->next_cursor)
-            return pm_fail(err, PM_INTERNAL, "The list could not be paged.");
+            return pm_fail(err, PM_INTERNAL, MSG("The list could not be paged."));
     }
     return PM_OK;
 }
@@ -298,7 +301,7 @@ pm_status db_fetch_one(PGconn *conn, const char *sql, int nparams, const char *c
     if (PQntuples(res) == 1)
         *out = db_row_to_json(res, 0);
     else
-        st = pm_fail(err, PM_NOT_FOUND, "%s", not_found);
+        st = pm_fail_text(err, PM_NOT_FOUND, not_found);
     PQclear(res);
     return st;
 }
@@ -313,7 +316,7 @@ pm_status db_fetch_text(PGconn *conn, const char *sql, int nparams, const char *
     if (PQntuples(res) == 1 && PQnfields(res) >= 1)
         snprintf(out, size, "%s", PQgetvalue(res, 0, 0));
     else
-        st = pm_fail(err, PM_NOT_FOUND, "%s", not_found);
+        st = pm_fail_text(err, PM_NOT_FOUND, not_found);
     PQclear(res);
     return st;
 }
@@ -352,7 +355,7 @@ pm_status db_set_archived(PGconn *conn, const char *sql, const char *const *keys
     snprintf(ver, sizeof ver, "%lld", version);
     const char *params[4] = {NULL};
     if (nkeys < 1 || nkeys > 2)
-        return pm_fail(err, PM_INTERNAL, "The change could not be made.");
+        return pm_fail(err, PM_INTERNAL, MSG("The change could not be made."));
     for (int i = 0; i < nkeys; i++)
         params[i] = keys[i];
     params[nkeys] = ver;
@@ -414,7 +417,7 @@ pm_status db_change_one(PGconn *conn, const char *sql, int nparams, const char *
     if (st != PM_OK)
         return st;
     if (PQntuples(res) != 1)
-        st = pm_fail(err, PM_PRECONDITION_FAILED, "%s", stale);
+        st = pm_fail_text(err, PM_PRECONDITION_FAILED, stale);
     PQclear(res);
     return st;
 }

@@ -6,6 +6,17 @@
 #include <stdlib.h>
 
 #include "db/query.h"
+#include "messages.h"
+
+/* The error of `field` failing `ref`: the field, then what is wrong ("plan names no plan"), in
+ * both languages. */
+static pm_status fail_field(pm_error *err, const char *field, const db_reference *ref)
+{
+    char en[PM_DETAIL_MAX], vi[PM_DETAIL_MAX];
+    snprintf(en, sizeof en, "%s %s", field, ref->message);
+    snprintf(vi, sizeof vi, "%s %s", field, msg_vi(ref->message));
+    return pm_fail_field_pair(err, PM_VALIDATION_FAILED, field, ref->code, en, vi);
+}
 
 /* Adds an error for each index listed in `list` ("{0,3}") of the list reference `ref`. */
 static bool fail_elements(const db_reference *ref, const char *list, pm_error *err)
@@ -20,7 +31,7 @@ static bool fail_elements(const db_reference *ref, const char *list, pm_error *e
         }
         char field[96];
         snprintf(field, sizeof field, "%s[%ld]%s", ref->field, i, ref->element);
-        pm_fail_field(err, PM_VALIDATION_FAILED, field, ref->code, "%s %s", field, ref->message);
+        fail_field(err, field, ref);
         failed = true;
         p = end;
     }
@@ -38,13 +49,12 @@ pm_status db_check_references(PGconn *conn, const char *sql, int nparams, const 
         const db_reference *ref = &refs[i];
         int col = PQfnumber(res, ref->column);
         if (col < 0 || PQntuples(res) != 1) {
-            st = pm_fail(err, PM_INTERNAL, "The references could not be checked.");
+            st = pm_fail(err, PM_INTERNAL, MSG("The references could not be checked."));
         } else if (ref->element) {
             if (fail_elements(ref, PQgetvalue(res, 0, col), err))
                 st = PM_VALIDATION_FAILED;
         } else if (PQgetvalue(res, 0, col)[0] == 't') {
-            st = pm_fail_field(err, PM_VALIDATION_FAILED, ref->field, ref->code, "%s %s",
-                               ref->field, ref->message);
+            st = fail_field(err, ref->field, ref);
         }
     }
     PQclear(res);

@@ -97,7 +97,7 @@ pm_status page_cursor_decode(const char *text, page_request *page, pm_error *err
     json_decref(array);
     if (status != PM_OK)
         return pm_fail_field(err, status, "cursor", "invalid",
-                             "cursor is not a cursor from a previous page of this list");
+                             MSG("cursor is not a cursor from a previous page of this list"));
     page->nkeys = (int)n;
     return PM_OK;
 }
@@ -105,7 +105,7 @@ pm_status page_cursor_decode(const char *text, page_request *page, pm_error *err
 pm_status page_bad_cursor(pm_error *err)
 {
     return pm_fail_field(err, PM_INVALID_PARAMETER, "cursor", "invalid",
-                         "cursor is not a cursor from a previous page of this list");
+                         MSG("cursor is not a cursor from a previous page of this list"));
 }
 
 pm_status page_expect_keys(const page_request *page, int nkeys, pm_error *err)

@@ -1,6 +1,8 @@
 /* period.c: reporting periods (see period.h). */
 #include "domain/period.h"
 
+#include "status.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -17,9 +19,9 @@ bool period_type_named(const char *name, period_type *out)
     return false;
 }
 
-const char period_forms[] = "2017 (year), 2017S1 or 2017S2 (half-year), 2017Q1 to 2017Q4 "
-                            "(quarter), 201703 (month), 2017VNS1 or 2017VNS2 (the 6-month "
-                            "reports of Decree 09/2019) or 2017VN (its annual report)";
+const char period_forms[] = MSG("2017 (year), 2017S1 or 2017S2 (half-year), 2017Q1 to 2017Q4 "
+                                "(quarter), 201703 (month), 2017VNS1 or 2017VNS2 (the 6-month "
+                                "reports of Decree 09/2019) or 2017VN (its annual report)");
 
 /* Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's days_from_civil). */
 long period_days(civil_date d)

@@ -57,31 +57,31 @@ static bool check_value(const field_spec *s, const json_t *v, pm_error *err)
     case FIELD_BOOL:
         if (json_is_boolean(v))
             return true;
-        pm_fail_field(err, PM_VALIDATION_FAILED, s->name, "type", "%s must be true or false",
+        pm_fail_field(err, PM_VALIDATION_FAILED, s->name, "type", MSG("%s must be true or false"),
                       s->name);
         return false;
     case FIELD_ENUM:
         if (json_is_string(v) && enum_has(s->values, json_string_value(v)))
             return true;
         pm_fail_field(err, PM_VALIDATION_FAILED, s->name, "enum",
-                      "%s is not one of the allowed values", s->name);
+                      MSG("%s is not one of the allowed values"), s->name);
         return false;
     case FIELD_STRING: {
         if (!json_is_string(v)) {
-            pm_fail_field(err, PM_VALIDATION_FAILED, s->name, "type", "%s must be a string",
+            pm_fail_field(err, PM_VALIDATION_FAILED, s->name, "type", MSG("%s must be a string"),
                           s->name);
             return false;
         }
         size_t len = text_length(v);
         if (len < s->min_len || len > s->max_len) {
             pm_fail_field(err, PM_VALIDATION_FAILED, s->name, "length",
-                          "%s must be %zu to %zu characters long (no NUL)", s->name, s->min_len,
-                          s->max_len);
+                          MSG("%s must be %zu to %zu characters long (no NUL)"), s->name,
+                          s->min_len, s->max_len);
             return false;
         }
         if (s->check && !s->check(json_string_value(v))) {
-            pm_fail_field(err, PM_VALIDATION_FAILED, s->name, "format", "%s must be %s", s->name,
-                          s->pattern_hint ? s->pattern_hint : "well-formed");
+            pm_fail_field_named(err, PM_VALIDATION_FAILED, s->name, "format", MSG("%s must be %s"),
+                                s->name, s->pattern_hint ? s->pattern_hint : MSG("well-formed"));
             return false;
         }
         return true;
@@ -90,14 +90,14 @@ static bool check_value(const field_spec *s, const json_t *v, pm_error *err)
         if (json_is_string(v) && validate_date(json_string_value(v)))
             return true;
         pm_fail_field(err, PM_VALIDATION_FAILED, s->name, "date",
-                      "%s must be a date written YYYY-MM-DD", s->name);
+                      MSG("%s must be a date written YYYY-MM-DD"), s->name);
         return false;
     case FIELD_TIME: {
         timestamp t;
         if (json_is_string(v) && timestamp_parse(json_string_value(v), &t))
             return true;
-        pm_fail_field(err, PM_VALIDATION_FAILED, s->name, "time", "%s must be %s", s->name,
-                      TIMESTAMP_FORM);
+        pm_fail_field(err, PM_VALIDATION_FAILED, s->name, "time", MSG("%s must be " TIMESTAMP_FORM),
+                      s->name);
         return false;
     }
     case FIELD_INT:
@@ -105,12 +105,14 @@ static bool check_value(const field_spec *s, const json_t *v, pm_error *err)
             json_integer_value(v) <= s->max_int)
             return true;
         pm_fail_field(err, PM_VALIDATION_FAILED, s->name, json_is_integer(v) ? "range" : "type",
-                      "%s must be an integer from %lld to %lld", s->name, s->min_int, s->max_int);
+                      MSG("%s must be an integer from %lld to %lld"), s->name, s->min_int,
+                      s->max_int);
         return false;
     case FIELD_NUMBER:
         if (json_is_number(v))
             return true;
-        pm_fail_field(err, PM_VALIDATION_FAILED, s->name, "type", "%s must be a number", s->name);
+        pm_fail_field(err, PM_VALIDATION_FAILED, s->name, "type", MSG("%s must be a number"),
+                      s->name);
         return false;
     case FIELD_CUSTOM:
     case FIELD_SERVER:
@@ -130,10 +132,10 @@ pm_status validate_body(const json_t *body, const field_spec *specs, validate_mo
         const field_spec *s = find(specs, key);
         if (!s)
             return pm_fail_field(err, PM_BAD_REQUEST, key, "unknown_field",
-                                 "%.64s is not a field of this resource", key);
+                                 MSG("%.64s is not a field of this resource"), key);
         if (s->type == FIELD_SERVER)
             return pm_fail_field(err, PM_BAD_REQUEST, key, "server_owned",
-                                 "%.64s is set by the server and cannot be sent", key);
+                                 MSG("%.64s is set by the server and cannot be sent"), key);
     }
     bool ok = true;
     for (const field_spec *s = specs; s->name; s++) {
@@ -142,7 +144,7 @@ pm_status validate_body(const json_t *body, const field_spec *specs, validate_mo
         json_t *value = json_object_get(body, s->name);
         if (!value) {
             if (mode == VALIDATE_CREATE && s->required) {
-                pm_fail_field(err, PM_VALIDATION_FAILED, s->name, "required", "%s is required",
+                pm_fail_field(err, PM_VALIDATION_FAILED, s->name, "required", MSG("%s is required"),
                               s->name);
                 ok = false;
             }
@@ -151,7 +153,7 @@ pm_status validate_body(const json_t *body, const field_spec *specs, validate_mo
         if (json_is_null(value)) {
             if (s->nullable)
                 continue;
-            pm_fail_field(err, PM_VALIDATION_FAILED, s->name, "required", "%s cannot be null",
+            pm_fail_field(err, PM_VALIDATION_FAILED, s->name, "required", MSG("%s cannot be null"),
                           s->name);
             ok = false;
             continue;
@@ -179,10 +181,11 @@ pm_status validate_array(const char *name, const json_t *value, size_t max,
                          pm_error *err)
 {
     if (!json_is_array(value))
-        return pm_fail_field(err, PM_VALIDATION_FAILED, name, "type", "%s must be an array", name);
+        return pm_fail_field(err, PM_VALIDATION_FAILED, name, "type", MSG("%s must be an array"),
+                             name);
     if (json_array_size(value) > max)
         return pm_fail_field(err, PM_VALIDATION_FAILED, name, "length",
-                             "%s may have at most %zu items", name, max);
+                             MSG("%s may have at most %zu items"), name, max);
     pm_status worst = PM_OK;
     size_t i;
     json_t *v;
@@ -205,7 +208,7 @@ pm_status validate_short_text(const char *name, const json_t *item, pm_error *er
     if (len >= 1 && len <= 1000)
         return PM_OK;
     return pm_fail_field(err, PM_VALIDATION_FAILED, name, "invalid",
-                         "%s must be a text of 1 to 1000 characters", name);
+                         MSG("%s must be a text of 1 to 1000 characters"), name);
 }
 
 pm_status validate_url(const char *name, const json_t *item, pm_error *err)
@@ -218,7 +221,7 @@ pm_status validate_url(const char *name, const json_t *item, pm_error *err)
         strcspn(s, " \t\r\n<>\"") == len)
         return PM_OK;
     return pm_fail_field(err, PM_VALIDATION_FAILED, name, "invalid",
-                         "%s must be an http or https URL of at most 2000 bytes", name);
+                         MSG("%s must be an http or https URL of at most 2000 bytes"), name);
 }
 
 bool validate_not_blank(const char *s)
@@ -265,7 +268,8 @@ pm_status validate_object_item(const char *name, const json_t *item, const field
                                pm_error *err)
 {
     if (!json_is_object(item))
-        return pm_fail_field(err, PM_VALIDATION_FAILED, name, "type", "%s must be an object", name);
+        return pm_fail_field(err, PM_VALIDATION_FAILED, name, "type", MSG("%s must be an object"),
+                             name);
     pm_error inner = {0};
     pm_status st = validate_body(item, specs, VALIDATE_CREATE, &inner);
     size_t i;
@@ -275,8 +279,10 @@ pm_status validate_object_item(const char *name, const json_t *item, const field
         char field[160];
         snprintf(field, sizeof field, "%s.%s", name,
                  json_string_value(json_object_get(entry, "field")));
-        pm_fail_field(err, st, field, json_string_value(json_object_get(entry, "code")), "%s: %s",
-                      name, json_string_value(json_object_get(entry, "message")));
+        char en[PM_DETAIL_MAX], vi[PM_DETAIL_MAX];
+        snprintf(en, sizeof en, "%s: %s", name, json_member_string(entry, "message"));
+        snprintf(vi, sizeof vi, "%s: %s", name, json_member_string(entry, "message_vi"));
+        pm_fail_field_pair(err, st, field, json_member_string(entry, "code"), en, vi);
     }
     pm_error_reset(&inner);
     return st;
@@ -296,8 +302,9 @@ pm_status validate_period(const json_t *change, const json_t *current, const cha
     int order = from && to ? strcmp(to, from) : 1;
     if (order > 0 || (order == 0 && may_equal))
         return PM_OK;
-    return pm_fail_field(err, PM_VALIDATION_FAILED, end, "before_start", "%s must be %s %s", end,
-                         may_equal ? "on or after" : "after", start);
+    return pm_fail_field(err, PM_VALIDATION_FAILED, end, "before_start",
+                         may_equal ? MSG("%s must be on or after %s") : MSG("%s must be after %s"),
+                         end, start);
 }
 
 pm_status validate_basis(const json_t *change, const json_t *current, const char *source,
@@ -307,7 +314,7 @@ pm_status validate_basis(const json_t *change, const json_t *current, const char
     const char *basis = validate_merged(change, current, note);
     if (value && strcmp(value, "inferred") == 0 && !(basis && validate_not_blank(basis)))
         return pm_fail_field(err, PM_VALIDATION_FAILED, note, "required",
-                             "%s gives the basis of an inferred %s", note, source);
+                             MSG("%s gives the basis of an inferred %s"), note, source);
     return PM_OK;
 }
 

@@ -48,7 +48,7 @@ pm_status authn_require(http_ctx *ctx, pm_error *err)
     ctx->token_presented = token && *token;
     if (!ctx->token_presented)
         return pm_fail(err, PM_UNAUTHORIZED,
-                       "This operation needs an access token: Authorization: Bearer <token>.");
+                       MSG("This operation needs an access token: Authorization: Bearer <token>."));
     time_t now = time(NULL);
     pm_status st = token_verify(ctx->app->keys, token, now, &ctx->who, err);
     user_state state;
@@ -60,10 +60,11 @@ pm_status authn_require(http_ctx *ctx, pm_error *err)
         strcmp(state.agency, ctx->who.agency) != 0 ||
         ctx->who.session_version != state.session_version) {
         log_msg(LOG_DEBUG, NULL, "token refused: the user's account or session changed");
-        return pm_fail(err, PM_UNAUTHORIZED, "The access token is missing, invalid or expired.");
+        return pm_fail(err, PM_UNAUTHORIZED,
+                       MSG("The access token is missing, invalid or expired."));
     }
     if (!(ctx->route->roles & ROLE_BIT(ctx->who.role)))
-        return pm_fail(err, PM_FORBIDDEN, "The %s role may not %s %s.", role_name(ctx->who.role),
-                       ctx->route->method, ctx->route->path);
+        return pm_fail(err, PM_FORBIDDEN, MSG("The %s role may not %s %s."),
+                       role_name(ctx->who.role), ctx->route->method, ctx->route->path);
     return PM_OK;
 }

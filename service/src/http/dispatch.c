@@ -118,17 +118,17 @@ static pm_status check_body(http_ctx *ctx, pm_error *err)
     const char *declared = req_header(ctx, "Content-Length");
     unsigned long long length = declared ? strtoull(declared, NULL, 10) : 0;
     if (length > max || ctx->req->binary_body_length > max)
-        return pm_fail(err, PM_PAYLOAD_TOO_LARGE, "The request body is larger than %zu bytes.",
+        return pm_fail(err, PM_PAYLOAD_TOO_LARGE, MSG("The request body is larger than %zu bytes."),
                        max);
     if (length == 0 && ctx->req->binary_body_length == 0)
         return PM_OK;
     if (!(ctx->route->flags & (ROUTE_BODY_JSON | ROUTE_BODY_IMPORT)))
-        return pm_fail(err, PM_UNSUPPORTED_MEDIA_TYPE, "%s %s takes no request body.",
+        return pm_fail(err, PM_UNSUPPORTED_MEDIA_TYPE, MSG("%s %s takes no request body."),
                        ctx->route->method, ctx->route->path);
     if (!media_type_is(req_header(ctx, "Content-Type"), json_types, import ? 3 : 2))
         return pm_fail(err, PM_UNSUPPORTED_MEDIA_TYPE,
-                       import ? "The request body must be application/json or text/csv."
-                              : "The request body must be application/json.");
+                       import ? MSG("The request body must be application/json or text/csv.")
+                              : MSG("The request body must be application/json."));
     return PM_OK;
 }
 
@@ -138,8 +138,9 @@ static pm_status check_read_after(const http_ctx *ctx, pm_error *err)
     const char *after = req_header(ctx, "Planmon-Read-After");
     if (!after || position_valid(after))
         return PM_OK;
-    return pm_fail_field(err, PM_INVALID_PARAMETER, "Planmon-Read-After", "invalid",
-                         "Planmon-Read-After must be a Planmon-Write-Position such as 0/16B3748.");
+    return pm_fail_field(
+        err, PM_INVALID_PARAMETER, "Planmon-Read-After", "invalid",
+        MSG("Planmon-Read-After must be a Planmon-Write-Position such as 0/16B3748."));
 }
 
 static void access_log(const http_ctx *ctx, double seconds)
@@ -180,7 +181,7 @@ static int serve(const struct _u_request *req, struct _u_response *resp, const s
     size_t plen = strlen(req->url_path);
     pm_status st;
     if (plen > 1 && req->url_path[plen - 1] == '/')
-        st = pm_fail(&err, PM_NOT_FOUND, "No resource at this path (no trailing slash).");
+        st = pm_fail(&err, PM_NOT_FOUND, MSG("No resource at this path (no trailing slash)."));
     else if ((st = req_decode_path(&ctx, &err)) == PM_OK &&
              (st = req_parse_query(&ctx, &err)) == PM_OK &&
              (st = check_read_after(&ctx, &err)) == PM_OK &&
@@ -220,19 +221,19 @@ int dispatch_route(const struct _u_request *req, struct _u_response *resp, void 
 
 static pm_status not_found(http_ctx *ctx, pm_error *err)
 {
-    return pm_fail(err, PM_NOT_FOUND, "No resource at this path.");
+    return pm_fail(err, PM_NOT_FOUND, MSG("No resource at this path."));
 }
 
 static pm_status other_method(http_ctx *ctx, pm_error *err)
 {
     if (strcmp(ctx->req->http_verb, "OPTIONS") != 0)
-        return pm_fail(err, PM_METHOD_NOT_ALLOWED, "%s is not allowed here; allowed: %s.",
+        return pm_fail(err, PM_METHOD_NOT_ALLOWED, MSG("%s is not allowed here; allowed: %s."),
                        ctx->req->http_verb, ctx->route->allow);
     reply_header(ctx, "Allow", ctx->route->allow);
     const char *origin = req_header(ctx, "Origin");
     if (origin && req_header(ctx, "Access-Control-Request-Method")) {
         if (!config_origin_allowed(ctx->app->cfg, origin))
-            return pm_fail(err, PM_FORBIDDEN, "Origin %.100s is not allowed.", origin);
+            return pm_fail(err, PM_FORBIDDEN, MSG("Origin %.100s is not allowed."), origin);
         reply_header(ctx, "Access-Control-Allow-Methods", ctx->route->allow);
         reply_header(ctx, "Access-Control-Allow-Headers", cors_allow_headers);
         reply_header(ctx, "Access-Control-Max-Age", "600");

@@ -85,7 +85,7 @@ pm_status idem_before(http_ctx *ctx, bool *replayed, pm_error *err)
         return PM_OK;
     if (!key_ok(key))
         return pm_fail_field(err, PM_BAD_REQUEST, "Idempotency-Key", "invalid",
-                             "Idempotency-Key must be 1 to 255 visible ASCII characters.");
+                             MSG("Idempotency-Key must be 1 to 255 visible ASCII characters."));
     unsigned char hash[IDEM_HASH_BYTES];
     request_hash(ctx, hash);
     PGconn *db;
@@ -102,7 +102,7 @@ pm_status idem_before(http_ctx *ctx, bool *replayed, pm_error *err)
             st = db_savepoint(db, err);
         } else if (!rec.same_request) {
             st = pm_fail_field(err, PM_VALIDATION_FAILED, "Idempotency-Key", "reused",
-                               "This Idempotency-Key was used with another request.");
+                               MSG("This Idempotency-Key was used with another request."));
         } else {
             replay(ctx, &rec);
             *replayed = true;
@@ -164,7 +164,7 @@ void idem_after(http_ctx *ctx, pm_status handler_status)
         log_msg(LOG_WARN, NULL, "idempotent answer not stored; nothing was written");
         pm_error_reset(&err);
         pm_fail(&err, PM_UNAVAILABLE,
-                "The change could not be saved; try again with the same Idempotency-Key.");
+                MSG("The change could not be saved; try again with the same Idempotency-Key."));
         reply_problem(ctx, &err);
     }
     pm_error_reset(&err);

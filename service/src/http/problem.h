@@ -3,6 +3,7 @@
 #define PLANMON_HTTP_PROBLEM_H
 
 #include <jansson.h>
+#include <stdbool.h>
 
 #include "status.h"
 
@@ -13,7 +14,9 @@ int problem_http_status(pm_status status);
 const char *problem_code(pm_status status);
 
 /* Returns a new problem object: type, title, status, detail, code, request_id, instance and,
- * when err->errors is set, a copy of it as `errors`. `instance` and `request_id` may be NULL. */
-json_t *problem_new(const pm_error *err, const char *instance, const char *request_id);
+ * when err->errors is set, its field errors as `errors`; the title, detail and messages in
+ * Vietnamese when `vi` (the caller's Accept-Language), else English. The codes are the same in
+ * both. `instance` and `request_id` may be NULL. */
+json_t *problem_new(const pm_error *err, const char *instance, const char *request_id, bool vi);
 
 #endif

@@ -90,12 +90,13 @@ pm_status reply_check_if_match(http_ctx *ctx, const json_t *current, pm_error *e
     char etag[24];
     if (!given)
         return pm_fail(err, PM_PRECONDITION_REQUIRED,
-                       "Send If-Match with the ETag of the version you are changing.");
+                       MSG("Send If-Match with the ETag of the version you are changing."));
     if (!object_etag(current, etag, sizeof etag))
-        return pm_fail(err, PM_INTERNAL, "The object could not be read.");
+        return pm_fail(err, PM_INTERNAL, MSG("The object could not be read."));
     if (strncmp(given, "W/", 2) == 0 || strstr(given, ", W/") || !reply_etag_listed(given, etag))
         return pm_fail(err, PM_PRECONDITION_FAILED,
-                       "The object was changed since you read it; read it again (ETag %s).", etag);
+                       MSG("The object was changed since you read it; read it again (ETag %s)."),
+                       etag);
     return PM_OK;
 }
 
@@ -160,7 +161,7 @@ void reply_page(http_ctx *ctx, const page_result *page)
 void reply_problem(http_ctx *ctx, const pm_error *err)
 {
     char *instance = req_path_reference(ctx->req->url_path);
-    json_t *body = problem_new(err, instance, ctx->request_id);
+    json_t *body = problem_new(err, instance, ctx->request_id, req_wants_vietnamese(ctx));
     free(instance);
     int status = problem_http_status(err->status);
     if (status == 503)
@@ -183,7 +184,7 @@ pm_status reply_get_by_path(http_ctx *ctx, const char *param, reply_getter get, 
     PGconn *db;
     pm_status st;
     if (!key)
-        return pm_fail(err, PM_NOT_FOUND, "No resource at this path.");
+        return pm_fail(err, PM_NOT_FOUND, MSG("No resource at this path."));
     if ((st = req_check_query(ctx, no_params, err)) || (st = ctx_db(ctx, &db, err)) ||
         (st = get(db, key, &object, err)))
         return st;

@@ -2,9 +2,9 @@
 #include "http/request.h"
 
 #include "domain/clock.h"
+#include "domain/language.h"
 #include "domain/timestamp.h"
 #include "domain/validate.h"
-
 #include "jsonutil.h"
 
 #include <arpa/inet.h>
@@ -16,6 +16,11 @@
 const char *req_header(const http_ctx *ctx, const char *name)
 {
     return u_map_get_case(ctx->req->map_header, name);
+}
+
+bool req_wants_vietnamese(const http_ctx *ctx)
+{
+    return language_prefers_vietnamese(req_header(ctx, "Accept-Language"));
 }
 
 /* Index of `{key}` among the route template's parameters, or -1. */
@@ -88,7 +93,7 @@ pm_status req_parse_query(http_ctx *ctx, pm_error *err)
     size_t len = strlen(++q);
     char *buf = ctx->query_buf = malloc(len + 1);
     if (!buf)
-        return pm_fail(err, PM_INTERNAL, "Out of memory.");
+        return pm_fail(err, PM_INTERNAL, MSG("Out of memory."));
     memcpy(buf, q, len + 1);
     for (char *part = buf, *next; part; part = next) {
         next = strchr(part, '&');
@@ -104,13 +109,14 @@ pm_status req_parse_query(http_ctx *ctx, pm_error *err)
             !percent_decode(value, strlen(value), value, strlen(value) + 1, true, -1))
             return pm_fail_field(
                 err, PM_INVALID_PARAMETER, "query", "invalid",
-                "The query string has a bad escape, a NUL byte or text that is not UTF-8.");
+                MSG("The query string has a bad escape, a NUL byte or text that is not UTF-8."));
         if (req_query(ctx, part))
             return pm_fail_field(err, PM_INVALID_PARAMETER, part, "repeated",
-                                 "%.64s is given more than once", part);
+                                 MSG("%.64s is given more than once"), part);
         if (ctx->nquery == QUERY_MAX_PARAMS)
             return pm_fail_field(err, PM_INVALID_PARAMETER, "query", "too_many",
-                                 "At most %d query parameters are accepted.", QUERY_MAX_PARAMS);
+                                 MSG("At most %d query parameters are accepted."),
+                                 QUERY_MAX_PARAMS);
         ctx->query[ctx->nquery++] = (struct query_param){part, value};
     }
     return PM_OK;
@@ -128,7 +134,7 @@ pm_status req_decode_path(http_ctx *ctx, pm_error *err)
         size_t tlen = strcspn(tpl, "/"), ulen = strcspn(url, "/?");
         if (tpl[0] == '{' && index < ROUTE_MAX_PARAMS) {
             if (!percent_decode(url, ulen, ctx->path_values[index], PATH_PARAM_MAX, false, '/'))
-                return pm_fail(err, PM_NOT_FOUND, "No resource at this path.");
+                return pm_fail(err, PM_NOT_FOUND, MSG("No resource at this path."));
             index++;
         }
         tpl += tlen;
@@ -156,9 +162,10 @@ pm_status req_check_query(const http_ctx *ctx, const char *const *allowed, pm_er
         if (!ok) {
             char known[256];
             join_names(allowed, known, sizeof known);
-            return pm_fail_field(err, PM_UNKNOWN_PARAMETER, ctx->query[i].key, "unknown",
-                                 "unknown query parameter '%.64s' (this operation accepts: %s)",
-                                 ctx->query[i].key, known[0] ? known : "none");
+            return pm_fail_field(
+                err, PM_UNKNOWN_PARAMETER, ctx->query[i].key, "unknown",
+                MSG("unknown query parameter '%.64s' (this operation accepts: %s)"),
+                ctx->query[i].key, known[0] ? known : "none");
         }
     }
     return PM_OK;
@@ -175,7 +182,7 @@ pm_status req_query_int(const http_ctx *ctx, const char *name, long min, long ma
     long n = strtol(v, &end, 10);
     if (!*v || *end || errno || n < min || n > max || v[0] == ' ' || v[0] == '+')
         return pm_fail_field(err, PM_INVALID_PARAMETER, name, "invalid",
-                             "%s must be a whole number from %ld to %ld", name, min, max);
+                             MSG("%s must be a whole number from %ld to %ld"), name, min, max);
     *out = (int)n;
     return PM_OK;
 }
@@ -188,7 +195,7 @@ pm_status req_query_text(const http_ctx *ctx, const char *name, size_t max_len, 
         return PM_OK;
     if (!*v || strlen(v) > max_len)
         return pm_fail_field(err, PM_INVALID_PARAMETER, name, "invalid",
-                             "%s must be 1 to %zu bytes long", name, max_len);
+                             MSG("%s must be 1 to %zu bytes long"), name, max_len);
     *out = v;
     return PM_OK;
 }
@@ -206,8 +213,8 @@ pm_status req_query_enum(const http_ctx *ctx, const char *name, const char *cons
         }
     char values[512];
     join_names(allowed, values, sizeof values);
-    return pm_fail_field(err, PM_INVALID_PARAMETER, name, "invalid", "%s must be one of: %s", name,
-                         values);
+    return pm_fail_field(err, PM_INVALID_PARAMETER, name, "invalid", MSG("%s must be one of: %s"),
+                         name, values);
 }
 
 pm_status req_query_bool(const http_ctx *ctx, const char *name, bool *out, pm_error *err)
@@ -227,7 +234,7 @@ pm_status req_query_date(const http_ctx *ctx, const char *name, const char **out
         return PM_OK;
     if (!validate_date(v))
         return pm_fail_field(err, PM_INVALID_PARAMETER, name, "invalid",
-                             "%s must be a date written YYYY-MM-DD", name);
+                             MSG("%s must be a date written YYYY-MM-DD"), name);
     *out = v;
     return PM_OK;
 }
@@ -242,9 +249,9 @@ pm_status req_query_time(http_ctx *ctx, const char *name, req_day_rule day, cons
     timestamp t;
     bool is_day = clock_parse_date(v, &date);
     if ((!is_day && !timestamp_parse(v, &t)) || ctx->ntimes == REQ_TIMES_MAX)
-        return pm_fail_field(err, PM_INVALID_PARAMETER, name, "invalid",
-                             "%s must be a date (2017-06-14, a day in the province) or %s", name,
-                             TIMESTAMP_FORM);
+        return pm_fail_field(
+            err, PM_INVALID_PARAMETER, name, "invalid",
+            MSG("%s must be a date (2017-06-14, a day in the province) or " TIMESTAMP_FORM), name);
     if (is_day && day == REQ_DAY_KEPT) {
         *out = v;
         return PM_OK;
@@ -269,7 +276,7 @@ pm_status req_page(const http_ctx *ctx, page_request *page, pm_error *err)
         long n = strtol(limit, &end, 10);
         if (!*limit || *end || n < 1 || limit[0] == ' ' || limit[0] == '+')
             return pm_fail_field(err, PM_INVALID_PARAMETER, "limit", "invalid",
-                                 "limit must be a whole number from 1 to %d", PAGE_MAX_LIMIT);
+                                 MSG("limit must be a whole number from 1 to %d"), PAGE_MAX_LIMIT);
         page->limit = (errno == ERANGE || n > PAGE_MAX_LIMIT) ? PAGE_MAX_LIMIT : (int)n;
     }
     const char *cursor = req_query(ctx, "cursor");
@@ -282,11 +289,12 @@ pm_status req_parse_json_object(const char *body, size_t len, json_t **out, pm_e
     *out = NULL;
     json_t *value = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
     if (!value)
-        return pm_fail(err, PM_INVALID_JSON, "The body is not valid JSON: %s (line %d, column %d).",
-                       jerr.text, jerr.line, jerr.column);
+        return pm_fail(err, PM_INVALID_JSON,
+                       MSG("The body is not valid JSON: %s (line %d, column %d)."), jerr.text,
+                       jerr.line, jerr.column);
     if (!json_is_object(value)) {
         json_decref(value);
-        return pm_fail(err, PM_INVALID_JSON, "The body must be a JSON object.");
+        return pm_fail(err, PM_INVALID_JSON, MSG("The body must be a JSON object."));
     }
     *out = value;
     return PM_OK;
@@ -321,7 +329,8 @@ pm_status req_query_id(const http_ctx *ctx, const char *name, const char **out, 
     if (!v)
         return PM_OK;
     if (!page_key_is_number(v))
-        return pm_fail_field(err, PM_INVALID_PARAMETER, name, "invalid", "%s must be an id", name);
+        return pm_fail_field(err, PM_INVALID_PARAMETER, name, "invalid", MSG("%s must be an id"),
+                             name);
     *out = v;
     return PM_OK;
 }
@@ -335,7 +344,7 @@ pm_status req_query_digits(const http_ctx *ctx, const char *name, size_t max_dig
     size_t len = strspn(v, "0123456789");
     if (len == 0 || len > max_digits || v[len] != '\0')
         return pm_fail_field(err, PM_INVALID_PARAMETER, name, "invalid",
-                             "%s must be an administrative unit code (1 to %zu digits)", name,
+                             MSG("%s must be an administrative unit code (1 to %zu digits)"), name,
                              max_digits);
     *out = v;
     return PM_OK;
@@ -345,7 +354,8 @@ pm_status req_json_body(const http_ctx *ctx, json_t **out, pm_error *err)
 {
     if (!ctx->req->binary_body || ctx->req->binary_body_length == 0) {
         *out = NULL;
-        return pm_fail(err, PM_INVALID_JSON, "This operation needs a JSON object as its body.");
+        return pm_fail(err, PM_INVALID_JSON,
+                       MSG("This operation needs a JSON object as its body."));
     }
     return req_parse_json_object(ctx->req->binary_body, ctx->req->binary_body_length, out, err);
 }

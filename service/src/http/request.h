@@ -17,6 +17,10 @@
 /* Value of request header `name` (case-insensitive) or NULL. Borrowed from the request. */
 const char *req_header(const http_ctx *ctx, const char *name);
 
+/* Whether the caller's Accept-Language prefers Vietnamese to English (domain/language.h):
+ * problems then speak Vietnamese. */
+bool req_wants_vietnamese(const http_ctx *ctx);
+
 /* Value of query parameter `name` or NULL. Borrowed. */
 const char *req_query(const http_ctx *ctx, const char *name);
 

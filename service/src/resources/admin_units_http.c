@@ -27,13 +27,13 @@ static bool gso_code(const char *s)
 }
 
 #define UNIT_FIELDS(req)                                                                    \
-    V_CHECKED("name", req, 1, 200, validate_not_blank, "more than blanks"),                 \
+    V_CHECKED("name", req, 1, 200, validate_not_blank, MSG("more than blanks")),            \
         V_ENUM("type", req, unit_types), V_KEPT_DATE("valid_from", req),                    \
         V_DATE("valid_to", false), V_SERVER("level"), V_SERVER("path"), V_SERVER("counts"), \
         V_SERVER("current_since"), V_SERVER("former"), V_SERVER("version")
 
 static const field_spec create_fields[] = {
-    V_CHECKED("code", true, 2, 5, gso_code, "2 to 5 digits (the GSO code)"),
+    V_CHECKED("code", true, 2, 5, gso_code, MSG("2 to 5 digits (the GSO code)")),
     V_OPT_STRING("parent", 5), UNIT_FIELDS(true), V_END};
 static const field_spec patch_fields[] = {V_SERVER("code"), V_SERVER("parent"),
                                           V_DATE("effective", false), UNIT_FIELDS(false), V_END};
@@ -81,12 +81,12 @@ static pm_status check_type(const char *type, int level, pm_error *err)
 {
     if (level > 3)
         return pm_fail_field(err, PM_VALIDATION_FAILED, "parent", "too_deep",
-                             "Communes (level 3) have no units below them.");
+                             MSG("Communes (level 3) have no units below them."));
     for (int i = 0; type && level_types[level - 1][i]; i++)
         if (strcmp(type, level_types[level - 1][i]) == 0)
             return PM_OK;
     return pm_fail_field(err, PM_VALIDATION_FAILED, "type", "wrong_level",
-                         "A unit of level %d cannot be of this type.", level);
+                         MSG("A unit of level %d cannot be of this type."), level);
 }
 
 pm_status admin_units_create(http_ctx *ctx, pm_error *err)
@@ -123,19 +123,20 @@ static pm_status check_effective(const json_t *patch, const json_t *current, pm_
     if (!effective) {
         if (since && from && strcmp(since, from) <= 0)
             return pm_fail_field(err, PM_VALIDATION_FAILED, "valid_from", "after_current",
-                                 "valid_from must be before current_since (%s)", since);
+                                 MSG("valid_from must be before current_since (%s)"), since);
         return PM_OK;
     }
     const char *name = json_member_string(patch, "name"), *type = json_member_string(patch, "type");
     if ((!name || strcmp(name, json_member_string(current, "name")) == 0) &&
         (!type || strcmp(type, json_member_string(current, "type")) == 0))
-        return pm_fail_field(err, PM_VALIDATION_FAILED, "effective", "nothing_changes",
-                             "effective dates a change of name or type; this patch makes none");
+        return pm_fail_field(
+            err, PM_VALIDATION_FAILED, "effective", "nothing_changes",
+            MSG("effective dates a change of name or type; this patch makes none"));
     const char *start = since ? since : from;
     if (start && strcmp(effective, start) <= 0)
-        return pm_fail_field(err, PM_VALIDATION_FAILED, "effective", "not_after_start",
-                             "effective must be after %s, when the current name and type began",
-                             start);
+        return pm_fail_field(
+            err, PM_VALIDATION_FAILED, "effective", "not_after_start",
+            MSG("effective must be after %s, when the current name and type began"), start);
     return PM_OK;
 }
 

@@ -90,7 +90,7 @@ pm_status admin_unit_repo_get(PGconn *conn, const char *code, json_t **out, pm_e
     char today[11];
     clock_today_text(today);
     const char *params[] = {code, today};
-    return db_fetch_one(conn, get_sql, 2, params, "There is no such administrative unit.", out,
+    return db_fetch_one(conn, get_sql, 2, params, MSG("There is no such administrative unit."), out,
                         err);
 }
 
@@ -99,8 +99,8 @@ pm_status admin_unit_repo_get_locked(PGconn *conn, const char *code, json_t **ou
     char today[11];
     clock_today_text(today);
     const char *params[] = {code, today};
-    return db_fetch_one(conn, get_locked_sql, 2, params, "There is no such administrative unit.",
-                        out, err);
+    return db_fetch_one(conn, get_locked_sql, 2, params,
+                        MSG("There is no such administrative unit."), out, err);
 }
 
 pm_status admin_unit_repo_check_new(PGconn *conn, const char *code, const char *parent, int *level,
@@ -113,10 +113,10 @@ pm_status admin_unit_repo_check_new(PGconn *conn, const char *code, const char *
         return st;
     *level = PQgetisnull(res, 0, 2) ? 1 : atoi(PQgetvalue(res, 0, 2)) + 1;
     if (PQgetvalue(res, 0, 0)[0] == 't')
-        st = pm_fail_field(err, PM_CONFLICT, "code", "taken", "A unit with this code exists.");
+        st = pm_fail_field(err, PM_CONFLICT, "code", "taken", MSG("A unit with this code exists."));
     else if (PQgetvalue(res, 0, 1)[0] == 't')
         st = pm_fail_field(err, PM_VALIDATION_FAILED, "parent", "unknown",
-                           "parent names no administrative unit");
+                           MSG("parent names no administrative unit"));
     PQclear(res);
     return st;
 }
@@ -127,11 +127,12 @@ static pm_status refusal(pm_status st, pm_error *err)
     if (st == PM_VALIDATION_FAILED) {
         pm_error_reset(err);
         return pm_fail_field(err, PM_VALIDATION_FAILED, "valid_to", "before_start",
-                             "valid_to must be after valid_from and current_since");
+                             MSG("valid_to must be after valid_from and current_since"));
     }
     if (st == PM_CONFLICT) {
         pm_error_reset(err);
-        return pm_fail_field(err, PM_CONFLICT, "code", "taken", "A unit with this code exists.");
+        return pm_fail_field(err, PM_CONFLICT, "code", "taken",
+                             MSG("A unit with this code exists."));
     }
     return st;
 }
@@ -155,9 +156,10 @@ pm_status admin_unit_repo_update(PGconn *conn, const char *code, long long versi
     db_params_add(&p, effective);
     db_params_add(&p, code);
     db_params_add_int(&p, version);
-    pm_status st = refusal(db_change_one(conn, update_sql, p.count, p.values,
-                                         "The unit was changed meanwhile; read it again.", err),
-                           err);
+    pm_status st =
+        refusal(db_change_one(conn, update_sql, p.count, p.values,
+                              MSG("The unit was changed meanwhile; read it again."), err),
+                err);
     db_params_clear(&p);
     return st;
 }

@@ -12,12 +12,12 @@
 #include "resources/tasks_repo.h"
 
 #define AGENCY_FIELDS(req)                                                                        \
-    V_CHECKED("name", req, 1, 300, validate_not_blank, "more than blanks"),                       \
+    V_CHECKED("name", req, 1, 300, validate_not_blank, MSG("more than blanks")),                  \
         V_OPT_STRING("name_en", 300), V_ENUM("kind", req, agency_kinds), V_OPT_STRING("unit", 5), \
         V_DATE("valid_from", false), V_DATE("valid_to", false), V_SERVER("version")
 
 static const field_spec create_fields[] = {
-    V_CHECKED("code", true, 1, 32, validate_code, "A-Z and 0-9 in runs joined by '-'"),
+    V_CHECKED("code", true, 1, 32, validate_code, MSG("A-Z and 0-9 in runs joined by '-'")),
     AGENCY_FIELDS(true), V_END};
 static const field_spec patch_fields[] = {V_SERVER("code"), AGENCY_FIELDS(false), V_END};
 static const char *const no_params[] = {NULL};
@@ -76,10 +76,10 @@ static pm_status check_agency(const json_t *change, const json_t *current, pm_er
     const char *unit = validate_merged(change, current, "unit");
     if (listed(agency_kinds_with_unit, kind) && !unit)
         return pm_fail_field(err, PM_VALIDATION_FAILED, "unit", "required",
-                             "A %s is tied to its administrative unit.", kind);
+                             MSG("A %s is tied to its administrative unit."), kind);
     if (unit && !listed(agency_kinds_with_unit, kind) && !listed(agency_kinds_may_have_unit, kind))
         return pm_fail_field(err, PM_VALIDATION_FAILED, "unit", "not_allowed",
-                             "A %s is not tied to an administrative unit.", kind);
+                             MSG("A %s is not tied to an administrative unit."), kind);
     return validate_period(change, current, "valid_from", "valid_to", false, err);
 }
 

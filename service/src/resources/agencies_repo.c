@@ -90,13 +90,13 @@ pm_status agency_repo_list(PGconn *conn, const agency_filter *filter, const page
 pm_status agency_repo_get(PGconn *conn, const char *code, json_t **out, pm_error *err)
 {
     const char *params[] = {code};
-    return db_fetch_one(conn, get_sql, 1, params, "There is no such agency.", out, err);
+    return db_fetch_one(conn, get_sql, 1, params, MSG("There is no such agency."), out, err);
 }
 
 pm_status agency_repo_get_locked(PGconn *conn, const char *code, json_t **out, pm_error *err)
 {
     const char *params[] = {code};
-    return db_fetch_one(conn, get_locked_sql, 1, params, "There is no such agency.", out, err);
+    return db_fetch_one(conn, get_locked_sql, 1, params, MSG("There is no such agency."), out, err);
 }
 
 pm_status agency_repo_check(PGconn *conn, const char *code, const char *kind, const char *unit,
@@ -108,13 +108,14 @@ pm_status agency_repo_check(PGconn *conn, const char *code, const char *kind, co
     if (st != PM_OK)
         return st;
     if (PQgetvalue(res, 0, 0)[0] == 't')
-        st = pm_fail_field(err, PM_CONFLICT, "code", "taken", "An agency with this code exists.");
+        st = pm_fail_field(err, PM_CONFLICT, "code", "taken",
+                           MSG("An agency with this code exists."));
     else if (PQgetvalue(res, 0, 1)[0] == 't')
         st = pm_fail_field(err, PM_VALIDATION_FAILED, "unit", "unknown",
-                           "unit names no administrative unit");
+                           MSG("unit names no administrative unit"));
     else if (PQgetvalue(res, 0, 2)[0] == 't')
         st = pm_fail_field(err, PM_CONFLICT, "unit", "taken",
-                           "Another agency of this kind is tied to this unit.");
+                           MSG("Another agency of this kind is tied to this unit."));
     PQclear(res);
     return st;
 }
@@ -125,12 +126,12 @@ static pm_status refusal(pm_status st, pm_error *err)
     if (st == PM_VALIDATION_FAILED) {
         pm_error_reset(err);
         return pm_fail_field(err, PM_VALIDATION_FAILED, "valid_to", "before_start",
-                             "valid_to must be after valid_from");
+                             MSG("valid_to must be after valid_from"));
     }
     if (st == PM_CONFLICT) {
         pm_error_reset(err);
         return pm_fail_field(err, PM_CONFLICT, "code", "taken",
-                             "An agency with this code or unit exists.");
+                             MSG("An agency with this code or unit exists."));
     }
     return st;
 }
@@ -152,9 +153,10 @@ pm_status agency_repo_update(PGconn *conn, const char *code, long long version,
     db_params_add_present(&p, fields, columns + 1, NCOLUMNS - 1);
     db_params_add(&p, code);
     db_params_add_int(&p, version);
-    pm_status st = refusal(db_change_one(conn, update_sql, p.count, p.values,
-                                         "The agency was changed meanwhile; read it again.", err),
-                           err);
+    pm_status st =
+        refusal(db_change_one(conn, update_sql, p.count, p.values,
+                              MSG("The agency was changed meanwhile; read it again."), err),
+                err);
     db_params_clear(&p);
     return st;
 }

@@ -32,19 +32,19 @@ static pm_status parse_periods(const http_ctx *ctx, const char *list, period *ou
         size_t n = strcspn(s, ",");
         if (n == 0 || n >= sizeof id || *count == MAX_PERIODS)
             return pm_fail_field(err, PM_INVALID_PARAMETER, "period", "invalid",
-                                 "period lists 1 to %d period ids separated by commas; the "
-                                 "forms are %s",
-                                 MAX_PERIODS, period_forms);
+                                 MSG("period lists 1 to %d period ids separated by commas"),
+                                 MAX_PERIODS);
         memcpy(id, s, n);
         id[n] = '\0';
         if (!period_parse(id, ctx->app->cfg->report_due_days, &out[*count]))
-            return pm_fail_field(err, PM_INVALID_PARAMETER, "period", "invalid",
-                                 "%.15s is not a period id; the forms are %s", id, period_forms);
+            return pm_fail_field_named(err, PM_INVALID_PARAMETER, "period", "invalid",
+                                       MSG("%.15s is not a period id; the forms are %s"), id,
+                                       period_forms);
         (*count)++;
         s += n + (s[n] == ',');
         if (s[-1] == ',' && !*s)
             return pm_fail_field(err, PM_INVALID_PARAMETER, "period", "invalid",
-                                 "period ends with a comma");
+                                 MSG("period ends with a comma"));
     }
     return PM_OK;
 }
@@ -65,7 +65,7 @@ pm_status analytics_unit_level(http_ctx *ctx, const char *unit, int *level, pm_e
         st = analytics_repo_unit_level(db, unit, level, err);
     if (st == PM_OK && !*level)
         st = pm_fail_field(err, PM_INVALID_PARAMETER, "unit", "unknown",
-                           "unit names no administrative unit");
+                           MSG("unit names no administrative unit"));
     return st;
 }
 
@@ -80,7 +80,7 @@ pm_status analytics_items(http_ctx *ctx, const json_t *indicator, const period *
     pm_status st;
     if (strcmp(rollup, "none") == 0)
         return pm_fail_field(err, PM_VALIDATION_FAILED, "indicator", "no_rollup",
-                             "This indicator is not rolled up (its values are texts).");
+                             MSG("This indicator is not rolled up (its values are texts)."));
     int indicator_level = analytics_indicator_level(indicator);
     if (scope->unit && !unit_level &&
         (st = analytics_unit_level(ctx, scope->unit, &unit_level, err)))
@@ -89,9 +89,10 @@ pm_status analytics_items(http_ctx *ctx, const json_t *indicator, const period *
     if (!level)
         level = lowest;
     if (level < lowest || level > indicator_level)
-        return pm_fail_field(err, PM_INVALID_PARAMETER, "level", "invalid",
-                             "level must be from the unit's level (%d) to the indicator's (%d)",
-                             lowest, indicator_level);
+        return pm_fail_field(
+            err, PM_INVALID_PARAMETER, "level", "invalid",
+            MSG("level must be from the unit's level (%d) to the indicator's (%d)"), lowest,
+            indicator_level);
     if ((st = ctx_db(ctx, &db, err)) || (st = target_repo_all(db, code, &targets, err)))
         return st;
     char threshold[40] = "";
@@ -159,10 +160,10 @@ pm_status analytics_get(http_ctx *ctx, pm_error *err)
     for (int i = 0; i < 2; i++)
         if (!given[i])
             return pm_fail_field(err, PM_INVALID_PARAMETER, required[i], "required",
-                                 "%s is required", required[i]);
+                                 MSG("%s is required"), required[i]);
     if (scope.include_unapproved && !access_rolls_up_unapproved(&ctx->who))
         return pm_fail_field(err, PM_FORBIDDEN, "include_unapproved", "forbidden",
-                             "Only admins and coordinators roll up data not yet approved.");
+                             MSG("Only admins and coordinators roll up data not yet approved."));
     if ((st = parse_periods(ctx, periods_text, periods, &count, err)) ||
         (st = indicators_load(ctx, code, false, &indicator, err)) ||
         (st = analytics_items(ctx, indicator, periods, count, &scope, items, err)))

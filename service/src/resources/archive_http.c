@@ -13,22 +13,21 @@ bool archive_is_archived(const json_t *object)
     return at && !json_is_null(at);
 }
 
-pm_status archive_hide(const http_ctx *ctx, json_t **object, const char *noun, pm_error *err)
+pm_status archive_hide(const http_ctx *ctx, json_t **object, const char *none, pm_error *err)
 {
     if (!archive_is_archived(*object) || access_sees_archived(&ctx->who))
         return PM_OK;
     json_decref(*object);
     *object = NULL;
-    return pm_fail(err, PM_NOT_FOUND, "There is no such %s.", noun);
+    return pm_fail_text(err, PM_NOT_FOUND, none);
 }
 
-pm_status archive_check_include(const http_ctx *ctx, bool include_archived, const char *plural,
+pm_status archive_check_include(const http_ctx *ctx, bool include_archived, const char *refusal,
                                 pm_error *err)
 {
     if (!include_archived || access_sees_archived(&ctx->who))
         return PM_OK;
-    return pm_fail_field(err, PM_FORBIDDEN, "include_archived", "forbidden",
-                         "Only admins and coordinators see archived %s.", plural);
+    return pm_fail_field_text(err, PM_FORBIDDEN, "include_archived", "forbidden", refusal);
 }
 
 long long archive_version(const json_t *object)
@@ -44,10 +43,7 @@ pm_status archive_begin_change(http_ctx *ctx, const archivable *a, bool want_arc
     if ((st = ctx_begin(ctx, NULL, db, err)) || (st = a->load(ctx, true, current, err)))
         return st;
     if (archive_is_archived(*current) != want_archived)
-        return pm_fail(err, PM_CONFLICT,
-                       want_archived ? "The %s is not archived."
-                                     : "The %s is archived; restore it first.",
-                       a->noun);
+        return pm_fail_text(err, PM_CONFLICT, want_archived ? a->not_archived : a->archived);
     return PM_OK;
 }
 

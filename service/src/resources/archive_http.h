@@ -14,7 +14,8 @@
 #include "http/context.h"
 
 typedef struct {
-    const char *noun; /* "plan": for messages */
+    /* What a change is told of an archived object, and a restore of one that is not (MSG). */
+    const char *archived, *not_archived;
     /* Reads the path's object as the caller may see it (PM_NOT_FOUND otherwise); `lock` takes
      * the row lock for a change. *out is new. */
     pm_status (*load)(http_ctx *ctx, bool lock, json_t **out, pm_error *err);
@@ -24,13 +25,14 @@ typedef struct {
 } archivable;
 
 /* Hides an archived object from those who may not see it: when *object is archived and the
- * caller does not edit plan data, releases it, sets it NULL and answers PM_NOT_FOUND ("There is
- * no such <noun>."). */
-pm_status archive_hide(const http_ctx *ctx, json_t **object, const char *noun, pm_error *err);
+ * caller does not edit plan data, releases it, sets it NULL and answers PM_NOT_FOUND with
+ * `none` ("There is no such plan.", a MSG). */
+pm_status archive_hide(const http_ctx *ctx, json_t **object, const char *none, pm_error *err);
 
-/* The include_archived list filter: PM_FORBIDDEN (naming it) when asked for by a role that does
- * not see archived rows. `plural` names the rows ("plans"). */
-pm_status archive_check_include(const http_ctx *ctx, bool include_archived, const char *plural,
+/* The include_archived list filter: PM_FORBIDDEN (naming it, with `refusal`: "Only admins and
+ * coordinators see archived plans.", a MSG) when asked for by a role that does not see archived
+ * rows. */
+pm_status archive_check_include(const http_ctx *ctx, bool include_archived, const char *refusal,
                                 pm_error *err);
 
 /* True when the object (borrowed) has a non-null archived_at. */

@@ -69,7 +69,7 @@ static const char changes_sql[] =
     "        OR e.changes -> 'agency' ->> 'old' = $2)"
     "   AND (e.entity_type <> 'measurements' OR e.changes -> 'status' ->> 'old' = 'approved'"
     "        OR planmon_measurement_visible(e.row ->> 'status', mu.path, mi.reporting_agencies,"
-    "             planmon_scope_unit($6), $6, $7::boolean, $8::boolean))"
+    "             (SELECT planmon_scope_unit($6)), $6, $7::boolean, $8::boolean))"
     "   AND ($3::xid8 IS NULL OR (e.txid, e.id) > ($3::xid8, $4::bigint))"
     " ORDER BY e.txid, e.id LIMIT $5::int";
 

@@ -66,7 +66,7 @@ static pm_status reply_tokens(http_ctx *ctx, const auth_user *user, const char *
     const auth_keys *keys = ctx->app->keys;
     char *access = token_issue(keys, &user->who, time(NULL), keys->ttl_s);
     if (!access)
-        return pm_fail(err, PM_INTERNAL, "The token could not be signed.");
+        return pm_fail(err, PM_INTERNAL, MSG("The token could not be signed."));
     json_t *body = json_pack("{s:s, s:s, s:i, s:s}", "access_token", access, "token_type", "Bearer",
                              "expires_in", keys->ttl_s, "refresh_token", refresh);
     free(access);
@@ -108,13 +108,14 @@ pm_status auth_token(http_ctx *ctx, pm_error *err)
         snprintf(seconds, sizeof seconds, "%d", retry_after);
         reply_header(ctx, "Retry-After", seconds);
         log_msg(LOG_WARN, NULL, "login throttled for %.64s from %s", username, address);
-        return pm_fail(err, PM_TOO_MANY_REQUESTS, "Too many failed sign-ins; try again later.");
+        return pm_fail(err, PM_TOO_MANY_REQUESTS,
+                       MSG("Too many failed sign-ins; try again later."));
     }
 
     auth_user user;
     pm_status found = auth_repo_user(db, username, &user, NULL);
     if (found != PM_OK && found != PM_NOT_FOUND)
-        return pm_fail(err, found, "The database is unavailable; try again shortly.");
+        return pm_fail(err, found, MSG("The database is unavailable; try again shortly."));
     pthread_once(&dummy_once, make_dummy_hash);
     bool ok = password_verify(found == PM_OK ? user.password_hash : dummy_hash, password);
     if (!ok || found != PM_OK || !user.active) {
@@ -129,12 +130,12 @@ pm_status auth_token(http_ctx *ctx, pm_error *err)
             (st = ctx_commit(ctx, err)))
             return st;
         return pm_fail(err, PM_UNAUTHORIZED,
-                       "The username or password is wrong, or the account is disabled.");
+                       MSG("The username or password is wrong, or the account is disabled."));
     }
     char refresh[44];
     unsigned char hash[REFRESH_TOKEN_BYTES];
     if (!new_refresh_token(refresh, hash))
-        return pm_fail(err, PM_INTERNAL, "The token could not be made.");
+        return pm_fail(err, PM_INTERNAL, MSG("The token could not be made."));
     ctx->who = user.who;
     ctx->who.authenticated = true;
     if ((st = ctx_begin(ctx, NULL, &db, err)) ||
@@ -160,7 +161,7 @@ pm_status auth_refresh(http_ctx *ctx, pm_error *err)
     char refresh[44];
     auth_user user;
     if (!new_refresh_token(refresh, new_hash))
-        return pm_fail(err, PM_INTERNAL, "The token could not be made.");
+        return pm_fail(err, PM_INTERNAL, MSG("The token could not be made."));
     bool revoked = false;
     if ((st = ctx_begin(ctx, NULL, &db, err)))
         return st;

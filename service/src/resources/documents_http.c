@@ -9,10 +9,10 @@
 #include "resources/documents_repo.h"
 
 #define DOCUMENT_FIELDS(req)                                                              \
-    V_CHECKED("number", req, 1, 64, validate_not_blank, "more than blanks"),              \
+    V_CHECKED("number", req, 1, 64, validate_not_blank, MSG("more than blanks")),         \
         V_ENUM("type", req, document_types), V_OPT_STRING("issuer", 200),                 \
         V_OPT_STRING("signer", 200), V_DATE("issued", false), V_DATE("effective", false), \
-        V_CHECKED("title", req, 1, 1000, validate_not_blank, "more than blanks"),         \
+        V_CHECKED("title", req, 1, 1000, validate_not_blank, MSG("more than blanks")),    \
         V_OPT_STRING("title_en", 1000), V_SERVER("id"), V_SERVER("version"),              \
         V_SERVER("created_at"), V_SERVER("updated_at"), V_SERVER("archived_at"),          \
         V_SERVER("created_by"), V_END
@@ -31,10 +31,10 @@ static pm_status load(http_ctx *ctx, const char *id, bool lock, json_t **out, pm
     pm_status st;
     *out = NULL;
     if (!id || !page_key_is_number(id))
-        return pm_fail(err, PM_NOT_FOUND, "There is no such document.");
+        return pm_fail(err, PM_NOT_FOUND, MSG("There is no such document."));
     if ((st = ctx_db(ctx, &db, err)) || (st = document_repo_get(db, id, lock, out, err)))
         return st;
-    return archive_hide(ctx, out, "document", err);
+    return archive_hide(ctx, out, MSG("There is no such document."), err);
 }
 
 pm_status documents_may_read(http_ctx *ctx, const char *id, pm_error *err)
@@ -58,7 +58,9 @@ pm_status documents_list(http_ctx *ctx, pm_error *err)
         (st = req_query_bool(ctx, "include_archived", &f.include_archived, err)) ||
         (st = req_page(ctx, &page, err)))
         goto out;
-    if ((st = archive_check_include(ctx, f.include_archived, "documents", err)))
+    if ((st = archive_check_include(ctx, f.include_archived,
+                                    MSG("Only admins and coordinators see archived documents."),
+                                    err)))
         goto out;
     if (!(st = ctx_db(ctx, &db, err)) && !(st = document_repo_list(db, &f, &page, &result, err)))
         reply_page(ctx, &result);
@@ -107,7 +109,9 @@ static pm_status set_archived(http_ctx *ctx, PGconn *db, const json_t *current, 
                                       err);
 }
 
-const archivable documents_archivable = {"document", load_path, set_archived};
+const archivable documents_archivable = {MSG("The document is archived; restore it first."),
+                                         MSG("The document is not archived."), load_path,
+                                         set_archived};
 
 pm_status documents_patch(http_ctx *ctx, pm_error *err)
 {

@@ -87,7 +87,7 @@ pm_status document_repo_get(PGconn *conn, const char *id, bool lock, json_t **ou
 {
     const char *params[] = {id};
     return db_fetch_one(conn, lock ? get_locked_sql : get_sql, 1, params,
-                        "There is no such document.", out, err);
+                        MSG("There is no such document."), out, err);
 }
 
 /* The column values of `fields` as text parameters (NULL for absent or null). */
@@ -104,12 +104,13 @@ static pm_status number_taken(pm_status st, const json_t *fields, pm_error *err)
     if (st == PM_VALIDATION_FAILED) {
         pm_error_reset(err);
         return pm_fail_field(err, PM_VALIDATION_FAILED, "effective", "before_issued",
-                             "effective must not be before issued");
+                             MSG("effective must not be before issued"));
     }
     if (st != PM_CONFLICT)
         return st;
     pm_error_reset(err);
-    return pm_fail_field(err, PM_CONFLICT, "number", "taken", "A document numbered %.64s exists.",
+    return pm_fail_field(err, PM_CONFLICT, "number", "taken",
+                         MSG("A document numbered %.64s exists."),
                          json_string_value(json_object_get(fields, "number")));
 }
 
@@ -156,7 +157,8 @@ pm_status document_repo_update(PGconn *conn, const char *id, long long version,
     params[NCOLUMNS + 1] = id;
     params[NCOLUMNS + 2] = ver;
     return number_taken(db_change_one(conn, update_sql, NCOLUMNS + 3, params,
-                                      "The document was changed meanwhile; read it again.", err),
+                                      MSG("The document was changed meanwhile; read it again."),
+                                      err),
                         fields, err);
 }
 
@@ -165,5 +167,5 @@ pm_status document_repo_set_archived(PGconn *conn, const char *id, long long ver
 {
     const char *keys[] = {id};
     return db_set_archived(conn, archive_sql, keys, 1, version, archive,
-                           "The document was changed meanwhile; read it again.", err);
+                           MSG("The document was changed meanwhile; read it again."), err);
 }

@@ -21,8 +21,8 @@ static pm_status agency_code(const char *name, const json_t *item, pm_error *err
     if (s && json_string_length(item) <= 32 && strlen(s) == json_string_length(item) &&
         validate_code(s))
         return PM_OK;
-    return pm_fail_field(err, PM_VALIDATION_FAILED, name, "invalid", "%s must be an agency code",
-                         name);
+    return pm_fail_field(err, PM_VALIDATION_FAILED, name, "invalid",
+                         MSG("%s must be an agency code"), name);
 }
 
 static pm_status reporting_agencies(const char *name, const json_t *value, pm_error *err)
@@ -34,7 +34,7 @@ static pm_status reporting_agencies(const char *name, const json_t *value, pm_er
                 char field[48];
                 snprintf(field, sizeof field, "%s[%zu]", name, i);
                 st = pm_fail_field(err, PM_VALIDATION_FAILED, field, "duplicate",
-                                   "%s is listed twice", field);
+                                   MSG("%s is listed twice"), field);
                 break;
             }
     return st;
@@ -45,12 +45,12 @@ static pm_status period_id(const char *name, const json_t *value, pm_error *err)
     period p;
     if (json_is_string(value) && period_parse(json_string_value(value), 0, &p))
         return PM_OK;
-    return pm_fail_field(err, PM_VALIDATION_FAILED, name, "invalid", "%s must be a period: %s",
-                         name, period_forms);
+    return pm_fail_field_named(err, PM_VALIDATION_FAILED, name, "invalid",
+                               MSG("%s must be a period: %s"), name, period_forms);
 }
 
 #define INDICATOR_FIELDS(req)                                                                  \
-    V_CHECKED("name", req, 1, 1000, validate_not_blank, "more than blanks"),                   \
+    V_CHECKED("name", req, 1, 1000, validate_not_blank, MSG("more than blanks")),              \
         V_OPT_STRING("name_en", 1000), V_OPT_STRING("source_clause", 64),                      \
         V_STRING("description", false, 0, 20000), V_OPT_INT("plan", 1, INT64_MAX),             \
         V_ENUM("level", req, indicator_levels), V_ENUM("period_type", req, period_type_names), \
@@ -63,7 +63,7 @@ static pm_status period_id(const char *name, const json_t *value, pm_error *err)
         V_SERVER("created_at"), V_SERVER("updated_at"), V_SERVER("archived_at")
 
 static const field_spec indicator_create_fields[] = {
-    V_CHECKED("code", true, 1, 64, validate_code, "A-Z and 0-9 in runs joined by '-'"),
+    V_CHECKED("code", true, 1, 64, validate_code, MSG("A-Z and 0-9 in runs joined by '-'")),
     INDICATOR_FIELDS(true), V_END};
 static const field_spec indicator_patch_fields[] = {V_SERVER("code"), INDICATOR_FIELDS(false),
                                                     V_END};
@@ -96,7 +96,7 @@ pm_status indicators_load(http_ctx *ctx, const char *code, bool lock, json_t **o
         *out = NULL;
     if ((st = ctx_db(ctx, &db, err)) || (st = indicator_repo_get(db, code, lock, &indicator, err)))
         return st;
-    if ((st = archive_hide(ctx, &indicator, "indicator", err)))
+    if ((st = archive_hide(ctx, &indicator, MSG("There is no such indicator."), err)))
         return st;
     if (out)
         *out = indicator;
@@ -122,7 +122,9 @@ static pm_status archive_indicator(http_ctx *ctx, PGconn *db, const json_t *curr
                                        err);
 }
 
-const archivable indicators_archivable = {"indicator", load_indicator, archive_indicator};
+const archivable indicators_archivable = {MSG("The indicator is archived; restore it first."),
+                                          MSG("The indicator is not archived."), load_indicator,
+                                          archive_indicator};
 
 pm_status indicators_list(http_ctx *ctx, pm_error *err)
 {
@@ -138,7 +140,9 @@ pm_status indicators_list(http_ctx *ctx, pm_error *err)
         (st = req_query_bool(ctx, "include_archived", &f.include_archived, err)) ||
         (st = req_page(ctx, &page, err)))
         goto out;
-    if ((st = archive_check_include(ctx, f.include_archived, "indicators", err)))
+    if ((st = archive_check_include(ctx, f.include_archived,
+                                    MSG("Only admins and coordinators see archived indicators."),
+                                    err)))
         goto out;
     if (!(st = ctx_db(ctx, &db, err)) && !(st = indicator_repo_list(db, &f, &page, &result, err)))
         reply_page(ctx, &result);
@@ -209,11 +213,11 @@ static pm_status load_target(http_ctx *ctx, bool lock, json_t **out, pm_error *e
     if ((st = indicators_load(ctx, req_path(ctx, "code"), false, NULL, err)))
         return st;
     if (!id || !page_key_is_number(id))
-        return pm_fail(err, PM_NOT_FOUND, "There is no such target.");
+        return pm_fail(err, PM_NOT_FOUND, MSG("There is no such target."));
     if ((st = ctx_db(ctx, &db, err)) ||
         (st = target_repo_get(db, req_path(ctx, "code"), id, lock, &target, err)))
         return st;
-    if ((st = archive_hide(ctx, &target, "target", err)))
+    if ((st = archive_hide(ctx, &target, MSG("There is no such target."), err)))
         return st;
     *out = target;
     return PM_OK;
@@ -235,7 +239,9 @@ static pm_status archive_target(http_ctx *ctx, PGconn *db, const json_t *current
                                     archive_version(current), archive, err);
 }
 
-const archivable targets_archivable = {"target", load_target, archive_target};
+const archivable targets_archivable = {MSG("The target is archived; restore it first."),
+                                       MSG("The target is not archived."), load_target,
+                                       archive_target};
 
 /* A target names one period, or a range of years, or neither (it stands for every period). */
 static pm_status check_target(const json_t *change, const json_t *current, pm_error *err)
@@ -251,11 +257,11 @@ static pm_status check_target(const json_t *change, const json_t *current, pm_er
         to = json_object_get(current, "applies_to");
     if (json_is_string(named) && (json_is_integer(from) || json_is_integer(to)))
         return pm_fail_field(err, PM_VALIDATION_FAILED, "period", "exclusive",
-                             "A target names a period or a range of years, not both.");
+                             MSG("A target names a period or a range of years, not both."));
     if (json_is_integer(from) && json_is_integer(to) &&
         json_integer_value(to) < json_integer_value(from))
         return pm_fail_field(err, PM_VALIDATION_FAILED, "applies_to", "before_start",
-                             "applies_to must not be before applies_from");
+                             MSG("applies_to must not be before applies_from"));
     return PM_OK;
 }
 
@@ -270,7 +276,9 @@ pm_status targets_list(http_ctx *ctx, pm_error *err)
         (st = req_query_bool(ctx, "include_archived", &include_archived, err)) ||
         (st = req_page(ctx, &page, err)))
         goto out;
-    if ((st = archive_check_include(ctx, include_archived, "targets", err)))
+    if ((st =
+             archive_check_include(ctx, include_archived,
+                                   MSG("Only admins and coordinators see archived targets."), err)))
         goto out;
     if (!(st = indicators_load(ctx, req_path(ctx, "code"), false, NULL, err)) &&
         !(st = ctx_db(ctx, &db, err)) &&
@@ -304,7 +312,7 @@ pm_status targets_create(http_ctx *ctx, pm_error *err)
         (st = indicators_load(ctx, code, true, &indicator, err)))
         return st;
     if (archive_is_archived(indicator))
-        return pm_fail(err, PM_CONFLICT, "The indicator is archived; restore it first.");
+        return pm_fail(err, PM_CONFLICT, MSG("The indicator is archived; restore it first."));
     if ((st = target_repo_create(db, code, body, id, err)) ||
         (st = target_repo_get(db, code, id, false, &created, err)) || (st = ctx_commit(ctx, err)))
         return st;

@@ -51,9 +51,9 @@ static const char references_sql[] =
     "         AND NOT EXISTS (SELECT 1 FROM pilot_model_type WHERE code = $3::text)"
     "         AS pilot_model_type";
 static const db_reference references[] = {
-    {"plan", "plan", NULL, "unknown", "names no plan"},
-    {"reporting_agencies", "reporting_agencies", "", "unknown", "names no agency"},
-    {"pilot_model_type", "pilot_model_type", NULL, "unknown", "names no pilot model type"},
+    {"plan", "plan", NULL, "unknown", MSG("names no plan")},
+    {"reporting_agencies", "reporting_agencies", "", "unknown", MSG("names no agency")},
+    {"pilot_model_type", "pilot_model_type", NULL, "unknown", MSG("names no pilot model type")},
 };
 
 static const char *const columns[] = {
@@ -200,7 +200,7 @@ pm_status indicator_repo_get(PGconn *conn, const char *code, bool lock, json_t *
 {
     const char *params[] = {code};
     return db_fetch_one(conn, lock ? get_locked_sql : get_sql, 1, params,
-                        "There is no such indicator.", out, err);
+                        MSG("There is no such indicator."), out, err);
 }
 
 pm_status indicator_repo_check_references(PGconn *conn, const json_t *fields, pm_error *err)
@@ -220,14 +220,14 @@ static pm_status refusal(pm_status st, pm_error *err)
     if (st == PM_CONFLICT) {
         pm_error_reset(err);
         return pm_fail_field(err, PM_CONFLICT, "code", "taken",
-                             "An indicator with this code exists.");
+                             MSG("An indicator with this code exists."));
     }
     if (st == PM_VALIDATION_FAILED) {
         pm_error_reset(err);
         return pm_fail_field(err, PM_VALIDATION_FAILED, "rollup", "inconsistent",
-                             "rollup share needs a boolean or percentage value, "
-                             "periods_meeting_threshold a threshold, and pilot_registry a "
-                             "pilot_model_type (which no other rollup takes)");
+                             MSG("rollup share needs a boolean or percentage value, "
+                                 "periods_meeting_threshold a threshold, and pilot_registry a "
+                                 "pilot_model_type (which no other rollup takes)"));
     }
     return st;
 }
@@ -265,7 +265,7 @@ pm_status indicator_repo_update(PGconn *conn, const char *code, long long versio
     db_params_add_int(&p, version);
     pm_status st =
         refusal(db_change_one(conn, update_sql, p.count, p.values,
-                              "The indicator was changed meanwhile; read it again.", err),
+                              MSG("The indicator was changed meanwhile; read it again."), err),
                 err);
     db_params_clear(&p);
     return st;
@@ -276,7 +276,7 @@ pm_status indicator_repo_set_archived(PGconn *conn, const char *code, long long 
 {
     const char *keys[] = {code};
     return db_set_archived(conn, archive_sql, keys, 1, version, archive,
-                           "The indicator was changed meanwhile; read it again.", err);
+                           MSG("The indicator was changed meanwhile; read it again."), err);
 }
 
 pm_status target_repo_list(PGconn *conn, const char *indicator, bool include_archived,
@@ -301,7 +301,7 @@ pm_status target_repo_get(PGconn *conn, const char *indicator, const char *id, b
 {
     const char *params[] = {indicator, id};
     return db_fetch_one(conn, lock ? target_get_locked_sql : target_get_sql, 2, params,
-                        "There is no such target.", out, err);
+                        MSG("There is no such target."), out, err);
 }
 
 /* The only reference a target's row can miss is its scope unit. */
@@ -311,7 +311,7 @@ static pm_status scope_unknown(pm_status st, pm_error *err)
         return st;
     pm_error_reset(err);
     return pm_fail_field(err, PM_VALIDATION_FAILED, "scope_unit", "unknown",
-                         "scope_unit names no administrative unit, or the years are reversed");
+                         MSG("scope_unit names no administrative unit, or the years are reversed"));
 }
 
 pm_status target_repo_create(PGconn *conn, const char *indicator, const json_t *fields,
@@ -361,7 +361,7 @@ pm_status target_repo_update(PGconn *conn, const char *indicator, const char *id
     db_params_add_int(&p, version);
     pm_status st =
         scope_unknown(db_change_one(conn, target_update_sql, p.count, p.values,
-                                    "The target was changed meanwhile; read it again.", err),
+                                    MSG("The target was changed meanwhile; read it again."), err),
                       err);
     db_params_clear(&p);
     return st;
@@ -372,5 +372,5 @@ pm_status target_repo_set_archived(PGconn *conn, const char *indicator, const ch
 {
     const char *keys[] = {indicator, id};
     return db_set_archived(conn, target_archive_sql, keys, 2, version, archive,
-                           "The target was changed meanwhile; read it again.", err);
+                           MSG("The target was changed meanwhile; read it again."), err);
 }

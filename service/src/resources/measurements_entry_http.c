@@ -33,7 +33,7 @@ pm_status measurement_may_enter(const http_ctx *ctx, bool in_scope, pm_error *er
     if (access_may_enter(&ctx->who, in_scope))
         return PM_OK;
     return pm_fail_field(err, PM_FORBIDDEN, "unit", "out_of_scope",
-                         "This unit and indicator are outside the scope of agency %s.",
+                         MSG("This unit and indicator are outside the scope of agency %s."),
                          ctx->who.agency);
 }
 
@@ -108,18 +108,18 @@ pm_status measurement_put_value(json_t *row, const char *value_type, const json_
         }
     }
     static const char *const forms[][2] = {
-        {"boolean", "true or false"},
-        {"count", "a whole number from 0"},
-        {"number", "a number"},
-        {"percentage", "{\"numerator\", \"denominator\"} with 0 <= numerator <= denominator"},
-        {"text", "a text of 1 to 20000 bytes"},
+        {"boolean", MSG("true or false")},
+        {"count", MSG("a whole number from 0")},
+        {"number", MSG("a number")},
+        {"percentage", MSG("{\"numerator\", \"denominator\"} with 0 <= numerator <= denominator")},
+        {"text", MSG("a text of 1 to 20000 bytes")},
     };
-    const char *form = "a value";
+    const char *form = MSG("a value");
     for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++)
         if (strcmp(forms[i][0], value_type) == 0)
             form = forms[i][1];
-    return pm_fail_field(err, PM_VALIDATION_FAILED, "value", "type",
-                         "value must be %s for this indicator", form);
+    return pm_fail_field_with(err, PM_VALIDATION_FAILED, "value", "type",
+                              MSG("value must be %s for this indicator"), form);
 }
 
 /* Parses the period of `body` into `p` (422 naming period otherwise). */
@@ -128,8 +128,8 @@ pm_status measurement_parse_period(const http_ctx *ctx, const json_t *body, peri
 {
     if (period_parse(json_member_string(body, "period"), ctx->app->cfg->report_due_days, p))
         return PM_OK;
-    return pm_fail_field(err, PM_VALIDATION_FAILED, "period", "invalid",
-                         "period is not a period id; the forms are %s", period_forms);
+    return pm_fail_field_with(err, PM_VALIDATION_FAILED, "period", "invalid",
+                              MSG("period is not a period id; the forms are %s"), period_forms);
 }
 
 /* Checks an entry against what it meets (`c`, from measurement_repo_context or _classify):
@@ -141,28 +141,29 @@ pm_status measurement_check_entry(const http_ctx *ctx, const json_t *c, const pe
 {
     if (!json_is_true(json_object_get(c, "indicator_known")))
         return pm_fail_field(err, PM_VALIDATION_FAILED, "indicator", "unknown",
-                             "indicator names no indicator");
+                             MSG("indicator names no indicator"));
     if (strcmp(json_member_string(c, "rollup"), "pilot_registry") == 0)
         return pm_fail_field(err, PM_VALIDATION_FAILED, "indicator", "derived",
-                             "This indicator is derived from the pilot-site registry.");
+                             MSG("This indicator is derived from the pilot-site registry."));
     if (!json_is_true(json_object_get(c, "unit_known")))
         return pm_fail_field(err, PM_VALIDATION_FAILED, "unit", "unknown",
-                             "unit names no administrative unit");
+                             MSG("unit names no administrative unit"));
     if (strcmp(json_member_string(c, "period_type"), period_type_names[p->type]) != 0)
         return pm_fail_field(err, PM_VALIDATION_FAILED, "period", "wrong_type",
-                             "This indicator is collected per %s period.",
+                             MSG("This indicator is collected per %s period."),
                              json_member_string(c, "period_type"));
     if (!json_is_true(json_object_get(c, "period_started")))
-        return pm_fail_field(err, PM_VALIDATION_FAILED, "period", "not_started",
-                             "The period has not begun; nothing in it can have been measured.");
+        return pm_fail_field(
+            err, PM_VALIDATION_FAILED, "period", "not_started",
+            MSG("The period has not begun; nothing in it can have been measured."));
     if (json_integer_value(json_object_get(c, "unit_level")) !=
         json_integer_value(json_object_get(c, "level")))
         return pm_fail_field(err, PM_VALIDATION_FAILED, "unit", "wrong_level",
-                             "This indicator is collected for units of level %lld.",
+                             MSG("This indicator is collected for units of level %lld."),
                              (long long)json_integer_value(json_object_get(c, "level")));
     if (!json_is_true(json_object_get(c, "unit_exists")))
         return pm_fail_field(err, PM_VALIDATION_FAILED, "unit", "not_existing",
-                             "The unit did not exist at the end of the period.");
+                             MSG("The unit did not exist at the end of the period."));
     return measurement_may_enter(ctx, json_is_true(json_object_get(c, "in_scope")), err);
 }
 

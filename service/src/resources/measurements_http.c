@@ -42,7 +42,7 @@ static const field_spec patch_fields[] = {V_SERVER("indicator"),
                                           MEASUREMENT_SERVER_FIELDS};
 
 static const field_spec note_fields[] = {
-    V_CHECKED("note", true, 1, 5000, validate_not_blank, "more than blanks"), V_END};
+    V_CHECKED("note", true, 1, 5000, validate_not_blank, MSG("more than blanks")), V_END};
 
 static const char *const list_params[] = {"indicator", "unit",          "period",    "status",
                                           "agency",    "updated_since", PAGE_PARAMS, NULL};
@@ -69,9 +69,10 @@ static pm_status may_review(const http_ctx *ctx, const json_t *m, pm_error *err)
                           json_member_string(m, "unit_parent"),
                           json_member_string(m, "viewer_unit")))
         return PM_OK;
-    return pm_fail(err, PM_FORBIDDEN,
-                   "Commune data is reviewed by its district's People's Committee, district and "
-                   "province data by the coordinator.");
+    return pm_fail(
+        err, PM_FORBIDDEN,
+        MSG("Commune data is reviewed by its district's People's Committee, district and "
+            "province data by the coordinator."));
 }
 
 /* --- reading --------------------------------------------------------------------------------- */
@@ -82,7 +83,7 @@ static pm_status load(http_ctx *ctx, const char *id, bool lock, json_t **out, pm
     pm_status st;
     *out = NULL;
     if (!id || !page_key_is_number(id))
-        return pm_fail(err, PM_NOT_FOUND, "There is no such measurement.");
+        return pm_fail(err, PM_NOT_FOUND, MSG("There is no such measurement."));
     measure_viewer viewer = viewer_of(ctx);
     if ((st = ctx_db(ctx, &db, err)))
         return st;
@@ -109,7 +110,7 @@ static pm_status check_if_match(http_ctx *ctx, const json_t *current, pm_error *
 {
     json_auto_t *shown = json_copy((json_t *)current);
     if (!shown)
-        return pm_fail(err, PM_INTERNAL, "Out of memory.");
+        return pm_fail(err, PM_INTERNAL, MSG("Out of memory."));
     strip_check_fields(shown);
     return reply_check_if_match(ctx, shown, err);
 }
@@ -205,13 +206,13 @@ pm_status measurements_patch(http_ctx *ctx, pm_error *err)
         return st;
     if (strcmp(json_member_string(current, "status"), "approved") == 0)
         return pm_fail(err, PM_CONFLICT,
-                       "The measurement is approved and locked; a reviewer "
-                       "must un-approve it first.");
+                       MSG("The measurement is approved and locked; a reviewer "
+                           "must un-approve it first."));
     row = json_object();
     const json_t *value = json_object_get(patch, "value");
     if (value && json_is_null(value))
         return pm_fail_field(err, PM_VALIDATION_FAILED, "value", "required",
-                             "value cannot be null");
+                             MSG("value cannot be null"));
     if (value &&
         (st = measurement_put_value(row, json_member_string(current, "value_type"), value, err)))
         return st;
@@ -247,8 +248,8 @@ pm_status measurements_transition(http_ctx *ctx, pm_error *err)
         return st;
     const char *status = json_member_string(current, "status");
     if (strcmp(status, step->from) != 0)
-        return pm_fail(err, PM_CONFLICT, "The measurement is %s; only a %s one can be %s.", status,
-                       step->from, step->to);
+        return pm_fail(err, PM_CONFLICT, MSG("The measurement is %s; only a %s one can be %s."),
+                       status, step->from, step->to);
     if ((st = measurement_repo_transition(db, id, archive_version(current), step->from, step->to,
                                           step->review ? ctx->who.username : NULL,
                                           json_member_string(body, "note"), err)) ||

@@ -29,24 +29,27 @@ static const char *const csv_header[] = {"indicator", "unit", "period", "value",
 typedef struct {
     json_t *conflicts; /* [{"index", "field", "code", "message"}] */
     long imported, updated, ignored, rejected;
+    bool vi; /* the messages in Vietnamese (Accept-Language) */
 } import_summary;
 
-/* Records the failures in `err` as conflicts of row `index`, and resets `err`. */
+/* Records the failures in `err` as conflicts of row `index`, in the language of the summary
+ * (s->vi), and resets `err`. */
 static void reject(import_summary *s, size_t index, pm_error *err)
 {
     size_t i;
     json_t *e;
+    json_auto_t *fields = pm_error_fields(err, s->vi);
     s->rejected++;
-    json_array_foreach(err->errors, i, e)
+    json_array_foreach(fields, i, e)
     {
         json_t *c = json_pack("{s:I}", "index", (json_int_t)index);
         json_object_update(c, e);
         json_array_append_new(s->conflicts, c);
     }
-    if (!err->errors)
+    if (!fields)
         json_array_append_new(s->conflicts,
                               json_pack("{s:I, s:n, s:s, s:s}", "index", (json_int_t)index, "field",
-                                        "code", "invalid", "message", err->detail));
+                                        "code", "invalid", "message", pm_error_detail(err, s->vi)));
     pm_error_reset(err);
 }
 
@@ -63,12 +66,12 @@ static pm_status json_rows(const http_ctx *ctx, json_t **out, pm_error *err)
     {
         if (strcmp(key, "rows") != 0)
             return pm_fail_field(err, PM_BAD_REQUEST, key, "unknown_field",
-                                 "%.64s is not a field of an import", key);
+                                 MSG("%.64s is not a field of an import"), key);
     }
     json_t *rows = json_object_get(body, "rows");
     if (!json_is_array(rows))
         return pm_fail_field(err, PM_VALIDATION_FAILED, "rows", "type",
-                             "rows must be an array of rows");
+                             MSG("rows must be an array of rows"));
     *out = json_incref(rows);
     return PM_OK;
 }
@@ -80,7 +83,8 @@ static pm_status csv_rows(const http_ctx *ctx, json_t **out, pm_error *err)
     size_t bad_line;
     json_auto_t *table = csv_parse(ctx->req->binary_body, ctx->req->binary_body_length, &bad_line);
     if (!table)
-        return pm_fail(err, PM_BAD_REQUEST, "The CSV body is malformed at line %zu.", bad_line);
+        return pm_fail(err, PM_BAD_REQUEST, MSG("The CSV body is malformed at line %zu."),
+                       bad_line);
     json_t *header = json_array_get(table, 0);
     size_t columns = json_array_size(header);
     bool ok = columns == 4 || columns == 5;
@@ -88,7 +92,7 @@ static pm_status csv_rows(const http_ctx *ctx, json_t **out, pm_error *err)
         ok = strcmp(json_string_value(json_array_get(header, i)), csv_header[i]) == 0;
     if (!ok)
         return pm_fail(err, PM_BAD_REQUEST,
-                       "The CSV header must be indicator,unit,period,value,comment.");
+                       MSG("The CSV header must be indicator,unit,period,value,comment."));
     json_t *rows = json_array();
     for (size_t r = 1; r < json_array_size(table); r++) {
         json_t *cells = json_array_get(table, r), *row = json_object();
@@ -117,8 +121,8 @@ static pm_status check_repeat(json_t *seen, const json_t *row, const period *p, 
     json_t *first = json_object_get(seen, key);
     if (first)
         return pm_fail_field(err, PM_VALIDATION_FAILED, "row", "duplicate",
-                             "the row names the measurement of row %" JSON_INTEGER_FORMAT " again",
-                             json_integer_value(first));
+                             MSG("the row names the measurement of row %lld again"),
+                             (long long)json_integer_value(first));
     json_object_set_new(seen, key, json_integer((json_int_t)i));
     return PM_OK;
 }
@@ -137,10 +141,11 @@ static void check_rows(const http_ctx *ctx, json_t *rows, period *periods, json_
         pm_error err = {0};
         char start[11], end[11];
         if (!json_is_object(row))
-            pm_fail_field(&err, PM_VALIDATION_FAILED, "row", "type", "a row must be an object");
+            pm_fail_field(&err, PM_VALIDATION_FAILED, "row", "type",
+                          MSG("a row must be an object"));
         else if (json_object_get(row, "_cells"))
             pm_fail_field(&err, PM_VALIDATION_FAILED, "row", "columns",
-                          "a row must have as many cells as the header");
+                          MSG("a row must have as many cells as the header"));
         else if (validate_body(row, import_row_fields, VALIDATE_CREATE, &err) == PM_OK &&
                  measurement_parse_period(ctx, row, &periods[i], &err) == PM_OK &&
                  check_repeat(seen, row, &periods[i], i, &err) == PM_OK) {
@@ -180,7 +185,7 @@ pm_status measurements_import(http_ctx *ctx, pm_error *err)
     PGconn *db;
     json_auto_t *rows = NULL, *keys = json_array(), *classified = NULL, *writes = json_array(),
                 *summary = NULL;
-    import_summary s = {.conflicts = json_array()};
+    import_summary s = {.conflicts = json_array(), .vi = req_wants_vietnamese(ctx)};
     bool dry_run = false, atomic = true;
     period *periods = NULL;
     const char *type = req_header(ctx, "Content-Type");
@@ -193,12 +198,12 @@ pm_status measurements_import(http_ctx *ctx, pm_error *err)
         goto out;
     if (json_array_size(rows) > MAX_IMPORT_ROWS) {
         st = pm_fail_field(err, PM_VALIDATION_FAILED, "rows", "length",
-                           "An import has at most %d rows.", MAX_IMPORT_ROWS);
+                           MSG("An import has at most %d rows."), MAX_IMPORT_ROWS);
         goto out;
     }
     periods = calloc(json_array_size(rows) + 1, sizeof *periods);
     if (!periods) {
-        st = pm_fail(err, PM_INTERNAL, "The import is too large to prepare.");
+        st = pm_fail(err, PM_INTERNAL, MSG("The import is too large to prepare."));
         goto out;
     }
     check_rows(ctx, rows, periods, keys, &s);
@@ -231,7 +236,7 @@ pm_status measurements_import(http_ctx *ctx, pm_error *err)
         }
         if (row_err.status == PM_OK && existing && strcmp(existing, "approved") == 0)
             pm_fail_field(&row_err, PM_CONFLICT, "value", "locked",
-                          "The measurement is approved and locked.");
+                          MSG("The measurement is approved and locked."));
         if (row_err.status != PM_OK) {
             json_decref(row);
             reject(&s, i, &row_err);

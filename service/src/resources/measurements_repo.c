@@ -31,11 +31,11 @@ const char *const measurement_statuses[] = {"draft", "submitted", "approved", NU
 /* The viewer ($1 agency, $2 sees all, $3 sees its scope) is in scope of the row. */
 #define IN_SCOPE                                              \
     "coalesce(planmon_in_scope(u.path, i.reporting_agencies," \
-    "                          planmon_scope_unit($1), $1), false)"
+    "                          (SELECT planmon_scope_unit($1)), $1), false)"
 
 #define VISIBLE                                                            \
     "planmon_measurement_visible(m.status, u.path, i.reporting_agencies,"  \
-    "                            planmon_scope_unit($1), $1, $2::boolean," \
+    "                            (SELECT planmon_scope_unit($1)), $1, $2::boolean," \
     "                            $3::boolean)"
 
 /* $1-$3 viewer, $4 indicator $5 unit $6 period $7 status $8 agency $9 updated since
@@ -52,7 +52,7 @@ static const char list_sql[] =
 #define GET_SELECT                                                                    \
     "SELECT " MEASUREMENT_COLUMNS ", u.parent AS unit_parent, u.level AS unit_level," \
     " " IN_SCOPE " AS in_scope, planmon_level(i.level) AS indicator_level,"           \
-    " planmon_scope_unit($1) AS viewer_unit, i.value_type" MEASUREMENT_FROM           \
+    " (SELECT planmon_scope_unit($1)) AS viewer_unit, i.value_type" MEASUREMENT_FROM           \
     " WHERE m.id = $4::bigint AND " VISIBLE
 
 static const char get_sql[] = GET_SELECT;
@@ -67,7 +67,7 @@ static const char context_sql[] =
     "       u.code IS NOT NULL AND u.valid_from <= $3::date"
     "           AND (u.valid_to IS NULL OR u.valid_to > $3::date) AS unit_exists,"
     "       coalesce(planmon_in_scope(u.path, i.reporting_agencies,"
-    "                planmon_scope_unit($4), $4), false) AS in_scope"
+    "                (SELECT planmon_scope_unit($4)), $4), false) AS in_scope"
     " FROM (SELECT 1) AS one LEFT JOIN indicator i ON i.code = $1"
     " LEFT JOIN admin_unit u ON u.code = $2";
 
@@ -79,7 +79,7 @@ static const char classify_sql[] =
     "       u.code IS NOT NULL AS unit_known, u.level AS unit_level,"
     "       u.code IS NOT NULL AND r.period_end IS NOT NULL AND u.valid_from <= r.period_end"
     "           AND (u.valid_to IS NULL OR u.valid_to > r.period_end) AS unit_exists,"
-    "       coalesce(planmon_in_scope(u.path, i.reporting_agencies, planmon_scope_unit($2),"
+    "       coalesce(planmon_in_scope(u.path, i.reporting_agencies, (SELECT planmon_scope_unit($2)),"
     "                                 $2), false) AS in_scope,"
     "       m.status, m.value_bool, m.value_num, m.value_text, m.numerator, m.denominator,"
     "       m.comment"
@@ -149,7 +149,7 @@ static const char import_sql[] =
     " WHERE measurement.status <> 'approved'";
 
 static const char *const id_key[] = {"id"};
-static const char stale[] = "The measurement was changed meanwhile; read it again.";
+static const char stale[] = MSG("The measurement was changed meanwhile; read it again.");
 
 static void add_viewer(db_params *p, const measure_viewer *v)
 {
@@ -183,7 +183,7 @@ pm_status measurement_repo_get(PGconn *conn, const measure_viewer *viewer, const
     add_viewer(&p, viewer);
     db_params_add(&p, id);
     pm_status st = db_fetch_one(conn, lock ? get_locked_sql : get_sql, p.count, p.values,
-                                "There is no such measurement.", out, err);
+                                MSG("There is no such measurement."), out, err);
     db_params_clear(&p);
     return st;
 }
@@ -195,7 +195,8 @@ pm_status measurement_repo_context(PGconn *conn, const char *indicator, const ch
     char today[11];
     clock_today_text(today);
     const char *params[] = {indicator, unit, period_end, agency, period_start, today};
-    return db_fetch_one(conn, context_sql, 6, params, "", out, err);
+    return db_fetch_one(conn, context_sql, 6, params, MSG("The request could not be completed."),
+                        out, err);
 }
 
 pm_status measurement_repo_create(PGconn *conn, const json_t *row, const char *username,
@@ -211,8 +212,8 @@ pm_status measurement_repo_create(PGconn *conn, const json_t *row, const char *u
     if (st == PM_CONFLICT) {
         pm_error_reset(err);
         return pm_fail(err, PM_CONFLICT,
-                       "This indicator has a measurement for this unit and period; change that "
-                       "one instead.");
+                       MSG("This indicator has a measurement for this unit and period; change that "
+                           "one instead."));
     }
     if (st == PM_OK) {
         snprintf(id_out, 24, "%s", PQgetvalue(res, 0, 0));
@@ -257,7 +258,7 @@ pm_status measurement_repo_classify(PGconn *conn, const json_t *rows, const char
 {
     char *text = json_dumps(rows, JSON_COMPACT);
     if (!text)
-        return pm_fail(err, PM_INTERNAL, "The import could not be prepared.");
+        return pm_fail(err, PM_INTERNAL, MSG("The import could not be prepared."));
     char today[11];
     clock_today_text(today);
     const char *params[] = {text, agency, today};
@@ -271,7 +272,7 @@ pm_status measurement_repo_import(PGconn *conn, const json_t *rows, const char *
 {
     char *text = json_dumps(rows, JSON_COMPACT | JSON_REAL_PRECISION(17));
     if (!text)
-        return pm_fail(err, PM_INTERNAL, "The import could not be prepared.");
+        return pm_fail(err, PM_INTERNAL, MSG("The import could not be prepared."));
     const char *params[] = {text, username, agency};
     PGresult *res;
     pm_status st = db_exec(conn, import_sql, 3, params, &res, err);
@@ -280,7 +281,7 @@ pm_status measurement_repo_import(PGconn *conn, const json_t *rows, const char *
         return st;
     if ((size_t)atol(PQcmdTuples(res)) != json_array_size(rows))
         st = pm_fail(err, PM_CONFLICT,
-                     "Some measurements were approved while the import ran; import again.");
+                     MSG("Some measurements were approved while the import ran; import again."));
     PQclear(res);
     return st;
 }

@@ -26,8 +26,8 @@ static pm_status reporter(const char *name, const json_t *item, pm_error *err)
     if (s && json_string_length(item) <= 32 && strlen(s) == json_string_length(item) &&
         validate_code(s))
         return PM_OK;
-    return pm_fail_field(err, PM_VALIDATION_FAILED, name, "invalid", "%s must be an agency code",
-                         name);
+    return pm_fail_field(err, PM_VALIDATION_FAILED, name, "invalid",
+                         MSG("%s must be an agency code"), name);
 }
 
 static pm_status reporters(const char *name, const json_t *value, pm_error *err)
@@ -35,7 +35,7 @@ static pm_status reporters(const char *name, const json_t *value, pm_error *err)
     pm_status st = validate_array(name, value, MAX_REPORTERS, reporter, err);
     if (st == PM_OK && json_array_size(value) == 0)
         st = pm_fail_field(err, PM_VALIDATION_FAILED, name, "length",
-                           "%s names at least one agency", name);
+                           MSG("%s names at least one agency"), name);
     return st;
 }
 
@@ -43,7 +43,7 @@ static const char *const sources[] = {"text", "inferred", NULL};
 
 #define OBLIGATION_FIELDS(req)                                                                     \
     V_OPT_STRING("source_clause", 64), V_OPT_INT("task", 1, INT64_MAX),                            \
-        V_CHECKED("description", req, 1, 5000, validate_not_blank, "more than blanks"),            \
+        V_CHECKED("description", req, 1, 5000, validate_not_blank, MSG("more than blanks")),       \
         V_KEPT_CUSTOM("reporters", req, reporters), V_OPT_STRING("recipient", 32),                 \
         V_ENUM("recipient_source", false, sources), V_OPT_STRING("recipient_note", 2000),          \
         V_ENUM("mode", false, obligation_modes), V_ENUM("frequency", req, obligation_frequencies), \
@@ -55,7 +55,7 @@ static const char *const sources[] = {"text", "inferred", NULL};
         V_SERVER("created_at"), V_SERVER("updated_at"), V_SERVER("archived_at"), V_END
 
 static const field_spec create_fields[] = {
-    V_CHECKED("code", true, 1, 64, validate_code, "A-Z and 0-9 in runs joined by '-'"),
+    V_CHECKED("code", true, 1, 64, validate_code, MSG("A-Z and 0-9 in runs joined by '-'")),
     OBLIGATION_FIELDS(true)};
 static const field_spec patch_fields[] = {V_SERVER("code"), OBLIGATION_FIELDS(false)};
 
@@ -90,7 +90,7 @@ static pm_status load(http_ctx *ctx, const char *code, bool lock, json_t **out, 
     *out = NULL;
     if ((st = ctx_db(ctx, &db, err)) || (st = obligation_repo_get(db, code, lock, out, err)))
         return st;
-    return archive_hide(ctx, out, "reporting obligation", err);
+    return archive_hide(ctx, out, MSG("There is no such reporting obligation."), err);
 }
 
 pm_status obligations_may_read(http_ctx *ctx, const char *code, pm_error *err)
@@ -113,7 +113,9 @@ pm_status obligations_list(http_ctx *ctx, pm_error *err)
         !(st = req_query_enum(ctx, "frequency", obligation_frequencies, &f.frequency, err)) &&
         !(st = req_query_bool(ctx, "include_archived", &f.include_archived, err)) &&
         !(st = req_page(ctx, &page, err)) &&
-        !(st = archive_check_include(ctx, f.include_archived, "reporting obligations", err)) &&
+        !(st = archive_check_include(
+              ctx, f.include_archived,
+              MSG("Only admins and coordinators see archived reporting obligations."), err)) &&
         !(st = ctx_db(ctx, &db, err)) && !(st = obligation_repo_list(db, &f, &page, &result, err)))
         reply_page(ctx, &result);
     page_result_clear(&result);
@@ -144,7 +146,7 @@ static pm_status consistent(const json_t *change, const json_t *current, pm_erro
     if (halves && strcmp(halves, "first_half") == 0 &&
         (!type || (strcmp(type, "six_monthly") != 0 && strcmp(type, "vn_six_monthly") != 0)))
         return pm_fail_field(err, PM_VALIDATION_FAILED, "expected_periods", "inconsistent",
-                             "expected_periods first_half needs a six-monthly period_type");
+                             MSG("expected_periods first_half needs a six-monthly period_type"));
     if ((st = validate_basis(change, current, "recipient_source", "recipient_note", err)))
         return st;
     return validate_basis(change, current, "frequency_source", "frequency_note", err);
@@ -193,7 +195,7 @@ pm_status obligations_patch(http_ctx *ctx, pm_error *err)
         (st = ctx_begin(ctx, NULL, &db, err)) || (st = load(ctx, code, true, &current, err)))
         return st;
     if (archive_is_archived(current))
-        return pm_fail(err, PM_CONFLICT, "The reporting obligation is archived.");
+        return pm_fail(err, PM_CONFLICT, MSG("The reporting obligation is archived."));
     if ((st = reply_check_if_match(ctx, current, err)) || (st = consistent(patch, current, err)) ||
         (st = obligation_repo_check_references(db, patch, err)) ||
         (st = obligation_repo_update(db, code, archive_version(current), patch, err)) ||
@@ -237,7 +239,7 @@ pm_status submissions_get(http_ctx *ctx, pm_error *err)
         (st = load(ctx, req_path(ctx, "code"), false, &o, err)))
         return st;
     if (!id || !page_key_is_number(id))
-        return pm_fail(err, PM_NOT_FOUND, "There is no such submission.");
+        return pm_fail(err, PM_NOT_FOUND, MSG("There is no such submission."));
     if ((st = ctx_db(ctx, &db, err)) ||
         (st = submission_repo_get(db, req_path(ctx, "code"), id, &submission, err)))
         return st;
@@ -270,15 +272,15 @@ static pm_status settle_period(const http_ctx *ctx, const json_t *obligation, js
     if (strcmp(json_member_string(obligation, "frequency"), "per_session") == 0) {
         if (!id || !clock_parse_date(id, &session))
             return pm_fail_field(err, PM_VALIDATION_FAILED, "period", id ? "invalid" : "required",
-                                 "period is the date of the session (YYYY-MM-DD) at which the "
-                                 "report was made");
+                                 MSG("period is the date of the session (YYYY-MM-DD) at which the "
+                                     "report was made"));
         json_object_set_new(body, "due", json_null());
         return PM_OK;
     }
     if (!type) {
         if (id)
             return pm_fail_field(err, PM_VALIDATION_FAILED, "period", "not_periodic",
-                                 "This report is made once: it has no period.");
+                                 MSG("This report is made once: it has no period."));
         json_object_set_new(body, "due", json_null());
         return PM_OK;
     }
@@ -286,16 +288,16 @@ static pm_status settle_period(const http_ctx *ctx, const json_t *obligation, js
     period p;
     if (!id)
         return pm_fail_field(err, PM_VALIDATION_FAILED, "period", "required",
-                             "period is required for a %s report", type);
+                             MSG("period is required for a %s report"), type);
     if (!period_parse(id,
                       json_is_integer(days) ? (int)json_integer_value(days)
                                             : ctx->app->cfg->report_due_days,
                       &p))
-        return pm_fail_field(err, PM_VALIDATION_FAILED, "period", "invalid",
-                             "period is not a period id; the forms are %s", period_forms);
+        return pm_fail_field_with(err, PM_VALIDATION_FAILED, "period", "invalid",
+                                  MSG("period is not a period id; the forms are %s"), period_forms);
     if (strcmp(period_type_names[p.type], type) != 0)
         return pm_fail_field(err, PM_VALIDATION_FAILED, "period", "wrong_type",
-                             "This report is made per %s period.", type);
+                             MSG("This report is made per %s period."), type);
     char due[11];
     period_date_text(p.due, due);
     json_object_set_new(body, "due", json_string(due));
@@ -317,7 +319,7 @@ static pm_status received_when(PGconn *db, const json_t *obligation, const json_
         return st;
     if (future)
         return pm_fail_field(err, PM_VALIDATION_FAILED, "submitted_at", "in_future",
-                             "submitted_at is after now: a report is recorded once received");
+                             MSG("submitted_at is after now: a report is recorded once received"));
     const char *period_id = json_member_string(body, "period");
     period p;
     if (period_id && period_parse(period_id, 0, &p))
@@ -332,7 +334,7 @@ static pm_status received_when(PGconn *db, const json_t *obligation, const json_
     const char *bound = strcmp(start, earliest) > 0 ? start : earliest;
     if (bound[0] && strcmp(day, bound) < 0)
         return pm_fail_field(err, PM_VALIDATION_FAILED, "submitted_at", "before_start",
-                             "submitted_at is before %s, when the period (or the task) begins",
+                             MSG("submitted_at is before %s, when the period (or the task) begins"),
                              bound);
     return PM_OK;
 }
@@ -349,22 +351,22 @@ pm_status submissions_create(http_ctx *ctx, pm_error *err)
         (st = ctx_begin(ctx, NULL, &db, err)) || (st = load(ctx, code, false, &o, err)))
         return st;
     if (archive_is_archived(o))
-        return pm_fail(err, PM_CONFLICT, "The reporting obligation is archived.");
+        return pm_fail(err, PM_CONFLICT, MSG("The reporting obligation is archived."));
     if (!json_object_get(body, "agency"))
         json_object_set_new(body, "agency", json_string(ctx->who.agency));
     const char *agency = json_member_string(body, "agency");
     const char *recipient = json_member_string(o, "recipient");
     if (!access_may_hand_in_for(&ctx->who, agency, recipient))
         return pm_fail_field(err, PM_FORBIDDEN, "agency", "forbidden",
-                             "An agency hands in its own reports; the recipient records those "
-                             "it received.");
+                             MSG("An agency hands in its own reports; the recipient records those "
+                                 "it received."));
     if (json_object_get(body, "submitted_at") && !access_may_date_submission(&ctx->who, recipient))
         return pm_fail_field(err, PM_FORBIDDEN, "submitted_at", "forbidden",
-                             "Only admins, coordinators and the recipient record when a report "
-                             "was received; the reporting agency's own record is dated now.");
+                             MSG("Only admins, coordinators and the recipient record when a report "
+                                 "was received; the reporting agency's own record is dated now."));
     if (!reports(o, agency))
         return pm_fail_field(err, PM_VALIDATION_FAILED, "agency", "not_reporter",
-                             "%.32s does not make this report.", agency);
+                             MSG("%.32s does not make this report."), agency);
     json_object_set_new(body, "obligation", json_string(code));
     validate_canonical_time(body, "submitted_at");
     if ((st = settle_period(ctx, o, body, err)) || (st = received_when(db, o, body, err)) ||
@@ -391,10 +393,11 @@ pm_status completeness_get(http_ctx *ctx, pm_error *err)
         (st = req_query_text(ctx, "agency", 32, &agency, err)))
         return st;
     if (!id)
-        return pm_fail_field(err, PM_INVALID_PARAMETER, "period", "required", "period is required");
+        return pm_fail_field(err, PM_INVALID_PARAMETER, "period", "required",
+                             MSG("period is required"));
     if (!period_parse(id, ctx->app->cfg->report_due_days, &p))
-        return pm_fail_field(err, PM_INVALID_PARAMETER, "period", "invalid",
-                             "period is not a period id; the forms are %s", period_forms);
+        return pm_fail_field_with(err, PM_INVALID_PARAMETER, "period", "invalid",
+                                  MSG("period is not a period id; the forms are %s"), period_forms);
     if ((st = ctx_db(ctx, &db, err)) ||
         (st = submission_repo_completeness(db, &p, agency, NULL, &items, err)))
         return st;

@@ -44,9 +44,9 @@ static const char references_sql[] =
     "       $3::text IS NOT NULL AND NOT EXISTS (SELECT 1 FROM agency WHERE code = $3)"
     "         AS recipient";
 static const db_reference references[] = {
-    {"task", "task", NULL, "unknown", "names no task"},
-    {"reporters", "reporters", "", "unknown", "names no agency"},
-    {"recipient", "recipient", NULL, "unknown", "names no agency"},
+    {"task", "task", NULL, "unknown", MSG("names no task")},
+    {"reporters", "reporters", "", "unknown", MSG("names no agency")},
+    {"recipient", "recipient", NULL, "unknown", MSG("names no agency")},
 };
 
 static const char *const columns[] = {"code",
@@ -205,7 +205,7 @@ pm_status obligation_repo_get(PGconn *conn, const char *code, bool lock, json_t 
 {
     const char *params[] = {code};
     return db_fetch_one(conn, lock ? get_locked_sql : get_sql, 1, params,
-                        "There is no such reporting obligation.", out, err);
+                        MSG("There is no such reporting obligation."), out, err);
 }
 
 pm_status obligation_repo_check_references(PGconn *conn, const json_t *fields, pm_error *err)
@@ -225,12 +225,12 @@ static pm_status refusal(pm_status st, pm_error *err)
     if (st == PM_CONFLICT) {
         pm_error_reset(err);
         return pm_fail_field(err, PM_CONFLICT, "code", "taken",
-                             "A reporting obligation with this code exists.");
+                             MSG("A reporting obligation with this code exists."));
     }
     if (st == PM_VALIDATION_FAILED) {
         pm_error_reset(err);
         return pm_fail_field(err, PM_VALIDATION_FAILED, "period_type", "inconsistent",
-                             "A report made once has no period_type; a periodic one has one.");
+                             MSG("A report made once has no period_type; a periodic one has one."));
     }
     return st;
 }
@@ -272,7 +272,7 @@ pm_status obligation_repo_update(PGconn *conn, const char *code, long long versi
     db_params_add_int(&p, version);
     pm_status st = refusal(
         db_change_one(conn, update_sql, p.count, p.values,
-                      "The reporting obligation was changed meanwhile; read it again.", err),
+                      MSG("The reporting obligation was changed meanwhile; read it again."), err),
         err);
     db_params_clear(&p);
     return st;
@@ -294,8 +294,8 @@ pm_status submission_repo_get(PGconn *conn, const char *obligation, const char *
                               pm_error *err)
 {
     const char *params[] = {obligation, id, clock_zone()};
-    return db_fetch_one(conn, submission_get_sql, 3, params, "There is no such submission.", out,
-                        err);
+    return db_fetch_one(conn, submission_get_sql, 3, params, MSG("There is no such submission."),
+                        out, err);
 }
 
 pm_status submission_repo_create(PGconn *conn, const json_t *fields, const char *username,
@@ -310,12 +310,12 @@ pm_status submission_repo_create(PGconn *conn, const json_t *fields, const char 
     if (st == PM_CONFLICT) {
         pm_error_reset(err);
         return pm_fail_field(err, PM_CONFLICT, "period", "taken",
-                             "This agency has submitted this report for this period.");
+                             MSG("This agency has submitted this report for this period."));
     }
     if (st == PM_VALIDATION_FAILED) { /* a submitted_at the database could not read */
         pm_error_reset(err);
         return pm_fail_field(err, PM_VALIDATION_FAILED, "submitted_at", "invalid",
-                             "submitted_at must be an RFC 3339 time");
+                             MSG("submitted_at must be an RFC 3339 time"));
     }
     if (st == PM_OK) {
         snprintf(id_out, 24, "%s", PQgetvalue(res, 0, 0));
@@ -341,7 +341,8 @@ pm_status submission_repo_received_day(PGconn *conn, const char *at, char *day, 
 {
     const char *params[] = {at, clock_zone()};
     json_t *row = NULL;
-    pm_status st = db_fetch_one(conn, received_day_sql, 2, params, "", &row, err);
+    pm_status st = db_fetch_one(conn, received_day_sql, 2, params,
+                                MSG("The request could not be completed."), &row, err);
     if (st == PM_OK) {
         snprintf(day, 11, "%s", json_member_string(row, "day"));
         *future = json_is_true(json_object_get(row, "future"));

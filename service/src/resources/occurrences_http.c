@@ -22,7 +22,7 @@ pm_status task_occurrences_list(http_ctx *ctx, pm_error *err)
         return st;
     if (from && to && strcmp(from, to) > 0)
         return pm_fail_field(err, PM_INVALID_PARAMETER, "to", "before_start",
-                             "to must be on or after from");
+                             MSG("to must be on or after from"));
     if ((st = tasks_may_read(ctx, id, err)) || (st = ctx_db(ctx, &db, err)) ||
         (st = occurrence_repo_list(db, id, from, to, &items, err)))
         return st;

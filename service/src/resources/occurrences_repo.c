@@ -148,14 +148,14 @@ pm_status occurrence_repo_derive(PGconn *conn, const char *task, int due_days, p
     const char *params[] = {task, NULL};
     json_t *rhythm = NULL;
     pm_status st =
-        db_fetch_one(conn, rhythm_sql, 1, params, "There is no such task.", &rhythm, err);
+        db_fetch_one(conn, rhythm_sql, 1, params, MSG("There is no such task."), &rhythm, err);
     if (st != PM_OK)
         return st;
     json_t *list = wanted(rhythm, due_days);
     char *text = json_dumps(list, JSON_COMPACT);
     params[1] = text;
     if (!text)
-        st = pm_fail(err, PM_INTERNAL, "The occurrences could not be written.");
+        st = pm_fail(err, PM_INTERNAL, MSG("The occurrences could not be written."));
     if (st == PM_OK)
         st = db_exec(conn, retire_sql, 2, params, NULL, err);
     if (st == PM_OK)
@@ -199,5 +199,6 @@ pm_status occurrence_repo_get(PGconn *conn, const char *task, const char *id, js
                               pm_error *err)
 {
     const char *params[] = {task, id};
-    return db_fetch_one(conn, get_sql, 2, params, "The task has no such occurrence.", out, err);
+    return db_fetch_one(conn, get_sql, 2, params, MSG("The task has no such occurrence."), out,
+                        err);
 }

@@ -26,16 +26,16 @@ pm_status ops_readyz(http_ctx *ctx, pm_error *err)
     if (req_check_query(ctx, no_params, err) != PM_OK)
         return err->status;
     if (atomic_load(&ctx->app->draining))
-        return pm_fail(err, PM_NOT_READY, "The service is shutting down.");
+        return pm_fail(err, PM_NOT_READY, MSG("The service is shutting down."));
     PGconn *db;
     int version = 0, expected = migrate_latest_version();
     if (ctx_db(ctx, &db, err) != PM_OK || migrate_repo_current_version(db, &version, err) != PM_OK)
-        return pm_fail(err, PM_NOT_READY, "The database is unreachable.");
+        return pm_fail(err, PM_NOT_READY, MSG("The database is unreachable."));
     if (version < expected)
-        return pm_fail(
-            err, PM_NOT_READY,
-            "The database schema is at version %d; this binary needs %d (run `planmon migrate`).",
-            version, expected);
+        return pm_fail(err, PM_NOT_READY,
+                       MSG("The database schema is at version %d; this binary needs %d (run "
+                           "`planmon migrate`)."),
+                       version, expected);
     json_auto_t *body = json_pack("{s:s, s:i, s:i}", "status", "ready", "schema_version", version,
                                   "expected_schema_version", expected);
     reply_json(ctx, 200, body, "application/json");
@@ -50,7 +50,7 @@ pm_status ops_metrics(http_ctx *ctx, pm_error *err)
     db_pool_get_stats(ctx->app->pool, &stats);
     char *text = metrics_render(&stats);
     if (!text)
-        return pm_fail(err, PM_INTERNAL, "The metrics could not be rendered.");
+        return pm_fail(err, PM_INTERNAL, MSG("The metrics could not be rendered."));
     reply_bytes(ctx, 200, text, strlen(text), "text/plain; version=0.0.4; charset=utf-8");
     free(text);
     return PM_OK;
@@ -95,8 +95,9 @@ pm_status ops_docs_js(http_ctx *ctx, pm_error *err)
     if (req_check_query(ctx, no_params, err) != PM_OK)
         return err->status;
     if (!ctx->app->docs_js)
-        return pm_fail(err, PM_NOT_FOUND,
-                       "The docs page's script is not installed on this server (DOCS_JS_FILE).");
+        return pm_fail(
+            err, PM_NOT_FOUND,
+            MSG("The docs page's script is not installed on this server (DOCS_JS_FILE)."));
     reply_header(ctx, "Cache-Control", "public, max-age=86400");
     reply_bytes(ctx, 200, ctx->app->docs_js, ctx->app->docs_js_len,
                 "text/javascript; charset=utf-8");

@@ -12,8 +12,9 @@ pm_status periods_shape(const http_ctx *ctx, const char *field, const char *id, 
 {
     period p;
     if (!period_parse(id, ctx->app->cfg->report_due_days, &p))
-        return pm_fail_field(err, PM_INVALID_PARAMETER, field, "invalid",
-                             "%s is not a period id; the forms are %s", field, period_forms);
+        return pm_fail_field_named(err, PM_INVALID_PARAMETER, field, "invalid",
+                                   MSG("%s is not a period id; the forms are %s"), field,
+                                   period_forms);
     char start[11], end[11], cut_off[11], due[11];
     period_date_text(p.start, start);
     period_date_text(p.end, end);

@@ -33,8 +33,8 @@ pm_status pilot_status_repo_add(PGconn *conn, const char *site, const char *stat
 pm_status pilot_status_repo_last_day(PGconn *conn, const char *site, char *day, pm_error *err)
 {
     const char *params[] = {site};
-    return db_fetch_text(conn, last_day_sql, 1, params, "There is no such pilot site.", day, 11,
-                         err);
+    return db_fetch_text(conn, last_day_sql, 1, params, MSG("There is no such pilot site."), day,
+                         11, err);
 }
 
 pm_status pilot_status_repo_history(PGconn *conn, const char *site, json_t **out, pm_error *err)

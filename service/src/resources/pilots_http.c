@@ -19,7 +19,7 @@
 enum { MAX_EVIDENCE = 20 };
 
 #define TYPE_FIELDS(req)                                                                     \
-    V_CHECKED("name", req, 1, 1000, validate_not_blank, "more than blanks"),                 \
+    V_CHECKED("name", req, 1, 1000, validate_not_blank, MSG("more than blanks")),            \
         V_OPT_STRING("name_en", 1000), V_OPT_STRING("source_clause", 64),                    \
         V_STRING("description", false, 0, 20000), V_OPT_STRING("target_text", 5000),         \
         V_OPT_INT("target_count", 0, 100000), V_OPT_ENUM("target_unit", pilot_target_units), \
@@ -30,7 +30,7 @@ enum { MAX_EVIDENCE = 20 };
         V_SERVER("sites_active"), V_SERVER("districts_active"), V_END
 
 static const field_spec type_create_fields[] = {
-    V_CHECKED("code", true, 1, 32, validate_code, "A-Z and 0-9 in runs joined by '-'"),
+    V_CHECKED("code", true, 1, 32, validate_code, MSG("A-Z and 0-9 in runs joined by '-'")),
     TYPE_FIELDS(true)};
 static const field_spec type_patch_fields[] = {V_SERVER("code"), TYPE_FIELDS(false)};
 
@@ -41,7 +41,7 @@ static pm_status evidence_field(const char *name, const json_t *value, pm_error 
 
 #define SITE_FIELDS(req)                                                                  \
     V_STRING("model_type", req, 1, 32),                                                   \
-        V_CHECKED("name", req, 1, 300, validate_not_blank, "more than blanks"),           \
+        V_CHECKED("name", req, 1, 300, validate_not_blank, MSG("more than blanks")),      \
         V_STRING("district", req, 1, 5), V_STRING("host_agency", req, 1, 32),             \
         V_ENUM("status", false, pilot_site_statuses), V_DATE("start_date", false),        \
         V_DATE("evaluation_date", false), V_INT("beneficiaries", false, 0, 100000000),    \
@@ -73,7 +73,7 @@ static pm_status check_transition(const char *from, const char *to, pm_error *er
         if (strcmp(transitions[i][0], from) == 0 && strcmp(transitions[i][1], to) == 0)
             return PM_OK;
     return pm_fail_field(err, PM_CONFLICT, "status", "invalid_transition",
-                         "A %s site cannot become %s.", from, to);
+                         MSG("A %s site cannot become %s."), from, to);
 }
 
 /* The status change `change` (a body, or a patch of `current`, NULL on create) makes, recorded in
@@ -95,7 +95,7 @@ static pm_status record_status(http_ctx *ctx, PGconn *db, const char *site, json
     if (!to || (from && strcmp(from, to) == 0)) {
         if (given)
             st = pm_fail_field(err, PM_VALIDATION_FAILED, "effective_on", "without_change",
-                               "effective_on dates a change of status; give the new status.");
+                               MSG("effective_on dates a change of status; give the new status."));
         goto out;
     }
     snprintf(on, sizeof on, "%s",
@@ -107,11 +107,11 @@ static pm_status record_status(http_ctx *ctx, PGconn *db, const char *site, json
         goto out;
     if (strcmp(on, today) > 0)
         st = pm_fail_field(err, PM_VALIDATION_FAILED, "effective_on", "in_future",
-                           "effective_on is after today (%s) in the province", today);
+                           MSG("effective_on is after today (%s) in the province"), today);
     else if (last[0] && strcmp(on, last) < 0)
         st = pm_fail_field(err, PM_VALIDATION_FAILED, "effective_on", "before_previous",
-                           "effective_on is before %s, when the site's current status took "
-                           "effect",
+                           MSG("effective_on is before %s, when the site's current status took "
+                               "effect"),
                            last);
     else {
         civil_date day;
@@ -213,8 +213,9 @@ static pm_status may_manage(const http_ctx *ctx, const char *host, pm_error *err
 {
     if (access_may_manage_site(&ctx->who, host))
         return PM_OK;
-    return pm_fail_field(err, PM_FORBIDDEN, "host_agency", "forbidden",
-                         "A pilot site is managed by its host agency, coordinators and admins.");
+    return pm_fail_field(
+        err, PM_FORBIDDEN, "host_agency", "forbidden",
+        MSG("A pilot site is managed by its host agency, coordinators and admins."));
 }
 
 static pm_status load_site(http_ctx *ctx, const char *id, bool lock, json_t **out, pm_error *err)
@@ -223,10 +224,10 @@ static pm_status load_site(http_ctx *ctx, const char *id, bool lock, json_t **ou
     pm_status st;
     *out = NULL;
     if (!id || !page_key_is_number(id))
-        return pm_fail(err, PM_NOT_FOUND, "There is no such pilot site.");
+        return pm_fail(err, PM_NOT_FOUND, MSG("There is no such pilot site."));
     if ((st = ctx_db(ctx, &db, err)) || (st = pilot_site_repo_get(db, id, lock, out, err)))
         return st;
-    return archive_hide(ctx, out, "pilot site", err);
+    return archive_hide(ctx, out, MSG("There is no such pilot site."), err);
 }
 
 static pm_status load_site_path(http_ctx *ctx, bool lock, json_t **out, pm_error *err)
@@ -249,7 +250,9 @@ static pm_status archive_site(http_ctx *ctx, PGconn *db, const json_t *current, 
                                         err);
 }
 
-const archivable pilot_sites_archivable = {"pilot site", load_site_path, archive_site};
+const archivable pilot_sites_archivable = {MSG("The pilot site is archived; restore it first."),
+                                           MSG("The pilot site is not archived."), load_site_path,
+                                           archive_site};
 
 pm_status pilot_sites_list(http_ctx *ctx, pm_error *err)
 {
@@ -265,7 +268,9 @@ pm_status pilot_sites_list(http_ctx *ctx, pm_error *err)
         (st = req_query_text(ctx, "host_agency", 32, &f.host_agency, err)) ||
         (st = req_query_bool(ctx, "include_archived", &f.include_archived, err)) ||
         (st = req_page(ctx, &page, err)) ||
-        (st = archive_check_include(ctx, f.include_archived, "pilot sites", err)))
+        (st = archive_check_include(ctx, f.include_archived,
+                                    MSG("Only admins and coordinators see archived pilot sites."),
+                                    err)))
         goto out;
     if (!(st = ctx_db(ctx, &db, err)) && !(st = pilot_site_repo_list(db, &f, &page, &result, err)))
         reply_page(ctx, &result);

@@ -40,8 +40,8 @@ static const char type_references_sql[] =
     "       $2::bigint IS NOT NULL AND NOT EXISTS (SELECT 1 FROM task WHERE id = $2::bigint)"
     "         AS task";
 static const db_reference type_references[] = {
-    {"lead_agency", "lead_agency", NULL, "unknown", "names nothing that exists"},
-    {"task", "task", NULL, "unknown", "names nothing that exists"},
+    {"lead_agency", "lead_agency", NULL, "unknown", MSG("names nothing that exists")},
+    {"task", "task", NULL, "unknown", MSG("names nothing that exists")},
 };
 
 static const char *const type_columns[] = {"code",
@@ -136,9 +136,9 @@ static const char site_references_sql[] =
     "         AS host_agency";
 static const char *const site_references[] = {"model_type", "district", "host_agency"};
 static const db_reference site_reference_checks[] = {
-    {"model_type", "model_type", NULL, "unknown", "names no pilot model type"},
-    {"district", "district", NULL, "unknown", "names no district-level unit"},
-    {"host_agency", "host_agency", NULL, "unknown", "names no agency"},
+    {"model_type", "model_type", NULL, "unknown", MSG("names no pilot model type")},
+    {"district", "district", NULL, "unknown", MSG("names no district-level unit")},
+    {"host_agency", "host_agency", NULL, "unknown", MSG("names no agency")},
 };
 
 /* $1 district $2 host agency: a People's Committee hosts sites only within its unit (the site's
@@ -150,7 +150,7 @@ static const char site_territory_sql[] =
     "         FROM agency a WHERE a.code = $2 AND a.unit IS NOT NULL), false) AS outside_host";
 static const db_reference site_territory_checks[] = {
     {"outside_host", "district", NULL, "outside_host",
-     "lies outside the unit of the People's Committee that hosts the site"},
+     MSG("lies outside the unit of the People's Committee that hosts the site")},
 };
 
 static const char *const site_columns[] = {
@@ -207,7 +207,7 @@ pm_status pilot_type_repo_get(PGconn *conn, const char *code, bool lock, json_t 
 {
     const char *params[] = {code};
     return db_fetch_one(conn, lock ? type_get_locked_sql : type_get_sql, 1, params,
-                        "There is no such pilot model type.", out, err);
+                        MSG("There is no such pilot model type."), out, err);
 }
 
 pm_status pilot_type_repo_check_references(PGconn *conn, const json_t *fields, pm_error *err)
@@ -229,7 +229,7 @@ static pm_status type_refusal(pm_status st, pm_error *err)
         return st;
     pm_error_reset(err);
     return pm_fail_field(err, PM_CONFLICT, "code", "taken",
-                         "A pilot model type with this code exists.");
+                         MSG("A pilot model type with this code exists."));
 }
 
 pm_status pilot_type_repo_create(PGconn *conn, const json_t *fields, pm_error *err)
@@ -251,7 +251,7 @@ pm_status pilot_type_repo_update(PGconn *conn, const char *code, long long versi
     db_params_add_int(&p, version);
     pm_status st = type_refusal(
         db_change_one(conn, type_update_sql, p.count, p.values,
-                      "The pilot model type was changed meanwhile; read it again.", err),
+                      MSG("The pilot model type was changed meanwhile; read it again."), err),
         err);
     db_params_clear(&p);
     return st;
@@ -279,9 +279,9 @@ pm_status pilot_type_repo_seed(PGconn *conn, const char *plan, const json_t *ite
         db_params_add(&p, plan);
     }
     PGresult *res;
-    pm_status st = fields
-                       ? db_exec(conn, type_seed_sql, p.count, p.values, &res, err)
-                       : pm_fail(err, PM_INTERNAL, "A pilot model type of the seed is malformed.");
+    pm_status st =
+        fields ? db_exec(conn, type_seed_sql, p.count, p.values, &res, err)
+               : pm_fail(err, PM_INTERNAL, MSG("A pilot model type of the seed is malformed."));
     db_params_clear(&p);
     json_decref(fields);
     if (st == PM_OK) {
@@ -311,7 +311,7 @@ pm_status pilot_site_repo_get(PGconn *conn, const char *id, bool lock, json_t **
 {
     const char *params[] = {id};
     return db_fetch_one(conn, lock ? site_get_locked_sql : site_get_sql, 1, params,
-                        "There is no such pilot site.", out, err);
+                        MSG("There is no such pilot site."), out, err);
 }
 
 pm_status pilot_site_repo_check_references(PGconn *conn, const json_t *fields, pm_error *err)
@@ -355,7 +355,7 @@ pm_status pilot_site_repo_update(PGconn *conn, const char *id, long long version
     db_params_add(&p, id);
     db_params_add_int(&p, version);
     pm_status st = db_change_one(conn, site_update_sql, p.count, p.values,
-                                 "The pilot site was changed meanwhile; read it again.", err);
+                                 MSG("The pilot site was changed meanwhile; read it again."), err);
     db_params_clear(&p);
     return st;
 }
@@ -365,5 +365,5 @@ pm_status pilot_site_repo_set_archived(PGconn *conn, const char *id, long long v
 {
     const char *keys[] = {id};
     return db_set_archived(conn, site_archive_sql, keys, 1, version, archive,
-                           "The pilot site was changed meanwhile; read it again.", err);
+                           MSG("The pilot site was changed meanwhile; read it again."), err);
 }

@@ -9,8 +9,8 @@
 #include "resources/plans_repo.h"
 
 #define PLAN_FIELDS(req)                                                                       \
-    V_CHECKED("code", req, 1, 32, validate_code, "A-Z and 0-9 in runs joined by '-'"),         \
-        V_CHECKED("title", req, 1, 1000, validate_not_blank, "more than blanks"),              \
+    V_CHECKED("code", req, 1, 32, validate_code, MSG("A-Z and 0-9 in runs joined by '-'")),    \
+        V_CHECKED("title", req, 1, 1000, validate_not_blank, MSG("more than blanks")),         \
         V_OPT_STRING("title_en", 1000), V_KEPT_DATE("period_start", req),                      \
         V_KEPT_DATE("period_end", req), V_OPT_STRING("document", 64),                          \
         V_OPT_STRING("lead_agency", 32), V_OPT_STRING("parent_programme", 64), V_SERVER("id"), \
@@ -31,10 +31,10 @@ pm_status plans_load(http_ctx *ctx, const char *id, bool lock, json_t **out, pm_
     if (out)
         *out = NULL;
     if (!id || !page_key_is_number(id))
-        return pm_fail(err, PM_NOT_FOUND, "There is no such plan.");
+        return pm_fail(err, PM_NOT_FOUND, MSG("There is no such plan."));
     if ((st = ctx_db(ctx, &db, err)) || (st = plan_repo_get(db, id, lock, &plan, err)))
         return st;
-    if ((st = archive_hide(ctx, &plan, "plan", err)))
+    if ((st = archive_hide(ctx, &plan, MSG("There is no such plan."), err)))
         return st;
     if (out)
         *out = plan;
@@ -59,7 +59,8 @@ static pm_status set_archived(http_ctx *ctx, PGconn *db, const json_t *current, 
     return plan_repo_set_archived(db, req_path(ctx, "id"), archive_version(current), archive, err);
 }
 
-const archivable plans_archivable = {"plan", load_path, set_archived};
+const archivable plans_archivable = {MSG("The plan is archived; restore it first."),
+                                     MSG("The plan is not archived."), load_path, set_archived};
 
 pm_status plans_list(http_ctx *ctx, pm_error *err)
 {
@@ -73,7 +74,8 @@ pm_status plans_list(http_ctx *ctx, pm_error *err)
         (st = req_query_bool(ctx, "include_archived", &f.include_archived, err)) ||
         (st = req_page(ctx, &page, err)))
         goto out;
-    if ((st = archive_check_include(ctx, f.include_archived, "plans", err)))
+    if ((st = archive_check_include(ctx, f.include_archived,
+                                    MSG("Only admins and coordinators see archived plans."), err)))
         goto out;
     if (!(st = ctx_db(ctx, &db, err)) && !(st = plan_repo_list(db, &f, &page, &result, err)))
         reply_page(ctx, &result);

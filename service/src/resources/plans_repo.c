@@ -36,9 +36,9 @@ static const char references_sql[] =
     "         AS parent_programme";
 static const char *const reference_fields[] = {"document", "lead_agency", "parent_programme"};
 static const db_reference references[] = {
-    {"document", "document", NULL, "unknown", "names nothing that exists"},
-    {"lead_agency", "lead_agency", NULL, "unknown", "names nothing that exists"},
-    {"parent_programme", "parent_programme", NULL, "unknown", "names nothing that exists"},
+    {"document", "document", NULL, "unknown", MSG("names nothing that exists")},
+    {"lead_agency", "lead_agency", NULL, "unknown", MSG("names nothing that exists")},
+    {"parent_programme", "parent_programme", NULL, "unknown", MSG("names nothing that exists")},
 };
 
 static const char *const columns[] = {"code",       "title",    "title_en",    "period_start",
@@ -96,8 +96,8 @@ pm_status plan_repo_list(PGconn *conn, const plan_filter *f, const page_request 
 pm_status plan_repo_get(PGconn *conn, const char *id, bool lock, json_t **out, pm_error *err)
 {
     const char *params[] = {id};
-    return db_fetch_one(conn, lock ? get_locked_sql : get_sql, 1, params, "There is no such plan.",
-                        out, err);
+    return db_fetch_one(conn, lock ? get_locked_sql : get_sql, 1, params,
+                        MSG("There is no such plan."), out, err);
 }
 
 pm_status plan_repo_check_references(PGconn *conn, const json_t *fields, pm_error *err)
@@ -116,11 +116,12 @@ static pm_status refusal(pm_status st, pm_error *err)
     if (st == PM_VALIDATION_FAILED) {
         pm_error_reset(err);
         return pm_fail_field(err, PM_VALIDATION_FAILED, "period_end", "before_start",
-                             "period_end must not be before period_start");
+                             MSG("period_end must not be before period_start"));
     }
     if (st == PM_CONFLICT) {
         pm_error_reset(err);
-        return pm_fail_field(err, PM_CONFLICT, "code", "taken", "A plan with this code exists.");
+        return pm_fail_field(err, PM_CONFLICT, "code", "taken",
+                             MSG("A plan with this code exists."));
     }
     return st;
 }
@@ -163,9 +164,10 @@ pm_status plan_repo_update(PGconn *conn, const char *id, long long version, cons
     db_params_add_present(&p, fields, columns, NCOLUMNS);
     db_params_add(&p, id);
     db_params_add_int(&p, version);
-    pm_status st = refusal(db_change_one(conn, update_sql, p.count, p.values,
-                                         "The plan was changed meanwhile; read it again.", err),
-                           err);
+    pm_status st =
+        refusal(db_change_one(conn, update_sql, p.count, p.values,
+                              MSG("The plan was changed meanwhile; read it again."), err),
+                err);
     db_params_clear(&p);
     return st;
 }
@@ -175,5 +177,5 @@ pm_status plan_repo_set_archived(PGconn *conn, const char *id, long long version
 {
     const char *keys[] = {id};
     return db_set_archived(conn, archive_sql, keys, 1, version, archive,
-                           "The plan was changed meanwhile; read it again.", err);
+                           MSG("The plan was changed meanwhile; read it again."), err);
 }

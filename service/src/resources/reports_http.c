@@ -162,9 +162,10 @@ pm_status reports_get(http_ctx *ctx, pm_error *err)
         return st;
     period_parse(id, ctx->app->cfg->report_due_days, &report);
     if (report.type == PERIOD_MONTHLY || report.type == PERIOD_QUARTERLY)
-        return pm_fail_field(err, PM_INVALID_PARAMETER, "period", "invalid",
-                             "Reports cover a 6-month or annual period (2017VNS1, 2017VN, 2017S1 "
-                             "or 2017).");
+        return pm_fail_field(
+            err, PM_INVALID_PARAMETER, "period", "invalid",
+            MSG("Reports cover a 6-month or annual period (2017VNS1, 2017VN, 2017S1 "
+                "or 2017)."));
     const char *accept = req_header(ctx, "Accept");
     bool csv =
         (format && strcmp(format, "csv") == 0) || (!format && accept && strstr(accept, "text/csv"));
@@ -174,9 +175,11 @@ pm_status reports_get(http_ctx *ctx, pm_error *err)
             chosen = &tables[i];
     if ((table && !chosen) || (csv && !chosen))
         return pm_fail_field(err, PM_INVALID_PARAMETER, "table", table ? "invalid" : "required",
-                             "table must be one of indicators, tasks, task_status, overdue, "
-                             "pilots, completeness, updates%s",
-                             csv ? " (CSV gives one table per request)" : "");
+                             csv ? MSG("table must be one of indicators, tasks, task_status, "
+                                       "overdue, pilots, completeness, updates (CSV gives one "
+                                       "table per request)")
+                                 : MSG("table must be one of indicators, tasks, task_status, "
+                                       "overdue, pilots, completeness, updates"));
     period_date_text(report.start, start);
     period_date_text(report.end, end);
     if ((st = ctx_db(ctx, &db, err)) || (st = report_repo_moment(db, as_of, moment, day, err)) ||
@@ -185,7 +188,7 @@ pm_status reports_get(http_ctx *ctx, pm_error *err)
         return st;
     if (!unit && !root[0])
         return pm_fail_field(err, PM_INVALID_PARAMETER, "unit", "required",
-                             "There are several provinces: name one with unit=CODE.");
+                             MSG("There are several provinces: name one with unit=CODE."));
     /* The state is taken at the end of the period's last day, or of as_of's day when earlier;
      * what planmon knew, at as_of. */
     snprintf(state_day, sizeof state_day, "%s", strcmp(day, end) > 0 ? end : day);
@@ -229,7 +232,7 @@ pm_status reports_get(http_ctx *ctx, pm_error *err)
     char *text = csv_write(json_object_get(body, chosen->name), chosen->columns, chosen->ncolumns,
                            true, &len);
     if (!text)
-        return pm_fail(err, PM_INTERNAL, "The report could not be written.");
+        return pm_fail(err, PM_INTERNAL, MSG("The report could not be written."));
     reply_bytes(ctx, 200, text, len, "text/csv; charset=utf-8");
     free(text);
     return PM_OK;

@@ -148,7 +148,7 @@ pm_status report_repo_moment(PGconn *conn, const char *as_of, char *moment, char
             PQclear(res);
         pm_error_reset(err);
         return pm_fail_field(err, PM_INVALID_PARAMETER, "as_of", "invalid",
-                             "as_of must be a date or an RFC 3339 time, not in the future");
+                             MSG("as_of must be a date or an RFC 3339 time, not in the future"));
     }
     if (st != PM_OK)
         return st;
@@ -170,14 +170,14 @@ pm_status report_repo_plan(PGconn *conn, const char *plan, const char *end, json
     const char *from = json_member_string(found, "period_start");
     const char *to = json_member_string(found, "period_end");
     if (!found)
-        st = pm_fail(err, PM_NOT_FOUND, "There is no such plan.");
+        st = pm_fail(err, PM_NOT_FOUND, MSG("There is no such plan."));
     else if (json_array_size(rows) > 1)
         st = pm_fail_field(err, PM_INVALID_PARAMETER, "plan", "required",
-                           "There are several plans: name one with plan=ID.");
+                           MSG("There are several plans: name one with plan=ID."));
     else if (strcmp(end, from) < 0 || strcmp(end, to) > 0)
         st = pm_fail_field(err, PM_VALIDATION_FAILED, "period", "outside_plan",
-                           "The period ends on %s, outside the life of plan %s (%s to %s): a "
-                           "report covers a period that ends within its plan's.",
+                           MSG("The period ends on %s, outside the life of plan %s (%s to %s): a "
+                               "report covers a period that ends within its plan's."),
                            end, json_member_string(found, "code"), from, to);
     if (st == PM_OK) {
         *out = json_deep_copy(found);

@@ -16,17 +16,18 @@ static pm_status heading_path(const char *name, const json_t *value, pm_error *e
     return validate_array(name, value, 10, validate_short_text, err);
 }
 
-#define SECTION_FIELDS(req)                                                       \
-    V_INT("seq", false, 0, 1000000), V_ENUM("kind", req, section_kinds),          \
-        V_CHECKED("title", req, 1, 1000, validate_not_blank, "more than blanks"), \
-        V_STRING("text", false, 0, 100000), V_OPT_STRING("targets_text", 20000),  \
-        V_CUSTOM("heading_path", false, heading_path),                            \
-        V_CUSTOM("addressees", false, tasks_agency_entries), V_SERVER("plan"),    \
-        V_SERVER("version"), V_SERVER("created_at"), V_SERVER("updated_at"),      \
+#define SECTION_FIELDS(req)                                                            \
+    V_INT("seq", false, 0, 1000000), V_ENUM("kind", req, section_kinds),               \
+        V_CHECKED("title", req, 1, 1000, validate_not_blank, MSG("more than blanks")), \
+        V_STRING("text", false, 0, 100000), V_OPT_STRING("targets_text", 20000),       \
+        V_CUSTOM("heading_path", false, heading_path),                                 \
+        V_CUSTOM("addressees", false, tasks_agency_entries), V_SERVER("plan"),         \
+        V_SERVER("version"), V_SERVER("created_at"), V_SERVER("updated_at"),           \
         V_SERVER("archived_at")
 
 static const field_spec create_fields[] = {
-    V_CHECKED("code", true, 1, 32, validate_clause, "A-Z and 0-9 in runs joined by '.' (II.3.1)"),
+    V_CHECKED("code", true, 1, 32, validate_clause,
+              MSG("A-Z and 0-9 in runs joined by '.' (II.3.1)")),
     SECTION_FIELDS(true), V_END};
 static const field_spec patch_fields[] = {V_SERVER("code"), SECTION_FIELDS(false), V_END};
 
@@ -45,7 +46,7 @@ static pm_status load_path(http_ctx *ctx, bool lock, json_t **out, pm_error *err
     if ((st = plans_load(ctx, plan, false, NULL, err)) || (st = ctx_db(ctx, &db, err)) ||
         (st = section_repo_get(db, plan, req_path(ctx, "code"), lock, &section, err)))
         return st;
-    if ((st = archive_hide(ctx, &section, "section", err)))
+    if ((st = archive_hide(ctx, &section, MSG("There is no such section."), err)))
         return st;
     *out = section;
     return PM_OK;
@@ -67,7 +68,9 @@ static pm_status set_archived(http_ctx *ctx, PGconn *db, const json_t *current, 
                                      archive_version(current), archive, err);
 }
 
-const archivable sections_archivable = {"section", load_path, set_archived};
+const archivable sections_archivable = {MSG("The section is archived; restore it first."),
+                                        MSG("The section is not archived."), load_path,
+                                        set_archived};
 
 pm_status sections_list(http_ctx *ctx, pm_error *err)
 {
@@ -82,7 +85,9 @@ pm_status sections_list(http_ctx *ctx, pm_error *err)
         (st = req_query_bool(ctx, "include_archived", &f.include_archived, err)) ||
         (st = req_page(ctx, &page, err)))
         goto out;
-    if ((st = archive_check_include(ctx, f.include_archived, "sections", err)))
+    if ((st = archive_check_include(ctx, f.include_archived,
+                                    MSG("Only admins and coordinators see archived sections."),
+                                    err)))
         goto out;
     if (!(st = plans_load(ctx, f.plan, false, NULL, err)) && !(st = ctx_db(ctx, &db, err)) &&
         !(st = section_repo_list(db, &f, &page, &result, err)))
@@ -113,7 +118,7 @@ pm_status sections_create(http_ctx *ctx, pm_error *err)
         (st = ctx_begin(ctx, NULL, &db, err)) || (st = plans_load(ctx, plan_id, true, &plan, err)))
         return st;
     if (archive_is_archived(plan))
-        return pm_fail(err, PM_CONFLICT, "The plan is archived; restore it first.");
+        return pm_fail(err, PM_CONFLICT, MSG("The plan is archived; restore it first."));
     const char *code = json_member_string(body, "code");
     if ((st = section_repo_check_references(db, body, err)) ||
         (st = section_repo_create(db, plan_id, body, err)) ||

@@ -53,7 +53,7 @@ static const char seed_sql[] =
 static const char references_sql[] = "SELECT planmon_unknown_agencies($1::jsonb) AS addressees";
 
 static const db_reference references[] = {
-    {"addressees", "addressees", ".agency", "unknown", "names no agency"},
+    {"addressees", "addressees", ".agency", "unknown", MSG("names no agency")},
 };
 
 /* The columns but code (it names the section) as $1..$7, $8 present fields, $9 plan $10 code
@@ -102,7 +102,7 @@ pm_status section_repo_get(PGconn *conn, const char *plan, const char *code, boo
 {
     const char *params[] = {plan, code};
     return db_fetch_one(conn, lock ? get_locked_sql : get_sql, 2, params,
-                        "There is no such section.", out, err);
+                        MSG("There is no such section."), out, err);
 }
 
 static pm_status code_taken(pm_status st, pm_error *err)
@@ -111,7 +111,7 @@ static pm_status code_taken(pm_status st, pm_error *err)
         return st;
     pm_error_reset(err);
     return pm_fail_field(err, PM_CONFLICT, "code", "taken",
-                         "The plan has a section with this code.");
+                         MSG("The plan has a section with this code."));
 }
 
 pm_status section_repo_create(PGconn *conn, const char *plan, const json_t *fields, pm_error *err)
@@ -150,7 +150,7 @@ pm_status section_repo_update(PGconn *conn, const char *plan, const char *code, 
     db_params_add(&p, code);
     db_params_add_int(&p, version);
     pm_status st = db_change_one(conn, update_sql, p.count, p.values,
-                                 "The section was changed meanwhile; read it again.", err);
+                                 MSG("The section was changed meanwhile; read it again."), err);
     db_params_clear(&p);
     return st;
 }
@@ -171,5 +171,5 @@ pm_status section_repo_set_archived(PGconn *conn, const char *plan, const char *
 {
     const char *keys[] = {plan, code};
     return db_set_archived(conn, archive_sql, keys, 2, version, archive,
-                           "The section was changed meanwhile; read it again.", err);
+                           MSG("The section was changed meanwhile; read it again."), err);
 }

@@ -52,15 +52,16 @@ static pm_status may_report(const http_ctx *ctx, const json_t *task, const json_
 {
     const char *role = tasks_role_of(ctx->who.agency, task);
     if (!access_may_post_update(&ctx->who, role))
-        return pm_fail(err, PM_FORBIDDEN,
-                       "Only the task's lead and coordinating agencies post progress updates.");
+        return pm_fail(
+            err, PM_FORBIDDEN,
+            MSG("Only the task's lead and coordinating agencies post progress updates."));
     static const char *const task_fields[] = {"status", "percent_done", "occurrence"};
     for (size_t i = 0; i < sizeof task_fields / sizeof task_fields[0]; i++)
         if (json_object_get(update, task_fields[i]) && !access_may_edit_task(&ctx->who, role))
             return pm_fail_field(err, PM_FORBIDDEN, task_fields[i], "forbidden",
-                                 "Only the task's lead agency, coordinators and admins set its "
-                                 "status and percent and report its occurrences done; a "
-                                 "coordinating agency posts notes.");
+                                 MSG("Only the task's lead agency, coordinators and admins set its "
+                                     "status and percent and report its occurrences done; a "
+                                     "coordinating agency posts notes."));
     return PM_OK;
 }
 
@@ -82,7 +83,7 @@ static pm_status settle(json_t *update, const json_t *state, pm_error *err)
         percent = json_object_get(state, "percent_done");
     if (done && json_integer_value(percent) != 100)
         return pm_fail_field(err, PM_VALIDATION_FAILED, "percent_done", "inconsistent",
-                             "A task that is done is 100 percent done.");
+                             MSG("A task that is done is 100 percent done."));
     return PM_OK;
 }
 
@@ -96,10 +97,10 @@ static pm_status occurred_on(json_t *update, const char *earliest, civil_date *d
     const char *on = json_member_string(update, "occurred_on");
     if (strcmp(on, today) > 0)
         return pm_fail_field(err, PM_VALIDATION_FAILED, "occurred_on", "in_future",
-                             "occurred_on is after today (%s) in the province", today);
+                             MSG("occurred_on is after today (%s) in the province"), today);
     if (earliest && strcmp(on, earliest) < 0)
         return pm_fail_field(err, PM_VALIDATION_FAILED, "occurred_on", "before_start",
-                             "occurred_on is before %s, when the task (or its plan) starts",
+                             MSG("occurred_on is before %s, when the task (or its plan) starts"),
                              earliest);
     clock_parse_date(on, day);
     return PM_OK;
@@ -117,17 +118,17 @@ static pm_status check_occurrence(PGconn *db, const char *task, const json_t *up
     if (st == PM_NOT_FOUND) {
         pm_error_reset(err);
         return pm_fail_field(err, PM_VALIDATION_FAILED, "occurrence", "unknown",
-                             "occurrence names none of the task's occurrences (GET "
-                             "/v1/tasks/%s/occurrences lists them)",
+                             MSG("occurrence names none of the task's occurrences (GET "
+                                 "/v1/tasks/%s/occurrences lists them)"),
                              task);
     }
     if (st != PM_OK)
         return st;
     const char *start = json_member_string(occurrence, "start");
     if (strcmp(json_member_string(update, "occurred_on"), start) < 0)
-        return pm_fail_field(err, PM_VALIDATION_FAILED, "occurred_on", "before_occurrence",
-                             "occurred_on is before %s, when the period of occurrence %s begins",
-                             start, name);
+        return pm_fail_field(
+            err, PM_VALIDATION_FAILED, "occurred_on", "before_occurrence",
+            MSG("occurred_on is before %s, when the period of occurrence %s begins"), start, name);
     return PM_OK;
 }
 
@@ -157,8 +158,8 @@ pm_status task_progress_record(http_ctx *ctx, PGconn *db, const json_t *task, js
     if (strcmp(json_member_string(now, "status"), "done") == 0 &&
         json_integer_value(json_object_get(now, "percent_done")) != 100)
         return pm_fail_field(err, PM_VALIDATION_FAILED, "occurred_on", "inconsistent",
-                             "Dated %s, this update would leave the task done at %lld percent "
-                             "after the updates that follow it.",
+                             MSG("Dated %s, this update would leave the task done at %lld percent "
+                                 "after the updates that follow it."),
                              json_member_string(update, "occurred_on"),
                              (long long)json_integer_value(json_object_get(now, "percent_done")));
     return task_repo_apply_state(db, task_id, new_version, err);
@@ -195,7 +196,7 @@ pm_status task_updates_get(http_ctx *ctx, pm_error *err)
     if ((st = req_check_query(ctx, no_params, err)) || (st = load(ctx, false, &task, err)))
         return st;
     if (!update_id || !page_key_is_number(update_id))
-        return pm_fail(err, PM_NOT_FOUND, "There is no such update.");
+        return pm_fail(err, PM_NOT_FOUND, MSG("There is no such update."));
     if ((st = ctx_db(ctx, &db, err)) ||
         (st = task_repo_get_update(db, req_path(ctx, "id"), update_id, &update, err)))
         return st;
@@ -217,13 +218,14 @@ pm_status task_updates_create(http_ctx *ctx, pm_error *err)
         json_object_del(body, "note");
     if (!json_object_get(body, "note") && !json_object_get(body, "percent_done") &&
         !json_object_get(body, "status") && !json_object_get(body, "occurrence"))
-        return pm_fail_field(err, PM_VALIDATION_FAILED, "note", "required",
-                             "An update gives a note, a percent_done, a status or an occurrence.");
+        return pm_fail_field(
+            err, PM_VALIDATION_FAILED, "note", "required",
+            MSG("An update gives a note, a percent_done, a status or an occurrence."));
     if ((st = ctx_begin(ctx, NULL, &db, err)) || (st = load(ctx, true, &task, err)) ||
         (st = may_report(ctx, task, body, err)))
         return st;
     if (archive_is_archived(task))
-        return pm_fail(err, PM_CONFLICT, "The task is archived; restore it first.");
+        return pm_fail(err, PM_CONFLICT, MSG("The task is archived; restore it first."));
     if ((st = task_progress_record(ctx, db, task, body, true, id, err)) ||
         (st = task_repo_get_update(db, task_id, id, &created, err)) || (st = ctx_commit(ctx, err)))
         return st;

@@ -17,7 +17,7 @@
 enum { MAX_TASK_AGENCIES = 200 };
 
 static const field_spec agency_entry[] = {
-    V_CHECKED("agency", true, 1, 32, validate_code, "an agency code"),
+    V_CHECKED("agency", true, 1, 32, validate_code, MSG("an agency code")),
     V_ENUM("role", true, task_roles),
     V_ENUM("mode", false, task_modes),
     V_ENUM("source", false, task_sources),
@@ -42,7 +42,7 @@ pm_status tasks_agency_entries(const char *name, const json_t *value, pm_error *
                 char field[48];
                 snprintf(field, sizeof field, "agencies[%zu].agency", i);
                 st = pm_fail_field(err, PM_VALIDATION_FAILED, field, "duplicate",
-                                   "%s is already listed as agencies[%zu]", field, j);
+                                   MSG("%s is already listed as agencies[%zu]"), field, j);
                 break;
             }
     return st;
@@ -57,9 +57,9 @@ pm_status tasks_agency_entries(const char *name, const json_t *value, pm_error *
 
 #define TASK_FIELDS(req)                                                                          \
     V_OPT_STRING("section", 32), V_OPT_INT("parent_id", 1, INT64_MAX),                            \
-        V_OPT_CHECKED("key", 1, 64, validate_slug, "a-z and 0-9 in runs joined by '-'"),          \
+        V_OPT_CHECKED("key", 1, 64, validate_slug, MSG("a-z and 0-9 in runs joined by '-'")),     \
         V_OPT_STRING("source_clause", 64),                                                        \
-        V_CHECKED("title", req, 1, 1000, validate_not_blank, "more than blanks"),                 \
+        V_CHECKED("title", req, 1, 1000, validate_not_blank, MSG("more than blanks")),            \
         V_OPT_STRING("title_en", 1000), V_STRING("description", false, 0, 20000),                 \
         V_CUSTOM("agencies", false, tasks_agency_entries),                                        \
         V_ENUM("recurrence", false, task_recurrences), V_OPT_ENUM("due_basis", task_due_bases),   \
@@ -105,7 +105,7 @@ static pm_status may_change(const http_ctx *ctx, const json_t *task, const json_
         return PM_OK;
     if (!access_may_edit_task(&ctx->who, tasks_role_of(ctx->who.agency, task)))
         return pm_fail(err, PM_FORBIDDEN,
-                       "Only the task's lead agency, coordinators and admins change a task.");
+                       MSG("Only the task's lead agency, coordinators and admins change a task."));
     const char *key;
     json_t *value;
     json_object_foreach((json_t *)patch, key, value)
@@ -114,8 +114,9 @@ static pm_status may_change(const http_ctx *ctx, const json_t *task, const json_
         for (size_t i = 0; lead_fields[i]; i++)
             allowed = allowed || strcmp(key, lead_fields[i]) == 0;
         if (!allowed)
-            return pm_fail_field(err, PM_FORBIDDEN, key, "forbidden",
-                                 "The lead agency changes only dates, status and percent_done.");
+            return pm_fail_field(
+                err, PM_FORBIDDEN, key, "forbidden",
+                MSG("The lead agency changes only dates, status and percent_done."));
     }
     return PM_OK;
 }
@@ -135,8 +136,9 @@ static pm_status take_progress(json_t *change, const json_t *current, json_t **p
     bool given = (status && !json_is_null(status)) || (percent && !json_is_null(percent));
     bool dated = json_object_get(change, "occurred_on") != NULL;
     if (!given && dated)
-        return pm_fail_field(err, PM_VALIDATION_FAILED, "occurred_on", "without_change",
-                             "occurred_on dates a change of status or percent_done; give one.");
+        return pm_fail_field(
+            err, PM_VALIDATION_FAILED, "occurred_on", "without_change",
+            MSG("occurred_on dates a change of status or percent_done; give one."));
     const char *now_status = current ? json_member_string(current, "status") : "not_started";
     long long now_percent =
         current ? json_integer_value(json_object_get(current, "percent_done")) : 0;
@@ -177,7 +179,7 @@ pm_status tasks_load(http_ctx *ctx, const char *id, bool lock, json_t **out, pm_
     pm_status st;
     *out = NULL;
     if (!id || !page_key_is_number(id))
-        return pm_fail(err, PM_NOT_FOUND, "There is no such task.");
+        return pm_fail(err, PM_NOT_FOUND, MSG("There is no such task."));
     if ((st = ctx_db(ctx, &db, err)))
         return st;
     return task_repo_get(db, id, access_sees_archived(&ctx->who), lock, out, err);
@@ -202,7 +204,8 @@ static pm_status set_archived(http_ctx *ctx, PGconn *db, const json_t *current, 
     return task_repo_set_archived(db, req_path(ctx, "id"), archive_version(current), archive, err);
 }
 
-const archivable tasks_archivable = {"task", load_path, set_archived};
+const archivable tasks_archivable = {MSG("The task is archived; restore it first."),
+                                     MSG("The task is not archived."), load_path, set_archived};
 
 pm_status tasks_list(http_ctx *ctx, pm_error *err)
 {
@@ -231,10 +234,11 @@ pm_status tasks_list(http_ctx *ctx, pm_error *err)
         goto out;
     if (f.role && !f.agency) {
         st = pm_fail_field(err, PM_INVALID_PARAMETER, "role", "needs_agency",
-                           "role filters the entries of one agency: give agency too");
+                           MSG("role filters the entries of one agency: give agency too"));
         goto out;
     }
-    if ((st = archive_check_include(ctx, f.include_archived, "tasks", err)))
+    if ((st = archive_check_include(ctx, f.include_archived,
+                                    MSG("Only admins and coordinators see archived tasks."), err)))
         goto out;
     if ((st = ctx_db(ctx, &db, err)))
         goto out;

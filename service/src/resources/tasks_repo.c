@@ -89,11 +89,11 @@ static const char references_sql[] =
     "       planmon_unknown_agencies($5::jsonb) AS agencies";
 
 static const db_reference references[] = {
-    {"plan", "plan", NULL, "unknown", "names no plan that is open for changes"},
-    {"section", "section", NULL, "unknown", "names no section of the task's plan"},
-    {"parent", "parent_id", NULL, "unknown", "names no task of the same plan"},
-    {"cycle", "parent_id", NULL, "cycle", "would make the task a part of itself"},
-    {"agencies", "agencies", ".agency", "unknown", "names no agency"},
+    {"plan", "plan", NULL, "unknown", MSG("names no plan that is open for changes")},
+    {"section", "section", NULL, "unknown", MSG("names no section of the task's plan")},
+    {"parent", "parent_id", NULL, "unknown", MSG("names no task of the same plan")},
+    {"cycle", "parent_id", NULL, "cycle", MSG("would make the task a part of itself")},
+    {"agencies", "agencies", ".agency", "unknown", MSG("names no agency")},
 };
 
 /* The columns a caller writes. A task's status and percent are not among them: they follow from
@@ -236,7 +236,7 @@ static const char responsibilities_sql[] =
 
 static const char *const id_key[] = {"id"};
 
-static const char stale[] = "The task was changed meanwhile; read it again.";
+static const char stale[] = MSG("The task was changed meanwhile; read it again.");
 
 pm_status task_repo_list(PGconn *conn, const task_filter *f, const page_request *page,
                          page_result *out, pm_error *err)
@@ -272,8 +272,8 @@ pm_status task_repo_get(PGconn *conn, const char *id, bool include_archived, boo
     char today[11];
     clock_today_text(today);
     const char *params[] = {id, include_archived ? "true" : "false", today, clock_zone()};
-    return db_fetch_one(conn, lock ? get_locked_sql : get_sql, 4, params, "There is no such task.",
-                        out, err);
+    return db_fetch_one(conn, lock ? get_locked_sql : get_sql, 4, params,
+                        MSG("There is no such task."), out, err);
 }
 
 pm_status task_repo_check_references(PGconn *conn, const json_t *task, const char *self,
@@ -297,7 +297,8 @@ static pm_status key_taken(pm_status st, pm_error *err)
     if (st != PM_CONFLICT)
         return st;
     pm_error_reset(err);
-    return pm_fail_field(err, PM_CONFLICT, "key", "taken", "The plan has a task with this key.");
+    return pm_fail_field(err, PM_CONFLICT, "key", "taken",
+                         MSG("The plan has a task with this key."));
 }
 
 pm_status task_repo_create(PGconn *conn, const json_t *fields, char *id_out, pm_error *err)
@@ -350,7 +351,7 @@ pm_status task_repo_set_archived(PGconn *conn, const char *id, long long version
 {
     const char *keys[] = {id};
     return db_set_archived(conn, archive_sql, keys, 1, version, archive,
-                           "The task was changed meanwhile; read it again.", err);
+                           MSG("The task was changed meanwhile; read it again."), err);
 }
 
 pm_status task_repo_add_update(PGconn *conn, const char *task, const json_t *previous,
@@ -380,7 +381,7 @@ pm_status task_repo_state(PGconn *conn, const char *task, const char *day, json_
                           pm_error *err)
 {
     const char *params[] = {task, day ? day : "infinity"};
-    return db_fetch_one(conn, state_sql, 2, params, "There is no such task.", out, err);
+    return db_fetch_one(conn, state_sql, 2, params, MSG("There is no such task."), out, err);
 }
 
 pm_status task_repo_apply_state(PGconn *conn, const char *task, bool new_version, pm_error *err)
@@ -392,7 +393,8 @@ pm_status task_repo_apply_state(PGconn *conn, const char *task, bool new_version
 pm_status task_repo_earliest(PGconn *conn, const char *task, char *day, pm_error *err)
 {
     const char *params[] = {task};
-    return db_fetch_text(conn, earliest_sql, 1, params, "There is no such task.", day, 11, err);
+    return db_fetch_text(conn, earliest_sql, 1, params, MSG("There is no such task."), day, 11,
+                         err);
 }
 
 pm_status task_repo_list_updates(PGconn *conn, const char *task, const page_request *page,
@@ -409,7 +411,7 @@ pm_status task_repo_get_update(PGconn *conn, const char *task, const char *id, j
                                pm_error *err)
 {
     const char *params[] = {task, id};
-    return db_fetch_one(conn, get_update_sql, 2, params, "There is no such update.", out, err);
+    return db_fetch_one(conn, get_update_sql, 2, params, MSG("There is no such update."), out, err);
 }
 
 pm_status task_repo_responsibilities(PGconn *conn, const char *agency, const char *plan,

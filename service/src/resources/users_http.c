@@ -25,7 +25,7 @@ static bool username_ok(const char *s)
 
 static const field_spec create_fields[] = {
     V_CHECKED("username", true, 2, 63, username_ok,
-              "2 to 63 of a-z, 0-9, '.', '_', '-', starting with a letter or digit"),
+              MSG("2 to 63 of a-z, 0-9, '.', '_', '-', starting with a letter or digit")),
     V_STRING("display_name", false, 0, 200),
     V_STRING("agency", true, 1, 32),
     V_ENUM("role", true, role_names),
@@ -78,10 +78,10 @@ static pm_status may_set(const http_ctx *ctx, const json_t *fields, pm_error *er
     const char *role = json_member_string(fields, "role");
     if (agency && !access_manages_user_of(&ctx->who, agency))
         return pm_fail_field(err, PM_FORBIDDEN, "agency", "forbidden",
-                             "A manager manages the users of its own agency only.");
+                             MSG("A manager manages the users of its own agency only."));
     if (role && !access_may_grant(&ctx->who, role))
         return pm_fail_field(err, PM_FORBIDDEN, "role", "forbidden",
-                             "A manager may give only the roles officer and manager.");
+                             MSG("A manager may give only the roles officer and manager."));
     return PM_OK;
 }
 
@@ -97,7 +97,7 @@ static pm_status agency_exists(PGconn *db, const json_t *fields, pm_error *err)
     if (st == PM_NOT_FOUND) {
         pm_error_reset(err);
         return pm_fail_field(err, PM_VALIDATION_FAILED, "agency", "unknown",
-                             "There is no agency %.40s.", agency);
+                             MSG("There is no agency %.40s."), agency);
     }
     return st;
 }
@@ -142,7 +142,7 @@ static pm_status load_target(http_ctx *ctx, PGconn *db, bool lock, json_t **out,
     if (st == PM_OK && !may_read(ctx, *out)) {
         json_decref(*out);
         *out = NULL;
-        st = pm_fail(err, PM_NOT_FOUND, "There is no such user.");
+        st = pm_fail(err, PM_NOT_FOUND, MSG("There is no such user."));
     }
     return st;
 }
@@ -156,7 +156,7 @@ pm_status users_may_read(http_ctx *ctx, const char *username, pm_error *err)
         st = user_repo_get(db, username, &user, err);
     /* only those who manage users read their history; everyone else: 404 */
     if (st == PM_OK && !may_read(ctx, user))
-        st = pm_fail(err, PM_NOT_FOUND, "There is no such user.");
+        st = pm_fail(err, PM_NOT_FOUND, MSG("There is no such user."));
     json_decref(user);
     return st;
 }
@@ -217,7 +217,7 @@ pm_status users_patch(http_ctx *ctx, pm_error *err)
         (st = ctx_begin(ctx, NULL, &db, err)) || (st = load_target(ctx, db, true, &current, err)))
         return st;
     if (!access_may_grant(&ctx->who, json_member_string(current, "role")))
-        return pm_fail(err, PM_FORBIDDEN, "A manager may change only officers and managers.");
+        return pm_fail(err, PM_FORBIDDEN, MSG("A manager may change only officers and managers."));
     if ((st = may_set(ctx, patch, err)) || (st = reply_check_if_match(ctx, current, err)) ||
         (st = agency_exists(db, patch, err)))
         return st;
@@ -260,7 +260,7 @@ pm_status me_password(http_ctx *ctx, pm_error *err)
         return st;
     if (!password_verify(user.password_hash, json_member_string(body, "current_password")))
         return pm_fail_field(err, PM_FORBIDDEN, "current_password", "wrong",
-                             "The current password is wrong.");
+                             MSG("The current password is wrong."));
     if ((st = password_hash(json_member_string(body, "new_password"), hash, err)) ||
         (st = ctx_begin(ctx, "password_change", &db, err)) ||
         (st = user_repo_set_password(db, ctx->who.username, hash, err)) ||

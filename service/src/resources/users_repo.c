@@ -82,13 +82,14 @@ pm_status user_repo_list(PGconn *conn, const user_filter *filter, const page_req
 pm_status user_repo_get(PGconn *conn, const char *username, json_t **out, pm_error *err)
 {
     const char *params[] = {username};
-    return db_fetch_one(conn, get_sql, 1, params, "There is no such user.", out, err);
+    return db_fetch_one(conn, get_sql, 1, params, MSG("There is no such user."), out, err);
 }
 
 pm_status user_repo_get_for_update(PGconn *conn, const char *username, json_t **out, pm_error *err)
 {
     const char *params[] = {username};
-    return db_fetch_one(conn, get_for_update_sql, 1, params, "There is no such user.", out, err);
+    return db_fetch_one(conn, get_for_update_sql, 1, params, MSG("There is no such user."), out,
+                        err);
 }
 
 /* Runs an insert from `user`; *added is the number of rows it made. */
@@ -100,8 +101,8 @@ static pm_status insert(PGconn *conn, const char *sql, const user_new *user, int
     PGresult *res;
     pm_status st = db_exec(conn, sql, 6, params, &res, err);
     if (st == PM_CONFLICT)
-        return pm_fail_field(err, PM_CONFLICT, "username", "taken", "The username %s is taken.",
-                             user->username);
+        return pm_fail_field(err, PM_CONFLICT, "username", "taken",
+                             MSG("The username %s is taken."), user->username);
     if (st != PM_OK)
         return st;
     *added = atoi(PQcmdTuples(res));
@@ -115,7 +116,7 @@ pm_status user_repo_create(PGconn *conn, const user_new *user, pm_error *err)
     pm_status st = insert(conn, insert_sql, user, &added, err);
     if (st == PM_OK && added == 0)
         return pm_fail_field(err, PM_VALIDATION_FAILED, "agency", "unknown",
-                             "There is no agency %s.", user->agency);
+                             MSG("There is no agency %s."), user->agency);
     return st;
 }
 
@@ -140,7 +141,7 @@ pm_status user_repo_update(PGconn *conn, const char *username, long long version
         password_hash,
     };
     return db_change_one(conn, update_sql, 7, params,
-                         "The user was changed by someone else; read it again.", err);
+                         MSG("The user was changed by someone else; read it again."), err);
 }
 
 pm_status user_repo_set_password(PGconn *conn, const char *username, const char *password_hash,
@@ -148,5 +149,5 @@ pm_status user_repo_set_password(PGconn *conn, const char *username, const char 
 {
     const char *params[] = {username, password_hash};
     return db_change_one(conn, set_password_sql, 2, params,
-                         "The user was changed by someone else; read it again.", err);
+                         MSG("The user was changed by someone else; read it again."), err);
 }
