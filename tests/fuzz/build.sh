@@ -32,7 +32,7 @@ PKG_LIBS=$(pkg-config --libs libulfius jansson libpq libmicrohttpd libjwt libarg
 VERSION=$(sed -n "s/^ *version *: *'\([^']*\)'.*/\1/p" "$ROOT/meson.build" | head -n1)
 SAN=(-fsanitize=address,undefined -fno-sanitize-recover=all)
 CFLAGS=(-std=gnu17 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer "${SAN[@]}"
-        -Wall -Wno-unused-function -Wno-unused-parameter
+        -Wall -Werror -Wno-unused-function -Wno-unused-parameter
         "-DPLANMON_VERSION=\"$VERSION\""
         "-DPLANMON_DEFAULT_DOCS_JS=\"$ROOT/node_modules/redoc/bundles/redoc.standalone.js\""
         -I"$ROOT/service/src" -I"$ROOT/tests/fuzz" $PKG_CFLAGS)
@@ -79,6 +79,10 @@ cmp -s "$tables_reg" "$OUT/gen/fuzz_tables_all.c" && rm "$tables_reg" ||
   mv "$tables_reg" "$OUT/gen/fuzz_tables_all.c"
 table_sources+=("$OUT/gen/fuzz_tables_all.c")
 
+# The files service/meson.build embeds, as the same tables (tests/checks/test_fuzz_build.py
+# keeps the two lists equal).
+EMBEDDED_TABLES=(migrations seed api messages)
+
 # --- ninja -------------------------------------------------------------------------------------
 
 q() { printf '%q ' "$@"; } # shell-quoted words for the ninja commands
@@ -107,11 +111,12 @@ lib_objs=()
   echo "  description = LINK \$out"
   echo
   echo "build $(esc "$OUT/embed"): hostcc $(esc "$ROOT/service/tools/embed.c")"
-  for table in migrations seed api; do
+  for table in "${EMBEDDED_TABLES[@]}"; do
     case $table in
       migrations) ins=("$ROOT"/db/migrations/*.sql) ;;
       seed) ins=("$ROOT"/db/seed/*.json) ;;
       api) ins=("$ROOT/api/openapi.yaml") ;;
+      messages) ins=("$ROOT/service/messages/vi.tsv") ;;
     esac
     line="build $(esc "$OUT/gen/embedded_$table.c"): embed"
     for i in "${ins[@]}"; do line+=" $(esc "$i")"; done
@@ -127,7 +132,7 @@ lib_objs=()
     echo "  extra = -fsanitize=fuzzer-no-link"
     lib_objs+=("$obj")
   done < <(find "$ROOT/service/src" -name '*.c' ! -name main.c | sort)
-  for table in migrations seed api; do
+  for table in "${EMBEDDED_TABLES[@]}"; do
     obj=$OUT/obj/embedded_$table.o
     echo "build $(esc "$obj"): cc $(esc "$OUT/gen/embedded_$table.c")"
     echo "  extra = -Wno-overlength-strings"

@@ -13,7 +13,7 @@
 #include "http/request.h"
 #include "jsonutil.h"
 
-static void readers(const http_ctx *ctx)
+static void readers(http_ctx *ctx)
 {
     static const char *const allowed[] = {"q",    "level",     "parent", "status",
                                           "kind", PAGE_PARAMS, NULL};

@@ -67,6 +67,8 @@ static json_t *sample_value(const field_spec *s)
         return json_true();
     case FIELD_DATE:
         return json_string("2017-06-14");
+    case FIELD_TIME:
+        return json_string("2017-06-14T08:30:00+07:00");
     case FIELD_INT:
         return json_integer(s->min_int > 1 ? s->min_int : s->max_int >= 1 ? 1 : s->min_int);
     case FIELD_NUMBER:

@@ -33,8 +33,8 @@ const char *const measurement_statuses[] = {"draft", "submitted", "approved", NU
     "coalesce(planmon_in_scope(u.path, i.reporting_agencies," \
     "                          (SELECT planmon_scope_unit($1)), $1), false)"
 
-#define VISIBLE                                                            \
-    "planmon_measurement_visible(m.status, u.path, i.reporting_agencies,"  \
+#define VISIBLE                                                                     \
+    "planmon_measurement_visible(m.status, u.path, i.reporting_agencies,"           \
     "                            (SELECT planmon_scope_unit($1)), $1, $2::boolean," \
     "                            $3::boolean)"
 
@@ -52,7 +52,7 @@ static const char list_sql[] =
 #define GET_SELECT                                                                    \
     "SELECT " MEASUREMENT_COLUMNS ", u.parent AS unit_parent, u.level AS unit_level," \
     " " IN_SCOPE " AS in_scope, planmon_level(i.level) AS indicator_level,"           \
-    " (SELECT planmon_scope_unit($1)) AS viewer_unit, i.value_type" MEASUREMENT_FROM           \
+    " (SELECT planmon_scope_unit($1)) AS viewer_unit, i.value_type" MEASUREMENT_FROM  \
     " WHERE m.id = $4::bigint AND " VISIBLE
 
 static const char get_sql[] = GET_SELECT;
@@ -79,7 +79,8 @@ static const char classify_sql[] =
     "       u.code IS NOT NULL AS unit_known, u.level AS unit_level,"
     "       u.code IS NOT NULL AND r.period_end IS NOT NULL AND u.valid_from <= r.period_end"
     "           AND (u.valid_to IS NULL OR u.valid_to > r.period_end) AS unit_exists,"
-    "       coalesce(planmon_in_scope(u.path, i.reporting_agencies, (SELECT planmon_scope_unit($2)),"
+    "       coalesce(planmon_in_scope(u.path, i.reporting_agencies, (SELECT "
+    "planmon_scope_unit($2)),"
     "                                 $2), false) AS in_scope,"
     "       m.status, m.value_bool, m.value_num, m.value_text, m.numerator, m.denominator,"
     "       m.comment"
