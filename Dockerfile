@@ -4,10 +4,14 @@
 #            the OpenAPI document are compiled into it)
 #   runtime  only the shared libraries the binary needs, the binary, the docs script, curl
 #            for the health check, tzdata for PROVINCE_TIME_ZONE (the binary refuses to start
-#            without the zone's data: "today in the province"); a non-root user.
+#            without the zone's data: "today in the province"), fonts-liberation2 for the report
+#            documents (Liberation Serif 2.x, loaded from its files; the binary refuses to start
+#            without it); a non-root user.
 # The runtime packages are the Debian packages of the binary's own NEEDED libraries
-# (`objdump -p build/planmon | grep NEEDED`): libulfius2.7 libjansson4 libpq5 libmicrohttpd12
-# libjwt0 libargon2-1 libssl3 (libcrypto.so.3); apt brings what they need in turn.
+# (`objdump -p build/planmon | grep NEEDED`): libulfius2.7 liborcania2.3 libjansson4 libpq5
+# libmicrohttpd12 libjwt0 libargon2-1 libssl3 (libcrypto.so.3), and for the report documents
+# libglib2.0-0 (glib, gobject) libcairo2 libpango-1.0-0 libpangocairo-1.0-0 libpangoft2-1.0-0
+# libfontconfig1 libzip4; apt brings what they need in turn.
 # tests/deploy/test_dockerfile.py checks that this list covers `ldd` of the binary, that
 # every package exists in Debian 12, and that the commands below work outside a container.
 #
@@ -33,6 +37,7 @@ RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       build-essential meson ninja-build pkg-config \
       libulfius-dev libjansson-dev libpq-dev libmicrohttpd-dev libjwt-dev libargon2-dev libssl-dev \
+      libglib2.0-dev libcairo2-dev libpango1.0-dev libzip-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY meson.build meson_options.txt ./
@@ -47,8 +52,9 @@ RUN meson setup /build --buildtype=release -Dwerror=true -Dtests=disabled \
 FROM debian:bookworm-slim
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      libulfius2.7 libjansson4 libpq5 libmicrohttpd12 libjwt0 libargon2-1 libssl3 curl ca-certificates \
-      tzdata \
+      libulfius2.7 liborcania2.3 libjansson4 libpq5 libmicrohttpd12 libjwt0 libargon2-1 libssl3 \
+      libglib2.0-0 libcairo2 libpango-1.0-0 libpangocairo-1.0-0 libpangoft2-1.0-0 libfontconfig1 \
+      libzip4 curl ca-certificates tzdata fonts-liberation2 \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 planmon \
  && useradd --system --uid 10001 --gid 10001 --no-create-home --home-dir /nonexistent \

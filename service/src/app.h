@@ -16,7 +16,8 @@ typedef struct app {
     db_pool *pool;      /* the primary (DATABASE_URL) */
     db_pool *read_pool; /* a streaming replica (DATABASE_READ_URL), or NULL: reads use `pool` */
     const auth_keys *keys;
-    char *docs_js; /* contents of DOCS_JS_FILE, or NULL when it could not be read */
+    struct render_fonts *fonts; /* the font maps report documents render with (render/fonts.h) */
+    char *docs_js;              /* contents of DOCS_JS_FILE, or NULL when it could not be read */
     size_t docs_js_len;
     atomic_bool draining; /* set on SIGTERM: /readyz answers 503, answers close their connection */
     atomic_int in_flight; /* requests being handled now */

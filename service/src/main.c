@@ -1,4 +1,5 @@
-/* main.c: the planmon executable and its subcommands: serve, migrate, seed, version, routes. */
+/* main.c: the planmon executable and its subcommands: serve, migrate, seed, user add, token,
+ * report, version, routes. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,8 @@
 #include "http/routes.h"
 #include "http/server.h"
 #include "log.h"
+#include "render/fonts.h"
+#include "report_cli.h"
 #include "resources/occurrences_repo.h"
 #include "resources/users_repo.h"
 #include "seed.h"
@@ -30,7 +33,7 @@
 /* Long-running one-off work (migrations, seeding) is not bound by the serving timeout. */
 enum { TOOL_QUERY_TIMEOUT_MS = 600000 };
 
-enum { MAX_OPTIONS = 6 };
+enum { MAX_OPTIONS = 12 };
 
 /* The options one command line gave: --name value pairs (a flag's value is "1"). */
 struct options {
@@ -60,6 +63,7 @@ static int cmd_migrate(const pm_config *cfg, const struct options *o);
 static int cmd_seed(const pm_config *cfg, const struct options *o);
 static int cmd_user_add(const pm_config *cfg, const struct options *o);
 static int cmd_token(const pm_config *cfg, const struct options *o);
+static int cmd_report(const pm_config *cfg, const struct options *o);
 static int cmd_version(const pm_config *cfg, const struct options *o);
 static int cmd_routes(const pm_config *cfg, const struct options *o);
 
@@ -75,7 +79,7 @@ static const struct command commands[] = {
      "DB_PREPARE (on; off behind a transaction-mode PgBouncer), DATABASE_READ_URL,\n"
      "HTTP_CONNECTION_TIMEOUT_S, HTTP_MAX_CONNECTIONS, HTTP_PER_IP_CONNECTIONS, MAX_BODY_BYTES,\n"
      "CORS_ORIGINS, LOG_LEVEL, DOCS_JS_FILE, LOGIN_MAX_FAILURES, LOGIN_MAX_FAILURES_PER_IP,\n"
-     "LOGIN_WINDOW_S.\n",
+     "LOGIN_WINDOW_S, REPORT_RENDER_CONCURRENCY.\n",
      {NULL}},
     {"migrate",
      cmd_migrate,
@@ -115,6 +119,18 @@ static const struct command commands[] = {
      "scripts). --ttl defaults to JWT_TTL and may not exceed JWT_MAX_TTL (900).\n"
      "Environment: DATABASE_URL and the JWT_* settings of `serve`.\n",
      {"--username", "--ttl", NULL}},
+    {"report",
+     cmd_report,
+     true,
+     "write a report document (PDF or DOCX) to a file",
+     "usage: planmon report --period P -o FILE [--format pdf|docx] [--unit CODE] [--plan ID]\n"
+     "       [--as-of TIME] [--agency CODE] [--number N] [--date YYYY-MM-DD]\n"
+     "       [--signer-title 'KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC'] [--signer-name NAME]\n"
+     "Writes what GET /v1/reports/P answers as a document (--format, default pdf), with the same\n"
+     "parameters, as an administrator: the file is written whole or not at all.\n"
+     "Environment: DATABASE_URL (required), PROVINCE_TIME_ZONE, REPORT_DUE_DAYS.\n",
+     {"--period", "-o", "--format", "--unit", "--plan", "--as-of", "--agency", "--number", "--date",
+      "--signer-title", "--signer-name", NULL}},
     {"version",
      cmd_version,
      false,
@@ -155,6 +171,13 @@ static int cmd_serve(const pm_config *cfg, const struct options *o)
     if (!load_keys(cfg, &keys))
         return 1;
     app_t app = {.cfg = cfg, .keys = &keys};
+    char why[256];
+    app.fonts = render_fonts_new((size_t)cfg->report_render_concurrency, why, sizeof why);
+    if (!app.fonts) {
+        fprintf(stderr, "planmon: report documents: %s\n", why);
+        auth_keys_free(&keys);
+        return 1;
+    }
     atomic_init(&app.draining, false);
     atomic_init(&app.in_flight, 0);
     db_set_query_timeout(cfg->db_query_timeout_ms);
@@ -167,6 +190,7 @@ static int cmd_serve(const pm_config *cfg, const struct options *o)
     if (!app.pool || (cfg->database_read_url && !app.read_pool)) {
         db_pool_free(app.pool);
         fprintf(stderr, "planmon: out of memory\n");
+        render_fonts_free(app.fonts);
         auth_keys_free(&keys);
         return 1;
     }
@@ -193,6 +217,7 @@ static int cmd_serve(const pm_config *cfg, const struct options *o)
     db_pool_free(app.read_pool);
     db_pool_free(app.pool);
     free(app.docs_js);
+    render_fonts_free(app.fonts);
     auth_keys_free(&keys);
     return rc;
 }
@@ -392,6 +417,24 @@ static int cmd_token(const pm_config *cfg, const struct options *o)
     }
     auth_keys_free(&keys);
     return rc;
+}
+
+static int cmd_report(const pm_config *cfg, const struct options *o)
+{
+    report_cli_request r = {
+        .period = opt(o, "--period"),
+        .output = opt(o, "-o"),
+        .format = opt(o, "--format"),
+        .unit = opt(o, "--unit"),
+        .plan = opt(o, "--plan"),
+        .as_of = opt(o, "--as-of"),
+        .agency = opt(o, "--agency"),
+        .number = opt(o, "--number"),
+        .date = opt(o, "--date"),
+        .signer_title = opt(o, "--signer-title"),
+        .signer_name = opt(o, "--signer-name"),
+    };
+    return report_cli_run(cfg, &r);
 }
 
 static int cmd_version(const pm_config *cfg, const struct options *o)

@@ -385,7 +385,14 @@ def seeded_api(fresh_planmon):
 
 
 @pytest.fixture(scope="module")
-def fresh_planmon(planmon_bin, base_env, docs_js_file, results_dir, spec):
+def fresh_env():
+    """Settings a module's fresh planmon (fresh_planmon) serves with on top of the suite's; a
+    module overrides this fixture to set them (e.g. PLANMON_TEST_TODAY)."""
+    return {}
+
+
+@pytest.fixture(scope="module")
+def fresh_planmon(planmon_bin, base_env, docs_js_file, results_dir, spec, fresh_env):
     """A planmon of the module's own on a new database, migrated and seeded (with the demo users)
     and written by nothing else: what the seed holds, which the suite's shared database, written
     by every test, cannot show. The database is dropped at the end."""
@@ -402,7 +409,7 @@ def fresh_planmon(planmon_bin, base_env, docs_js_file, results_dir, spec):
         for args in (["migrate"], ["seed", "--demo"]):
             result = run_planmon(planmon_bin, args, env)
             assert result.returncode == 0, f"planmon {' '.join(args)}: {result.stderr[-2000:]}"
-        srv = PlanmonServer(planmon_bin, server_env(env, docs_js_file), results_dir,
+        srv = PlanmonServer(planmon_bin, server_env(env, docs_js_file, **fresh_env), results_dir,
                             name=f"fresh-{name}")
         srv.start()
         sessions = Sessions(srv.base_url, spec)

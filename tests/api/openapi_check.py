@@ -50,6 +50,13 @@ def _format_checker():
     return checker
 
 
+# The first bytes of the binary media types the API answers (schema format: binary).
+BINARY_MAGIC = {
+    "application/pdf": b"%PDF-",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": b"PK\x03\x04",
+}
+
+
 def media_type(content_type):
     """`application/json; charset=utf-8` -> `application/json`."""
     return (content_type or "").split(";", 1)[0].strip().lower()
@@ -281,6 +288,10 @@ class OpenApi:
                 problems.extend(f"body {e}" for e in self.schema_errors(schema, instance))
             if mt == "application/problem+json" and isinstance(instance, dict):
                 self._check_problem(instance, response, problems)
+        elif schema is not None and self.resolve(schema).get("format") == "binary":
+            magic = BINARY_MAGIC.get(mt)
+            if magic and not body.startswith(magic):
+                problems.append(f"{mt} body does not start as one does ({magic!r})")
         else:
             try:
                 text = body.decode("utf-8")

@@ -16,7 +16,8 @@ import uuid
 UNIT_KEYS = {"code", "name", "type", "level", "parent", "path", "valid_from", "valid_to",
              "counts", "current_since", "former", "version"}
 FORMER_KEYS = {"name", "type", "valid_from", "valid_to"}
-AGENCY_KEYS = {"code", "name", "name_en", "kind", "unit", "valid_from", "valid_to", "version"}
+AGENCY_KEYS = {"code", "name", "name_en", "kind", "unit", "valid_from", "valid_to", "short_name",
+               "parent", "version"}
 
 # The types a unit of each level may have (the contract of issue 5).
 LEVEL_TYPES = {1: ("tinh", "thanh_pho"), 2: ("thanh_pho", "thi_xa", "huyen"),

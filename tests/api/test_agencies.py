@@ -133,3 +133,22 @@ def test_etags_differ_between_agencies(api):
 @pytest.mark.parametrize("code", ["NOPE", "UBND-885", "UBND-99999", "sldtbxh", "UBND"])
 def test_unknown_agency_is_404(api, code):
     assert_problem(api.get(f"/v1/agencies/{code}"), 404, "not_found")
+
+
+# The abbreviations and parents the seed gives by its rule R6 (db/seed/README-plan-1994.md), for
+# the head and the symbol of the documents an agency issues (issue 20).
+@pytest.mark.parametrize("code,short_name,parent", [
+    ("SLDTBXH", "SLĐTBXH", "UBND-89"), ("SKHDT", "SKHĐT", "UBND-89"), ("SYT", "SYT", "UBND-89"),
+    ("VPUBND", "VPUBND", "UBND-89"), ("BDBP", "BĐBP", None), ("DPTTH", "ĐPTTH", None),
+    ("LDLD", "LĐLĐ", None), ("TINHDOAN", None, None), ("KANDAL", None, None),
+    ("UBND-89", "UBND", None), ("UBND-883", "UBND", None), ("HDND-883", "HĐND", None),
+    ("DKTLN-883", "ĐKTLN", None), ("TTCTXH-89", "TTCTXH", None),
+])
+def test_the_seed_gives_abbreviations_and_parents_by_its_rule(agencies, code, short_name, parent):
+    assert (agencies[code]["short_name"], agencies[code]["parent"]) == (short_name, parent)
+
+
+def test_only_the_provinces_departments_and_office_have_a_parent(agencies):
+    with_parent = {code for code, a in agencies.items() if a["parent"]}
+    assert with_parent == {code for code, a in agencies.items()
+                           if a["kind"] in ("department", "office")}

@@ -204,6 +204,8 @@ def test_an_agency_ending_on_or_before_its_start_is_422_valid_to_before_start(
     ("kind", "ministry"), ("kind", "DEPARTMENT"), ("kind", ""), ("kind", None), ("kind", 1),
     ("valid_from", "2020-02-30"), ("valid_from", "01/03/2025"), ("valid_from", 2025),
     ("valid_from", "2025-03-01T00:00:00Z"), ("valid_to", "2025-13-01"), ("valid_to", "soon"),
+    ("short_name", ""), ("short_name", "BC/X"), ("short_name", "SỞ TP"), ("short_name", "A-B"),
+    ("short_name", "S" * 21), ("short_name", 5), ("parent", "NO-SUCH"), ("parent", 5),
 ])
 def test_a_bad_agency_value_is_422_naming_the_field(admin, db, field, value):
     assert_not_added(admin, db, "/v1/agencies", new_agency_body(**{field: value}), 422,
@@ -223,7 +225,7 @@ def test_a_missing_agency_field_is_422_naming_it(admin, db, missing):
 
 
 @pytest.mark.parametrize("field,value", [
-    ("version", 1), ("level", 1), ("parent", "89"), ("Code", "X"), ("search_text", "x"),
+    ("version", 1), ("level", 1), ("Code", "X"), ("search_text", "x"),
     ("created_at", "2026-01-01T00:00:00Z"), ("effective", "2021-02-01"), ("id", 7),
 ])
 def test_a_server_owned_or_unknown_agency_field_is_400_naming_it(admin, db, field, value):
@@ -251,6 +253,19 @@ def test_an_agency_patch_changes_the_fields_given_and_nothing_else(api, admin, c
     assert r.json() == {**agency, **change, "version": 2}
     assert r.headers["ETag"] != etag
     assert read(api, path) == (r.json(), r.headers["ETag"])
+
+
+def test_an_agency_has_an_abbreviation_and_a_parent_for_its_documents(api, admin):
+    """The abbreviation of its documents' symbol ("Số: …/BC-SLĐTBXH") and the parent printed
+    above its name (issue 20); both optional, the parent another agency."""
+    agency = create_agency(admin, short_name="SKHCN", parent="UBND-89")
+    assert (agency["short_name"], agency["parent"]) == ("SKHCN", "UBND-89")
+    path = agency_path(agency["code"])
+    assert patched(admin, path, {"short_name": "SKHĐCN", "parent": None}) == {
+        **agency, "short_name": "SKHĐCN", "parent": None, "version": 2}
+    _, etag = read(admin, path)
+    r = admin.patch_json(path, {"parent": agency["code"]}, headers={"If-Match": etag})
+    assert_field_error(r, 422, "validation_failed", "parent", "unknown")
 
 
 def test_null_clears_an_agencys_optional_fields(admin):

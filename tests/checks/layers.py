@@ -3,15 +3,18 @@
 
 The folders of service/src are layers: http/ (the server, the route table, the request
 pipeline), resources/ (handlers and repositories), auth/ (tokens, passwords, access rules),
-domain/ (pure logic), db/ (the pool, statements, transactions), obs/ (metrics). The files at the
+domain/ (pure logic), db/ (the pool, statements, transactions), obs/ (metrics), render/ (report
+documents drawn as PDF and DOCX). The files at the
 top of service/src are the base every folder may include (status, jsonutil, hash, config, log,
-embedded, app) and the application commands (main.c, seed.c), which may include anything.
+embedded, app) and the application commands (main.c, seed.c, report_cli.c), which may include
+anything.
 
 The rules, on `#include "..."` lines:
   - domain/ includes no http/, db/, resources/ or auth/;
   - db/ includes no http/, resources/ or auth/;
   - auth/ includes no resources/ or http/;
   - obs/ includes no http/ or resources/;
+  - render/ includes only domain/ (and the base): no http/, db/, resources/, auth/ or obs/;
   - http/ includes no resources/, except http/routes.c, the one route table (ENGINEERING.md);
   - among the folders, the include graph has no cycle but that one;
   - the request's connection (http_ctx's conn, conn_pool and tx) is touched only by
@@ -27,13 +30,14 @@ import pathlib
 import re
 import sys
 
-LAYERS = ("http", "resources", "auth", "domain", "db", "obs")
+LAYERS = ("http", "resources", "auth", "domain", "db", "obs", "render")
 FORBIDDEN = {
     "domain": {"http", "db", "resources", "auth"},
     "db": {"http", "resources", "auth"},
     "auth": {"resources", "http"},
     "obs": {"http", "resources"},
     "http": {"resources"},
+    "render": {"http", "db", "resources", "auth", "obs"},
 }
 ALLOWED = {("http/routes.c", "resources")}  # the route table registers the handlers
 CONN_OWNERS = {"http/context.c", "http/dispatch.c", "http/idempotency.c"}

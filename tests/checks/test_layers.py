@@ -26,7 +26,8 @@ def test_the_only_cycle_among_the_folders_is_the_route_table():
     assert ("http", "resources") in edges and ("resources", "http") in edges
     for upper, lower in [("domain", "http"), ("domain", "db"), ("domain", "resources"),
                          ("db", "http"), ("db", "resources"), ("db", "auth"),
-                         ("auth", "resources"), ("obs", "http")]:
+                         ("auth", "resources"), ("obs", "http"), ("render", "http"),
+                         ("render", "db"), ("render", "resources")]:
         assert (upper, lower) not in edges, f"{upper}/ includes {lower}/"
 
 
@@ -44,6 +45,10 @@ PLANTED = {
         "auth/access.c", '#include "resources/users_repo.h"\n', "auth/ must not include"),
     "http includes a resource outside the route table": (
         "http/reply.c", '#include "resources/audit_repo.h"\n', "http/ must not include"),
+    "the renderers read the database": (
+        "render/pdf.c", '#include "db/query.h"\n', "render/ must not include"),
+    "the renderers reach a resource": (
+        "render/docx.c", '#include "resources/reports_repo.h"\n', "render/ must not include"),
     "a cycle between two lower folders": (
         "db/query.c", '#include "obs/metrics.h"\n', "cycle"),
     "a handler reaching the connection directly": (

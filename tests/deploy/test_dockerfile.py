@@ -18,7 +18,8 @@ import os
 BIN = os.environ.get("PLANMON_BIN") or str(REPO_ROOT / "build" / "planmon")
 # Not the binary's libraries: the health check's (curl, ca-certificates), and the zone data of
 # PROVINCE_TIME_ZONE (tzdata), without which planmon refuses to start.
-EXTRA_RUNTIME = {"curl", "ca-certificates", "tzdata"}
+EXTRA_RUNTIME = {"curl", "ca-certificates", "tzdata",
+                 "fonts-liberation2"}  # the report documents' font, loaded from its files
 
 
 def instructions(path):

@@ -27,8 +27,10 @@ mkdir -p "$OUT/gen" "$OUT/obj"
 
 CC=${FUZZ_CC:-clang}
 command -v "$CC" >/dev/null || die "$CC not found"
-PKG_CFLAGS=$(pkg-config --cflags libulfius jansson libpq libmicrohttpd libjwt libargon2 libcrypto)
-PKG_LIBS=$(pkg-config --libs libulfius jansson libpq libmicrohttpd libjwt libargon2 libcrypto)
+PKGS=(libulfius jansson libpq libmicrohttpd libjwt libargon2 libcrypto
+      glib-2.0 cairo pangocairo pangofc fontconfig libzip) # service/meson.build's dependencies
+PKG_CFLAGS=$(pkg-config --cflags "${PKGS[@]}")
+PKG_LIBS=$(pkg-config --libs "${PKGS[@]}")
 VERSION=$(sed -n "s/^ *version *: *'\([^']*\)'.*/\1/p" "$ROOT/meson.build" | head -n1)
 SAN=(-fsanitize=address,undefined -fno-sanitize-recover=all)
 CFLAGS=(-std=gnu17 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer "${SAN[@]}"

@@ -73,6 +73,11 @@ bool access_may_manage_site(const principal *who, const char *host_agency)
            (has(who, ACCESS_AGENCY_STAFF) && own_agency(who, host_agency));
 }
 
+bool access_may_issue_report_as(const principal *who, const char *agency)
+{
+    return access_edits_plan(who) || (has(who, ROLES_ALL) && own_agency(who, agency));
+}
+
 bool access_may_hand_in_for(const principal *who, const char *agency, const char *recipient)
 {
     return access_may_date_submission(who, recipient) ||

@@ -87,6 +87,10 @@ bool access_may_hand_in_for(const principal *who, const char *agency, const char
  * record is dated now. */
 bool access_may_date_submission(const principal *who, const char *recipient);
 
+/* Issues a report document in the name of `agency` (GET /v1/reports/{period}?agency=): editors
+ * for any agency, everyone else only for their own. */
+bool access_may_issue_report_as(const principal *who, const char *agency);
+
 /* --- users --------------------------------------------------------------------------------------
  */
 

@@ -264,6 +264,11 @@ bool validate_slug(const char *s)
     return runs_joined(s, "abcdefghijklmnopqrstuvwxyz0123456789", '-');
 }
 
+bool validate_symbol_part(const char *s)
+{
+    return *s && !s[strcspn(s, " \t\r\n/-")];
+}
+
 pm_status validate_object_item(const char *name, const json_t *item, const field_spec *specs,
                                pm_error *err)
 {

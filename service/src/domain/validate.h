@@ -149,6 +149,8 @@ bool validate_not_blank(const char *s); /* more than blanks */
 bool validate_code(const char *s);      /* an agency or plan code: A-Z 0-9 in runs joined by '-' */
 bool validate_clause(const char *s);    /* a section code: A-Z 0-9 runs joined by '.' (II.3.1) */
 bool validate_slug(const char *s);      /* a task key: a-z 0-9 runs joined by '-' */
+bool validate_symbol_part(const char *s); /* a part of a document's symbol (SLĐTBXH): no blanks,
+                                             '/' or '-' (the symbol's separators) */
 
 /* The string a field will have after `change` (a body or merge patch) applies to `current` (NULL
  * on create): the change's value when it has the field, else the current one. NULL when absent

@@ -166,13 +166,16 @@ static void access_log(const http_ctx *ctx, double seconds)
     json_decref(fields);
 }
 
-/* Runs `handler` for `route` inside the shared request pipeline. */
+/* Runs `handler` for `route` inside the shared request pipeline; the caller is authenticated
+ * by the request's token, or is `as` (a command-line tool's principal) when not NULL. */
 static int serve(const struct _u_request *req, struct _u_response *resp, const struct route *route,
-                 route_handler handler)
+                 route_handler handler, const principal *as)
 {
     double started = now_s();
     atomic_fetch_add(&the_app->in_flight, 1);
     http_ctx ctx = {.req = req, .resp = resp, .route = route, .app = the_app};
+    if (as)
+        ctx.who = *as;
     pm_error err = {0};
     take_request_id(&ctx);
     log_set_request_id(ctx.request_id);
@@ -185,7 +188,7 @@ static int serve(const struct _u_request *req, struct _u_response *resp, const s
     else if ((st = req_decode_path(&ctx, &err)) == PM_OK &&
              (st = req_parse_query(&ctx, &err)) == PM_OK &&
              (st = check_read_after(&ctx, &err)) == PM_OK &&
-             (!route->roles || (st = authn_require(&ctx, &err)) == PM_OK))
+             (!route->roles || as || (st = authn_require(&ctx, &err)) == PM_OK))
         st = check_body(&ctx, &err);
     bool replayed = false;
     if (st == PM_OK)
@@ -216,7 +219,13 @@ static int serve(const struct _u_request *req, struct _u_response *resp, const s
 int dispatch_route(const struct _u_request *req, struct _u_response *resp, void *user_data)
 {
     const struct route *route = user_data;
-    return serve(req, resp, route, route->handler);
+    return serve(req, resp, route, route->handler, NULL);
+}
+
+int dispatch_local(const struct route *route, const struct _u_request *req,
+                   struct _u_response *resp, const principal *who)
+{
+    return serve(req, resp, route, route->handler, who);
 }
 
 static pm_status not_found(http_ctx *ctx, pm_error *err)
@@ -244,10 +253,10 @@ static pm_status other_method(http_ctx *ctx, pm_error *err)
 
 int dispatch_other_method(const struct _u_request *req, struct _u_response *resp, void *user_data)
 {
-    return serve(req, resp, user_data, other_method);
+    return serve(req, resp, user_data, other_method, NULL);
 }
 
 int dispatch_not_found(const struct _u_request *req, struct _u_response *resp, void *user_data)
 {
-    return serve(req, resp, routes_unmatched(), not_found);
+    return serve(req, resp, routes_unmatched(), not_found, NULL);
 }

@@ -222,6 +222,14 @@ int routes_metric_count(void)
     return NROUTES + 1;
 }
 
+const struct route *routes_find(const char *method, const char *path)
+{
+    for (int i = 0; i < NROUTES; i++)
+        if (strcmp(table[i].method, method) == 0 && strcmp(table[i].path, path) == 0)
+            return &table[i];
+    return NULL;
+}
+
 void routes_print(FILE *out)
 {
     for (int i = 0; i < NROUTES; i++)

@@ -18,6 +18,10 @@ void routes_free(void);
 /* The pseudo-route requests with no matching path are accounted to. Static. */
 const struct route *routes_unmatched(void);
 
+/* The route of the table with this method and path template ("/v1/reports/{period}"), or NULL.
+ * Borrowed, for the life of the process. */
+const struct route *routes_find(const char *method, const char *path);
+
 /* Number of metrics series the table needs (routes + unmatched). */
 int routes_metric_count(void);
 

@@ -14,7 +14,10 @@
 #define AGENCY_FIELDS(req)                                                                        \
     V_CHECKED("name", req, 1, 300, validate_not_blank, MSG("more than blanks")),                  \
         V_OPT_STRING("name_en", 300), V_ENUM("kind", req, agency_kinds), V_OPT_STRING("unit", 5), \
-        V_DATE("valid_from", false), V_DATE("valid_to", false), V_SERVER("version")
+        V_DATE("valid_from", false), V_DATE("valid_to", false),                                   \
+        V_OPT_CHECKED("short_name", 1, 20, validate_symbol_part,                                  \
+                      MSG("letters and digits, without blanks, '/' or '-'")),                     \
+        V_OPT_STRING("parent", 32), V_SERVER("version")
 
 static const field_spec create_fields[] = {
     V_CHECKED("code", true, 1, 32, validate_code, MSG("A-Z and 0-9 in runs joined by '-'")),
@@ -96,7 +99,8 @@ pm_status agencies_create(http_ctx *ctx, pm_error *err)
     code = json_member_string(body, "code");
     if ((st = ctx_begin(ctx, NULL, &db, err)) ||
         (st = agency_repo_check(db, code, json_member_string(body, "kind"),
-                                json_member_string(body, "unit"), true, err)) ||
+                                json_member_string(body, "unit"),
+                                json_member_string(body, "parent"), true, err)) ||
         (st = agency_repo_create(db, body, err)) ||
         (st = agency_repo_get(db, code, &created, err)) || (st = ctx_commit(ctx, err)))
         return st;
@@ -119,7 +123,8 @@ pm_status agencies_patch(http_ctx *ctx, pm_error *err)
         (st = reply_check_if_match(ctx, current, err)) ||
         (st = check_agency(patch, current, err)) ||
         (st = agency_repo_check(db, code, validate_merged(patch, current, "kind"),
-                                validate_merged(patch, current, "unit"), false, err)) ||
+                                validate_merged(patch, current, "unit"),
+                                validate_merged(patch, current, "parent"), false, err)) ||
         (st = agency_repo_update(db, code, json_integer_value(json_object_get(current, "version")),
                                  patch, err)) ||
         (st = agency_repo_get(db, code, &updated, err)) || (st = ctx_commit(ctx, err)))

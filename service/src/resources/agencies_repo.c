@@ -32,7 +32,7 @@ const char *const agency_kinds_may_have_unit[] = {"procuracy", "court", "social_
 
 #define AGENCY_SELECT                                                                     \
     "SELECT a.code, a.name, a.name_en, a.kind, a.unit, a.valid_from::text AS valid_from," \
-    "       a.valid_to::text AS valid_to, a.version FROM agency a"
+    "       a.valid_to::text AS valid_to, a.short_name, a.parent, a.version FROM agency a"
 
 /* $1 kind, $2 unit, $3 q, $4 keyset after code, $5 limit + 1. */
 static const char list_sql[] =
@@ -47,33 +47,38 @@ static const char list_sql[] =
 static const char get_sql[] = AGENCY_SELECT " WHERE a.code = $1";
 static const char get_locked_sql[] = AGENCY_SELECT " WHERE a.code = $1 FOR UPDATE";
 
-/* $1 code $2 unit $3 creating $4 kind: is the code taken (on create), is the unit unknown, does
- * the unit have another agency of the kind. */
+/* $1 code $2 unit $3 creating $4 kind $5 parent: is the code taken (on create), is the unit
+ * unknown, does the unit have another agency of the kind, is the parent the agency itself or
+ * unknown. */
 static const char check_sql[] =
     "SELECT $3::boolean AND EXISTS (SELECT 1 FROM agency WHERE code = $1),"
     "       $2::text IS NOT NULL AND NOT EXISTS (SELECT 1 FROM admin_unit WHERE code = $2),"
     "       $2::text IS NOT NULL AND EXISTS (SELECT 1 FROM agency"
-    "                                        WHERE unit = $2 AND kind = $4 AND code <> $1)";
+    "                                        WHERE unit = $2 AND kind = $4 AND code <> $1),"
+    "       $5::text IS NOT NULL AND ($5 = $1 OR NOT EXISTS (SELECT 1 FROM agency"
+    "                                                        WHERE code = $5))";
 
-static const char *const columns[] = {"code", "name",       "name_en", "kind",
-                                      "unit", "valid_from", "valid_to"};
+static const char *const columns[] = {"code",       "name",     "name_en",    "kind",  "unit",
+                                      "valid_from", "valid_to", "short_name", "parent"};
 enum { NCOLUMNS = sizeof columns / sizeof columns[0] };
 
 static const char insert_sql[] =
-    "INSERT INTO agency (code, name, name_en, kind, unit, valid_from, valid_to)"
-    " VALUES ($1, $2, $3, $4, $5, $6::date, $7::date)";
+    "INSERT INTO agency (code, name, name_en, kind, unit, valid_from, valid_to, short_name, parent)"
+    " VALUES ($1, $2, $3, $4, $5, $6::date, $7::date, $8, $9)";
 
-/* The columns but code as $1..$6, $7 present fields, $8 code $9 version. */
+/* The columns but code as $1..$8, $9 present fields, $10 code $11 version. */
 static const char update_sql[] =
     "UPDATE agency SET"
-    "  name = CASE WHEN 'name' = ANY($7::text[]) THEN $1 ELSE name END,"
-    "  name_en = CASE WHEN 'name_en' = ANY($7::text[]) THEN $2 ELSE name_en END,"
-    "  kind = CASE WHEN 'kind' = ANY($7::text[]) THEN $3 ELSE kind END,"
-    "  unit = CASE WHEN 'unit' = ANY($7::text[]) THEN $4 ELSE unit END,"
-    "  valid_from = CASE WHEN 'valid_from' = ANY($7::text[]) THEN $5::date ELSE valid_from END,"
-    "  valid_to = CASE WHEN 'valid_to' = ANY($7::text[]) THEN $6::date ELSE valid_to END,"
+    "  name = CASE WHEN 'name' = ANY($9::text[]) THEN $1 ELSE name END,"
+    "  name_en = CASE WHEN 'name_en' = ANY($9::text[]) THEN $2 ELSE name_en END,"
+    "  kind = CASE WHEN 'kind' = ANY($9::text[]) THEN $3 ELSE kind END,"
+    "  unit = CASE WHEN 'unit' = ANY($9::text[]) THEN $4 ELSE unit END,"
+    "  valid_from = CASE WHEN 'valid_from' = ANY($9::text[]) THEN $5::date ELSE valid_from END,"
+    "  valid_to = CASE WHEN 'valid_to' = ANY($9::text[]) THEN $6::date ELSE valid_to END,"
+    "  short_name = CASE WHEN 'short_name' = ANY($9::text[]) THEN $7 ELSE short_name END,"
+    "  parent = CASE WHEN 'parent' = ANY($9::text[]) THEN $8 ELSE parent END,"
     "  version = version + 1, updated_at = now()"
-    " WHERE code = $8 AND version = $9::int RETURNING code";
+    " WHERE code = $10 AND version = $11::int RETURNING code";
 
 static const char *const sort_keys[] = {"code"};
 
@@ -100,11 +105,11 @@ pm_status agency_repo_get_locked(PGconn *conn, const char *code, json_t **out, p
 }
 
 pm_status agency_repo_check(PGconn *conn, const char *code, const char *kind, const char *unit,
-                            bool creating, pm_error *err)
+                            const char *parent, bool creating, pm_error *err)
 {
-    const char *params[] = {code, unit, creating ? "true" : "false", kind};
+    const char *params[] = {code, unit, creating ? "true" : "false", kind, parent};
     PGresult *res;
-    pm_status st = db_exec(conn, check_sql, 4, params, &res, err);
+    pm_status st = db_exec(conn, check_sql, 5, params, &res, err);
     if (st != PM_OK)
         return st;
     if (PQgetvalue(res, 0, 0)[0] == 't')
@@ -116,6 +121,9 @@ pm_status agency_repo_check(PGconn *conn, const char *code, const char *kind, co
     else if (PQgetvalue(res, 0, 2)[0] == 't')
         st = pm_fail_field(err, PM_CONFLICT, "unit", "taken",
                            MSG("Another agency of this kind is tied to this unit."));
+    else if (PQgetvalue(res, 0, 3)[0] == 't')
+        st = pm_fail_field(err, PM_VALIDATION_FAILED, "parent", "unknown",
+                           MSG("parent names no other agency"));
     PQclear(res);
     return st;
 }
@@ -161,9 +169,14 @@ pm_status agency_repo_update(PGconn *conn, const char *code, long long version,
     return st;
 }
 
-static const char seed_sql[] = "INSERT INTO agency (code, name, name_en, kind)"
-                               " VALUES ($1, $2, $3, $4)"
-                               " ON CONFLICT DO NOTHING";
+/* An agency of db/seed/agencies.json, or, when it exists, the abbreviation it lacks (a database
+ * seeded before migration 0020); "inserted" tells which. */
+static const char seed_sql[] =
+    "INSERT INTO agency (code, name, name_en, kind, short_name)"
+    " VALUES ($1, $2, $3, $4, $5)"
+    " ON CONFLICT (code) DO UPDATE SET short_name = EXCLUDED.short_name"
+    "  WHERE agency.short_name IS NULL AND EXCLUDED.short_name IS NOT NULL"
+    " RETURNING xmax = 0 AS inserted";
 
 /* The bodies tied to each current unit (III.2, V.14, II.3.3.b(1)): its People's Committee (every
  * level), the district People's Councils, procuracies and courts, the inter-sector inspection
@@ -171,7 +184,7 @@ static const char seed_sql[] = "INSERT INTO agency (code, name, name_en, kind)"
  * after its unit ("Ủy ban nhân dân thành phố Long Xuyên", "People's Committee of Long Xuyen
  * City"). */
 static const char seed_unit_bodies_sql[] =
-    "INSERT INTO agency (code, name, name_en, kind, unit)"
+    "INSERT INTO agency (code, name, name_en, kind, unit, short_name)"
     " SELECT b.prefix || '-' || u.code,"
     "        b.name || ' ' || lower(left(u.name, 1)) || substr(u.name, 2),"
     "        b.name_en || ' ' || public.unaccent("
@@ -180,19 +193,19 @@ static const char seed_unit_bodies_sql[] =
     "                       WHEN 'thi_xa' THEN ' Town' WHEN 'huyen' THEN ' District'"
     "                       WHEN 'phuong' THEN ' Ward' WHEN 'thi_tran' THEN ' Township'"
     "                       ELSE ' Commune' END,"
-    "        b.kind, u.code"
+    "        b.kind, u.code, b.short_name"
     " FROM (VALUES (1, 'UBND', 'Ủy ban nhân dân', 'People''s Committee of', 'people_committee',"
-    "               '{1,2,3}'::int[]),"
+    "               '{1,2,3}'::int[], 'UBND'),"
     "              (2, 'HDND', 'Hội đồng nhân dân', 'People''s Council of', 'people_council',"
-    "               '{2}'),"
+    "               '{2}', 'HĐND'),"
     "              (3, 'VKSND', 'Viện kiểm sát nhân dân', 'People''s Procuracy of', 'procuracy',"
-    "               '{2}'),"
-    "              (4, 'TAND', 'Tòa án nhân dân', 'People''s Court of', 'court', '{2}'),"
+    "               '{2}', 'VKSND'),"
+    "              (4, 'TAND', 'Tòa án nhân dân', 'People''s Court of', 'court', '{2}', 'TAND'),"
     "              (5, 'DKTLN', 'Đội kiểm tra liên ngành', 'Inter-sector Inspection Team of',"
-    "               'inspection_team', '{1,2,3}'),"
+    "               'inspection_team', '{1,2,3}', 'ĐKTLN'),"
     "              (6, 'TTCTXH', 'Trung tâm Công tác xã hội', 'Social Work Centre of',"
-    "               'social_work_centre', '{1}'))"
-    "      AS b (seq, prefix, name, name_en, kind, levels)"
+    "               'social_work_centre', '{1}', 'TTCTXH'))"
+    "      AS b (seq, prefix, name, name_en, kind, levels, short_name)"
     " JOIN admin_unit u ON u.level = ANY (b.levels)"
     " WHERE u.valid_to IS NULL"
     " ORDER BY b.seq, u.level, u.code"
@@ -205,6 +218,14 @@ static void count_inserted(PGresult *res, int *added)
     PQclear(res);
 }
 
+/* The province's departments and its Office have its People's Committee as their parent (rule
+ * R6 of db/seed/README-plan-1994.md); an agency that has a parent keeps it. */
+static const char seed_parents_sql[] =
+    "UPDATE agency SET parent = p.code"
+    "  FROM agency p JOIN admin_unit u ON u.code = p.unit"
+    " WHERE p.kind = 'people_committee' AND u.level = 1 AND u.valid_to IS NULL"
+    "   AND agency.kind IN ('department', 'office') AND agency.parent IS NULL";
+
 pm_status agency_repo_seed(PGconn *conn, const json_t *fields, int *added, pm_error *err)
 {
     const char *params[] = {
@@ -212,11 +233,15 @@ pm_status agency_repo_seed(PGconn *conn, const json_t *fields, int *added, pm_er
         json_string_value(json_object_get(fields, "name")),
         json_string_value(json_object_get(fields, "name_en")),
         json_string_value(json_object_get(fields, "kind")),
+        json_string_value(json_object_get(fields, "short_name")),
     };
     PGresult *res;
-    pm_status st = db_exec(conn, seed_sql, 4, params, &res, err);
-    if (st == PM_OK)
-        count_inserted(res, added);
+    pm_status st = db_exec(conn, seed_sql, 5, params, &res, err);
+    if (st != PM_OK)
+        return st;
+    for (int i = 0; i < PQntuples(res); i++)
+        *added += PQgetvalue(res, i, 0)[0] == 't';
+    PQclear(res);
     return st;
 }
 
@@ -226,5 +251,5 @@ pm_status agency_repo_seed_unit_bodies(PGconn *conn, int *added, pm_error *err)
     pm_status st = db_exec(conn, seed_unit_bodies_sql, 0, NULL, &res, err);
     if (st == PM_OK)
         count_inserted(res, added);
-    return st;
+    return st == PM_OK ? db_exec(conn, seed_parents_sql, 0, NULL, NULL, err) : st;
 }

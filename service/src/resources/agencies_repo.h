@@ -35,9 +35,10 @@ pm_status agency_repo_get_locked(PGconn *conn, const char *code, json_t **out, p
 
 /* Checks a new or changed agency of `kind`: `code` not taken (when `creating`: PM_CONFLICT,
  * field code), `unit` (NULL: none) an existing unit (PM_VALIDATION_FAILED) tied to no other
- * agency of that kind (PM_CONFLICT, field unit). */
+ * agency of that kind (PM_CONFLICT, field unit), `parent` (NULL: none) another existing agency
+ * (PM_VALIDATION_FAILED, field parent). */
 pm_status agency_repo_check(PGconn *conn, const char *code, const char *kind, const char *unit,
-                            bool creating, pm_error *err);
+                            const char *parent, bool creating, pm_error *err);
 
 /* Inserts an agency from validated `fields`. */
 pm_status agency_repo_create(PGconn *conn, const json_t *fields, pm_error *err);
@@ -47,14 +48,16 @@ pm_status agency_repo_update(PGconn *conn, const char *code, long long version,
                              const json_t *fields, pm_error *err);
 
 /* `planmon seed`: inserts the agency `fields` ({"code", "name", "name_en", "kind"}) unless one
- * with its code exists; adds 1 to *added when it was new. */
+ * with its code exists (then only the abbreviation it lacks is filled in); adds 1 to *added when
+ * it was new. */
 pm_status agency_repo_seed(PGconn *conn, const json_t *fields, int *added, pm_error *err);
 
 /* `planmon seed`: the bodies tied to each current unit that lacks them, named after it: its
  * People's Committee ("Ủy ban nhân dân thành phố Long Xuyên"), and the district People's
  * Councils (HDND-883), procuracies (VKSND-883) and courts (TAND-883), the inspection teams of
  * every level (DKTLN-89, DKTLN-883, DKTLN-30280) and the province's social work centre
- * (TTCTXH-89); adds the number inserted to *added. */
+ * (TTCTXH-89), each with its kind's abbreviation (UBND, HĐND, …); adds the number inserted to
+ * *added. Then gives the province's departments and Office its People's Committee as parent. */
 pm_status agency_repo_seed_unit_bodies(PGconn *conn, int *added, pm_error *err);
 
 #endif

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth/access.h"
 #include "domain/clock.h"
 #include "domain/csv.h"
 #include "domain/period.h"
@@ -12,13 +13,25 @@
 #include "http/reply.h"
 #include "http/request.h"
 #include "jsonutil.h"
+#include "render/docx.h"
+#include "render/fonts.h"
+#include "render/pdf.h"
 #include "resources/analytics_http.h"
 #include "resources/obligations_repo.h"
 #include "resources/periods_http.h"
+#include "resources/report_document.h"
 #include "resources/reports_repo.h"
 
-static const char *const params[] = {"as_of", "plan", "unit", "format", "table", NULL};
-static const char *const formats[] = {"json", "csv", NULL};
+static const char *const params[] = {"as_of",        "plan",        "unit",   "format",
+                                     "table",        "agency",      "number", "date",
+                                     "signer_title", "signer_name", NULL};
+static const char *const formats[] = {"json", "csv", "pdf", "docx", NULL};
+
+/* What the report is answered as: ?format=, else the first of these Accept names. */
+typedef enum { OUT_JSON, OUT_CSV, OUT_PDF, OUT_DOCX } output;
+static const char pdf_type[] = "application/pdf";
+static const char docx_type[] =
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 
 /* The tables of a report and their CSV columns. */
 typedef struct {
@@ -141,6 +154,83 @@ static pm_status indicator_rows(http_ctx *ctx, const char *plan_id, const period
     return st;
 }
 
+/* The output `format` names, or else the one `accept` asks for (JSON when it names none). */
+static output output_of(const char *format, const char *accept)
+{
+    if (format)
+        return strcmp(format, "csv") == 0    ? OUT_CSV
+               : strcmp(format, "pdf") == 0  ? OUT_PDF
+               : strcmp(format, "docx") == 0 ? OUT_DOCX
+                                             : OUT_JSON;
+    if (accept && strstr(accept, pdf_type))
+        return OUT_PDF;
+    if (accept && strstr(accept, docx_type))
+        return OUT_DOCX;
+    if (accept && strstr(accept, "text/csv"))
+        return OUT_CSV;
+    return OUT_JSON;
+}
+
+/* Reads the document's own parameters; refuses them for JSON and CSV, and an issuing agency
+ * outside the caller's scope. */
+static pm_status document_options(http_ctx *ctx, output out, report_doc_options *o, pm_error *err)
+{
+    pm_status st;
+    if ((st = req_query_text(ctx, "agency", 32, &o->agency, err)) ||
+        (st = req_query_text(ctx, "number", 20, &o->number, err)) ||
+        (st = req_query_date(ctx, "date", &o->date, err)) ||
+        (st = req_query_text(ctx, "signer_title", 200, &o->signer_title, err)) ||
+        (st = req_query_text(ctx, "signer_name", 100, &o->signer_name, err)))
+        return st;
+    if (out != OUT_PDF && out != OUT_DOCX &&
+        (o->agency || o->number || o->date || o->signer_title || o->signer_name))
+        return pm_fail_field(err, PM_INVALID_PARAMETER, "format", "invalid",
+                             MSG("agency, number, date, signer_title and signer_name shape a "
+                                 "document: ask for format=pdf or format=docx."));
+    if (o->agency && !validate_code(o->agency))
+        return pm_fail_field(err, PM_INVALID_PARAMETER, "agency", "invalid",
+                             MSG("agency must be an agency code"));
+    if (o->number && !validate_symbol_part(o->number))
+        return pm_fail_field(err, PM_INVALID_PARAMETER, "number", "invalid",
+                             MSG("number must be letters and digits, without blanks, '/' or '-'"));
+    if (o->agency && !access_may_issue_report_as(&ctx->who, o->agency))
+        return pm_fail(err, PM_FORBIDDEN,
+                       MSG("Only editors may issue a report in the name of another agency."));
+    return PM_OK;
+}
+
+/* Renders the report of `facts` as a PDF or DOCX with one of the server's font maps (503 when
+ * all are in use) and answers it as a file named after the period and the issuing agency. */
+static pm_status reply_document(http_ctx *ctx, const report_facts *facts,
+                                const report_doc_options *o, output out, pm_error *err)
+{
+    PangoFontMap *map = render_fonts_take(ctx->app->fonts);
+    if (!map)
+        return pm_fail(err, PM_UNAVAILABLE,
+                       MSG("As many documents as the server renders at once are being rendered; "
+                           "try again shortly."));
+    document *doc = NULL;
+    char issuer[AGENCY_CODE_MAX];
+    render_bytes bytes = {0};
+    pm_status st = report_document_build(ctx, facts, o, &doc, issuer, sizeof issuer, err);
+    bool ok = st == PM_OK &&
+              (out == OUT_PDF ? render_pdf(doc, map, &bytes) : render_docx(doc, map, &bytes));
+    render_fonts_put(ctx->app->fonts, map);
+    document_free(doc);
+    if (st != PM_OK)
+        return st;
+    if (!ok)
+        return pm_fail(err, PM_INTERNAL, MSG("The report could not be written."));
+    char disposition[128];
+    snprintf(disposition, sizeof disposition, "attachment; filename=\"bao-cao-%s-%s.%s\"",
+             facts->period->id, issuer, out == OUT_PDF ? "pdf" : "docx");
+    reply_header(ctx, "Content-Disposition", disposition);
+    reply_bytes(ctx, 200, (const char *)bytes.data, bytes.len,
+                out == OUT_PDF ? pdf_type : docx_type);
+    free(bytes.data);
+    return PM_OK;
+}
+
 pm_status reports_get(http_ctx *ctx, pm_error *err)
 {
     const char *id = req_path(ctx, "period"), *as_of = NULL, *plan_param = NULL, *unit = NULL,
@@ -150,6 +240,7 @@ pm_status reports_get(http_ctx *ctx, pm_error *err)
                 *tasks = NULL, *task_status = NULL, *overdue = NULL, *updates = NULL,
                 *completeness = NULL, *yearly = NULL, *body = NULL;
     period report;
+    report_doc_options doc = {0};
     PGconn *db;
     pm_status st;
     if ((st = req_check_query(ctx, params, err)) ||
@@ -166,20 +257,24 @@ pm_status reports_get(http_ctx *ctx, pm_error *err)
             err, PM_INVALID_PARAMETER, "period", "invalid",
             MSG("Reports cover a 6-month or annual period (2017VNS1, 2017VN, 2017S1 "
                 "or 2017)."));
-    const char *accept = req_header(ctx, "Accept");
-    bool csv =
-        (format && strcmp(format, "csv") == 0) || (!format && accept && strstr(accept, "text/csv"));
+    output out = output_of(format, req_header(ctx, "Accept"));
+    if ((st = document_options(ctx, out, &doc, err)))
+        return st;
     const report_table *chosen = NULL;
     for (int i = 0; table && i < NTABLES; i++)
         if (strcmp(tables[i].name, table) == 0)
             chosen = &tables[i];
-    if ((table && !chosen) || (csv && !chosen))
+    if ((table && !chosen) || (out == OUT_CSV && !chosen))
         return pm_fail_field(err, PM_INVALID_PARAMETER, "table", table ? "invalid" : "required",
-                             csv ? MSG("table must be one of indicators, tasks, task_status, "
+                             out == OUT_CSV
+                                 ? MSG("table must be one of indicators, tasks, task_status, "
                                        "overdue, pilots, completeness, updates (CSV gives one "
                                        "table per request)")
                                  : MSG("table must be one of indicators, tasks, task_status, "
                                        "overdue, pilots, completeness, updates"));
+    if (table && (out == OUT_PDF || out == OUT_DOCX))
+        return pm_fail_field(err, PM_INVALID_PARAMETER, "table", "invalid",
+                             MSG("A document holds every table: leave table out."));
     period_date_text(report.start, start);
     period_date_text(report.end, end);
     if ((st = ctx_db(ctx, &db, err)) || (st = report_repo_moment(db, as_of, moment, day, err)) ||
@@ -218,7 +313,15 @@ pm_status reports_get(http_ctx *ctx, pm_error *err)
                      "as_of", moment, "plan", plan, "unit", unit ? unit : root, "indicators",
                      indicators, "tasks", tasks, "task_status", task_status, "overdue", overdue,
                      "pilots", pilots, "completeness", completeness, "updates", updates);
-    if (!csv) {
+    if (out == OUT_PDF || out == OUT_DOCX) {
+        report_facts facts = {.body = body,
+                              .period = &report,
+                              .scope = &scope,
+                              .moment = &m,
+                              .as_of_given = as_of != NULL};
+        return reply_document(ctx, &facts, &doc, out, err);
+    }
+    if (out == OUT_JSON) {
         if (chosen) {
             json_auto_t *one =
                 json_pack("{s:O}", chosen->name, json_object_get(body, chosen->name));

@@ -108,6 +108,23 @@ static const char overdue_sql[] = TASKS_THEN
     "   WHERE t.recurrence <> 'none' AND t.status IN ('not_started', 'in_progress')) AS x"
     " ORDER BY t.id, x.due";
 
+/* $1 plan $2 moment $3 day $4 zone $5 $6 the next period's first and last days: what falls due
+ * then of the tasks still open: one-off tasks, and the occurrences of recurring ones that
+ * planmon had derived by the moment. */
+static const char due_next_sql[] = TASKS_THEN
+    " SELECT t.id, t.section, t.source_clause, t.title, x.occurrence, x.due::text AS due_date,"
+    "        " LEADS " AS lead"
+    " FROM t CROSS JOIN LATERAL ("
+    "   SELECT NULL::text AS occurrence, t.due_date AS due"
+    "   WHERE t.recurrence = 'none' AND t.due_date BETWEEN $5::date AND $6::date"
+    "   UNION ALL"
+    "   SELECT o.period, o.due FROM task_occurrence o"
+    "   WHERE o.task = t.id AND t.recurrence <> 'none' AND o.due BETWEEN $5::date AND $6::date"
+    "     AND o.created_at <= $2::timestamptz"
+    "     AND (o.retired_at IS NULL OR o.retired_at > $2::timestamptz)) AS x"
+    " WHERE t.status IN ('not_started', 'in_progress')"
+    " ORDER BY x.due, t.id";
+
 /* $1 plan $2 the period's first day $3 day $4 moment: the updates that occurred within the
  * period by that day, as recorded by that moment, with both times. */
 static const char updates_sql[] =
@@ -204,6 +221,13 @@ pm_status report_repo_overdue(PGconn *conn, const report_moment *m, json_t **out
 {
     const char *params[] = {m->plan, m->moment, m->day, clock_zone()};
     return db_fetch_all(conn, overdue_sql, 4, params, out, err);
+}
+
+pm_status report_repo_due_next(PGconn *conn, const report_moment *m, const char *from,
+                               const char *to, json_t **out, pm_error *err)
+{
+    const char *params[] = {m->plan, m->moment, m->day, clock_zone(), from, to};
+    return db_fetch_all(conn, due_next_sql, 6, params, out, err);
 }
 
 pm_status report_repo_updates(PGconn *conn, const report_moment *m, json_t **out, pm_error *err)

@@ -54,6 +54,13 @@ pm_status report_repo_task_status(PGconn *conn, const report_moment *m, json_t *
  * "lead": [codes]}, by task then due date. *out is new. */
 pm_status report_repo_overdue(PGconn *conn, const report_moment *m, json_t **out, pm_error *err);
 
+/* What falls due from `from` to `to` (YYYY-MM-DD, the next period) of the tasks open at the end
+ * of D as known at A: each one-off task due then, and each occurrence of a recurring task due
+ * then: {"id", "section", "source_clause", "title", "occurrence" (null for a one-off task),
+ * "due_date", "lead": [codes]}, by due date then task. *out is new. */
+pm_status report_repo_due_next(PGconn *conn, const report_moment *m, const char *from,
+                               const char *to, json_t **out, pm_error *err);
+
 /* The progress updates of the plan's tasks that occurred from the period's first day to D and
  * were recorded by A: {"id", "task", "occurred_on", "created_at", "late_entry", "occurrence",
  * "note", "percent_done", "status", "agency", "author"}, by occurred_on then id. *out is new. */
