@@ -154,6 +154,7 @@ bool config_load(pm_config *cfg, bool need_database, char *msg, size_t msg_size)
         {"LOGIN_MAX_FAILURES_PER_IP", 50, 1, 100000, &cfg->login_max_failures_ip},
         {"LOGIN_WINDOW_S", 900, 1, 86400, &cfg->login_window_s},
         {"REPORT_RENDER_CONCURRENCY", 2, 1, 64, &cfg->report_render_concurrency},
+        {"EXPORT_MAX_ROWS", 100000, 1, 10000000, &cfg->export_max_rows},
     };
     for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++) {
         if (!env_int(ints[i].name, ints[i].fallback, ints[i].min, ints[i].max, &v, msg, msg_size))

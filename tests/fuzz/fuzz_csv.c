@@ -8,7 +8,8 @@
  * writing the parsed rows and parsing the text again gives the same rows (padded to the widest
  * row, as the writer writes every column), a cell a spreadsheet would take for a formula coming
  * back with the apostrophe the writer puts before it; the byte-order-mark form writes the same
- * bytes after the mark; csv_rows gives objects of the header's columns or a 400. */
+ * bytes after the mark; csv_rows gives objects of the header's columns, each with its row as a
+ * spreadsheet shows it, or a 400. */
 #include "resources/measurements_import_http.c"
 
 #include "jsonutil.h"
@@ -49,7 +50,7 @@ static void round_trip(const json_t *rows)
     CHECK(bom_len == len + 3 && memcmp(bom, "\xEF\xBB\xBF", 3) == 0 &&
           memcmp(bom + 3, text, len) == 0);
     size_t bad = 0;
-    json_t *again = csv_parse(text, len, &bad);
+    json_t *again = csv_parse(text, len, ',', &bad, NULL);
     CHECK(again != NULL);
     CHECK(json_array_size(again) == json_array_size(rows) + 1); /* + the header */
     json_array_foreach(rows, r, row)
@@ -77,13 +78,22 @@ static void import_rows(const uint8_t *data, size_t size)
     struct _u_request req = {.binary_body = (void *)data, .binary_body_length = size};
     http_ctx ctx = {.req = &req};
     pm_error err = {0};
-    json_t *rows = NULL;
-    pm_status st = csv_rows(&ctx, &rows, &err);
+    json_t *rows = NULL, *places = json_array();
+    pm_status st = csv_rows(&ctx, &rows, places, &err);
     if (st != PM_OK) {
         CHECK(st == PM_BAD_REQUEST && rows == NULL && err.detail[0]);
         pm_error_reset(&err);
+        json_decref(places);
         return;
     }
+    CHECK(json_array_size(places) == json_array_size(rows)); /* each row knows its place */
+    size_t p;
+    json_t *place;
+    json_array_foreach(places, p, place)
+    {
+        CHECK(json_integer_value(json_object_get(place, "row")) >= 2); /* below the header */
+    }
+    json_decref(places);
     static const char *const types[] = {"boolean", "count", "number", "percentage", "text"};
     size_t i;
     json_t *row;
@@ -112,11 +122,18 @@ static void import_rows(const uint8_t *data, size_t size)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     size_t bad = 0;
-    json_t *rows = csv_parse((const char *)data, size, &bad);
+    char sep = csv_separator((const char *)data, size);
+    CHECK(sep == ',' || sep == ';');
+    json_t *records = NULL;
+    json_t *rows = csv_parse((const char *)data, size, sep, &bad, &records);
     if (!rows) {
-        CHECK(bad >= 1);
+        CHECK(bad >= 1 && records == NULL);
     } else {
-        CHECK(bad == 0);
+        CHECK(bad == 0 && json_array_size(records) == json_array_size(rows));
+        for (size_t r = 1; r < json_array_size(records); r++) /* records only move forward */
+            CHECK(json_integer_value(json_array_get(records, r)) >
+                  json_integer_value(json_array_get(records, r - 1)));
+        json_decref(records);
         size_t r;
         json_t *row;
         json_array_foreach(rows, r, row)

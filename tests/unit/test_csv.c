@@ -14,7 +14,7 @@
 static void expect(const char *text, const char *expected)
 {
     size_t bad;
-    json_t *rows = csv_parse(text, strlen(text), &bad);
+    json_t *rows = csv_parse(text, strlen(text), ',', &bad, NULL);
     assert_non_null(rows);
     char got[512] = "";
     size_t r, f;
@@ -45,10 +45,53 @@ static void plain_rows(void **state)
     expect("", "");
 }
 
+static void excel_csv_reads_too(void **state)
+{
+    /* the byte-order mark of Excel's "CSV UTF-8" is not data */
+    expect("\xEF\xBB\xBF"
+           "indicator,unit\n",
+           "indicator;unit");
+    /* a Vietnamese Windows locale separates by semicolons; the header says which */
+    assert_int_equal(csv_separator("a;b;c\n1,5;2\n", 12), ';');
+    assert_int_equal(csv_separator("a,b;c\n", 6), ',');
+    assert_int_equal(csv_separator("\"a;b;c\",d\n", 10), ',');
+    size_t bad;
+    const char *text = "a;\"b;c\"\r\n12,5;x\r\n";
+    json_t *rows = csv_parse(text, strlen(text), ';', &bad, NULL);
+    assert_non_null(rows);
+    assert_string_equal(json_string_value(json_array_get(json_array_get(rows, 1), 0)), "12,5");
+    assert_string_equal(json_string_value(json_array_get(json_array_get(rows, 0), 1)), "b;c");
+    json_decref(rows);
+}
+
+static void each_row_knows_the_record_a_spreadsheet_shows(void **state)
+{
+    size_t bad;
+    json_t *records = NULL;
+    const char *text = "h\n\"two\nlines\"\n\nc\n";
+    json_t *rows = csv_parse(text, strlen(text), ',', &bad, &records);
+    assert_non_null(rows);
+    assert_int_equal(json_array_size(rows), 3);
+    assert_int_equal(json_integer_value(json_array_get(records, 0)), 1);
+    assert_int_equal(json_integer_value(json_array_get(records, 1)), 2);
+    assert_int_equal(json_integer_value(json_array_get(records, 2)), 4); /* a blank record is 3 */
+    json_decref(records);
+    json_decref(rows);
+}
+
+static void a_neutralised_cell_is_restored(void **state)
+{
+    assert_string_equal(csv_restored("'=SUM(A1)"), "=SUM(A1)");
+    assert_string_equal(csv_restored("'-5"), "-5");
+    assert_string_equal(csv_restored("'quoted'"), "'quoted'");
+    assert_string_equal(csv_restored("plain"), "plain");
+    assert_string_equal(csv_restored("'"), "'");
+}
+
 static void an_absent_body_is_no_rows(void **state)
 {
     size_t bad;
-    json_t *rows = csv_parse(NULL, 0, &bad); /* a request without a body */
+    json_t *rows = csv_parse(NULL, 0, ',', &bad, NULL); /* a request without a body */
     assert_non_null(rows);
     assert_int_equal(json_array_size(rows), 0);
     json_decref(rows);
@@ -66,14 +109,14 @@ static void quoted_fields(void **state)
 static void malformed_text_is_refused_with_its_line(void **state)
 {
     size_t bad;
-    assert_null(csv_parse("a,b\nc\"d,e\n", 10, &bad));
+    assert_null(csv_parse("a,b\nc\"d,e\n", 10, ',', &bad, NULL));
     assert_int_equal(bad, 2);
-    assert_null(csv_parse("a,\"unclosed\n", 12, &bad));
-    assert_null(csv_parse("\"a\"b,c\n", 7, &bad));
+    assert_null(csv_parse("a,\"unclosed\n", 12, ',', &bad, NULL));
+    assert_null(csv_parse("\"a\"b,c\n", 7, ',', &bad, NULL));
     assert_int_equal(bad, 1);
-    assert_null(csv_parse("a\rb\n", 4, &bad));
-    assert_null(csv_parse("a\0b\n", 4, &bad));
-    assert_null(csv_parse("a,\xff\n", 4, &bad));
+    assert_null(csv_parse("a\rb\n", 4, ',', &bad, NULL));
+    assert_null(csv_parse("a\0b\n", 4, ',', &bad, NULL));
+    assert_null(csv_parse("a,\xff\n", 4, ',', &bad, NULL));
 }
 
 static void writing_quotes_what_needs_it(void **state)
@@ -90,7 +133,7 @@ static void writing_quotes_what_needs_it(void **state)
                               "a,b,c\r\n\"x,y\",75.0,\r\n\"say \"\"hi\"\"\",true,Hòa\r\n");
     assert_int_equal(len, strlen(text));
     size_t bad;
-    json_t *back = csv_parse(text + 3, len - 3, &bad); /* what it writes, it reads */
+    json_t *back = csv_parse(text + 3, len - 3, ',', &bad, NULL); /* what it writes, it reads */
     assert_non_null(back);
     assert_string_equal(json_string_value(json_array_get(json_array_get(back, 2), 0)),
                         "say \"hi\"");
@@ -163,6 +206,9 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(plain_rows),
         cmocka_unit_test(an_absent_body_is_no_rows),
+        cmocka_unit_test(excel_csv_reads_too),
+        cmocka_unit_test(each_row_knows_the_record_a_spreadsheet_shows),
+        cmocka_unit_test(a_neutralised_cell_is_restored),
         cmocka_unit_test(quoted_fields),
         cmocka_unit_test(malformed_text_is_refused_with_its_line),
         cmocka_unit_test(writing_quotes_what_needs_it),

@@ -34,24 +34,50 @@ static bool end_field(json_t *row, field_buf *f)
     return s && json_array_append_new(row, s) == 0;
 }
 
-/* Appends `row` to `rows` unless it is one empty field (a blank line); starts a new row. */
-static json_t *end_row(json_t *rows, json_t *row)
+/* Appends `row` to `rows` unless it is one empty field (a blank line), and its record number
+ * to `numbers` (when not NULL); counts the record and starts a new row. */
+static json_t *end_row(json_t *rows, json_t *row, json_t *numbers, size_t *record)
 {
-    if (json_array_size(row) == 1 && json_string_length(json_array_get(row, 0)) == 0)
+    ++*record;
+    if (json_array_size(row) == 1 && json_string_length(json_array_get(row, 0)) == 0) {
         json_decref(row);
-    else
+    } else {
         json_array_append_new(rows, row);
+        if (numbers)
+            json_array_append_new(numbers, json_integer((json_int_t)*record));
+    }
     return json_array();
 }
 
-json_t *csv_parse(const char *text, size_t len, size_t *bad_line)
+char csv_separator(const char *text, size_t len)
+{
+    size_t commas = 0, semicolons = 0;
+    bool quoted = false;
+    for (size_t i = 0; i < len && (quoted || (text[i] != '\n' && text[i] != '\r')); i++) {
+        if (text[i] == '"')
+            quoted = !quoted;
+        else if (!quoted && text[i] == ',')
+            commas++;
+        else if (!quoted && text[i] == ';')
+            semicolons++;
+    }
+    return semicolons > commas ? ';' : ',';
+}
+
+json_t *csv_parse(const char *text, size_t len, char sep, size_t *bad_line, json_t **records)
 {
     *bad_line = 0;
+    if (records)
+        *records = NULL;
+    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
+        text += 3;
+        len -= 3;
+    }
     if (!utf8_valid(text, len) || (len > 0 && memchr(text, '\0', len)))
         return *bad_line = 1, NULL;
-    json_t *rows = json_array(), *row = json_array();
+    json_t *rows = json_array(), *row = json_array(), *numbers = records ? json_array() : NULL;
     field_buf f = {0};
-    size_t line = 1, i = 0;
+    size_t line = 1, i = 0, record = 0;
     bool ok = true;
     while (ok && i < len) {
         bool quoted = text[i] == '"';
@@ -76,7 +102,7 @@ json_t *csv_parse(const char *text, size_t len, size_t *bad_line)
                     break;
             }
         } else {
-            while (ok && i < len && text[i] != ',' && text[i] != '\n' && text[i] != '\r') {
+            while (ok && i < len && text[i] != sep && text[i] != '\n' && text[i] != '\r') {
                 if (text[i] == '"')
                     ok = false; /* a quote inside an unquoted field */
                 else
@@ -88,18 +114,18 @@ json_t *csv_parse(const char *text, size_t len, size_t *bad_line)
         ok = end_field(row, &f);
         if (i >= len)
             break;
-        if (text[i] == ',') {
+        if (text[i] == sep) {
             i++;
             if (i == len)
                 ok = end_field(row, &f); /* a trailing comma ends in an empty field */
         } else if (text[i] == '\r' && i + 1 < len && text[i + 1] == '\n') {
             i += 2;
             line++;
-            row = end_row(rows, row);
+            row = end_row(rows, row, numbers, &record);
         } else if (text[i] == '\n') {
             i++;
             line++;
-            row = end_row(rows, row);
+            row = end_row(rows, row, numbers, &record);
         } else {
             ok = false; /* text after a closing quote, or a lone CR */
         }
@@ -108,18 +134,26 @@ json_t *csv_parse(const char *text, size_t len, size_t *bad_line)
     if (!ok) {
         json_decref(row);
         json_decref(rows);
+        json_decref(numbers);
         *bad_line = line;
         return NULL;
     }
     if (json_array_size(row))
-        row = end_row(rows, row); /* the last row had no line break */
+        row = end_row(rows, row, numbers, &record); /* the last row had no line break */
     json_decref(row);
+    if (records)
+        *records = numbers;
     return rows;
 }
 
 bool csv_is_formula_like(const char *text)
 {
     return text[0] && strchr(CSV_FORMULA_STARTS, text[0]) != NULL;
+}
+
+const char *csv_restored(const char *text)
+{
+    return text[0] == '\'' && csv_is_formula_like(text + 1) ? text + 1 : text;
 }
 
 /* Appends `cell` to `f`, quoted when it must be; a text cell (`text`) that a spreadsheet would

@@ -3,15 +3,18 @@
 #include "resources/measurements_http.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "auth/access.h"
+#include "domain/csv.h"
 #include "domain/period.h"
 #include "domain/validate.h"
 #include "http/reply.h"
 #include "http/request.h"
 #include "jsonutil.h"
 #include "resources/archive_http.h"
+#include "resources/export.h"
 #include "resources/measurements_entry_http.h"
 #include "resources/measurements_repo.h"
 
@@ -44,8 +47,12 @@ static const field_spec patch_fields[] = {V_SERVER("indicator"),
 static const field_spec note_fields[] = {
     V_CHECKED("note", true, 1, 5000, validate_not_blank, MSG("more than blanks")), V_END};
 
-static const char *const list_params[] = {"indicator", "unit",          "period",    "status",
-                                          "agency",    "updated_since", PAGE_PARAMS, NULL};
+static const char *const list_params[] = {"indicator", "unit",      "period",
+                                          "status",    "agency",    "updated_since",
+                                          "format",    PAGE_PARAMS, NULL};
+static const char *const list_formats[] = {"json", "csv", NULL};
+/* The CSV export's columns: the import's own header, so that an export re-imports. */
+static const char *const export_columns[] = {"indicator", "unit", "period", "value", "comment"};
 static const char *const no_params[] = {NULL};
 /* What a measurement's reply leaves out of the row read for the handler's checks. */
 static const char *const check_fields[] = {"unit_parent",     "unit_level",  "in_scope",
@@ -125,26 +132,68 @@ static pm_status read_shown(http_ctx *ctx, const char *id, json_t **out, pm_erro
     return st;
 }
 
+/* What a page of the list reads with: the connection, the viewer, the filter. */
+typedef struct {
+    PGconn *db;
+    measure_viewer viewer;
+    measurement_filter filter;
+} list_args;
+
+static pm_status list_page(http_ctx *ctx, const void *args, const page_request *page,
+                           page_result *out, pm_error *err)
+{
+    const list_args *a = args;
+    return measurement_repo_list(a->db, &a->viewer, &a->filter, page, out, err);
+}
+
+/* The whole list as CSV with the import's header (indicator,unit,period,value,comment), UTF-8
+ * with a byte-order mark: a file that POST /v1/measurements/import takes back unchanged. */
+static pm_status reply_csv_export(http_ctx *ctx, const list_args *args, pm_error *err)
+{
+    json_auto_t *items = NULL;
+    pm_status st = export_refuse_paging(ctx, err);
+    if (st == PM_OK)
+        st = export_collect(ctx, list_page, args, "indicator, unit, period, status or agency",
+                            &items, err);
+    if (st != PM_OK)
+        return st;
+    size_t len;
+    char *text = csv_write(items, export_columns, sizeof export_columns / sizeof export_columns[0],
+                           true, &len);
+    if (!text)
+        return pm_fail(err, PM_INTERNAL, MSG("The export could not be written."));
+    reply_header(ctx, "Content-Disposition", "attachment; filename=\"measurements.csv\"");
+    reply_bytes(ctx, 200, text, len, "text/csv; charset=utf-8");
+    free(text);
+    return PM_OK;
+}
+
 pm_status measurements_list(http_ctx *ctx, pm_error *err)
 {
-    measurement_filter f = {0};
-    measure_viewer viewer = viewer_of(ctx);
+    list_args args = {.viewer = viewer_of(ctx)};
+    measurement_filter *f = &args.filter;
+    const char *format = NULL;
     page_request page;
     page_result result = {0};
-    PGconn *db;
     pm_status st;
     if ((st = req_check_query(ctx, list_params, err)) ||
-        (st = req_query_text(ctx, "indicator", 64, &f.indicator, err)) ||
-        (st = req_query_digits(ctx, "unit", 5, &f.unit, err)) ||
-        (st = req_query_text(ctx, "period", 11, &f.period, err)) ||
-        (st = req_query_enum(ctx, "status", measurement_statuses, &f.status, err)) ||
-        (st = req_query_text(ctx, "agency", 32, &f.agency, err)) ||
-        (st = req_query_time(ctx, "updated_since", REQ_DAY_STARTS, &f.updated_since, err)) ||
-        (st = req_page(ctx, &page, err)) || (st = ctx_db(ctx, &db, err)))
+        (st = req_query_text(ctx, "indicator", 64, &f->indicator, err)) ||
+        (st = req_query_digits(ctx, "unit", 5, &f->unit, err)) ||
+        (st = req_query_text(ctx, "period", 11, &f->period, err)) ||
+        (st = req_query_enum(ctx, "status", measurement_statuses, &f->status, err)) ||
+        (st = req_query_text(ctx, "agency", 32, &f->agency, err)) ||
+        (st = req_query_time(ctx, "updated_since", REQ_DAY_STARTS, &f->updated_since, err)) ||
+        (st = req_query_enum(ctx, "format", list_formats, &format, err)) ||
+        (st = ctx_db(ctx, &args.db, err)))
         goto out;
-    st = measurement_repo_list(db, &viewer, &f, &page, &result, err);
-    if (st == PM_OK)
-        reply_page(ctx, &result);
+    if (format && strcmp(format, "csv") == 0) {
+        st = reply_csv_export(ctx, &args, err);
+        goto out;
+    }
+    if ((st = req_page(ctx, &page, err)) ||
+        (st = measurement_repo_list(args.db, &args.viewer, f, &page, &result, err)))
+        goto out;
+    reply_page(ctx, &result);
 out:
     page_result_clear(&result);
     return st;

@@ -24,10 +24,10 @@ static const field_spec import_row_fields[] = {
 };
 
 static const char *const import_params[] = {"dry_run", "atomic", NULL};
-static const char *const csv_header[] = {"indicator", "unit", "period", "value", "comment"};
 
 typedef struct {
     json_t *conflicts; /* [{"index", "field", "code", "message"}] */
+    json_t *places;    /* per row of a CSV or XLSX file, {"row"[, "sheet"]}; empty for JSON */
     long imported, updated, ignored, rejected;
     bool vi; /* the messages in Vietnamese (Accept-Language) */
 } import_summary;
@@ -40,16 +40,22 @@ static void reject(import_summary *s, size_t index, pm_error *err)
     json_t *e;
     json_auto_t *fields = pm_error_fields(err, s->vi);
     s->rejected++;
+    json_t *place = json_array_get(s->places, index);
     json_array_foreach(fields, i, e)
     {
         json_t *c = json_pack("{s:I}", "index", (json_int_t)index);
         json_object_update(c, e);
+        if (place)
+            json_object_update(c, place);
         json_array_append_new(s->conflicts, c);
     }
-    if (!fields)
-        json_array_append_new(s->conflicts,
-                              json_pack("{s:I, s:n, s:s, s:s}", "index", (json_int_t)index, "field",
-                                        "code", "invalid", "message", pm_error_detail(err, s->vi)));
+    if (!fields) {
+        json_t *c = json_pack("{s:I, s:n, s:s, s:s}", "index", (json_int_t)index, "field", "code",
+                              "invalid", "message", pm_error_detail(err, s->vi));
+        if (place)
+            json_object_update(c, place);
+        json_array_append_new(s->conflicts, c);
+    }
     pm_error_reset(err);
 }
 
@@ -76,38 +82,140 @@ static pm_status json_rows(const http_ctx *ctx, json_t **out, pm_error *err)
     return PM_OK;
 }
 
-/* The rows of a CSV body with the header indicator,unit,period,value[,comment] (a new array of
- * objects whose values are strings). */
-static pm_status csv_rows(const http_ctx *ctx, json_t **out, pm_error *err)
+const import_column measurement_import_columns[] = {
+    {"indicator", {"indicator", "chi_tieu", "Mã chỉ tiêu"}},
+    {"unit", {"unit", "don_vi", "Mã đơn vị"}},
+    {"period", {"period", "ky", "Kỳ"}},
+    {"value", {"value", "gia_tri", "Giá trị"}},
+    {"comment", {"comment", "ghi_chu", "Ghi chú"}},
+    {NULL, {"indicator_name", "ten_chi_tieu", "Tên chỉ tiêu"}},
+    {NULL, {"unit_name", "ten_don_vi", "Tên đơn vị"}},
+    {NULL, {"status", "trang_thai", "Trạng thái"}},
+    {NULL, {NULL, NULL, NULL}},
+};
+
+/* The column whose names include the header cell `name` (blanks around it ignored), or NULL. */
+static const import_column *column_named(const char *name)
 {
-    size_t bad_line;
-    json_auto_t *table = csv_parse(ctx->req->binary_body, ctx->req->binary_body_length, &bad_line);
-    if (!table)
-        return pm_fail(err, PM_BAD_REQUEST, MSG("The CSV body is malformed at line %zu."),
-                       bad_line);
-    json_t *header = json_array_get(table, 0);
+    if (!name)
+        return NULL;
+    size_t len = strlen(name);
+    while (len && (name[len - 1] == ' ' || name[len - 1] == '\t'))
+        len--;
+    while (len && (*name == ' ' || *name == '\t')) {
+        name++;
+        len--;
+    }
+    for (const import_column *c = measurement_import_columns; c->names[0]; c++)
+        for (int n = 0; n < 3; n++)
+            if (strlen(c->names[n]) == len && strncasecmp(c->names[n], name, len) == 0)
+                return c;
+    return NULL;
+}
+
+/* True when `text` is a number written with a decimal comma: digits, a comma, digits, after an
+ * optional minus ("12,5", "-0,25"). */
+static bool decimal_comma_number(const char *text)
+{
+    const char *p = text + (*text == '-');
+    size_t whole = strspn(p, "0123456789");
+    if (whole == 0 || p[whole] != ',')
+        return false;
+    size_t fraction = strspn(p + whole + 1, "0123456789");
+    return fraction > 0 && p[whole + 1 + fraction] == '\0';
+}
+
+/* `cell` as a row's value: a text cell neutralised by a CSV writer restored, and for the value
+ * of a semicolon-separated file a decimal comma read as a point ("12,5" → "12.5"). New. */
+static json_t *cell_value(const json_t *cell, bool value, bool decimal_comma)
+{
+    if (!json_is_string(cell))
+        return json_incref((json_t *)cell);
+    const char *text = csv_restored(json_string_value(cell));
+    if (!(decimal_comma && value && decimal_comma_number(text)))
+        return json_string(text);
+    char *point = strdup(text);
+    if (!point)
+        return NULL;
+    *strchr(point, ',') = '.';
+    json_t *v = json_string(point);
+    free(point);
+    return v;
+}
+
+/* The rows of a table (`table`: rows of cells, the first the header naming the columns; `where`:
+ * per row, {"row": the row a spreadsheet shows[, "sheet"]}) as import rows (a new array of
+ * objects), each row's place appended to `places` (aligned with the rows). A row with more cells
+ * than the header, or with fewer when `exact_width` (CSV: a sheet leaves out trailing empty
+ * cells), is marked for the `columns` conflict. A header that names an unknown column, or lacks
+ * indicator, unit, period or value, is PM_BAD_REQUEST. */
+static pm_status table_rows(const json_t *table, const json_t *where, bool exact_width,
+                            bool decimal_comma, json_t **out, json_t *places, pm_error *err)
+{
+    const json_t *header = json_array_get(table, 0);
     size_t columns = json_array_size(header);
-    bool ok = columns == 4 || columns == 5;
-    for (size_t i = 0; ok && i < columns; i++)
-        ok = strcmp(json_string_value(json_array_get(header, i)), csv_header[i]) == 0;
-    if (!ok)
+    const char *fields[64] = {0};
+    if (columns > 64)
+        return pm_fail(err, PM_BAD_REQUEST, MSG("An import has at most 64 columns."));
+    unsigned seen = 0;
+    for (size_t i = 0; i < columns; i++) {
+        const char *name = json_string_value(json_array_get(header, i));
+        const import_column *c = column_named(name);
+        if (!c)
+            return pm_fail(err, PM_BAD_REQUEST,
+                           MSG("%.64s is not a column of an import: the columns are indicator, "
+                               "unit, period, value and comment (or chi_tieu, don_vi, ky, "
+                               "gia_tri, ghi_chu, or the entry template's captions)."),
+                           name ? name : "(an empty header cell)");
+        fields[i] = c->field;
+        seen |= 1u << (c - measurement_import_columns);
+    }
+    if ((seen & 0xF) != 0xF)
         return pm_fail(err, PM_BAD_REQUEST,
-                       MSG("The CSV header must be indicator,unit,period,value,comment."));
+                       MSG("The header must name the columns indicator, unit, period and value "
+                           "(comment may follow)."));
     json_t *rows = json_array();
     for (size_t r = 1; r < json_array_size(table); r++) {
         json_t *cells = json_array_get(table, r), *row = json_object();
         for (size_t i = 0; i < json_array_size(cells) && i < columns; i++) {
             json_t *cell = json_array_get(cells, i);
-            if (i == 4 && json_string_length(cell) == 0)
-                continue; /* no comment */
-            json_object_set(row, csv_header[i], cell);
+            if (!fields[i] || json_is_null(cell) ||
+                (strcmp(fields[i], "comment") == 0 && json_string_length(cell) == 0 &&
+                 json_is_string(cell)))
+                continue; /* a column read by no field, an empty cell, no comment */
+            json_object_set_new(row, fields[i],
+                                cell_value(cell, strcmp(fields[i], "value") == 0, decimal_comma));
         }
-        if (json_array_size(cells) != columns)
+        if (json_array_size(cells) > columns || (exact_width && json_array_size(cells) != columns))
             json_object_set_new(row, "_cells", json_integer((json_int_t)json_array_size(cells)));
         json_array_append_new(rows, row);
+        json_array_append(places, json_array_get(where, r));
     }
     *out = rows;
     return PM_OK;
+}
+
+/* The rows of a CSV body (its separator, ',' or ';', from the header line; a ';' file may write
+ * decimal commas), with the spreadsheet row of each in `places`. */
+static pm_status csv_rows(const http_ctx *ctx, json_t **out, json_t *places, pm_error *err)
+{
+    size_t bad_line;
+    const char *body = ctx->req->binary_body;
+    size_t len = ctx->req->binary_body_length;
+    char sep = csv_separator(body, len);
+    json_auto_t *records = NULL;
+    json_auto_t *table = csv_parse(body, len, sep, &bad_line, &records);
+    if (!table)
+        return pm_fail(err, PM_BAD_REQUEST, MSG("The CSV body is malformed at line %zu."),
+                       bad_line);
+    json_auto_t *where = json_array();
+    size_t i;
+    json_t *n;
+    json_array_foreach(records, i, n)
+    {
+        json_array_append_new(where, json_pack("{s:O}", "row", n));
+    }
+    return table_rows(table, where, true, sep == ';', out, places, err);
 }
 
 /* Fails with PM_VALIDATION_FAILED when an earlier row of the import names the same measurement
@@ -185,7 +293,8 @@ pm_status measurements_import(http_ctx *ctx, pm_error *err)
     PGconn *db;
     json_auto_t *rows = NULL, *keys = json_array(), *classified = NULL, *writes = json_array(),
                 *summary = NULL;
-    import_summary s = {.conflicts = json_array(), .vi = req_wants_vietnamese(ctx)};
+    import_summary s = {
+        .conflicts = json_array(), .places = json_array(), .vi = req_wants_vietnamese(ctx)};
     bool dry_run = false, atomic = true;
     period *periods = NULL;
     const char *type = req_header(ctx, "Content-Type");
@@ -194,7 +303,7 @@ pm_status measurements_import(http_ctx *ctx, pm_error *err)
     if ((st = req_check_query(ctx, import_params, err)) ||
         (st = req_query_bool(ctx, "dry_run", &dry_run, err)) ||
         (st = req_query_bool(ctx, "atomic", &atomic, err)) ||
-        (st = csv ? csv_rows(ctx, &rows, err) : json_rows(ctx, &rows, err)))
+        (st = csv ? csv_rows(ctx, &rows, s.places, err) : json_rows(ctx, &rows, err)))
         goto out;
     if (json_array_size(rows) > MAX_IMPORT_ROWS) {
         st = pm_fail_field(err, PM_VALIDATION_FAILED, "rows", "length",
@@ -217,7 +326,8 @@ pm_status measurements_import(http_ctx *ctx, pm_error *err)
         size_t i = (size_t)json_integer_value(json_object_get(c, "i"));
         json_t *in = json_array_get(rows, i), *row = NULL;
         pm_error row_err = {0};
-        if (csv && measurement_check_entry(ctx, c, &periods[i], &row_err) == PM_OK) {
+        if (csv && measurement_check_entry(ctx, c, &periods[i], &row_err) == PM_OK &&
+            json_is_string(json_object_get(in, "value"))) {
             json_t *value = measurement_value_from_text(json_member_string(c, "value_type"),
                                                         json_member_string(in, "value"));
             if (value)
@@ -267,5 +377,6 @@ pm_status measurements_import(http_ctx *ctx, pm_error *err)
 out:
     free(periods);
     json_decref(s.conflicts);
+    json_decref(s.places);
     return st;
 }

@@ -1,0 +1,25 @@
+/* export.h: a list answered whole, as a file to keep (an export), instead of page by page: the
+ * list's own pages walked in order, up to EXPORT_MAX_ROWS rows. */
+#ifndef PLANMON_EXPORT_H
+#define PLANMON_EXPORT_H
+
+#include <jansson.h>
+
+#include "domain/page.h"
+#include "http/context.h"
+
+/* Reads one page of a list with the handler's own arguments (`args`, borrowed). */
+typedef pm_status (*export_page_fn)(http_ctx *ctx, const void *args, const page_request *page,
+                                    page_result *out, pm_error *err);
+
+/* Every item of the list `page_fn` reads, in its order, into *out (a new array). More than
+ * EXPORT_MAX_ROWS is PM_PAYLOAD_TOO_LARGE, its message naming `narrow` (the filters that narrow
+ * the list, e.g. "indicator, unit, period, status or agency"). */
+pm_status export_collect(http_ctx *ctx, export_page_fn page_fn, const void *args,
+                         const char *narrow, json_t **out, pm_error *err);
+
+/* Refuses `limit` and `cursor` for an export (they page JSON; an export is whole):
+ * PM_INVALID_PARAMETER naming the one given. */
+pm_status export_refuse_paging(const http_ctx *ctx, pm_error *err);
+
+#endif
