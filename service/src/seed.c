@@ -127,8 +127,10 @@ static pm_status seed_each(PGconn *conn, const char *file, const char *key,
 
 static pm_status load_agencies(PGconn *conn, int *count, pm_error *err)
 {
-    pm_status st = seed_each(conn, "agencies.json", "agencies", agency_repo_seed, count, err);
-    return st == PM_OK ? agency_repo_seed_unit_bodies(conn, count, err) : st;
+    /* the bodies of the units first: a department's parent is the province's committee */
+    pm_status st = agency_repo_seed_unit_bodies(conn, count, err);
+    return st == PM_OK ? seed_each(conn, "agencies.json", "agencies", agency_repo_seed, count, err)
+                       : st;
 }
 
 static pm_status load_documents(PGconn *conn, int *count, pm_error *err)

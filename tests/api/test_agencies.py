@@ -114,7 +114,7 @@ def test_lead_agency(api):
     assert agency == {"code": "SLDTBXH", "name": "Sở Lao động - Thương binh và Xã hội",
                       "name_en": "Department of Labour, Invalids and Social Affairs",
                       "kind": "department", "unit": None, "valid_from": None, "valid_to": None,
-                      "version": agency["version"]}
+                      "short_name": "SLĐTBXH", "parent": "UBND-89", "version": agency["version"]}
 
 
 def test_single_agency_has_an_etag(api):

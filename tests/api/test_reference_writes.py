@@ -82,7 +82,8 @@ def test_the_admin_adds_an_agency_with_location_and_etag(api, admin):
     assert r.status_code == 201, r.text
     agency = r.json()
     assert set(agency) == AGENCY_KEYS
-    assert agency == {**body, "unit": None, "valid_to": None, "version": 1}
+    assert agency == {**body, "unit": None, "valid_to": None, "short_name": None, "parent": None,
+                      "version": 1}
     assert r.headers["Location"] == agency_path(body["code"])
     assert read(api, agency_path(body["code"])) == (agency, r.headers["ETag"])
 
@@ -91,7 +92,7 @@ def test_only_code_name_and_kind_are_needed(admin):
     body = {"code": new_agency_code(), "name": f"Báo Thử Nghiệm {tag()}", "kind": "media"}
     agency = created(admin.post_json("/v1/agencies", body), "an agency")
     assert agency == {**body, "name_en": None, "unit": None, "valid_from": None,
-                      "valid_to": None, "version": 1}
+                      "valid_to": None, "short_name": None, "parent": None, "version": 1}
 
 
 @pytest.mark.parametrize("kind", ["office", "steering_committee", "department", "police",
@@ -125,7 +126,7 @@ def test_codes_of_every_allowed_shape_are_accepted(api, admin, shape):
 def test_a_peoples_committee_is_tied_to_its_unit(api, admin, commune):
     body = committee_body(commune["code"], valid_from="2021-07-01")
     agency = created(admin.post_json("/v1/agencies", body), "a committee")
-    assert agency == {**body, "valid_to": None, "version": 1}
+    assert agency == {**body, "valid_to": None, "short_name": None, "parent": None, "version": 1}
     assert api.json("/v1/agencies", {"unit": commune["code"]}) == {
         "items": [agency], "next_cursor": None}
     committees, _ = api.walk("/v1/agencies", {"kind": "people_committee"}, limit=500)

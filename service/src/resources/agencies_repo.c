@@ -170,10 +170,16 @@ pm_status agency_repo_update(PGconn *conn, const char *code, long long version,
 }
 
 /* An agency of db/seed/agencies.json, or, when it exists, the abbreviation it lacks (a database
- * seeded before migration 0020); "inserted" tells which. */
+ * seeded before migration 0020); "inserted" tells which. The province's departments and its
+ * Office have its People's Committee as their parent (rule R6 of db/seed/README-plan-1994.md):
+ * the bodies of the units are seeded first. */
 static const char seed_sql[] =
-    "INSERT INTO agency (code, name, name_en, kind, short_name)"
-    " VALUES ($1, $2, $3, $4, $5)"
+    "INSERT INTO agency (code, name, name_en, kind, short_name, parent)"
+    " VALUES ($1, $2, $3, $4, $5,"
+    "         CASE WHEN $4 IN ('department', 'office') THEN"
+    "           (SELECT p.code FROM agency p JOIN admin_unit u ON u.code = p.unit"
+    "            WHERE p.kind = 'people_committee' AND u.level = 1 AND u.valid_to IS NULL"
+    "            ORDER BY p.code LIMIT 1) END)"
     " ON CONFLICT (code) DO UPDATE SET short_name = EXCLUDED.short_name"
     "  WHERE agency.short_name IS NULL AND EXCLUDED.short_name IS NOT NULL"
     " RETURNING xmax = 0 AS inserted";
@@ -218,14 +224,6 @@ static void count_inserted(PGresult *res, int *added)
     PQclear(res);
 }
 
-/* The province's departments and its Office have its People's Committee as their parent (rule
- * R6 of db/seed/README-plan-1994.md); an agency that has a parent keeps it. */
-static const char seed_parents_sql[] =
-    "UPDATE agency SET parent = p.code"
-    "  FROM agency p JOIN admin_unit u ON u.code = p.unit"
-    " WHERE p.kind = 'people_committee' AND u.level = 1 AND u.valid_to IS NULL"
-    "   AND agency.kind IN ('department', 'office') AND agency.parent IS NULL";
-
 pm_status agency_repo_seed(PGconn *conn, const json_t *fields, int *added, pm_error *err)
 {
     const char *params[] = {
@@ -251,5 +249,5 @@ pm_status agency_repo_seed_unit_bodies(PGconn *conn, int *added, pm_error *err)
     pm_status st = db_exec(conn, seed_unit_bodies_sql, 0, NULL, &res, err);
     if (st == PM_OK)
         count_inserted(res, added);
-    return st == PM_OK ? db_exec(conn, seed_parents_sql, 0, NULL, NULL, err) : st;
+    return st;
 }

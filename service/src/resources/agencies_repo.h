@@ -57,7 +57,7 @@ pm_status agency_repo_seed(PGconn *conn, const json_t *fields, int *added, pm_er
  * Councils (HDND-883), procuracies (VKSND-883) and courts (TAND-883), the inspection teams of
  * every level (DKTLN-89, DKTLN-883, DKTLN-30280) and the province's social work centre
  * (TTCTXH-89), each with its kind's abbreviation (UBND, HĐND, …); adds the number inserted to
- * *added. Then gives the province's departments and Office its People's Committee as parent. */
+ * *added. Seeded before agency_repo_seed's agencies, whose parent may be one of them. */
 pm_status agency_repo_seed_unit_bodies(PGconn *conn, int *added, pm_error *err);
 
 #endif
