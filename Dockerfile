@@ -11,7 +11,8 @@
 # (`objdump -p build/planmon | grep NEEDED`): libulfius2.7 liborcania2.3 libjansson4 libpq5
 # libmicrohttpd12 libjwt0 libargon2-1 libssl3 (libcrypto.so.3), and for the report documents
 # libglib2.0-0 (glib, gobject) libcairo2 libpango-1.0-0 libpangocairo-1.0-0 libpangoft2-1.0-0
-# libfontconfig1 libzip4; apt brings what they need in turn.
+# libfontconfig1 libzip4, and for the Excel exports and imports libxlsxwriter4 libxml2; apt
+# brings what they need in turn.
 # tests/deploy/test_dockerfile.py checks that this list covers `ldd` of the binary, that
 # every package exists in Debian 12, and that the commands below work outside a container.
 #
@@ -37,7 +38,7 @@ RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       build-essential meson ninja-build pkg-config \
       libulfius-dev libjansson-dev libpq-dev libmicrohttpd-dev libjwt-dev libargon2-dev libssl-dev \
-      libglib2.0-dev libcairo2-dev libpango1.0-dev libzip-dev \
+      libglib2.0-dev libcairo2-dev libpango1.0-dev libzip-dev libxlsxwriter-dev libxml2-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY meson.build meson_options.txt ./
@@ -54,7 +55,7 @@ RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       libulfius2.7 liborcania2.3 libjansson4 libpq5 libmicrohttpd12 libjwt0 libargon2-1 libssl3 \
       libglib2.0-0 libcairo2 libpango-1.0-0 libpangocairo-1.0-0 libpangoft2-1.0-0 libfontconfig1 \
-      libzip4 curl ca-certificates tzdata fonts-liberation2 \
+      libzip4 libxlsxwriter4 libxml2 curl ca-certificates tzdata fonts-liberation2 \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 planmon \
  && useradd --system --uid 10001 --gid 10001 --no-create-home --home-dir /nonexistent \

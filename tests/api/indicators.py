@@ -41,6 +41,7 @@ SUMMARY_KEYS = {"status", "counts", "conflicts", "dry_run"}
 COUNT_KEYS = {"imported", "updated", "ignored", "rejected"}
 CONFLICT_KEYS = {"index", "field", "code", "message"}
 FILE_CONFLICT_KEYS = CONFLICT_KEYS | {"row"}  # a CSV row's conflict names its spreadsheet row
+SHEET_CONFLICT_KEYS = FILE_CONFLICT_KEYS | {"sheet"}  # an XLSX row's, its sheet too
 ANALYTICS_ITEM_KEYS = {"unit", "period", "numerator", "denominator", "value", "units_reporting",
                        "units_expected", "target", "targets", "attainment"}
 
@@ -208,7 +209,7 @@ def summary(response, status=200):
     assert set(body) == SUMMARY_KEYS, body
     assert set(body["counts"]) == COUNT_KEYS, body
     for c in body["conflicts"]:
-        assert set(c) in (CONFLICT_KEYS, FILE_CONFLICT_KEYS), c
+        assert set(c) in (CONFLICT_KEYS, FILE_CONFLICT_KEYS, SHEET_CONFLICT_KEYS), c
     return body
 
 

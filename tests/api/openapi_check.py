@@ -54,6 +54,7 @@ def _format_checker():
 BINARY_MAGIC = {
     "application/pdf": b"%PDF-",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": b"PK\x03\x04",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": b"PK\x03\x04",
 }
 
 

@@ -111,8 +111,9 @@ static bool media_type_is(const char *type, const char *const *accepted, size_t 
  * the length declared and the bytes seen are both checked), and the media type. */
 static pm_status check_body(http_ctx *ctx, pm_error *err)
 {
-    static const char *const json_types[] = {"application/json", "application/merge-patch+json",
-                                             "text/csv"};
+    static const char *const json_types[] = {
+        "application/json", "application/merge-patch+json", "text/csv",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"};
     bool import = ctx->route->flags & ROUTE_BODY_IMPORT;
     size_t max = import ? ctx->app->cfg->import_max_bytes : ctx->app->cfg->max_body_bytes;
     const char *declared = req_header(ctx, "Content-Length");
@@ -125,9 +126,11 @@ static pm_status check_body(http_ctx *ctx, pm_error *err)
     if (!(ctx->route->flags & (ROUTE_BODY_JSON | ROUTE_BODY_IMPORT)))
         return pm_fail(err, PM_UNSUPPORTED_MEDIA_TYPE, MSG("%s %s takes no request body."),
                        ctx->route->method, ctx->route->path);
-    if (!media_type_is(req_header(ctx, "Content-Type"), json_types, import ? 3 : 2))
+    if (!media_type_is(req_header(ctx, "Content-Type"), json_types, import ? 4 : 2))
         return pm_fail(err, PM_UNSUPPORTED_MEDIA_TYPE,
-                       import ? MSG("The request body must be application/json or text/csv.")
+                       import ? MSG("The request body must be application/json, text/csv or an "
+                                    "XLSX workbook (application/vnd.openxmlformats-"
+                                    "officedocument.spreadsheetml.sheet).")
                               : MSG("The request body must be application/json."));
     return PM_OK;
 }

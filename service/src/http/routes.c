@@ -16,6 +16,7 @@
 #include "resources/indicators_http.h"
 #include "resources/measurements_http.h"
 #include "resources/measurements_import_http.h"
+#include "resources/measurements_template_http.h"
 #include "resources/obligations_http.h"
 #include "resources/occurrences_http.h"
 #include "resources/ops_http.h"
@@ -157,6 +158,7 @@ static struct route table[] = {
     ROUTE("GET", "/v1/measurements", measurements_list, ANYONE, 0),
     ROUTE("POST", "/v1/measurements", measurements_create, TASK_AGENCIES, ROUTE_BODY_JSON),
     ROUTE("POST", "/v1/measurements/import", measurements_import, TASK_AGENCIES, ROUTE_BODY_IMPORT),
+    ROUTE("GET", "/v1/measurements/template", measurements_template, TASK_AGENCIES, 0),
     ROUTE("GET", "/v1/measurements/{id}", measurements_get, ANYONE, 0),
     ROUTE("PATCH", "/v1/measurements/{id}", measurements_patch, TASK_AGENCIES, ROUTE_BODY_JSON),
     ROUTE_WITH("POST", "/v1/measurements/{id}/submit", measurements_transition, TASK_AGENCIES, 0,

@@ -1,8 +1,11 @@
 /* export.c: a list answered whole (see export.h). */
 #include "resources/export.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "http/reply.h"
 #include "http/request.h"
 
 pm_status export_collect(http_ctx *ctx, export_page_fn page_fn, const void *args,
@@ -35,6 +38,24 @@ pm_status export_collect(http_ctx *ctx, export_page_fn page_fn, const void *args
     }
     *out = all;
     return PM_OK;
+}
+
+bool export_english(const http_ctx *ctx, const char *lang)
+{
+    return lang ? strcmp(lang, "en") == 0
+                : req_header(ctx, "Accept-Language") && !req_wants_vietnamese(ctx);
+}
+
+void export_reply_xlsx(http_ctx *ctx, const char *filename, render_bytes *bytes)
+{
+    char disposition[160];
+    snprintf(disposition, sizeof disposition, "attachment; filename=\"%s\"", filename);
+    reply_header(ctx, "Content-Disposition", disposition);
+    reply_bytes(ctx, 200, (const char *)bytes->data, bytes->len,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    free(bytes->data);
+    bytes->data = NULL;
+    bytes->len = 0;
 }
 
 pm_status export_refuse_paging(const http_ctx *ctx, pm_error *err)

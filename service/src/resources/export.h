@@ -5,8 +5,11 @@
 
 #include <jansson.h>
 
+#include <stdbool.h>
+
 #include "domain/page.h"
 #include "http/context.h"
+#include "render/bytes.h"
 
 /* Reads one page of a list with the handler's own arguments (`args`, borrowed). */
 typedef pm_status (*export_page_fn)(http_ctx *ctx, const void *args, const page_request *page,
@@ -17,6 +20,13 @@ typedef pm_status (*export_page_fn)(http_ctx *ctx, const void *args, const page_
  * the list, e.g. "indicator, unit, period, status or agency"). */
 pm_status export_collect(http_ctx *ctx, export_page_fn page_fn, const void *args,
                          const char *narrow, json_t **out, pm_error *err);
+
+/* Whether an export's headers are English: `lang` ("vi" or "en") when given, else when the
+ * request's Accept-Language asks for another language than Vietnamese; Vietnamese otherwise. */
+bool export_english(const http_ctx *ctx, const char *lang);
+
+/* Answers `bytes` (an XLSX workbook) as the file `filename`; frees bytes->data. */
+void export_reply_xlsx(http_ctx *ctx, const char *filename, render_bytes *bytes);
 
 /* Refuses `limit` and `cursor` for an export (they page JSON; an export is whole):
  * PM_INVALID_PARAMETER naming the one given. */

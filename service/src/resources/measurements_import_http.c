@@ -1,6 +1,7 @@
 /* measurements_import_http.c: POST /v1/measurements/import (see measurements_import_http.h). */
 #include "resources/measurements_import_http.h"
 
+#include <glib.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 
 #include "domain/csv.h"
 #include "domain/period.h"
+#include "domain/xlsx.h"
 #include "domain/validate.h"
 #include "http/reply.h"
 #include "http/request.h"
@@ -15,7 +17,7 @@
 #include "resources/measurements_entry_http.h"
 #include "resources/measurements_repo.h"
 
-enum { MAX_IMPORT_ROWS = 200000 };
+enum { MAX_IMPORT_ROWS = 200000, SHEET_NAME_BYTES = 124 /* 31 characters of up to 4 bytes */ };
 
 static const field_spec import_row_fields[] = {
     V_STRING("indicator", true, 1, 64), V_STRING("unit", true, 1, 5),
@@ -23,7 +25,8 @@ static const field_spec import_row_fields[] = {
     V_OPT_STRING("comment", 5000),      V_END,
 };
 
-static const char *const import_params[] = {"dry_run", "atomic", NULL};
+static const char *const import_params[] = {"dry_run", "atomic", "sheet", NULL};
+static const char xlsx_type[] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 typedef struct {
     json_t *conflicts; /* [{"index", "field", "code", "message"}] */
@@ -88,6 +91,8 @@ const import_column measurement_import_columns[] = {
     {"period", {"period", "ky", "Kỳ"}},
     {"value", {"value", "gia_tri", "Giá trị"}},
     {"comment", {"comment", "ghi_chu", "Ghi chú"}},
+    {"numerator", {"numerator", "tu_so", "Tử số"}},
+    {"denominator", {"denominator", "mau_so", "Mẫu số"}},
     {NULL, {"indicator_name", "ten_chi_tieu", "Tên chỉ tiêu"}},
     {NULL, {"unit_name", "ten_don_vi", "Tên đơn vị"}},
     {NULL, {"status", "trang_thai", "Trạng thái"}},
@@ -113,6 +118,17 @@ static const import_column *column_named(const char *name)
     return NULL;
 }
 
+/* A number or text cell as text ("3" for 3.0), for a percentage written as "numerator/denominator".
+ * New. */
+static char *cell_text(const json_t *cell)
+{
+    if (json_is_string(cell))
+        return strdup(json_string_value(cell));
+    if (json_is_integer(cell))
+        return g_strdup_printf("%" JSON_INTEGER_FORMAT, json_integer_value(cell));
+    return json_is_number(cell) ? g_strdup_printf("%.15g", json_number_value(cell)) : strdup("");
+}
+
 /* True when `text` is a number written with a decimal comma: digits, a comma, digits, after an
  * optional minus ("12,5", "-0,25"). */
 static bool decimal_comma_number(const char *text)
@@ -126,9 +142,16 @@ static bool decimal_comma_number(const char *text)
 }
 
 /* `cell` as a row's value: a text cell neutralised by a CSV writer restored, and for the value
- * of a semicolon-separated file a decimal comma read as a point ("12,5" → "12.5"). New. */
+ * of a semicolon-separated file a decimal comma read as a point ("12,5" → "12.5"); a number a
+ * sheet holds for a code or a period (30280, 2017) as its text. New. */
 static json_t *cell_value(const json_t *cell, bool value, bool decimal_comma)
 {
+    if (!value && json_is_number(cell)) {
+        char *text = cell_text(cell);
+        json_t *v = text ? json_string(text) : NULL;
+        free(text);
+        return v;
+    }
     if (!json_is_string(cell))
         return json_incref((json_t *)cell);
     const char *text = csv_restored(json_string_value(cell));
@@ -143,12 +166,29 @@ static json_t *cell_value(const json_t *cell, bool value, bool decimal_comma)
     return v;
 }
 
+/* A row's numerator and denominator cells (a percentage in two columns, as the entry template
+ * writes it) joined into its value "numerator/denominator", when it has no value of its own. */
+static void join_fraction(json_t *row)
+{
+    json_t *n = json_object_get(row, "numerator"), *d = json_object_get(row, "denominator");
+    if ((n || d) && !json_object_get(row, "value")) {
+        char *a = cell_text(n), *b = cell_text(d);
+        if (a && b)
+            json_object_set_new(row, "value", json_sprintf("%s/%s", a, b));
+        free(a);
+        free(b);
+    }
+    json_object_del(row, "numerator");
+    json_object_del(row, "denominator");
+}
+
 /* The rows of a table (`table`: rows of cells, the first the header naming the columns; `where`:
  * per row, {"row": the row a spreadsheet shows[, "sheet"]}) as import rows (a new array of
  * objects), each row's place appended to `places` (aligned with the rows). A row with more cells
  * than the header, or with fewer when `exact_width` (CSV: a sheet leaves out trailing empty
- * cells), is marked for the `columns` conflict. A header that names an unknown column, or lacks
- * indicator, unit, period or value, is PM_BAD_REQUEST. */
+ * cells), is marked for the `columns` conflict; a sheet's row with neither value nor comment (a
+ * unit of the template left blank) is no row. A header that names an unknown column, or lacks
+ * indicator, unit, period and the value (or its numerator and denominator), is PM_BAD_REQUEST. */
 static pm_status table_rows(const json_t *table, const json_t *where, bool exact_width,
                             bool decimal_comma, json_t **out, json_t *places, pm_error *err)
 {
@@ -170,7 +210,8 @@ static pm_status table_rows(const json_t *table, const json_t *where, bool exact
         fields[i] = c->field;
         seen |= 1u << (c - measurement_import_columns);
     }
-    if ((seen & 0xF) != 0xF)
+    const unsigned keys = 0x7, value = 0x8, fraction = 0x60; /* by measurement_import_columns */
+    if ((seen & keys) != keys || ((seen & value) == 0 && (seen & fraction) != fraction))
         return pm_fail(err, PM_BAD_REQUEST,
                        MSG("The header must name the columns indicator, unit, period and value "
                            "(comment may follow)."));
@@ -185,6 +226,11 @@ static pm_status table_rows(const json_t *table, const json_t *where, bool exact
                 continue; /* a column read by no field, an empty cell, no comment */
             json_object_set_new(row, fields[i],
                                 cell_value(cell, strcmp(fields[i], "value") == 0, decimal_comma));
+        }
+        join_fraction(row);
+        if (!exact_width && !json_object_get(row, "value") && !json_object_get(row, "comment")) {
+            json_decref(row); /* a sheet's row left blank, as the template's instructions allow */
+            continue;
         }
         if (json_array_size(cells) > columns || (exact_width && json_array_size(cells) != columns))
             json_object_set_new(row, "_cells", json_integer((json_int_t)json_array_size(cells)));
@@ -216,6 +262,38 @@ static pm_status csv_rows(const http_ctx *ctx, json_t **out, json_t *places, pm_
         json_array_append_new(where, json_pack("{s:O}", "row", n));
     }
     return table_rows(table, where, true, sep == ';', out, places, err);
+}
+
+/* The rows of an XLSX body: its first worksheet, or the one `?sheet=` names, read with the limits
+ * against hostile files (domain/xlsx.h); each row's place is its sheet and row. */
+static pm_status xlsx_rows(const http_ctx *ctx, const char *sheet, json_t **out, json_t *places,
+                           pm_error *err)
+{
+    char why[160];
+    json_auto_t *sheet_rows = NULL;
+    char *name = NULL;
+    xlsx_status xs = xlsx_read(ctx->req->binary_body, ctx->req->binary_body_length, NULL, sheet,
+                               &sheet_rows, &name, why, sizeof why);
+    if (xs == XLSX_TOO_LARGE)
+        return pm_fail(err, PM_PAYLOAD_TOO_LARGE, MSG("The workbook is refused: %s."), why);
+    if (xs == XLSX_NO_MEMORY)
+        return pm_fail(err, PM_INTERNAL, MSG("The import is too large to prepare."));
+    if (xs == XLSX_NO_SHEET && sheet)
+        return pm_fail_field(err, PM_INVALID_PARAMETER, "sheet", "unknown",
+                             MSG("The workbook has no sheet of that name."));
+    if (xs != XLSX_OK)
+        return pm_fail(err, PM_BAD_REQUEST, MSG("The workbook is refused: %s."), why);
+    json_auto_t *table = json_array(), *where = json_array();
+    size_t i;
+    json_t *r;
+    json_array_foreach(sheet_rows, i, r)
+    {
+        json_array_append(table, json_object_get(r, "cells"));
+        json_array_append_new(
+            where, json_pack("{s:O, s:s}", "row", json_object_get(r, "row"), "sheet", name));
+    }
+    free(name);
+    return table_rows(table, where, false, false, out, places, err);
 }
 
 /* Fails with PM_VALIDATION_FAILED when an earlier row of the import names the same measurement
@@ -297,13 +375,18 @@ pm_status measurements_import(http_ctx *ctx, pm_error *err)
         .conflicts = json_array(), .places = json_array(), .vi = req_wants_vietnamese(ctx)};
     bool dry_run = false, atomic = true;
     period *periods = NULL;
-    const char *type = req_header(ctx, "Content-Type");
+    const char *type = req_header(ctx, "Content-Type"), *sheet = NULL;
     bool csv = type && strncasecmp(type, "text/csv", 8) == 0;
+    bool xlsx = type && strncasecmp(type, xlsx_type, sizeof xlsx_type - 1) == 0;
+    bool tabular = csv || xlsx; /* values may come as text, to be read by the value type */
     pm_status st;
     if ((st = req_check_query(ctx, import_params, err)) ||
         (st = req_query_bool(ctx, "dry_run", &dry_run, err)) ||
         (st = req_query_bool(ctx, "atomic", &atomic, err)) ||
-        (st = csv ? csv_rows(ctx, &rows, s.places, err) : json_rows(ctx, &rows, err)))
+        (st = req_query_text(ctx, "sheet", SHEET_NAME_BYTES, &sheet, err)) ||
+        (st = csv    ? csv_rows(ctx, &rows, s.places, err)
+              : xlsx ? xlsx_rows(ctx, sheet, &rows, s.places, err)
+                     : json_rows(ctx, &rows, err)))
         goto out;
     if (json_array_size(rows) > MAX_IMPORT_ROWS) {
         st = pm_fail_field(err, PM_VALIDATION_FAILED, "rows", "length",
@@ -326,14 +409,14 @@ pm_status measurements_import(http_ctx *ctx, pm_error *err)
         size_t i = (size_t)json_integer_value(json_object_get(c, "i"));
         json_t *in = json_array_get(rows, i), *row = NULL;
         pm_error row_err = {0};
-        if (csv && measurement_check_entry(ctx, c, &periods[i], &row_err) == PM_OK &&
+        if (tabular && measurement_check_entry(ctx, c, &periods[i], &row_err) == PM_OK &&
             json_is_string(json_object_get(in, "value"))) {
             json_t *value = measurement_value_from_text(json_member_string(c, "value_type"),
                                                         json_member_string(in, "value"));
             if (value)
                 json_object_set_new(in, "value", value);
         }
-        if (row_err.status == PM_OK && !csv)
+        if (row_err.status == PM_OK && !tabular)
             measurement_check_entry(ctx, c, &periods[i], &row_err);
         if (row_err.status == PM_OK)
             measurement_make_row(in, &periods[i], json_member_string(c, "value_type"), &row,

@@ -28,10 +28,13 @@ const char *const measurement_statuses[] = {"draft", "submitted", "approved", NU
     " FROM measurement m JOIN indicator i ON i.code = m.indicator" \
     " JOIN admin_unit u ON u.code = m.unit"
 
-/* The viewer ($1 agency, $2 sees all, $3 sees its scope) is in scope of the row. */
-#define IN_SCOPE                                              \
+/* Agency `a` (a parameter, "$1") has unit u in its scope for indicator i. */
+#define IN_SCOPE_OF(a)                                        \
     "coalesce(planmon_in_scope(u.path, i.reporting_agencies," \
-    "                          (SELECT planmon_scope_unit($1)), $1), false)"
+    "                          (SELECT planmon_scope_unit(" a ")), " a "), false)"
+
+/* The viewer ($1 agency, $2 sees all, $3 sees its scope) is in scope of the row. */
+#define IN_SCOPE IN_SCOPE_OF("$1")
 
 #define VISIBLE                                                                     \
     "planmon_measurement_visible(m.status, u.path, i.reporting_agencies,"           \
@@ -285,4 +288,29 @@ pm_status measurement_repo_import(PGconn *conn, const json_t *rows, const char *
                      MSG("Some measurements were approved while the import ran; import again."));
     PQclear(res);
     return st;
+}
+
+/* $1 indicator $2 period $3 the period's last day $4 agency $5 sees every unit $6 unit or NULL:
+ * the units at the indicator's level that exist on $3, in the agency's scope (or every one),
+ * below $6, each with the measurement it has for $2. */
+static const char template_sql[] =
+    "SELECT i.code AS indicator, i.name AS indicator_name, u.code AS unit, u.name AS unit_name,"
+    "       $2::text AS period, CASE WHEN m.id IS NOT NULL THEN " VALUE_JSON " END AS value,"
+    "       m.comment, m.status"
+    " FROM indicator i"
+    " JOIN admin_unit u ON u.level = planmon_level(i.level)"
+    "  AND u.valid_from <= $3::date AND (u.valid_to IS NULL OR u.valid_to > $3::date)"
+    " LEFT JOIN measurement m ON m.indicator = i.code AND m.unit = u.code AND m.period = $2"
+    " WHERE i.code = $1"
+    "   AND ($6::text IS NULL OR u.path @> ARRAY[$6::text])"
+    "   AND ($5::boolean OR " IN_SCOPE_OF("$4") ")"
+                                                " ORDER BY u.code";
+
+pm_status measurement_repo_template(PGconn *conn, const char *indicator, const char *period_id,
+                                    const char *period_end, const char *agency, bool see_all,
+                                    const char *unit, json_t **out, pm_error *err)
+{
+    const char *params[] = {indicator, period_id, period_end, agency, see_all ? "true" : "false",
+                            unit};
+    return db_fetch_all(conn, template_sql, 6, params, out, err);
 }

@@ -77,4 +77,13 @@ pm_status measurement_repo_classify(PGconn *conn, const json_t *rows, const char
 pm_status measurement_repo_import(PGconn *conn, const json_t *rows, const char *username,
                                   const char *agency, pm_error *err);
 
+/* The rows of the entry template of `indicator` for `period_id` (whose last day is `period_end`):
+ * each unit at the indicator's level that exists then, in `agency`'s scope (every unit when
+ * `see_all`), below `unit` when not NULL, in code order: {"indicator", "indicator_name", "unit",
+ * "unit_name", "period", "value" (null when none is entered), "comment", "status"}. *out is
+ * new. */
+pm_status measurement_repo_template(PGconn *conn, const char *indicator, const char *period_id,
+                                    const char *period_end, const char *agency, bool see_all,
+                                    const char *unit, json_t **out, pm_error *err);
+
 #endif

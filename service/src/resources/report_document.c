@@ -10,6 +10,7 @@
 #include "domain/clock.h"
 #include "domain/vn_text.h"
 #include "jsonutil.h"
+#include "resources/names_repo.h"
 #include "resources/report_document_repo.h"
 #include "resources/report_indicators.h"
 
@@ -451,7 +452,7 @@ static pm_status read_facts(builder *b, const report_doc_options *o, const perio
     {
         json_array_append(codes, json_object_get(t, "agency"));
     }
-    return report_doc_repo_agency_names(db, codes, &b->names, err);
+    return names_repo_agencies(db, codes, &b->names, err);
 }
 
 pm_status report_document_build(http_ctx *ctx, const report_facts *facts,

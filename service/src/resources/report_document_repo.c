@@ -33,10 +33,6 @@ static const char issuer_sql[] =
              "                                         WHERE r.level = 1 AND r.valid_to IS NULL"
              "                                         ORDER BY r.code LIMIT 1))";
 
-static const char names_sql[] =
-    "SELECT coalesce(jsonb_object_agg(code, name), '{}')::text FROM agency"
-    " WHERE code IN (SELECT jsonb_array_elements_text($1::jsonb))";
-
 static const char unit_names_sql[] = "SELECT coalesce(jsonb_object_agg(u.code, " PLACE(
     "u") "), '{}')::text FROM admin_unit u"
          " WHERE u.parent = $1 AND u.valid_to IS NULL";
@@ -90,18 +86,6 @@ static pm_status fetch_json(PGconn *conn, const char *sql, int n, const char *co
     *out = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
     PQclear(res);
     return *out ? PM_OK : pm_fail(err, PM_INTERNAL, MSG("The report could not be written."));
-}
-
-pm_status report_doc_repo_agency_names(PGconn *conn, const json_t *codes, json_t **out,
-                                       pm_error *err)
-{
-    char *text = json_dumps(codes, JSON_COMPACT);
-    if (!text)
-        return pm_fail(err, PM_INTERNAL, MSG("The report could not be written."));
-    const char *params[] = {text};
-    pm_status st = fetch_json(conn, names_sql, 1, params, out, err);
-    free(text);
-    return st;
 }
 
 pm_status report_doc_repo_unit_names(PGconn *conn, const char *parent, json_t **out, pm_error *err)

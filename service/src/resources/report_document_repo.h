@@ -1,6 +1,7 @@
 /* report_document_repo.h: what a report's document needs beyond the report's own tables
  * (reports_repo.h): the issuing agency and its frame, the names behind the codes, the plan's
- * sections in order, the recipients of the report, the pilot sites. */
+ * sections in order, the recipients of the report, the pilot sites (the names behind codes are
+ * names_repo.h's). */
 #ifndef PLANMON_REPORT_DOCUMENT_REPO_H
 #define PLANMON_REPORT_DOCUMENT_REPO_H
 
@@ -18,10 +19,6 @@
  * when there is no such agency, or none by default. *out is new. */
 pm_status report_doc_repo_issuer(PGconn *conn, const char *agency, const char *unit,
                                  const char *plan, json_t **out, pm_error *err);
-
-/* {code: name} of the agencies in `codes` (a JSON array of strings, borrowed). *out is new. */
-pm_status report_doc_repo_agency_names(PGconn *conn, const json_t *codes, json_t **out,
-                                       pm_error *err);
 
 /* {code: name without its type ("Long Xuyên")} of the current units under `parent`. *out is
  * new. */

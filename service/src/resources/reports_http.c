@@ -17,53 +17,26 @@
 #include "render/fonts.h"
 #include "render/pdf.h"
 #include "resources/analytics_http.h"
+#include "resources/export.h"
 #include "resources/obligations_repo.h"
 #include "resources/periods_http.h"
 #include "resources/report_document.h"
+#include "resources/report_tables.h"
+#include "resources/report_workbook.h"
 #include "resources/reports_repo.h"
 
 static const char *const params[] = {"as_of",        "plan",        "unit",   "format",
                                      "table",        "agency",      "number", "date",
-                                     "signer_title", "signer_name", NULL};
-static const char *const formats[] = {"json", "csv", "pdf", "docx", NULL};
+                                     "signer_title", "signer_name", "lang",   NULL};
+static const char *const formats[] = {"json", "csv", "pdf", "docx", "xlsx", NULL};
+static const char *const langs[] = {"vi", "en", NULL};
 
 /* What the report is answered as: ?format=, else the first of these Accept names. */
-typedef enum { OUT_JSON, OUT_CSV, OUT_PDF, OUT_DOCX } output;
+typedef enum { OUT_JSON, OUT_CSV, OUT_PDF, OUT_DOCX, OUT_XLSX } output;
 static const char pdf_type[] = "application/pdf";
 static const char docx_type[] =
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
-
-/* The tables of a report and their CSV columns. */
-typedef struct {
-    const char *name;
-    const char *const *columns;
-    size_t ncolumns;
-} report_table;
-
-#define COLUMNS(...)                    \
-    (const char *const[]){__VA_ARGS__}, \
-        sizeof((const char *const[]){__VA_ARGS__}) / sizeof(const char *)
-
-static const report_table tables[] = {
-    {"indicators",
-     COLUMNS("section", "indicator", "name", "period", "unit", "numerator", "denominator", "value",
-             "units_reporting", "units_expected", "target_operator", "target_value", "attainment")},
-    {"tasks", COLUMNS("section", "agency", "total", "not_started", "in_progress", "done",
-                      "cancelled", "overdue")},
-    {"task_status",
-     COLUMNS("id", "key", "section", "source_clause", "title", "lead", "status", "percent_done",
-             "due_date", "due_basis", "recurrence", "overdue", "last_update", "last_update_on",
-             "last_update_recorded_at", "late_entry")},
-    {"overdue", COLUMNS("id", "section", "source_clause", "title", "status", "percent_done",
-                        "occurrence", "due_date", "due_basis", "lead")},
-    {"pilots", COLUMNS("model_type", "indicator", "period", "sites", "districts", "target_operator",
-                       "target_value", "target_unit", "attainment")},
-    {"completeness", COLUMNS("agency", "period", "expected", "submitted", "on_time", "late",
-                             "missing", "late_entries")},
-    {"updates", COLUMNS("id", "task", "occurred_on", "created_at", "late_entry", "occurrence",
-                        "agency", "author", "status", "percent_done", "note")},
-};
-enum { NTABLES = sizeof tables / sizeof tables[0] };
+static const char xlsx_type[] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 /* A new reference to `v`, or JSON null for NULL. */
 static json_t *or_null(const json_t *v)
@@ -161,11 +134,14 @@ static output output_of(const char *format, const char *accept)
         return strcmp(format, "csv") == 0    ? OUT_CSV
                : strcmp(format, "pdf") == 0  ? OUT_PDF
                : strcmp(format, "docx") == 0 ? OUT_DOCX
+               : strcmp(format, "xlsx") == 0 ? OUT_XLSX
                                              : OUT_JSON;
     if (accept && strstr(accept, pdf_type))
         return OUT_PDF;
     if (accept && strstr(accept, docx_type))
         return OUT_DOCX;
+    if (accept && strstr(accept, xlsx_type))
+        return OUT_XLSX;
     if (accept && strstr(accept, "text/csv"))
         return OUT_CSV;
     return OUT_JSON;
@@ -231,10 +207,26 @@ static pm_status reply_document(http_ctx *ctx, const report_facts *facts,
     return PM_OK;
 }
 
+/* The report as an XLSX workbook: a sheet "Thông tin" (plan, period, unit, as_of, who exported it
+ * and when), then a sheet per table, the headers in `lang` (NULL: English when Accept-Language
+ * asks for it, else Vietnamese). */
+static pm_status reply_workbook(http_ctx *ctx, const json_t *body, const period *report,
+                                const char *lang, pm_error *err)
+{
+    render_bytes bytes = {0};
+    pm_status st = report_workbook(ctx, body, export_english(ctx, lang), &bytes, err);
+    if (st != PM_OK)
+        return st;
+    char filename[64];
+    snprintf(filename, sizeof filename, "bao-cao-%s.xlsx", report->id);
+    export_reply_xlsx(ctx, filename, &bytes);
+    return PM_OK;
+}
+
 pm_status reports_get(http_ctx *ctx, pm_error *err)
 {
     const char *id = req_path(ctx, "period"), *as_of = NULL, *plan_param = NULL, *unit = NULL,
-               *format = NULL, *table = NULL;
+               *format = NULL, *table = NULL, *lang = NULL;
     char moment[40], day[11], root[6], state_day[11], start[11], end[11];
     json_auto_t *shape = NULL, *plan = NULL, *indicators = json_array(), *pilots = json_array(),
                 *tasks = NULL, *task_status = NULL, *overdue = NULL, *updates = NULL,
@@ -249,6 +241,7 @@ pm_status reports_get(http_ctx *ctx, pm_error *err)
         (st = req_query_digits(ctx, "unit", 5, &unit, err)) ||
         (st = req_query_enum(ctx, "format", formats, &format, err)) ||
         (st = req_query_text(ctx, "table", 20, &table, err)) ||
+        (st = req_query_enum(ctx, "lang", langs, &lang, err)) ||
         (st = periods_shape(ctx, "period", id, &shape, err)))
         return st;
     period_parse(id, ctx->app->cfg->report_due_days, &report);
@@ -260,10 +253,7 @@ pm_status reports_get(http_ctx *ctx, pm_error *err)
     output out = output_of(format, req_header(ctx, "Accept"));
     if ((st = document_options(ctx, out, &doc, err)))
         return st;
-    const report_table *chosen = NULL;
-    for (int i = 0; table && i < NTABLES; i++)
-        if (strcmp(tables[i].name, table) == 0)
-            chosen = &tables[i];
+    const report_table *chosen = report_table_named(table);
     if ((table && !chosen) || (out == OUT_CSV && !chosen))
         return pm_fail_field(err, PM_INVALID_PARAMETER, "table", table ? "invalid" : "required",
                              out == OUT_CSV
@@ -272,7 +262,7 @@ pm_status reports_get(http_ctx *ctx, pm_error *err)
                                        "table per request)")
                                  : MSG("table must be one of indicators, tasks, task_status, "
                                        "overdue, pilots, completeness, updates"));
-    if (table && (out == OUT_PDF || out == OUT_DOCX))
+    if (table && (out == OUT_PDF || out == OUT_DOCX || out == OUT_XLSX))
         return pm_fail_field(err, PM_INVALID_PARAMETER, "table", "invalid",
                              MSG("A document holds every table: leave table out."));
     period_date_text(report.start, start);
@@ -321,6 +311,8 @@ pm_status reports_get(http_ctx *ctx, pm_error *err)
                               .as_of_given = as_of != NULL};
         return reply_document(ctx, &facts, &doc, out, err);
     }
+    if (out == OUT_XLSX)
+        return reply_workbook(ctx, body, &report, lang, err);
     if (out == OUT_JSON) {
         if (chosen) {
             json_auto_t *one =
@@ -332,8 +324,9 @@ pm_status reports_get(http_ctx *ctx, pm_error *err)
         return PM_OK;
     }
     size_t len;
-    char *text = csv_write(json_object_get(body, chosen->name), chosen->columns, chosen->ncolumns,
-                           true, &len);
+    const char *keys[REPORT_COLUMNS_MAX];
+    report_table_keys(chosen, keys);
+    char *text = csv_write(json_object_get(body, chosen->name), keys, chosen->ncolumns, true, &len);
     if (!text)
         return pm_fail(err, PM_INTERNAL, MSG("The report could not be written."));
     reply_bytes(ctx, 200, text, len, "text/csv; charset=utf-8");
