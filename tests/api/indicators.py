@@ -199,14 +199,22 @@ def import_csv(client, text, dry_run=None, atomic=None, headers=None,
                           headers={"Content-Type": content_type, **(headers or {})})
 
 
-def summary(response, status=200):
-    """The import summary of `response`, which must have `status`; checks its shape."""
+def summary(response, status=200, keep_import=False):
+    """The import summary of `response`, which must have `status`; checks its shape, and that
+    it names its import (an id) exactly when it wrote, which it leaves out unless
+    `keep_import`."""
     assert response.status_code == status, (
         f"expected {status}, got {response.status_code}: {response.text[:800]}")
     assert response.headers["Content-Type"].split(";")[0].strip() == "application/json", \
         response.headers["Content-Type"]
     body = response.json()
-    assert set(body) == SUMMARY_KEYS, body
+    wrote = status == 200 and not body["dry_run"] and (body["counts"]["imported"] or
+                                                       body["counts"]["updated"])
+    assert set(body) == (SUMMARY_KEYS | {"import"} if wrote else SUMMARY_KEYS), body
+    if wrote:
+        assert isinstance(body["import"], int) and body["import"] > 0, body
+        if not keep_import:
+            del body["import"]
     assert set(body["counts"]) == COUNT_KEYS, body
     for c in body["conflicts"]:
         assert set(c) in (CONFLICT_KEYS, FILE_CONFLICT_KEYS, SHEET_CONFLICT_KEYS), c

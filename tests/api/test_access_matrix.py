@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from access_rules import PUBLIC, RULES, refusal_status
+from access_rules import DATA_ENTERERS, PUBLIC, RULES, refusal_status
 from checks import assert_problem, assert_unauthorized
 from conftest import create_user, needs_metrics, new_username, table_digests
 from documents import archived_document, create_document, doc_path, new_document_body
@@ -90,6 +90,16 @@ class Context:
         for action in through:
             moved(self.admin, m["id"], action)
         return measurement_path(m["id"])
+
+    def measurement_import(self):
+        """A throwaway import of one row: the caller's own when it enters data (its agency's,
+        which it reads), else the admin's (which the auditor reads); its id."""
+        role = DEMO_USERS.get(self.caller, ("", ""))[1]
+        importer = client_for(self.api, self.caller) if role in DATA_ENTERERS else self.admin
+        row = measurement_body(self.indicator(), communes(self.district())[0])
+        r = importer.post_json("/v1/measurements/import", {"rows": [row]})
+        assert r.status_code == 200, r.text
+        return r.json()["import"]
 
     def approved_measurement(self):
         """A throwaway approved measurement (which every role reads); its path."""
@@ -348,6 +358,14 @@ PROBES = {
         ctx.measurement() + "/submit")),
     ("POST", "/v1/measurements/{id}/approve"): (200, lambda ctx: Call(
         ctx.measurement(["submit"]) + "/approve")),
+    ("GET", "/v1/measurements/template"): (200, lambda ctx: Call(
+        f"/v1/measurements/template?indicator={ctx.indicator()}&period=2017")),
+    ("POST", "/v1/measurements/submit"): (200, lambda ctx: Call("/v1/measurements/submit", {
+        "ids": [int(ctx.measurement().rsplit("/", 1)[1])]})),
+    ("POST", "/v1/measurements/approve"): (200, lambda ctx: Call("/v1/measurements/approve", {
+        "ids": [int(ctx.measurement(["submit"]).rsplit("/", 1)[1])]})),
+    ("GET", "/v1/measurement-imports/{id}"): (200, lambda ctx: Call(
+        f"/v1/measurement-imports/{ctx.measurement_import()}")),
     ("POST", "/v1/measurements/{id}/return"): (200, lambda ctx: Call(
         ctx.measurement(["submit"]) + "/return", {"note": "matrix"})),
     ("POST", "/v1/measurements/{id}/unapprove"): (200, lambda ctx: Call(

@@ -220,7 +220,9 @@ def test_hostile_workbooks_are_refused_at_once_without_growing_the_server(
               "<sst><si><t>&x;</t></si></sst>")
     laughs = ('<?xml version="1.0"?><!DOCTYPE sst [<!ENTITY a "aaaaaaaaaa">'
               '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><sst><si><t>&b;</t></si></sst>')
-    docx = officer.get("/v1/reports/2017VN", params={"format": "docx"}).content
+    docx = officer.get("/v1/reports/2017VN", params={"format": "docx",
+                                                     "plan": seed_plan(officer)}).content
+    assert docx.startswith(b"PK")
     good = workbook_with("<sst><si><t>x</t></si></sst>")
     cases = {"a zip bomb of 1 GiB": (bomb, 413), "100,000 entries": (many_entries(), 413),
              "deep XML": (workbook_with(deep), 400), "an external entity": (
@@ -271,10 +273,17 @@ def test_10000_xlsx_rows_import_in_under_3_seconds(coordinator, build_kind):
 # --- the report as a workbook -----------------------------------------------------------------
 
 
+def seed_plan(api):
+    """The id of the decision's plan (the shared database holds the tests' plans too)."""
+    plans, _ = api.walk("/v1/plans", limit=500)
+    return str(next(p["id"] for p in plans if p["code"] == "KH-1994-2016"))
+
+
 def test_the_report_as_a_workbook_holds_every_table_with_the_json_numbers(api):
-    body = api.json("/v1/reports/2017VNS1")
+    plan = seed_plan(api)
+    body = api.json("/v1/reports/2017VNS1", {"plan": plan})
     r = api.get("/v1/reports/2017VNS1",
-                params={"format": "xlsx", "lang": "vi", "as_of": body["as_of"]})
+                params={"format": "xlsx", "lang": "vi", "as_of": body["as_of"], "plan": plan})
     assert r.status_code == 200 and r.headers["Content-Type"] == XLSX
     assert r.headers["Content-Disposition"] == 'attachment; filename="bao-cao-2017VNS1.xlsx"'
     book = openpyxl.load_workbook(io.BytesIO(r.content))
@@ -305,7 +314,7 @@ def test_the_report_as_a_workbook_holds_every_table_with_the_json_numbers(api):
 
 
 def test_the_workbook_speaks_english_when_asked(api):
-    r = api.get("/v1/reports/2017VNS1", params={"format": "xlsx"},
+    r = api.get("/v1/reports/2017VNS1", params={"format": "xlsx", "plan": seed_plan(api)},
                 headers={"Accept-Language": "en"})
     book = openpyxl.load_workbook(io.BytesIO(r.content))
     assert book.sheetnames[:2] == ["Information", "Indicators"]
@@ -330,3 +339,55 @@ def test_the_measurement_list_exports_as_a_workbook_with_names(officer, coordina
     assert rows[0]["Tên đơn vị"] and rows[0]["Tên cơ quan nhập"] and rows[0]["Tên chỉ tiêu"]
     assert export.freeze_panes == "A2"
     assert all(c.data_type != "f" for row in export.iter_rows() for c in row)
+
+
+# --- imports as resources, review in bulk -----------------------------------------------------
+
+
+def test_an_import_that_wrote_is_a_resource_and_is_approved_as_one(officer, coordinator, api):
+    code = create_indicator(coordinator)["code"]
+    book = template(officer, code)
+    sheet = book[code]
+    for r in range(2, 6):
+        sheet.cell(row=r, column=6).value = r % 2 == 0
+    body = summary(upload(officer, saved(book)), keep_import=True)
+    record = officer.json(f"/v1/measurement-imports/{body['import']}")
+    assert (record["username"], record["agency"], record["format"]) == (OFFICER, "UBND-883",
+                                                                        "xlsx")
+    assert record["summary"]["counts"] == counts(imported=4)
+    ids = record["measurements"]
+    assert sorted(ids) == sorted(m["id"] for m in all_measurements(officer, indicator=code))
+    assert_problem(api.as_user("chaudoc.officer").get(
+        f"/v1/measurement-imports/{body['import']}"), 404, "not_found")
+    done = officer.post_json("/v1/measurements/submit", {"import": body["import"]})
+    assert done.status_code == 200, done.text
+    assert done.json() == {"status": "submitted", "count": 4, "ids": ids}
+    manager = api.as_user("longxuyen.manager")
+    r = manager.post_json("/v1/measurements/approve", {"ids": ids})
+    assert r.status_code == 200, r.text
+    assert {m["status"] for m in all_measurements(officer, indicator=code)} == {"approved"}
+
+
+def test_a_bulk_step_is_all_or_nothing_and_names_the_measurement_it_refuses(officer,
+                                                                           coordinator, api):
+    code = create_indicator(coordinator)["code"]
+    book = template(officer, code)
+    sheet = book[code]
+    for r in range(2, 5):
+        sheet.cell(row=r, column=6).value = True
+    body = summary(upload(officer, saved(book)), keep_import=True)
+    ids = officer.json(f"/v1/measurement-imports/{body['import']}")["measurements"]
+    manager = api.as_user("longxuyen.manager")
+    r = manager.post_json("/v1/measurements/approve", {"ids": ids})  # drafts: not submitted
+    assert_problem(r, 409, "conflict")
+    assert any(e["field"] == "ids" and str(ids[0]) in e["message"] for e in r.json()["errors"])
+    assert {m["status"] for m in all_measurements(officer, indicator=code)} == {"draft"}
+    other = api.as_user("chaudoc.officer")
+    r = other.post_json("/v1/measurements/submit", {"ids": ids})  # outside its scope
+    assert r.status_code in (403, 404), r.text
+    assert {m["status"] for m in all_measurements(officer, indicator=code)} == {"draft"}
+    for bad in [{}, {"ids": []}, {"ids": [0]}, {"ids": ids, "import": body["import"]},
+                {"import": "x"}]:
+        assert officer.post_json("/v1/measurements/submit", bad).status_code == 422, bad
+    assert_problem(officer.post_json("/v1/measurements/submit", {"import": 999999999}), 422,
+                   "validation_failed", "import")

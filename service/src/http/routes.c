@@ -15,6 +15,7 @@
 #include "resources/documents_http.h"
 #include "resources/indicators_http.h"
 #include "resources/measurements_http.h"
+#include "resources/measurements_bulk_http.h"
 #include "resources/measurements_import_http.h"
 #include "resources/measurements_template_http.h"
 #include "resources/obligations_http.h"
@@ -159,6 +160,12 @@ static struct route table[] = {
     ROUTE("POST", "/v1/measurements", measurements_create, TASK_AGENCIES, ROUTE_BODY_JSON),
     ROUTE("POST", "/v1/measurements/import", measurements_import, TASK_AGENCIES, ROUTE_BODY_IMPORT),
     ROUTE("GET", "/v1/measurements/template", measurements_template, TASK_AGENCIES, 0),
+    ROUTE_WITH("POST", "/v1/measurements/submit", measurements_bulk_transition, TASK_AGENCIES,
+               ROUTE_BODY_JSON, &measurement_submit),
+    ROUTE_WITH("POST", "/v1/measurements/approve", measurements_bulk_transition, REVIEWERS,
+               ROUTE_BODY_JSON, &measurement_approve),
+    ROUTE("GET", "/v1/measurement-imports/{id}", measurement_imports_get, TASK_AGENCIES | AUDITORS,
+          0),
     ROUTE("GET", "/v1/measurements/{id}", measurements_get, ANYONE, 0),
     ROUTE("PATCH", "/v1/measurements/{id}", measurements_patch, TASK_AGENCIES, ROUTE_BODY_JSON),
     ROUTE_WITH("POST", "/v1/measurements/{id}/submit", measurements_transition, TASK_AGENCIES, 0,

@@ -375,20 +375,12 @@ pm_status measurements_patch(http_ctx *ctx, pm_error *err)
     return PM_OK;
 }
 
-pm_status measurements_transition(http_ctx *ctx, pm_error *err)
+pm_status measurement_transition_one(http_ctx *ctx, PGconn *db, const measurement_step *step,
+                                     const char *id, const char *note, pm_error *err)
 {
-    PGconn *db;
-    const measurement_step *step = ctx->route->data;
-    json_auto_t *body = NULL, *current = NULL, *changed = NULL;
-    const char *id = req_path(ctx, "id");
+    json_auto_t *current = NULL;
     pm_status st;
-    if ((st = req_check_query(ctx, no_params, err)))
-        return st;
-    if (step->needs_note && ((st = req_json_body(ctx, &body, err)) ||
-                             (st = validate_body(body, note_fields, VALIDATE_CREATE, err))))
-        return st;
-    if ((st = ctx_begin(ctx, step->action, &db, err)) ||
-        (st = load(ctx, id, true, &current, err)) ||
+    if ((st = load(ctx, id, true, &current, err)) ||
         (st = step->review ? may_review(ctx, current, err)
                            : measurement_may_enter(
                                  ctx, json_is_true(json_object_get(current, "in_scope")), err)))
@@ -397,9 +389,25 @@ pm_status measurements_transition(http_ctx *ctx, pm_error *err)
     if (strcmp(status, step->from) != 0)
         return pm_fail(err, PM_CONFLICT, MSG("The measurement is %s; only a %s one can be %s."),
                        status, step->from, step->to);
-    if ((st = measurement_repo_transition(db, id, archive_version(current), step->from, step->to,
-                                          step->review ? ctx->who.username : NULL,
-                                          json_member_string(body, "note"), err)) ||
+    return measurement_repo_transition(db, id, archive_version(current), step->from, step->to,
+                                       step->review ? ctx->who.username : NULL, note, err);
+}
+
+pm_status measurements_transition(http_ctx *ctx, pm_error *err)
+{
+    PGconn *db;
+    const measurement_step *step = ctx->route->data;
+    json_auto_t *body = NULL, *changed = NULL;
+    const char *id = req_path(ctx, "id");
+    pm_status st;
+    if ((st = req_check_query(ctx, no_params, err)))
+        return st;
+    if (step->needs_note && ((st = req_json_body(ctx, &body, err)) ||
+                             (st = validate_body(body, note_fields, VALIDATE_CREATE, err))))
+        return st;
+    if ((st = ctx_begin(ctx, step->action, &db, err)) ||
+        (st = measurement_transition_one(ctx, db, step, id, json_member_string(body, "note"),
+                                         err)) ||
         (st = read_shown(ctx, id, &changed, err)) || (st = ctx_commit(ctx, err)))
         return st;
     reply_object(ctx, changed);

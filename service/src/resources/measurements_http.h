@@ -30,6 +30,13 @@ pm_status measurements_patch(http_ctx *ctx, pm_error *err);
 /* ctx->route->data is the measurement_step. */
 pm_status measurements_transition(http_ctx *ctx, pm_error *err);
 
+/* Moves measurement `id` by `step` (with the reviewer's `note`, or NULL) on `db`, inside the
+ * caller's transaction, after the same checks as its route: the caller may see it (else
+ * PM_NOT_FOUND), may enter or review it (PM_FORBIDDEN), and it is in the step's status
+ * (PM_CONFLICT). */
+pm_status measurement_transition_one(http_ctx *ctx, PGconn *db, const measurement_step *step,
+                                     const char *id, const char *note, pm_error *err);
+
 /* A history_spec check: the caller may read measurement `id`. */
 pm_status measurements_may_read(http_ctx *ctx, const char *id, pm_error *err);
 

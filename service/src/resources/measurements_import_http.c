@@ -370,7 +370,7 @@ pm_status measurements_import(http_ctx *ctx, pm_error *err)
 {
     PGconn *db;
     json_auto_t *rows = NULL, *keys = json_array(), *classified = NULL, *writes = json_array(),
-                *summary = NULL;
+                *summary = NULL, *ids = json_array();
     import_summary s = {
         .conflicts = json_array(), .places = json_array(), .vi = req_wants_vietnamese(ctx)};
     bool dry_run = false, atomic = true;
@@ -443,9 +443,7 @@ pm_status measurements_import(http_ctx *ctx, pm_error *err)
     }
     bool refused = atomic && s.rejected > 0;
     if (!dry_run && !refused && json_array_size(writes) &&
-        (st = measurement_repo_import(db, writes, ctx->who.username, ctx->who.agency, err)))
-        goto out;
-    if (!dry_run && !refused && (st = ctx_commit(ctx, err)))
+        (st = measurement_repo_import(db, writes, ctx->who.username, ctx->who.agency, ids, err)))
         goto out;
     if (refused)
         s.imported = s.updated = s.ignored = 0;
@@ -456,6 +454,18 @@ pm_status measurements_import(http_ctx *ctx, pm_error *err)
                         "counts", "imported", (json_int_t)s.imported, "updated",
                         (json_int_t)s.updated, "ignored", (json_int_t)s.ignored, "rejected",
                         (json_int_t)s.rejected, "conflicts", s.conflicts, "dry_run", dry_run);
+    if (json_array_size(ids)) { /* it wrote: the import is a resource of its own */
+        char id[24];
+        if ((st = measurement_repo_record_import(db, ctx->who.username, ctx->who.agency,
+                                                 csv    ? "csv"
+                                                 : xlsx ? "xlsx"
+                                                        : "json",
+                                                 summary, ids, id, err)))
+            goto out;
+        json_object_set_new(summary, "import", json_integer(strtoll(id, NULL, 10)));
+    }
+    if (!dry_run && !refused && (st = ctx_commit(ctx, err)))
+        goto out;
     reply_json(ctx, refused && !dry_run ? 422 : 200, summary, "application/json");
 out:
     free(periods);

@@ -150,7 +150,20 @@ static const char import_sql[] =
     "   late_entry = EXCLUDED.late_entry,"
     "   entered_by = EXCLUDED.entered_by, agency = EXCLUDED.agency, status = 'draft',"
     "   version = measurement.version + 1, updated_at = now()"
-    " WHERE measurement.status <> 'approved'";
+    " WHERE measurement.status <> 'approved'"
+    " RETURNING id";
+
+/* $1 username $2 agency $3 format $4 summary $5 the measurements' ids (a JSON array) */
+static const char record_import_sql[] =
+    "INSERT INTO measurement_import (username, agency, format, summary, measurements)"
+    " SELECT $1, $2, $3, $4::jsonb, coalesce(array_agg(e::bigint ORDER BY n), '{}')"
+    " FROM jsonb_array_elements_text($5::jsonb) WITH ORDINALITY AS x (e, n)"
+    " RETURNING id";
+
+static const char get_import_sql[] =
+    "SELECT id, username, agency, format, summary, to_jsonb(measurements) AS measurements,"
+    "       planmon_utc(created_at) AS created_at"
+    " FROM measurement_import WHERE id = $1::bigint";
 
 static const char *const id_key[] = {"id"};
 static const char stale[] = MSG("The measurement was changed meanwhile; read it again.");
@@ -272,7 +285,7 @@ pm_status measurement_repo_classify(PGconn *conn, const json_t *rows, const char
 }
 
 pm_status measurement_repo_import(PGconn *conn, const json_t *rows, const char *username,
-                                  const char *agency, pm_error *err)
+                                  const char *agency, json_t *ids, pm_error *err)
 {
     char *text = json_dumps(rows, JSON_COMPACT | JSON_REAL_PRECISION(17));
     if (!text)
@@ -283,11 +296,38 @@ pm_status measurement_repo_import(PGconn *conn, const json_t *rows, const char *
     free(text);
     if (st != PM_OK)
         return st;
-    if ((size_t)atol(PQcmdTuples(res)) != json_array_size(rows))
+    if ((size_t)PQntuples(res) != json_array_size(rows))
         st = pm_fail(err, PM_CONFLICT,
                      MSG("Some measurements were approved while the import ran; import again."));
+    for (int i = 0; st == PM_OK && i < PQntuples(res); i++)
+        json_array_append_new(ids, json_integer(atoll(PQgetvalue(res, i, 0))));
     PQclear(res);
     return st;
+}
+
+pm_status measurement_repo_record_import(PGconn *conn, const char *username, const char *agency,
+                                         const char *format, const json_t *summary,
+                                         const json_t *ids, char id_out[24], pm_error *err)
+{
+    char *summary_text = json_dumps(summary, JSON_COMPACT);
+    char *ids_text = json_dumps(ids, JSON_COMPACT);
+    pm_status st = PM_INTERNAL;
+    if (summary_text && ids_text) {
+        const char *params[] = {username, agency, format, summary_text, ids_text};
+        st = db_fetch_text(conn, record_import_sql, 5, params,
+                           MSG("The import could not be prepared."), id_out, 24, err);
+    } else {
+        pm_fail(err, PM_INTERNAL, MSG("The import could not be prepared."));
+    }
+    free(summary_text);
+    free(ids_text);
+    return st;
+}
+
+pm_status measurement_repo_get_import(PGconn *conn, const char *id, json_t **out, pm_error *err)
+{
+    const char *params[] = {id};
+    return db_fetch_one(conn, get_import_sql, 1, params, MSG("There is no such import."), out, err);
 }
 
 /* $1 indicator $2 period $3 the period's last day $4 agency $5 sees every unit $6 unit or NULL:

@@ -73,9 +73,9 @@ pm_status measurement_repo_classify(PGconn *conn, const json_t *rows, const char
                                     json_t **out, pm_error *err);
 
 /* Writes the prepared `rows` (as for measurement_repo_create) in one statement: new ones as
- * drafts, existing ones (never approved) updated. */
+ * drafts, existing ones (never approved) updated; appends the ids written to `ids`. */
 pm_status measurement_repo_import(PGconn *conn, const json_t *rows, const char *username,
-                                  const char *agency, pm_error *err);
+                                  const char *agency, json_t *ids, pm_error *err);
 
 /* The rows of the entry template of `indicator` for `period_id` (whose last day is `period_end`):
  * each unit at the indicator's level that exists then, in `agency`'s scope (every unit when
@@ -85,5 +85,16 @@ pm_status measurement_repo_import(PGconn *conn, const json_t *rows, const char *
 pm_status measurement_repo_template(PGconn *conn, const char *indicator, const char *period_id,
                                     const char *period_end, const char *agency, bool see_all,
                                     const char *unit, json_t **out, pm_error *err);
+
+/* Records an import that wrote: who (`username`, `agency`), its `format` ("json", "csv",
+ * "xlsx"), its `summary` and the `ids` (a JSON array) of the measurements it created or changed;
+ * the new import's id into `id_out`. */
+pm_status measurement_repo_record_import(PGconn *conn, const char *username, const char *agency,
+                                         const char *format, const json_t *summary,
+                                         const json_t *ids, char id_out[24], pm_error *err);
+
+/* Import `id` as {"id", "username", "agency", "format", "summary", "measurements": [ids],
+ * "created_at"}; PM_NOT_FOUND when there is none. *out is new. */
+pm_status measurement_repo_get_import(PGconn *conn, const char *id, json_t **out, pm_error *err);
 
 #endif
