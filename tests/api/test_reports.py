@@ -532,7 +532,7 @@ def test_csv_needs_one_known_table(api, coordinator):
                            headers={"Accept": "text/csv"}), 400, "invalid_parameter", "table")
     assert_problem(api.get(report_path("2017VN"), params={**params, "table": "people"}), 400,
                    "invalid_parameter", "table")
-    assert_problem(api.get(report_path("2017VN"), params={**params, "format": "xlsx"}), 400,
+    assert_problem(api.get(report_path("2017VN"), params={**params, "format": "ods"}), 400,
                    "invalid_parameter", "format")
 
 

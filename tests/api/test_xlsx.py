@@ -220,7 +220,7 @@ def test_hostile_workbooks_are_refused_at_once_without_growing_the_server(
               "<sst><si><t>&x;</t></si></sst>")
     laughs = ('<?xml version="1.0"?><!DOCTYPE sst [<!ENTITY a "aaaaaaaaaa">'
               '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><sst><si><t>&b;</t></si></sst>')
-    docx = officer.get("/v1/reports/2017VN", params={"format": "docx",
+    docx = officer.get("/v1/reports/2017VN", params={"format": "docx", "unit": "89",
                                                      "plan": seed_plan(officer)}).content
     assert docx.startswith(b"PK")
     good = workbook_with("<sst><si><t>x</t></si></sst>")
@@ -281,9 +281,9 @@ def seed_plan(api):
 
 def test_the_report_as_a_workbook_holds_every_table_with_the_json_numbers(api):
     plan = seed_plan(api)
-    body = api.json("/v1/reports/2017VNS1", {"plan": plan})
-    r = api.get("/v1/reports/2017VNS1",
-                params={"format": "xlsx", "lang": "vi", "as_of": body["as_of"], "plan": plan})
+    body = api.json("/v1/reports/2017VNS1", {"plan": plan, "unit": "89"})
+    r = api.get("/v1/reports/2017VNS1", params={"format": "xlsx", "lang": "vi",
+                                                "as_of": body["as_of"], "plan": plan, "unit": "89"})
     assert r.status_code == 200 and r.headers["Content-Type"] == XLSX
     assert r.headers["Content-Disposition"] == 'attachment; filename="bao-cao-2017VNS1.xlsx"'
     book = openpyxl.load_workbook(io.BytesIO(r.content))
@@ -314,7 +314,8 @@ def test_the_report_as_a_workbook_holds_every_table_with_the_json_numbers(api):
 
 
 def test_the_workbook_speaks_english_when_asked(api):
-    r = api.get("/v1/reports/2017VNS1", params={"format": "xlsx", "plan": seed_plan(api)},
+    r = api.get("/v1/reports/2017VNS1",
+                params={"format": "xlsx", "plan": seed_plan(api), "unit": "89"},
                 headers={"Accept-Language": "en"})
     book = openpyxl.load_workbook(io.BytesIO(r.content))
     assert book.sheetnames[:2] == ["Information", "Indicators"]
@@ -391,3 +392,55 @@ def test_a_bulk_step_is_all_or_nothing_and_names_the_measurement_it_refuses(offi
         assert officer.post_json("/v1/measurements/submit", bad).status_code == 422, bad
     assert_problem(officer.post_json("/v1/measurements/submit", {"import": 999999999}), 422,
                    "validation_failed", "import")
+
+
+# --- the other lists as workbooks -------------------------------------------------------------
+
+
+def workbook(client, path, **params):
+    r = client.get(path, params={"format": "xlsx", "lang": "vi", **params})
+    assert r.status_code == 200, r.text[:300]
+    assert r.headers["Content-Type"] == XLSX
+    book = openpyxl.load_workbook(io.BytesIO(r.content))
+    sheet = book.worksheets[0]
+    assert sheet.freeze_panes == "A2"
+    assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
+    head = header(sheet)
+    return head, [dict(zip(head, row)) for row in sheet.iter_rows(min_row=2, values_only=True)]
+
+
+def test_tasks_export_with_their_lead_agencies_by_name(api):
+    plan = seed_plan(api)
+    head, rows = workbook(api, "/v1/tasks", plan=plan, section="V.1")
+    items, _ = api.walk("/v1/tasks", {"plan": plan, "section": "V.1"}, limit=500)
+    assert [r["Mã"] for r in rows] == [t["id"] for t in items]
+    assert "Sở Lao động - Thương binh và Xã hội" in rows[0]["Tên cơ quan chủ trì"]
+    assert rows[0]["Tiến độ"] == items[0]["percent_done"] / 100
+
+
+def test_analytics_export_numbers_equal_the_json(api, officer, coordinator):
+    code = create_indicator(coordinator)["code"]
+    book = template(officer, code)
+    sheet = book[code]
+    for r in range(2, 8):
+        sheet.cell(row=r, column=6).value = r % 2 == 0
+    summary(upload(officer, saved(book)))
+    params = {"indicator": code, "period": "2017", "unit": "883", "level": "3",
+              "include_unapproved": "true"}
+    coordinator_items = coordinator.json("/v1/analytics", params)["items"]
+    head, rows = workbook(coordinator, "/v1/analytics", **params)
+    assert [(r["Mã đơn vị"], r["Tử số"], r["Mẫu số"]) for r in rows] == [
+        (i["unit"], i["numerator"], i["denominator"]) for i in coordinator_items]
+    assert all(r["Tên đơn vị"] and r["Mã chỉ tiêu"] == code for r in rows)
+
+
+def test_completeness_and_audit_exports(api):
+    head, rows = workbook(api.as_user("coordinator"), "/v1/reporting-completeness",
+                          period="2017VNS1")
+    assert head[:2] == ["Cơ quan, đơn vị", "Tên cơ quan, đơn vị"]
+    auditor = api.as_user("auditor")
+    head, rows = workbook(auditor, "/v1/audit-events", entity_type="agencies",
+                          entity_id="SLDTBXH")
+    assert rows and all(r["Mã đối tượng"] == "SLDTBXH" for r in rows)
+    assert_problem(auditor.get("/v1/audit-events", params={"format": "xlsx", "limit": "5"}),
+                   400, "invalid_parameter", "limit")

@@ -13,6 +13,7 @@
 #include "http/request.h"
 #include "jsonutil.h"
 #include "resources/analytics_repo.h"
+#include "resources/export.h"
 #include "resources/archive_http.h"
 #include "resources/indicators_http.h"
 #include "resources/indicators_repo.h"
@@ -20,7 +21,24 @@
 enum { MAX_PERIODS = 60 };
 
 static const char *const params[] = {"indicator",          "period", "unit", "level",
-                                     "include_unapproved", NULL};
+                                     "include_unapproved", "format", "lang", NULL};
+static const char *const export_formats[] = {"json", "xlsx", NULL};
+static const char *const langs[] = {"vi", "en", NULL};
+
+/* The analytics workbook's columns. */
+static const export_column item_columns[] = {
+    {"indicator", "Mã chỉ tiêu", "Indicator", XLSX_TEXT, 22},
+    {"indicator_name", "Tên chỉ tiêu", "Indicator name", XLSX_TEXT, 50},
+    {"unit", "Mã đơn vị", "Unit", XLSX_TEXT, 10},
+    {"unit_name", "Tên đơn vị", "Unit name", XLSX_TEXT, 28},
+    {"period", "Kỳ", "Period", XLSX_TEXT, 10},
+    {"numerator", "Tử số", "Numerator", XLSX_NUMBER, 10},
+    {"denominator", "Mẫu số", "Denominator", XLSX_NUMBER, 10},
+    {"value", "Giá trị", "Value", XLSX_NUMBER, 10},
+    {"units_reporting", "Đơn vị có số liệu", "Units reporting", XLSX_INT, 12},
+    {"units_expected", "Đơn vị phải báo cáo", "Units expected", XLSX_INT, 12},
+    {"attainment", "Đánh giá", "Attainment", XLSX_TEXT, 14},
+};
 
 /* Splits "2017,2018" into periods (at most MAX_PERIODS), each checked. */
 static pm_status parse_periods(const http_ctx *ctx, const char *list, period *out, int *count,
@@ -142,7 +160,7 @@ pm_status analytics_items(http_ctx *ctx, const json_t *indicator, const period *
 
 pm_status analytics_get(http_ctx *ctx, pm_error *err)
 {
-    const char *code = NULL, *periods_text = NULL;
+    const char *code = NULL, *periods_text = NULL, *format = NULL, *lang = NULL;
     analytics_scope scope = {.today = clock_today()};
     int count = 0;
     period periods[MAX_PERIODS];
@@ -153,7 +171,9 @@ pm_status analytics_get(http_ctx *ctx, pm_error *err)
         (st = req_query_text(ctx, "period", 1000, &periods_text, err)) ||
         (st = req_query_digits(ctx, "unit", 5, &scope.unit, err)) ||
         (st = req_query_int(ctx, "level", 1, 3, &scope.level, err)) ||
-        (st = req_query_bool(ctx, "include_unapproved", &scope.include_unapproved, err)))
+        (st = req_query_bool(ctx, "include_unapproved", &scope.include_unapproved, err)) ||
+        (st = req_query_enum(ctx, "format", export_formats, &format, err)) ||
+        (st = req_query_enum(ctx, "lang", langs, &lang, err)))
         return st;
     static const char *const required[] = {"indicator", "period"};
     const char *given[] = {code, periods_text};
@@ -168,6 +188,20 @@ pm_status analytics_get(http_ctx *ctx, pm_error *err)
         (st = indicators_load(ctx, code, false, &indicator, err)) ||
         (st = analytics_items(ctx, indicator, periods, count, &scope, items, err)))
         return st;
+    if (format && strcmp(format, "xlsx") == 0) {
+        PGconn *db;
+        size_t i;
+        json_t *item;
+        json_array_foreach(items, i, item)
+        {
+            json_object_set(item, "indicator", json_object_get(indicator, "code"));
+        }
+        if ((st = ctx_db(ctx, &db, err)))
+            return st;
+        return export_reply_sheet(ctx, db, items, item_columns,
+                                  sizeof item_columns / sizeof item_columns[0], "Tổng hợp",
+                                  "Analytics", "analytics.xlsx", lang, err);
+    }
     json_auto_t *body = json_pack("{s:O}", "items", items);
     reply_json(ctx, 200, body, "application/json");
     return PM_OK;

@@ -7,14 +7,28 @@
 
 #include "http/reply.h"
 #include "http/request.h"
+#include "resources/names_repo.h"
+
+/* Refuses `limit` and `cursor` (they page JSON; an export is whole). */
+static pm_status refuse_paging(const http_ctx *ctx, pm_error *err)
+{
+    static const char *const paging[] = {"limit", "cursor"};
+    for (size_t i = 0; i < sizeof paging / sizeof paging[0]; i++)
+        if (req_query(ctx, paging[i]))
+            return pm_fail_field(err, PM_INVALID_PARAMETER, paging[i], "invalid",
+                                 MSG("An export holds the whole list: leave out %s."), paging[i]);
+    return PM_OK;
+}
 
 pm_status export_collect(http_ctx *ctx, export_page_fn page_fn, const void *args,
                          const char *narrow, json_t **out, pm_error *err)
 {
     const int max = ctx->app->cfg->export_max_rows;
     page_request page = {.limit = PAGE_MAX_LIMIT};
+    pm_status st = refuse_paging(ctx, err);
+    if (st != PM_OK)
+        return st;
     json_t *all = json_array();
-    pm_status st = PM_OK;
     for (;;) {
         page_result result = {0};
         if ((st = page_fn(ctx, args, &page, &result, err)) == PM_OK) {
@@ -40,6 +54,102 @@ pm_status export_collect(http_ctx *ctx, export_page_fn page_fn, const void *args
     return PM_OK;
 }
 
+/* The names an export may show beside codes: the member holding the code(s), the name column,
+ * the lookup. */
+static const struct {
+    const char *key, *names;
+    pm_status (*lookup)(PGconn *, const json_t *, json_t **, pm_error *);
+} named[] = {
+    {"agency", "agency_name", names_repo_agencies},
+    {"unit", "unit_name", names_repo_units},
+    {"indicator", "indicator_name", names_repo_indicators},
+};
+
+/* The codes of member `key` of every item (a string or an array of strings). New. */
+static json_t *codes_of(const json_t *items, const char *key)
+{
+    json_t *codes = json_array();
+    size_t i;
+    const json_t *item;
+    json_array_foreach(items, i, item)
+    {
+        const json_t *v = json_object_get(item, key);
+        if (json_is_array(v))
+            json_array_extend(codes, (json_t *)v);
+        else if (json_is_string(v))
+            json_array_append(codes, (json_t *)v);
+    }
+    return codes;
+}
+
+/* The name of each code of `v` (a code, or an array of codes: an array of names). New. */
+static json_t *name_of(const json_t *names, const json_t *v)
+{
+    if (json_is_string(v))
+        return json_incref(json_object_get(names, json_string_value(v)));
+    if (!json_is_array(v))
+        return NULL;
+    json_t *out = json_array();
+    size_t i;
+    const json_t *code;
+    json_array_foreach(v, i, code)
+    {
+        const json_t *name = json_object_get(names, json_string_value(code));
+        json_array_append(out, (json_t *)(name ? name : code));
+    }
+    return out;
+}
+
+/* Fills the name columns of `columns` in every item. */
+static pm_status add_names(PGconn *db, json_t *items, const export_column *columns, size_t n,
+                           pm_error *err)
+{
+    for (size_t k = 0; k < sizeof named / sizeof named[0]; k++) {
+        bool wanted = false;
+        for (size_t c = 0; c < n; c++)
+            wanted |= strcmp(columns[c].key, named[k].names) == 0;
+        if (!wanted)
+            continue;
+        json_auto_t *codes = codes_of(items, named[k].key), *names = NULL;
+        pm_status st = named[k].lookup(db, codes, &names, err);
+        if (st != PM_OK)
+            return st;
+        size_t i;
+        json_t *item;
+        json_array_foreach(items, i, item)
+        {
+            json_t *name = name_of(names, json_object_get(item, named[k].key));
+            if (name)
+                json_object_set_new(item, named[k].names, name);
+        }
+    }
+    return PM_OK;
+}
+
+pm_status export_reply_sheet(http_ctx *ctx, PGconn *db, json_t *items, const export_column *columns,
+                             size_t ncolumns, const char *sheet_vi, const char *sheet_en,
+                             const char *filename, const char *lang, pm_error *err)
+{
+    pm_status st = add_names(db, items, columns, ncolumns, err);
+    if (st != PM_OK)
+        return st;
+    bool english = export_english(ctx, lang);
+    xlsx_column *cols = calloc(ncolumns, sizeof *cols);
+    xlsx_book *book = cols ? xlsx_book_new() : NULL;
+    for (size_t c = 0; book && c < ncolumns; c++)
+        cols[c] = (xlsx_column){columns[c].key, english ? columns[c].en : columns[c].vi,
+                                columns[c].kind, columns[c].width};
+    render_bytes bytes = {0};
+    bool ok = book && xlsx_book_table(book, english ? sheet_en : sheet_vi, cols, ncolumns, items);
+    free(cols);
+    if (!ok)
+        xlsx_book_free(book);
+    if (!ok || !xlsx_book_finish(book, &bytes))
+        return pm_fail(err, PM_INTERNAL, MSG("The export could not be written."));
+    export_reply_xlsx(ctx, filename, &bytes);
+    return PM_OK;
+}
+
 bool export_english(const http_ctx *ctx, const char *lang)
 {
     return lang ? strcmp(lang, "en") == 0
@@ -56,14 +166,4 @@ void export_reply_xlsx(http_ctx *ctx, const char *filename, render_bytes *bytes)
     free(bytes->data);
     bytes->data = NULL;
     bytes->len = 0;
-}
-
-pm_status export_refuse_paging(const http_ctx *ctx, pm_error *err)
-{
-    static const char *const paging[] = {"limit", "cursor"};
-    for (size_t i = 0; i < sizeof paging / sizeof paging[0]; i++)
-        if (req_query(ctx, paging[i]))
-            return pm_fail_field(err, PM_INVALID_PARAMETER, paging[i], "invalid",
-                                 MSG("An export holds the whole list: leave out %s."), paging[i]);
-    return PM_OK;
 }

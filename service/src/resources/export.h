@@ -10,16 +10,35 @@
 #include "domain/page.h"
 #include "http/context.h"
 #include "render/bytes.h"
+#include "render/xlsx.h"
 
 /* Reads one page of a list with the handler's own arguments (`args`, borrowed). */
 typedef pm_status (*export_page_fn)(http_ctx *ctx, const void *args, const page_request *page,
                                     page_result *out, pm_error *err);
 
-/* Every item of the list `page_fn` reads, in its order, into *out (a new array). More than
+/* Every item of the list `page_fn` reads, in its order, into *out (a new array). `limit` or
+ * `cursor` in the query is PM_INVALID_PARAMETER (they page JSON; an export is whole); more than
  * EXPORT_MAX_ROWS is PM_PAYLOAD_TOO_LARGE, its message naming `narrow` (the filters that narrow
  * the list, e.g. "indicator, unit, period, status or agency"). */
 pm_status export_collect(http_ctx *ctx, export_page_fn page_fn, const void *args,
                          const char *narrow, json_t **out, pm_error *err);
+
+/* A column of an XLSX export: the member of each item, its Vietnamese and English headers, the
+ * kind of its cells, its width in characters (0: from the header). A key "agency_name",
+ * "unit_name" or "indicator_name" is filled by export_reply_sheet with the names of the codes in
+ * "agency", "unit" or "indicator" (a code or an array of codes). */
+typedef struct {
+    const char *key, *vi, *en;
+    xlsx_kind kind;
+    double width;
+} export_column;
+
+/* Answers `items` (an array of objects, borrowed; the name columns are added to them) as an XLSX
+ * workbook of one sheet named `sheet_vi` or `sheet_en`, with `ncolumns` columns, headers in the
+ * language export_english says, as the file `filename`. Reads the names on `db`. */
+pm_status export_reply_sheet(http_ctx *ctx, PGconn *db, json_t *items, const export_column *columns,
+                             size_t ncolumns, const char *sheet_vi, const char *sheet_en,
+                             const char *filename, const char *lang, pm_error *err);
 
 /* Whether an export's headers are English: `lang` ("vi" or "en") when given, else when the
  * request's Accept-Language asks for another language than Vietnamese; Vietnamese otherwise. */
@@ -27,9 +46,5 @@ bool export_english(const http_ctx *ctx, const char *lang);
 
 /* Answers `bytes` (an XLSX workbook) as the file `filename`; frees bytes->data. */
 void export_reply_xlsx(http_ctx *ctx, const char *filename, render_bytes *bytes);
-
-/* Refuses `limit` and `cursor` for an export (they page JSON; an export is whole):
- * PM_INVALID_PARAMETER naming the one given. */
-pm_status export_refuse_paging(const http_ctx *ctx, pm_error *err);
 
 #endif

@@ -12,13 +12,11 @@
 #include "domain/validate.h"
 #include "http/reply.h"
 #include "http/request.h"
-#include "render/xlsx.h"
 #include "jsonutil.h"
 #include "resources/archive_http.h"
 #include "resources/export.h"
 #include "resources/measurements_entry_http.h"
 #include "resources/measurements_repo.h"
-#include "resources/names_repo.h"
 
 const measurement_step measurement_submit = {"submit", "draft", "submitted", false, false};
 const measurement_step measurement_approve = {"approve", "submitted", "approved", true, false};
@@ -56,27 +54,23 @@ static const char *const list_formats[] = {"json", "csv", "xlsx", NULL};
 static const char *const langs[] = {"vi", "en", NULL};
 
 /* The XLSX export's columns: Vietnamese and English headers, the names beside the codes. */
-static const struct {
-    xlsx_column vi;
-    const char *en;
-} sheet_columns[] = {
-    {{"id", "Mã", XLSX_INT, 8}, "Id"},
-    {{"indicator", "Mã chỉ tiêu", XLSX_TEXT, 22}, "Indicator"},
-    {{"indicator_name", "Tên chỉ tiêu", XLSX_TEXT, 50}, "Indicator name"},
-    {{"unit", "Mã đơn vị", XLSX_TEXT, 10}, "Unit"},
-    {{"unit_name", "Tên đơn vị", XLSX_TEXT, 28}, "Unit name"},
-    {{"period", "Kỳ", XLSX_TEXT, 10}, "Period"},
-    {{"value", "Giá trị", XLSX_TEXT, 12}, "Value"},
-    {{"comment", "Ghi chú", XLSX_TEXT, 40}, "Comment"},
-    {{"status", "Trạng thái", XLSX_TEXT, 12}, "Status"},
-    {{"agency", "Cơ quan nhập", XLSX_TEXT, 14}, "Agency"},
-    {{"agency_name", "Tên cơ quan nhập", XLSX_TEXT, 36}, "Agency name"},
-    {{"entered_by", "Người nhập", XLSX_TEXT, 18}, "Entered by"},
-    {{"reviewed_by", "Người duyệt", XLSX_TEXT, 18}, "Reviewed by"},
-    {{"updated_at", "Ngày cập nhật", XLSX_DATE, 14}, "Updated on"},
-    {{"late_entry", "Nhập muộn", XLSX_BOOL, 10}, "Late entry"},
+static const export_column sheet_columns[] = {
+    {"id", "Mã", "Id", XLSX_INT, 8},
+    {"indicator", "Mã chỉ tiêu", "Indicator", XLSX_TEXT, 22},
+    {"indicator_name", "Tên chỉ tiêu", "Indicator name", XLSX_TEXT, 50},
+    {"unit", "Mã đơn vị", "Unit", XLSX_TEXT, 10},
+    {"unit_name", "Tên đơn vị", "Unit name", XLSX_TEXT, 28},
+    {"period", "Kỳ", "Period", XLSX_TEXT, 10},
+    {"value", "Giá trị", "Value", XLSX_TEXT, 12},
+    {"comment", "Ghi chú", "Comment", XLSX_TEXT, 40},
+    {"status", "Trạng thái", "Status", XLSX_TEXT, 12},
+    {"agency", "Cơ quan nhập", "Agency", XLSX_TEXT, 14},
+    {"agency_name", "Tên cơ quan nhập", "Agency name", XLSX_TEXT, 36},
+    {"entered_by", "Người nhập", "Entered by", XLSX_TEXT, 18},
+    {"reviewed_by", "Người duyệt", "Reviewed by", XLSX_TEXT, 18},
+    {"updated_at", "Ngày cập nhật", "Updated on", XLSX_DATE, 14},
+    {"late_entry", "Nhập muộn", "Late entry", XLSX_BOOL, 10},
 };
-enum { NSHEET_COLUMNS = sizeof sheet_columns / sizeof sheet_columns[0] };
 /* The CSV export's columns: the import's own header, so that an export re-imports. */
 static const char *const export_columns[] = {"indicator", "unit", "period", "value", "comment"};
 static const char *const no_params[] = {NULL};
@@ -177,10 +171,8 @@ static pm_status list_page(http_ctx *ctx, const void *args, const page_request *
 static pm_status reply_csv_export(http_ctx *ctx, const list_args *args, pm_error *err)
 {
     json_auto_t *items = NULL;
-    pm_status st = export_refuse_paging(ctx, err);
-    if (st == PM_OK)
-        st = export_collect(ctx, list_page, args, "indicator, unit, period, status or agency",
-                            &items, err);
+    pm_status st = export_collect(ctx, list_page, args, "indicator, unit, period, status or agency",
+                                  &items, err);
     if (st != PM_OK)
         return st;
     size_t len;
@@ -194,31 +186,20 @@ static pm_status reply_csv_export(http_ctx *ctx, const list_args *args, pm_error
     return PM_OK;
 }
 
-/* Adds the names of the indicator, unit and agency beside their codes to every item, and writes
- * a fraction value as "numerator/denominator". */
-static pm_status add_names(const list_args *args, json_t *items, pm_error *err)
+/* The whole list as an XLSX workbook of one sheet, names beside codes, a fraction written
+ * "numerator/denominator". */
+static pm_status reply_xlsx_export(http_ctx *ctx, const list_args *args, const char *lang,
+                                   pm_error *err)
 {
-    json_auto_t *indicators = json_array(), *units = json_array(), *agencies = json_array(),
-                *in = NULL, *un = NULL, *ag = NULL;
+    json_auto_t *items = NULL;
+    pm_status st = export_collect(ctx, list_page, args, "indicator, unit, period, status or agency",
+                                  &items, err);
+    if (st != PM_OK)
+        return st;
     size_t i;
     json_t *m;
     json_array_foreach(items, i, m)
     {
-        json_array_append(indicators, json_object_get(m, "indicator"));
-        json_array_append(units, json_object_get(m, "unit"));
-        json_array_append(agencies, json_object_get(m, "agency"));
-    }
-    pm_status st;
-    if ((st = names_repo_indicators(args->db, indicators, &in, err)) ||
-        (st = names_repo_units(args->db, units, &un, err)) ||
-        (st = names_repo_agencies(args->db, agencies, &ag, err)))
-        return st;
-    json_array_foreach(items, i, m)
-    {
-        json_object_set(m, "indicator_name",
-                        json_object_get(in, json_member_string(m, "indicator")));
-        json_object_set(m, "unit_name", json_object_get(un, json_member_string(m, "unit")));
-        json_object_set(m, "agency_name", json_object_get(ag, json_member_string(m, "agency")));
         const json_t *v = json_object_get(m, "value");
         if (json_is_object(v))
             json_object_set_new(
@@ -227,39 +208,9 @@ static pm_status add_names(const list_args *args, json_t *items, pm_error *err)
                              json_integer_value(json_object_get(v, "numerator")),
                              json_integer_value(json_object_get(v, "denominator"))));
     }
-    return PM_OK;
-}
-
-/* The whole list as an XLSX workbook of one sheet, names beside codes. */
-static pm_status reply_xlsx_export(http_ctx *ctx, const list_args *args, const char *lang,
-                                   pm_error *err)
-{
-    json_auto_t *items = NULL;
-    pm_status st = export_refuse_paging(ctx, err);
-    if (st == PM_OK)
-        st = export_collect(ctx, list_page, args, "indicator, unit, period, status or agency",
-                            &items, err);
-    if (st == PM_OK)
-        st = add_names(args, items, err);
-    if (st != PM_OK)
-        return st;
-    bool english = export_english(ctx, lang);
-    xlsx_column columns[NSHEET_COLUMNS];
-    for (size_t c = 0; c < NSHEET_COLUMNS; c++) {
-        columns[c] = sheet_columns[c].vi;
-        if (english)
-            columns[c].header = sheet_columns[c].en;
-    }
-    xlsx_book *book = xlsx_book_new();
-    render_bytes bytes = {0};
-    bool ok = book && xlsx_book_table(book, english ? "Measurements" : "Số liệu", columns,
-                                      NSHEET_COLUMNS, items);
-    if (!ok)
-        xlsx_book_free(book);
-    if (!ok || !xlsx_book_finish(book, &bytes))
-        return pm_fail(err, PM_INTERNAL, MSG("The export could not be written."));
-    export_reply_xlsx(ctx, "measurements.xlsx", &bytes);
-    return PM_OK;
+    return export_reply_sheet(ctx, args->db, items, sheet_columns,
+                              sizeof sheet_columns / sizeof sheet_columns[0], "Số liệu",
+                              "Measurements", "measurements.xlsx", lang, err);
 }
 
 pm_status measurements_list(http_ctx *ctx, pm_error *err)

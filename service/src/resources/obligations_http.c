@@ -14,6 +14,7 @@
 #include "http/request.h"
 #include "jsonutil.h"
 #include "resources/archive_http.h"
+#include "resources/export.h"
 #include "resources/obligations_repo.h"
 #include "resources/occurrences_repo.h"
 #include "resources/tasks_repo.h"
@@ -78,7 +79,22 @@ static const field_spec submission_fields[] = {
 static const char *const list_params[] = {"agency", "frequency", "include_archived", PAGE_PARAMS,
                                           NULL};
 static const char *const submission_params[] = {"agency", "period", PAGE_PARAMS, NULL};
-static const char *const completeness_params[] = {"period", "agency", NULL};
+static const char *const completeness_params[] = {"period", "agency", "format", "lang", NULL};
+static const char *const export_formats[] = {"json", "xlsx", NULL};
+static const char *const langs[] = {"vi", "en", NULL};
+
+/* The completeness workbook's columns. */
+static const export_column completeness_columns[] = {
+    {"agency", "Cơ quan, đơn vị", "Agency", XLSX_TEXT, 14},
+    {"agency_name", "Tên cơ quan, đơn vị", "Agency name", XLSX_TEXT, 40},
+    {"period", "Kỳ", "Period", XLSX_TEXT, 10},
+    {"expected", "Phải nộp", "Expected", XLSX_INT, 10},
+    {"submitted", "Đã nộp", "Submitted", XLSX_INT, 10},
+    {"on_time", "Đúng hạn", "On time", XLSX_INT, 10},
+    {"late", "Muộn", "Late", XLSX_INT, 8},
+    {"missing", "Chưa nộp", "Missing", XLSX_INT, 10},
+    {"late_entries", "Ghi nhận muộn", "Late entries", XLSX_INT, 12},
+};
 static const char *const no_params[] = {NULL};
 
 /* --- obligations ----------------------------------------------------------------------------- */
@@ -383,14 +399,16 @@ pm_status submissions_create(http_ctx *ctx, pm_error *err)
 
 pm_status completeness_get(http_ctx *ctx, pm_error *err)
 {
-    const char *id = NULL, *agency = NULL;
+    const char *id = NULL, *agency = NULL, *format = NULL, *lang = NULL;
     json_auto_t *items = NULL;
     PGconn *db;
     period p;
     pm_status st;
     if ((st = req_check_query(ctx, completeness_params, err)) ||
         (st = req_query_text(ctx, "period", 11, &id, err)) ||
-        (st = req_query_text(ctx, "agency", 32, &agency, err)))
+        (st = req_query_text(ctx, "agency", 32, &agency, err)) ||
+        (st = req_query_enum(ctx, "format", export_formats, &format, err)) ||
+        (st = req_query_enum(ctx, "lang", langs, &lang, err)))
         return st;
     if (!id)
         return pm_fail_field(err, PM_INVALID_PARAMETER, "period", "required",
@@ -401,6 +419,10 @@ pm_status completeness_get(http_ctx *ctx, pm_error *err)
     if ((st = ctx_db(ctx, &db, err)) ||
         (st = submission_repo_completeness(db, &p, agency, NULL, &items, err)))
         return st;
+    if (format && strcmp(format, "xlsx") == 0)
+        return export_reply_sheet(ctx, db, items, completeness_columns,
+                                  sizeof completeness_columns / sizeof completeness_columns[0],
+                                  "Chế độ báo cáo", "Completeness", "completeness.xlsx", lang, err);
     json_auto_t *body = json_pack("{s:O}", "items", items);
     reply_json(ctx, 200, body, "application/json");
     return PM_OK;

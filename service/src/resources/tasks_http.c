@@ -12,6 +12,7 @@
 #include "jsonutil.h"
 #include "resources/occurrences_repo.h"
 #include "resources/task_updates_http.h"
+#include "resources/export.h"
 #include "resources/tasks_repo.h"
 
 enum { MAX_TASK_AGENCIES = 200 };
@@ -76,11 +77,85 @@ static const char *const lead_fields[] = {"start_date",   "due_date",    "status
 /* The fields a change records as a progress update rather than writes to the task. */
 static const char *const progress_fields[] = {"status", "percent_done", "occurred_on"};
 
-static const char *const list_params[] = {
-    "plan", "section",       "parent_id",        "agency",     "role",
-    "mode", "status",        "overdue",          "due_before", "due_after",
-    "q",    "updated_since", "include_archived", "source",     PAGE_PARAMS,
-    NULL};
+static const char *const list_params[] = {"plan",
+                                          "section",
+                                          "parent_id",
+                                          "agency",
+                                          "role",
+                                          "mode",
+                                          "status",
+                                          "overdue",
+                                          "due_before",
+                                          "due_after",
+                                          "q",
+                                          "updated_since",
+                                          "include_archived",
+                                          "source",
+                                          "format",
+                                          "lang",
+                                          PAGE_PARAMS,
+                                          NULL};
+static const char *const export_formats[] = {"json", "xlsx", NULL};
+static const char *const langs[] = {"vi", "en", NULL};
+
+/* The tasks workbook's columns: "agency" holds each task's lead agencies. */
+static const export_column task_columns[] = {
+    {"id", "Mã", "Id", XLSX_INT, 8},
+    {"section", "Mục", "Section", XLSX_TEXT, 10},
+    {"source_clause", "Điều khoản", "Clause", XLSX_TEXT, 12},
+    {"title", "Nhiệm vụ", "Title", XLSX_TEXT, 60},
+    {"agency", "Cơ quan chủ trì", "Lead", XLSX_TEXT, 14},
+    {"agency_name", "Tên cơ quan chủ trì", "Lead agency", XLSX_TEXT, 40},
+    {"status", "Tình trạng", "Status", XLSX_TEXT, 12},
+    {"percent_done", "Tiến độ", "Done", XLSX_PERCENT, 10},
+    {"start_date", "Bắt đầu", "Start", XLSX_DATE, 12},
+    {"due_date", "Hạn", "Due", XLSX_DATE, 12},
+    {"recurrence", "Lặp lại", "Recurrence", XLSX_TEXT, 12},
+    {"overdue", "Quá hạn", "Overdue", XLSX_BOOL, 10},
+    {"updated_at", "Ngày cập nhật", "Updated on", XLSX_DATE, 14},
+};
+
+/* What a page of the list reads with. */
+typedef struct {
+    PGconn *db;
+    task_filter filter;
+} list_args;
+
+static pm_status list_page(http_ctx *ctx, const void *args, const page_request *page,
+                           page_result *out, pm_error *err)
+{
+    const list_args *a = args;
+    return task_repo_list(a->db, &a->filter, page, out, err);
+}
+
+/* The whole list as a workbook, each task's lead agencies (codes and names) beside it. */
+static pm_status reply_tasks_xlsx(http_ctx *ctx, const list_args *args, const char *lang,
+                                  pm_error *err)
+{
+    json_auto_t *items = NULL;
+    pm_status st = export_collect(ctx, list_page, args,
+                                  "plan, section, agency, status, overdue, due_before or due_after",
+                                  &items, err);
+    if (st != PM_OK)
+        return st;
+    size_t i;
+    json_t *task;
+    json_array_foreach(items, i, task)
+    {
+        json_t *leads = json_array();
+        size_t k;
+        const json_t *e;
+        json_array_foreach(json_object_get(task, "agencies"), k, e)
+        {
+            if (strcmp(json_member_string(e, "role"), "lead") == 0)
+                json_array_append(leads, json_object_get(e, "agency"));
+        }
+        json_object_set_new(task, "agency", leads);
+    }
+    return export_reply_sheet(ctx, args->db, items, task_columns,
+                              sizeof task_columns / sizeof task_columns[0], "Nhiệm vụ", "Tasks",
+                              "tasks.xlsx", lang, err);
+}
 static const char *const no_params[] = {NULL};
 
 /* --- who may do what ------------------------------------------------------------------------ */
@@ -210,39 +285,47 @@ const archivable tasks_archivable = {MSG("The task is archived; restore it first
 pm_status tasks_list(http_ctx *ctx, pm_error *err)
 {
     static const char *const booleans[] = {"true", "false", NULL};
-    task_filter f = {0};
+    list_args args = {0};
+    task_filter *f = &args.filter;
+    const char *format = NULL, *lang = NULL;
     page_request page;
     page_result result = {0};
-    PGconn *db;
     pm_status st;
     if ((st = req_check_query(ctx, list_params, err)) ||
-        (st = req_query_id(ctx, "plan", &f.plan, err)) ||
-        (st = req_query_text(ctx, "section", 32, &f.section, err)) ||
-        (st = req_query_id(ctx, "parent_id", &f.parent_id, err)) ||
-        (st = req_query_text(ctx, "agency", 32, &f.agency, err)) ||
-        (st = req_query_enum(ctx, "role", task_roles, &f.role, err)) ||
-        (st = req_query_enum(ctx, "mode", task_modes, &f.mode, err)) ||
-        (st = req_query_enum(ctx, "status", task_statuses, &f.status, err)) ||
-        (st = req_query_enum(ctx, "overdue", booleans, &f.overdue, err)) ||
-        (st = req_query_date(ctx, "due_before", &f.due_before, err)) ||
-        (st = req_query_date(ctx, "due_after", &f.due_after, err)) ||
-        (st = req_query_text(ctx, "q", 200, &f.q, err)) ||
-        (st = req_query_time(ctx, "updated_since", REQ_DAY_STARTS, &f.updated_since, err)) ||
-        (st = req_query_bool(ctx, "include_archived", &f.include_archived, err)) ||
-        (st = req_query_enum(ctx, "source", task_sources, &f.source, err)) ||
-        (st = req_page(ctx, &page, err)))
+        (st = req_query_id(ctx, "plan", &f->plan, err)) ||
+        (st = req_query_text(ctx, "section", 32, &f->section, err)) ||
+        (st = req_query_id(ctx, "parent_id", &f->parent_id, err)) ||
+        (st = req_query_text(ctx, "agency", 32, &f->agency, err)) ||
+        (st = req_query_enum(ctx, "role", task_roles, &f->role, err)) ||
+        (st = req_query_enum(ctx, "mode", task_modes, &f->mode, err)) ||
+        (st = req_query_enum(ctx, "status", task_statuses, &f->status, err)) ||
+        (st = req_query_enum(ctx, "overdue", booleans, &f->overdue, err)) ||
+        (st = req_query_date(ctx, "due_before", &f->due_before, err)) ||
+        (st = req_query_date(ctx, "due_after", &f->due_after, err)) ||
+        (st = req_query_text(ctx, "q", 200, &f->q, err)) ||
+        (st = req_query_time(ctx, "updated_since", REQ_DAY_STARTS, &f->updated_since, err)) ||
+        (st = req_query_bool(ctx, "include_archived", &f->include_archived, err)) ||
+        (st = req_query_enum(ctx, "source", task_sources, &f->source, err)) ||
+        (st = req_query_enum(ctx, "format", export_formats, &format, err)) ||
+        (st = req_query_enum(ctx, "lang", langs, &lang, err)))
         goto out;
-    if (f.role && !f.agency) {
+    if (f->role && !f->agency) {
         st = pm_fail_field(err, PM_INVALID_PARAMETER, "role", "needs_agency",
                            MSG("role filters the entries of one agency: give agency too"));
         goto out;
     }
-    if ((st = archive_check_include(ctx, f.include_archived,
+    if ((st = archive_check_include(ctx, f->include_archived,
                                     MSG("Only admins and coordinators see archived tasks."), err)))
         goto out;
-    if ((st = ctx_db(ctx, &db, err)))
+    if ((st = ctx_db(ctx, &args.db, err)))
         goto out;
-    st = task_repo_list(db, &f, &page, &result, err);
+    if (format && strcmp(format, "xlsx") == 0) {
+        st = reply_tasks_xlsx(ctx, &args, lang, err);
+        goto out;
+    }
+    if ((st = req_page(ctx, &page, err)))
+        goto out;
+    st = task_repo_list(args.db, f, &page, &result, err);
     if (st == PM_OK)
         reply_page(ctx, &result);
 out:
