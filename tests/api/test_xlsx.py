@@ -81,6 +81,12 @@ def test_the_template_has_a_locked_row_per_unit_and_a_validated_value(officer, c
     assert "Hướng dẫn" in book["Hướng dẫn"]["A1"].value
 
 
+def test_the_decisions_commune_awareness_template_has_long_xuyens_13_communes(officer):
+    sheet = template(officer, "COMMUNE-AWARENESS")["COMMUNE-AWARENESS"]
+    assert [sheet.cell(row=r, column=3).value for r in range(2, sheet.max_row + 1)] == OWN
+    assert len(OWN) == 13
+
+
 def test_a_filled_template_imports_and_a_second_upload_changes_nothing(officer, coordinator):
     code = create_indicator(coordinator)["code"]
     book = template(officer, code)
