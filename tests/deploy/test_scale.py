@@ -257,9 +257,10 @@ def test_an_instance_left_with_db_prepare_on_behind_pgbouncer_answers_and_says_s
     """PgBouncer in transaction mode hands each transaction to any server connection, so a
     statement prepared on one is missing (26000) or already there (42P05) on another. An
     instance whose operator forgot DB_PREPARE=off notices it on each connection, retries the
-    statement unnamed, names none from then on, and logs what to set: concurrent reads and
-    writes all succeed (3,000 of 3,000 in a trial run; a statement refused inside a transaction
-    would still fail its request, which was not seen)."""
+    statement unnamed, names none from then on, and logs what to set: concurrent reads all
+    succeed, and so do writes but for the limit README states: a statement refused inside a
+    write's transaction cannot be retried there, and that request is answered 503 (3,000 of 3,000
+    in a trial run; 1 POST of 100 under two parallel full test runs, 2026-12-07)."""
     port = free_port()
     inst = stack.new_instance("prepare-on", port, DB_PREPARE="on")
     log = inst.log
@@ -288,7 +289,9 @@ def test_an_instance_left_with_db_prepare_on_behind_pgbouncer_answers_and_says_s
     finally:
         code = inst.stop(signal.SIGTERM)
     failed = [a for a in answers if a[1] not in (200, 201)]
-    assert failed == [], f"{len(failed)} of {len(answers)} failed: {failed[:5]}\n{tail(log)}"
+    refused_writes = [a for a in failed if a[0] == "POST" and a[1] == 503]
+    assert len(refused_writes) <= 2 and failed == refused_writes, (
+        f"{len(failed)} of {len(answers)} failed: {failed[:5]}\n{tail(log)}")
     assert code == 0
     assert "set DB_PREPARE=off" in log.read_text(errors="replace"), tail(log)
 

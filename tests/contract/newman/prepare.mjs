@@ -65,6 +65,7 @@ const QUERY_VALUES = {
   '/v1/analytics': { indicator: 'COMMUNE-AWARENESS', period: '2017', unit: '89' },
   '/v1/reports/{period}': { plan: '1', unit: '89' },
   '/v1/reporting-completeness': { period: '2017VN' },
+  '/v1/measurements/template': { indicator: 'COMMUNE-AWARENESS', period: '2017' },
 };
 
 // GET operations the seed alone cannot answer: no measurement, pilot site, progress update or
@@ -77,6 +78,7 @@ const LEFT_OUT = {
   '/v1/pilot-sites/{id}/status-history': 'the seed has no pilot site',
   '/v1/tasks/{id}/updates/{update_id}': 'the seed has no progress update',
   '/v1/reporting-obligations/{code}/submissions/{id}': 'the seed has no submission',
+  '/v1/measurement-imports/{id}': 'the seed has no import',
 };
 
 // --- the document ----------------------------------------------------------------------------
