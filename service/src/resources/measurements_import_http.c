@@ -43,7 +43,10 @@ static void reject(import_summary *s, size_t index, pm_error *err)
     json_t *e;
     json_auto_t *fields = pm_error_fields(err, s->vi);
     s->rejected++;
-    json_t *place = json_array_get(s->places, index);
+    json_t *place = json_array_get(s->places, index); /* a CSV's row, or an XLSX's {row, sheet} */
+    json_auto_t *row = json_is_integer(place) ? json_pack("{s:O}", "row", place) : NULL;
+    if (row)
+        place = row;
     json_array_foreach(fields, i, e)
     {
         json_t *c = json_pack("{s:I}", "index", (json_int_t)index);
@@ -154,9 +157,10 @@ static json_t *cell_value(const json_t *cell, bool value, bool decimal_comma)
     }
     if (!json_is_string(cell))
         return json_incref((json_t *)cell);
-    const char *text = csv_restored(json_string_value(cell));
-    if (!(decimal_comma && value && decimal_comma_number(text)))
-        return json_string(text);
+    const char *given = json_string_value(cell), *text = csv_restored(given);
+    bool comma = decimal_comma && value && decimal_comma_number(text);
+    if (!comma)
+        return text == given ? json_incref((json_t *)cell) : json_string(text);
     char *point = strdup(text);
     if (!point)
         return NULL;
@@ -183,7 +187,7 @@ static void join_fraction(json_t *row)
 }
 
 /* The rows of a table (`table`: rows of cells, the first the header naming the columns; `where`:
- * per row, {"row": the row a spreadsheet shows[, "sheet"]}) as import rows (a new array of
+ * per row, the row a spreadsheet shows, or {"row", "sheet"}) as import rows (a new array of
  * objects), each row's place appended to `places` (aligned with the rows). A row with more cells
  * than the header, or with fewer when `exact_width` (CSV: a sheet leaves out trailing empty
  * cells), is marked for the `columns` conflict; a sheet's row with neither value nor comment (a
@@ -254,14 +258,7 @@ static pm_status csv_rows(const http_ctx *ctx, json_t **out, json_t *places, pm_
     if (!table)
         return pm_fail(err, PM_BAD_REQUEST, MSG("The CSV body is malformed at line %zu."),
                        bad_line);
-    json_auto_t *where = json_array();
-    size_t i;
-    json_t *n;
-    json_array_foreach(records, i, n)
-    {
-        json_array_append_new(where, json_pack("{s:O}", "row", n));
-    }
-    return table_rows(table, where, true, sep == ';', out, places, err);
+    return table_rows(table, records, true, sep == ';', out, places, err);
 }
 
 /* The rows of an XLSX body: its first worksheet, or the one `?sheet=` names, read with the limits
