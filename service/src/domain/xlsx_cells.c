@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/period.h"
 #include "domain/xlsx_internal.h"
 
 /* Parses `text` as a whole decimal number in [0, max] without sign or spaces. */
@@ -26,31 +27,6 @@ bool xlsxr_parse_index(const char *text, long max, long *out)
     return true;
 }
 
-/* Days from 1970-01-01 to the proleptic Gregorian date y-m-d (H. Hinnant's algorithm). */
-static long days_from_civil(long y, long m, long d)
-{
-    y -= m <= 2;
-    long era = (y >= 0 ? y : y - 399) / 400;
-    long yoe = y - era * 400;
-    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-/* The proleptic Gregorian date of `z` days from 1970-01-01 (H. Hinnant's algorithm). */
-static void civil_from_days(long z, long *y, long *m, long *d)
-{
-    z += 719468;
-    long era = (z >= 0 ? z : z - 146096) / 146097;
-    long doe = z - era * 146097;
-    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    long mp = (5 * doy + 2) / 153;
-    *d = doy - (153 * mp + 2) / 5 + 1;
-    *m = mp < 10 ? mp + 3 : mp - 9;
-    *y = yoe + era * 400 + (*m <= 2);
-}
-
 /* "YYYY-MM-DD" of the date serial `serial` (its time of day dropped) in the 1900 date system,
  * where serial 60 is Excel's 1900-02-29, or the 1904 one; false when Excel shows no date for it
  * (negative, or after 9999). */
@@ -59,22 +35,17 @@ static bool serial_date(double serial, bool date1904, char out[16])
     if (!(serial >= 0 && serial < 3e6))
         return false;
     double ms = floor(serial * 86400000.0 + 0.5); /* Excel rounds to the millisecond */
-    long days = (long)floor(ms / 86400000.0), y, m, d;
+    int days = (int)floor(ms / 86400000.0);
+    civil_date c;
     if (date1904)
-        civil_from_days(days_from_civil(1904, 1, 1) + days, &y, &m, &d);
+        c = period_add_days((civil_date){1904, 1, 1}, days);
     else if (days == 60)
-        y = 1900, m = 2, d = 29;
+        c = (civil_date){1900, 2, 29};
     else
-        civil_from_days(days_from_civil(1899, 12, days < 60 ? 31 : 30) + days, &y, &m, &d);
-    if (y < 1 || y > 9999)
+        c = period_add_days((civil_date){1899, 12, days < 60 ? 31 : 30}, days);
+    if (c.year < 1 || c.year > 9999)
         return false;
-    const long fields[3] = {y, m, d};
-    char *o = out;
-    for (int f = 0; f < 3; f++) {
-        for (long unit = f ? 10 : 1000; unit > 0; unit /= 10)
-            *o++ = (char)('0' + fields[f] / unit % 10);
-        *o++ = f < 2 ? '-' : '\0';
-    }
+    period_date_text(c, out);
     return true;
 }
 

@@ -23,7 +23,6 @@ enum { MAX_PERIODS = 60 };
 static const char *const params[] = {"indicator",          "period", "unit", "level",
                                      "include_unapproved", "format", "lang", NULL};
 static const char *const export_formats[] = {"json", "xlsx", NULL};
-static const char *const langs[] = {"vi", "en", NULL};
 
 /* The analytics workbook's columns. */
 static const export_column item_columns[] = {
@@ -173,7 +172,7 @@ pm_status analytics_get(http_ctx *ctx, pm_error *err)
         (st = req_query_int(ctx, "level", 1, 3, &scope.level, err)) ||
         (st = req_query_bool(ctx, "include_unapproved", &scope.include_unapproved, err)) ||
         (st = req_query_enum(ctx, "format", export_formats, &format, err)) ||
-        (st = req_query_enum(ctx, "lang", langs, &lang, err)))
+        (st = req_query_enum(ctx, "lang", export_langs, &lang, err)))
         return st;
     static const char *const required[] = {"indicator", "period"};
     const char *given[] = {code, periods_text};

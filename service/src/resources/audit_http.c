@@ -13,7 +13,6 @@ static const char *const list_params[] = {"entity_type", "entity_id", "user",  "
                                           "action",      "since",     "until", "format",
                                           "lang",        PAGE_PARAMS, NULL};
 static const char *const export_formats[] = {"json", "xlsx", NULL};
-static const char *const langs[] = {"vi", "en", NULL};
 
 /* The audit workbook's columns (the changes themselves stay in JSON). */
 static const export_column event_columns[] = {
@@ -86,7 +85,8 @@ pm_status audit_events_list(http_ctx *ctx, pm_error *err)
         (st = req_query_time(ctx, "since", REQ_DAY_STARTS, &f->since, err)) ||
         (st = req_query_time(ctx, "until", REQ_DAY_STARTS, &f->until, err)) ||
         (st = req_query_enum(ctx, "format", export_formats, &format, err)) ||
-        (st = req_query_enum(ctx, "lang", langs, &lang, err)) || (st = ctx_db(ctx, &args.db, err)))
+        (st = req_query_enum(ctx, "lang", export_langs, &lang, err)) ||
+        (st = ctx_db(ctx, &args.db, err)))
         goto out;
     if (format && strcmp(format, "xlsx") == 0) {
         json_auto_t *items = NULL;

@@ -150,6 +150,8 @@ pm_status export_reply_sheet(http_ctx *ctx, PGconn *db, json_t *items, const exp
     return PM_OK;
 }
 
+const char *const export_langs[] = {"vi", "en", NULL};
+
 bool export_english(const http_ctx *ctx, const char *lang)
 {
     return lang ? strcmp(lang, "en") == 0

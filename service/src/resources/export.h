@@ -40,6 +40,9 @@ pm_status export_reply_sheet(http_ctx *ctx, PGconn *db, json_t *items, const exp
                              size_t ncolumns, const char *sheet_vi, const char *sheet_en,
                              const char *filename, const char *lang, pm_error *err);
 
+/* The values of an export's `lang` parameter: "vi", "en"; NULL-terminated. */
+extern const char *const export_langs[];
+
 /* Whether an export's headers are English: `lang` ("vi" or "en") when given, else when the
  * request's Accept-Language asks for another language than Vietnamese; Vietnamese otherwise. */
 bool export_english(const http_ctx *ctx, const char *lang);

@@ -51,7 +51,6 @@ static const char *const list_params[] = {
     "indicator",     "unit",   "period", "status",    "agency",
     "updated_since", "format", "lang",   PAGE_PARAMS, NULL};
 static const char *const list_formats[] = {"json", "csv", "xlsx", NULL};
-static const char *const langs[] = {"vi", "en", NULL};
 
 /* The XLSX export's columns: Vietnamese and English headers, the names beside the codes. */
 static const export_column sheet_columns[] = {
@@ -229,7 +228,8 @@ pm_status measurements_list(http_ctx *ctx, pm_error *err)
         (st = req_query_text(ctx, "agency", 32, &f->agency, err)) ||
         (st = req_query_time(ctx, "updated_since", REQ_DAY_STARTS, &f->updated_since, err)) ||
         (st = req_query_enum(ctx, "format", list_formats, &format, err)) ||
-        (st = req_query_enum(ctx, "lang", langs, &lang, err)) || (st = ctx_db(ctx, &args.db, err)))
+        (st = req_query_enum(ctx, "lang", export_langs, &lang, err)) ||
+        (st = ctx_db(ctx, &args.db, err)))
         goto out;
     if (format && strcmp(format, "csv") == 0) {
         st = reply_csv_export(ctx, &args, err);

@@ -81,7 +81,6 @@ static const char *const list_params[] = {"agency", "frequency", "include_archiv
 static const char *const submission_params[] = {"agency", "period", PAGE_PARAMS, NULL};
 static const char *const completeness_params[] = {"period", "agency", "format", "lang", NULL};
 static const char *const export_formats[] = {"json", "xlsx", NULL};
-static const char *const langs[] = {"vi", "en", NULL};
 
 /* The completeness workbook's columns. */
 static const export_column completeness_columns[] = {
@@ -408,7 +407,7 @@ pm_status completeness_get(http_ctx *ctx, pm_error *err)
         (st = req_query_text(ctx, "period", 11, &id, err)) ||
         (st = req_query_text(ctx, "agency", 32, &agency, err)) ||
         (st = req_query_enum(ctx, "format", export_formats, &format, err)) ||
-        (st = req_query_enum(ctx, "lang", langs, &lang, err)))
+        (st = req_query_enum(ctx, "lang", export_langs, &lang, err)))
         return st;
     if (!id)
         return pm_fail_field(err, PM_INVALID_PARAMETER, "period", "required",

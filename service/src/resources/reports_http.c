@@ -29,7 +29,6 @@ static const char *const params[] = {"as_of",        "plan",        "unit",   "f
                                      "table",        "agency",      "number", "date",
                                      "signer_title", "signer_name", "lang",   NULL};
 static const char *const formats[] = {"json", "csv", "pdf", "docx", "xlsx", NULL};
-static const char *const langs[] = {"vi", "en", NULL};
 
 /* What the report is answered as: ?format=, else the first of these Accept names. */
 typedef enum { OUT_JSON, OUT_CSV, OUT_PDF, OUT_DOCX, OUT_XLSX } output;
@@ -241,7 +240,7 @@ pm_status reports_get(http_ctx *ctx, pm_error *err)
         (st = req_query_digits(ctx, "unit", 5, &unit, err)) ||
         (st = req_query_enum(ctx, "format", formats, &format, err)) ||
         (st = req_query_text(ctx, "table", 20, &table, err)) ||
-        (st = req_query_enum(ctx, "lang", langs, &lang, err)) ||
+        (st = req_query_enum(ctx, "lang", export_langs, &lang, err)) ||
         (st = periods_shape(ctx, "period", id, &shape, err)))
         return st;
     period_parse(id, ctx->app->cfg->report_due_days, &report);

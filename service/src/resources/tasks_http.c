@@ -96,7 +96,6 @@ static const char *const list_params[] = {"plan",
                                           PAGE_PARAMS,
                                           NULL};
 static const char *const export_formats[] = {"json", "xlsx", NULL};
-static const char *const langs[] = {"vi", "en", NULL};
 
 /* The tasks workbook's columns: "agency" holds each task's lead agencies. */
 static const export_column task_columns[] = {
@@ -307,7 +306,7 @@ pm_status tasks_list(http_ctx *ctx, pm_error *err)
         (st = req_query_bool(ctx, "include_archived", &f->include_archived, err)) ||
         (st = req_query_enum(ctx, "source", task_sources, &f->source, err)) ||
         (st = req_query_enum(ctx, "format", export_formats, &format, err)) ||
-        (st = req_query_enum(ctx, "lang", langs, &lang, err)))
+        (st = req_query_enum(ctx, "lang", export_langs, &lang, err)))
         goto out;
     if (f->role && !f->agency) {
         st = pm_fail_field(err, PM_INVALID_PARAMETER, "role", "needs_agency",
