@@ -368,6 +368,14 @@ def extra_server(planmon_bin, base_env, prepared_db, docs_js_file, results_dir):
         check_stopped_cleanly(srv)
 
 
+@pytest.fixture
+def patient_coordinator(api, extra_server):
+    """The coordinator on a server of the test's own whose statements may run a minute: for the
+    timing tests, whose time the load-scaled limit of checks.fast_enough judges, not the suite
+    server's DB_QUERY_TIMEOUT_MS (3 s), which a busy machine can exceed and answer 503."""
+    return api.as_user("coordinator").on(extra_server(DB_QUERY_TIMEOUT_MS="60000"))
+
+
 @dataclass
 class FreshPlanmon:
     """A planmon of a module's own, on a database that was just migrated and seeded."""
