@@ -135,4 +135,5 @@ void pm_error_reset(pm_error *err)
     err->status = PM_OK;
     err->detail[0] = '\0';
     err->detail_vi[0] = '\0';
+    err->existing[0] = '\0';
 }

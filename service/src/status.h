@@ -44,7 +44,8 @@ typedef struct {
     pm_status status;
     char detail[PM_DETAIL_MAX];    /* safe to show to the client; never SQL or libpq text */
     char detail_vi[PM_DETAIL_MAX]; /* the same in Vietnamese ("" when there is no detail) */
-    json_t *errors; /* owned array of {"field","code","message","message_vi"}, or NULL */
+    json_t *errors;    /* owned array of {"field","code","message","message_vi"}, or NULL */
+    char existing[96]; /* a 409's: the path of the object the request collides with, or "" */
 } pm_error;
 
 /* Records `status` with a printf-style client-facing detail in `err` (which may be NULL) and

@@ -11,6 +11,7 @@ other test uses) and enters its data there, so that no test changes another's co
 import uuid
 
 from checks import seed_units
+from names import checked_names
 from plans import created, today
 
 PROVINCE = "89"
@@ -42,6 +43,8 @@ COUNT_KEYS = {"imported", "updated", "ignored", "rejected"}
 CONFLICT_KEYS = {"index", "field", "code", "message"}
 FILE_CONFLICT_KEYS = CONFLICT_KEYS | {"row"}  # a CSV row's conflict names its spreadsheet row
 SHEET_CONFLICT_KEYS = FILE_CONFLICT_KEYS | {"sheet"}  # an XLSX row's, its sheet too
+# What analytics items carry beside the numbers: names beside codes (names.checked_names).
+NAMED_KEYS = {"unit_name", "indicator", "indicator_name"}
 ANALYTICS_ITEM_KEYS = {"unit", "period", "numerator", "denominator", "value", "units_reporting",
                        "units_expected", "target", "targets", "attainment"}
 
@@ -250,8 +253,13 @@ def analytics(client, indicator, period, unit=PROVINCE, level=None, include_unap
                        analytics_params(indicator, period, unit, level, include_unapproved))
     assert set(body) == {"items"}, body
     for item in body["items"]:
-        assert set(item) == ANALYTICS_ITEM_KEYS, item
-    return body["items"]
+        assert set(item) - {"report_period"} == ANALYTICS_ITEM_KEYS | NAMED_KEYS, item
+        assert item.get("report_period") != item["period"], item
+        assert item["indicator"] == indicator, item
+    items = checked_names(client, body["items"])
+    for item in items:
+        del item["indicator"]
+    return items
 
 
 def by_unit(items):

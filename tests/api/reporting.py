@@ -16,6 +16,7 @@ import json
 import time
 import uuid
 
+from names import NAME_MEMBERS, checked_names
 from plans import created, patch, seed_plan_file
 from reference import create_unit
 
@@ -34,8 +35,8 @@ OBLIGATION_KEYS = {"code", "source_clause", "task", "description", "reporters", 
 SUBMISSION_KEYS = {"id", "obligation", "agency", "period", "due", "submitted_at", "on_time",
                    "document_link", "note", "submitted_by", "version", "created_at",
                    "late_entry"}
-COMPLETENESS_KEYS = {"agency", "period", "expected", "submitted", "on_time", "late", "missing",
-                     "late_entries"}
+COMPLETENESS_KEYS = {"agency", "agency_name", "period", "expected", "submitted", "on_time",
+                     "late", "missing", "late_entries"}
 STATUS_CHANGE_KEYS = {"id", "status", "previous_status", "effective_on", "note", "late_entry",
                       "author", "agency", "created_at"}
 
@@ -48,30 +49,32 @@ ACTIVE = ("piloting", "evaluated", "scaled_up")
 # The service's default days after a period's end before a report is due (REPORT_DUE_DAYS).
 REPORT_DUE_DAYS = 5
 
-REPORT_KEYS = {"period", "as_of", "plan", "unit", "indicators", "tasks", "task_status",
-               "overdue", "pilots", "completeness", "updates"}
-REPORT_INDICATOR_KEYS = {"unit", "period", "numerator", "denominator", "value", "units_reporting",
-                         "units_expected", "target", "attainment", "section", "section_title",
-                         "indicator", "name", "target_operator", "target_value"}
-# Each table of a report and its CSV columns, in order.
+REPORT_KEYS = {"period", "as_of", "plan", "unit", "unit_name", "indicators", "tasks",
+               "task_status", "overdue", "pilots", "completeness", "updates"}
+REPORT_INDICATOR_KEYS = {"unit", "unit_name", "period", "numerator", "denominator", "value",
+                         "units_reporting", "units_expected", "target", "attainment", "section",
+                         "section_title", "indicator", "name", "target_operator", "target_value"}
+# Each table of a report and its CSV columns, in order: each code's name beside it.
 CSV_COLUMNS = {
-    "indicators": ["section", "indicator", "name", "period", "unit", "numerator", "denominator",
-                   "value", "units_reporting", "units_expected", "target_operator",
-                   "target_value", "attainment"],
-    "tasks": ["section", "agency", "total", "not_started", "in_progress", "done", "cancelled",
-              "overdue"],
-    "task_status": ["id", "key", "section", "source_clause", "title", "lead", "status",
-                    "percent_done", "due_date", "due_basis", "recurrence", "overdue",
+    "indicators": ["section", "indicator", "name", "period", "unit", "unit_name", "numerator",
+                   "denominator", "value", "units_reporting", "units_expected",
+                   "target_operator", "target_value", "attainment"],
+    "tasks": ["section", "agency", "agency_name", "total", "not_started", "in_progress", "done",
+              "cancelled", "overdue"],
+    "task_status": ["id", "key", "section", "source_clause", "title", "lead", "lead_names",
+                    "status", "percent_done", "due_date", "due_basis", "recurrence", "overdue",
                     "last_update", "last_update_on", "last_update_recorded_at", "late_entry"],
     "overdue": ["id", "section", "source_clause", "title", "status", "percent_done",
-                "occurrence", "due_date", "due_basis", "lead"],
-    "pilots": ["model_type", "indicator", "period", "sites", "districts", "target_operator",
-               "target_value", "target_unit", "attainment"],
-    "completeness": ["agency", "period", "expected", "submitted", "on_time", "late", "missing",
-                     "late_entries"],
+                "occurrence", "due_date", "due_basis", "lead", "lead_names"],
+    "pilots": ["model_type", "indicator", "indicator_name", "period", "sites", "districts",
+               "target_operator", "target_value", "target_unit", "attainment"],
+    "completeness": ["agency", "agency_name", "period", "expected", "submitted", "on_time",
+                     "late", "missing", "late_entries"],
     "updates": ["id", "task", "occurred_on", "created_at", "late_entry", "occurrence", "agency",
-                "author", "status", "percent_done", "note"],
+                "agency_name", "author", "status", "percent_done", "note"],
 }
+# The columns without the names: what report(), report_csv() and cells() give, the names checked.
+BARE_COLUMNS = {t: [c for c in cols if c not in NAME_MEMBERS] for t, cols in CSV_COLUMNS.items()}
 TABLES = tuple(CSV_COLUMNS)
 # The keys of a row of each table in JSON (indicators: REPORT_INDICATOR_KEYS).
 ROW_KEYS = {
@@ -197,7 +200,7 @@ def completeness(client, period, agency=None):
     assert set(body) == {"items"}, body
     for item in body["items"]:
         assert set(item) == COMPLETENESS_KEYS, item
-    return body["items"]
+    return checked_names(client, body["items"])
 
 
 def row_of(expected, submitted_=0, on_time=0, late=0, agency=None, period=None, late_entries=0):
@@ -288,7 +291,8 @@ def report_path(period):
 
 
 def report(client, period, **params):
-    """GET /v1/reports/{period} as JSON; must be 200. Returns the report, its shape checked."""
+    """GET /v1/reports/{period} as JSON; must be 200. Returns the report, its shape checked, its
+    names beside codes checked and left out (names.checked_names)."""
     body = client.json(report_path(period), params)
     assert set(body) == REPORT_KEYS, sorted(body)
     for item in body["indicators"]:
@@ -296,6 +300,9 @@ def report(client, period, **params):
     for table, keys in ROW_KEYS.items():
         for row in body[table]:
             assert set(row) == keys, (table, row)
+    checked_names(client, [{"unit": body["unit"], "unit_name": body.pop("unit_name")}])
+    for table in ("indicators", *ROW_KEYS):
+        body[table] = checked_names(client, body[table])
     return body
 
 
@@ -320,29 +327,42 @@ def report_csv(client, period, table, headers=None, **params):
     assert text.count("\r\n") >= len(rows), "a line of the CSV does not end with CRLF"
     assert "\n" not in text.replace("\r\n", ""), "a bare LF in the CSV"
     assert rows[0] == CSV_COLUMNS[table], rows[0]
-    return rows[1:]
+    out = []
+    for row in rows[1:]:
+        assert len(row) == len(CSV_COLUMNS[table]), row
+        named = dict(zip(CSV_COLUMNS[table], row))
+        parsed = {k: (parse_cell(v, []) if k in ("lead", "lead_names") else v or None)
+                  for k, v in named.items()}
+        checked_names(client, [parsed])
+        out.append([named[c] for c in BARE_COLUMNS[table]])
+    return out
 
 
 def cells(row, table):
-    """A CSV row as {column: text}."""
-    assert len(row) == len(CSV_COLUMNS[table]), row
-    return dict(zip(CSV_COLUMNS[table], row))
+    """A CSV row of report_csv (its names left out) as {column: text}."""
+    assert len(row) == len(BARE_COLUMNS[table]), row
+    return dict(zip(BARE_COLUMNS[table], row))
 
 
 def as_cell(value):
     """How a JSON value of a report is written in its CSV: '' for null, text as it is, numbers
-    as numbers (compared as such), lists as JSON text."""
+    as numbers (compared as such), lists of texts joined by "; ", other lists as JSON text."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return "; ".join(value)
     if isinstance(value, (list, dict)):
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     return value if isinstance(value, str) else float(value)
 
 
 def parse_cell(text, like):
-    """A CSV cell read like the value `like` it should equal (numbers as float, lists parsed)."""
+    """A CSV cell read like the value `like` it should equal (numbers as float, lists of texts
+    split at "; ", other lists parsed)."""
+    if isinstance(like, list) and not text.startswith("["):
+        return text.split("; ") if text else []
     if text == "" or like is None:
         return None if text == "" else text
     if isinstance(like, bool):
@@ -357,7 +377,7 @@ def parse_cell(text, like):
 
 def assert_csv_equals(rows, expected, table):
     """The CSV rows of `table` say what the expected rows (dicts of JSON values) say."""
-    columns = CSV_COLUMNS[table]
+    columns = BARE_COLUMNS[table]
     got = [cells(r, table) for r in rows]
     assert len(got) == len(expected), f"{table}: {len(got)} CSV rows, expected {len(expected)}"
     for g, e in zip(got, expected):

@@ -19,7 +19,8 @@ from checks import assert_problem
 from indicators import (DISTRICTS, PROVINCE, all_measurements, analytics, analytics_params,
                         approved, by_unit, communes, counts, create_indicator, create_target,
                         district_of, enter, import_json, moved, row, step, summary)
-from plans import read, today
+from plans import read, seeded_plan, today
+from reporting import report
 from settings import DEMO_USERS
 
 AWARENESS = "COMMUNE-AWARENESS"
@@ -153,6 +154,30 @@ def test_the_awareness_targets_give_a_time_series(api):
     assert [(i["unit"], i["period"]) for i in items] == [(PROVINCE, "2020"), (PROVINCE, "2017")]
     assert [i["target"]["value"] for i in items] == [100, 75]
     assert items[0]["attainment"] == "no_data"
+
+
+# --- the one mapping from report period to indicator period ------------------------------------
+
+@pytest.mark.parametrize("asked", ["2017VNS1", "2017VN", "2017S1"])
+def test_a_report_period_of_a_yearly_indicator_answers_with_its_calendar_year(api, asked):
+    """COMMUNE-AWARENESS is yearly: the 6-month and annual reports of 2017 show its 2017 value,
+    and analytics, asked the same period, gives the same figures, naming the period asked."""
+    [item] = analytics(api, AWARENESS, asked)
+    assert (item["period"], item["report_period"]) == ("2017", asked)
+    del item["report_period"]
+    assert item == province(api, AWARENESS, "2017")
+    [row] = [r for r in report(api, asked, plan=seeded_plan(api)["id"], unit=PROVINCE)["indicators"]
+             if r["indicator"] == AWARENESS]
+    assert (row["period"], row["numerator"], row["denominator"]) == (
+        "2017", item["numerator"], item["denominator"])
+
+
+@pytest.mark.parametrize("asked", ["201703", "2017Q1"])
+def test_a_month_or_quarter_of_a_yearly_indicator_is_422_naming_period(api, asked):
+    body = assert_problem(api.get("/v1/analytics", params=analytics_params(AWARENESS, asked)),
+                          422, "validation_failed", "period")
+    assert body["errors"][0]["code"] == "finer_than_indicator"
+    assert asked in body["errors"][0]["message"]
 
 
 # --- how values roll up -------------------------------------------------------------------------

@@ -55,6 +55,21 @@ def test_other_method_on_a_known_path_is_405_with_allow(api, method, path):
     assert "GET" in allowed and method not in allowed, r.headers["Allow"]
 
 
+@pytest.mark.parametrize("method,path", [("PATCH", "/v1/tasks"), ("PUT", "/v1/documents/1"),
+                                         ("POST", "/v1/me/password"), ("DELETE", "/v1/agencies")])
+def test_a_wrong_method_with_a_body_is_405_with_allow_not_415(api, method, path):
+    r = api.request(method, path, data=b'{"title": "x"}',
+                    headers={"Content-Type": "application/json"})
+    assert_problem(r, 405, "method_not_allowed")
+    assert method not in {m.strip() for m in r.headers["Allow"].split(",")}, r.headers["Allow"]
+
+
+@pytest.mark.parametrize("content_type", ["application/json", "text/plain"])
+def test_an_unknown_path_with_a_body_is_404_not_415(api, content_type):
+    r = api.request("POST", "/v1/nope", data=b'{"a": 1}', headers={"Content-Type": content_type})
+    assert_problem(r, 404, "not_found")
+
+
 @pytest.mark.parametrize("method", ["GET", "PATCH", "DELETE"])
 def test_a_literal_path_is_not_taken_for_an_id(api, method):
     """/v1/measurements/import is the import route, not the measurement whose id is "import":
@@ -107,6 +122,15 @@ def test_repeated_parameter_is_400_naming_it(api, query, param):
 
 
 # --- request bodies -----------------------------------------------------------------------------
+
+def test_a_bad_enum_value_in_a_body_lists_the_allowed_values(api):
+    """As a query parameter's does: the client learns what to send without the document."""
+    r = api.as_user("admin").patch_json("/v1/agencies/SLDTBXH", {"kind": "ministry"},
+                                        headers={"If-Match": "*"})
+    body = assert_problem(r, 422, "validation_failed", "kind")
+    message = body["errors"][0]["message"]
+    assert message.startswith("kind must be one of: ") and "department" in message, message
+
 
 @pytest.mark.parametrize("path", ["/v1/admin-units/89", "/v1/agencies", "/healthz"])
 @pytest.mark.parametrize("content_type", ["application/json", None])

@@ -251,6 +251,16 @@ def test_a_second_value_for_the_same_indicator_unit_and_period_is_409(api, indic
     assert enter(officer, indicator, OWN_COMMUNE, "2018", False)["period"] == "2018"
 
 
+def test_the_409_of_a_second_value_names_the_existing_measurement(api, indicator):
+    officer = api.as_user(OFFICER)
+    first = enter(officer, indicator, OWN_COMMUNE, "2017", True)
+    r = post_measurement(officer, indicator, OWN_COMMUNE, "2017", False)
+    problem = assert_problem(r, 409, "conflict")
+    assert problem["existing"] == measurement_path(first["id"])
+    assert r.headers["Location"] == measurement_path(first["id"])
+    assert read(officer, r.headers["Location"])[0] == first
+
+
 # --- scope in single writes ---------------------------------------------------------------------
 
 @pytest.mark.parametrize("user,unit", [(OFFICER, OTHER_COMMUNE), (MANAGER, OTHER_COMMUNE),
@@ -432,6 +442,44 @@ def test_a_reviewer_returns_a_value_with_a_note(api, indicator, audit_log):
     assert r.status_code == 200 and r.json()["status"] == "draft", r.text
     assert moved(officer, m["id"], "submit")["status"] == "submitted"
     assert moved(manager, m["id"], "approve")["status"] == "approved"
+
+
+@pytest.mark.parametrize("action,status_before", [("approve", "submitted"),
+                                                  ("unapprove", "approved")])
+def test_approve_and_unapprove_take_an_optional_note_kept_in_the_history(api, indicator, action,
+                                                                         status_before):
+    officer, manager = api.as_user(OFFICER), api.as_user(MANAGER)
+    m = enter(officer, indicator, OWN_COMMUNE)
+    moved(officer, m["id"], "submit")
+    if status_before == "approved":
+        moved(manager, m["id"], "approve")
+    note = "Đã đối chiếu biên bản của xã."
+    after = moved(manager, m["id"], action, note=note)
+    assert after["review_note"] == note
+    last = history(officer, measurement_path(m["id"]))[-1]
+    assert last["action"] == action
+    assert changes_by_field(last)["review_note"][1] == note
+
+
+def test_an_approval_without_a_note_still_works_and_clears_a_return_note(api, indicator):
+    officer, manager = api.as_user(OFFICER), api.as_user(MANAGER)
+    m = enter(officer, indicator, OWN_COMMUNE)
+    moved(officer, m["id"], "submit")
+    moved(manager, m["id"], "return", note="Bổ sung minh chứng.")
+    moved(officer, m["id"], "submit")
+    assert moved(manager, m["id"], "approve")["review_note"] is None
+
+
+@pytest.mark.parametrize("body,code", [({"note": "   "}, "validation_failed"),
+                                       ({"note": None}, "validation_failed"),
+                                       ({"status": "approved"}, "bad_request")])
+def test_a_bad_approval_note_is_refused_naming_it(api, indicator, body, code):
+    officer, manager = api.as_user(OFFICER), api.as_user(MANAGER)
+    m = enter(officer, indicator, OWN_COMMUNE)
+    moved(officer, m["id"], "submit")
+    r = manager.post_json(measurement_path(m["id"], "approve"), body)
+    assert_problem(r, 422 if code == "validation_failed" else 400, code)
+    assert status_of(officer, m["id"]) == "submitted"
 
 
 @pytest.mark.parametrize("body,status,code,field", [

@@ -59,10 +59,16 @@ def test_default_limit_is_50(api, path):
     assert "Link" in r.headers
 
 
-@pytest.mark.parametrize("limit", ["501", "1000", "99999999999999999999"])
-def test_limit_above_500_is_capped(api, full_lists, limit):
-    body = api.json("/v1/agencies", params={"limit": limit})
+def test_limit_500_is_the_largest_page(api, full_lists):
+    body = api.json("/v1/agencies", params={"limit": "500"})
     assert body["items"] == full_lists[("/v1/agencies", ())]
+
+
+@pytest.mark.parametrize("limit", ["501", "1000", "99999999999999999999"])
+def test_limit_above_500_is_400_naming_limit_and_the_range(api, limit):
+    problem = assert_problem(api.get("/v1/agencies", params={"limit": limit}), 400,
+                             "invalid_parameter", "limit")
+    assert "1 to 500" in problem["errors"][0]["message"]
 
 
 @pytest.mark.parametrize("path", ["/v1/admin-units", "/v1/agencies"])

@@ -8,7 +8,7 @@
   without an answer while other addresses are served, and the address is served again once its
   connections close.
 
-`limit` above the maximum (capped) and bad `limit` values (400) are checked in test_pagination.py.
+`limit` above the maximum and other bad `limit` values (400) are checked in test_pagination.py.
 Everything runs against servers of its own (extra_server), with sockets that are always closed;
 the soft limit on open files is raised when it is too low for the sockets of this module.
 """

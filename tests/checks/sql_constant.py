@@ -5,7 +5,8 @@ Every call of a libpq statement function (PQexec, PQexecParams, PQsendQuery, PQs
 PQprepare, PQsendPrepare) or of the service's own wrappers (db_exec, db_fetch_one, db_fetch_page)
 must take, as its SQL argument, a string literal or a `static const char NAME[]` defined in the same file from
 string literals and macros, which may take string literals (so no SQL is ever built from input), or a `cond ? A : B` of such
-names. A call that cannot follow the rule says why on its line with a comment
+names, or `TABLE[i]` of a `static const char *const TABLE[]` whose every element is such a text (the
+statements of a list, one per sort). A call that cannot follow the rule says why on its line with a comment
 `/* sql-constant: <reason> */` (the two in the tree: db_exec's own forwarding, and migrations,
 which are compiled-in files).
 
@@ -29,7 +30,10 @@ CONST_DEF = re.compile(
 # String literals, macros, and macros given string literals (TASK_SELECT("$3::date", "$4")):
 # the SQL of a constant is a sequence of these tokens and nothing else.
 _LIT = r'"(?:[^"\\]|\\.)*"'
-_ARG = r'(?:' + _LIT + r'(?:\s*' + _LIT + r')*|[A-Z_][A-Z0-9_]*)'  # literals, or a macro name
+_LITS = _LIT + r'(?:\s*' + _LIT + r')*'
+# literals, a macro name, or a macro given literals (UNIT_SORTED(DB_NAME_KEY("l.name")))
+_ARG = (r'(?:' + _LITS + r'|[A-Z_][A-Z0-9_]*(?:\s*\(\s*' + _LITS + r'(?:\s*,\s*' + _LITS
+        + r')*\s*\))?)')
 TOKEN = re.compile(r'\s*(?:' + _LIT + r'|[A-Z_][A-Z0-9_]*(?:\s*\(\s*' + _ARG
                    + r'(?:\s*,\s*' + _ARG + r')*\s*\))?)', re.S)
 
@@ -110,16 +114,36 @@ def arguments(text, start):
     return args
 
 
+TABLE_DEF = re.compile(
+    r'static\s+const\s+char\s*\*\s*const\s+(\w+)\s*\[\s*\]\s*=\s*\{((?:"(?:[^"\\]|\\.)*"|[^;"])*)\}\s*;',
+    re.S)
+
+
 def constant_names(code):
     return {m.group(1) for m in CONST_DEF.finditer(code) if LITERAL_PART.match(m.group(2))}
 
 
-def is_constant(arg, names):
+def constant_tables(code):
+    """The `static const char *const NAME[] = {...}` whose every element is constant SQL."""
+    found = set()
+    for m in TABLE_DEF.finditer(code):
+        body = m.group(2)
+        elements = arguments("{" + body + "}", 0) if body.strip() else []
+        elements = [e for e in elements if e]
+        if elements and all(LITERAL_PART.match(e) for e in elements):
+            found.add(m.group(1))
+    return found
+
+
+def is_constant(arg, names, tables=frozenset()):
     arg = arg.strip()
     if LITERAL_PART.match(arg) and '"' in arg:
         return True
     if re.fullmatch(r"\w+", arg):
         return arg in names
+    m = re.fullmatch(r"(\w+)\s*\[[^\]]*\]", arg)
+    if m:
+        return m.group(1) in tables
     m = re.fullmatch(r"[^?]+\?\s*(\w+)\s*:\s*(\w+)", arg, re.S)
     return bool(m) and m.group(1) in names and m.group(2) in names
 
@@ -149,6 +173,7 @@ def check_file(path, extra_functions):
     raw_lines = raw.splitlines()
     code = strip_comments(raw)
     names = constant_names(code)
+    tables = constant_tables(code)
     local = forwarders(code)
     functions = {**FUNCTIONS, **extra_functions, **{k: v[0] for k, v in local.items()}}
     call = re.compile(r"\b(" + "|".join(map(re.escape, functions)) + r")\s*\(")
@@ -162,7 +187,7 @@ def check_file(path, extra_functions):
         index = functions[m.group(1)]
         if len(args) <= index:
             continue
-        if is_constant(args[index], names):
+        if is_constant(args[index], names, tables):
             continue
         inside = [name for name, (_, (a, b)) in local.items() if a <= m.start() <= b]
         if args[index] == "sql" and inside:

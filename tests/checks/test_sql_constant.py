@@ -46,6 +46,14 @@ static pm_status bad(PGconn *conn, char *q, pm_error *err)
     return run_it(conn, q, err);
 }
 ''',
+    "a table of statements with one built at run time": '''
+static char built[64];
+static const char *const statements[] = {"SELECT 1", built};
+static pm_status bad(PGconn *conn, int i, pm_error *err)
+{
+    return db_exec(conn, statements[i], 0, NULL, NULL, err);
+}
+''',
     "a non-const array": '''
 static char query[] = "SELECT 1";
 static pm_status bad(PGconn *conn, pm_error *err)
@@ -54,6 +62,23 @@ static pm_status bad(PGconn *conn, pm_error *err)
 }
 ''',
 }
+
+
+def test_a_table_of_constant_statements_passes(tmp_path):
+    src = tmp_path / "src"
+    shutil.copytree(SRC, src)
+    victim = src / "resources" / "agencies_repo.c"
+    victim.write_text(victim.read_text(encoding="utf-8") + '''
+#define BY(KEY) "SELECT 1 ORDER BY " KEY
+#define LOWER(COLUMN) "lower(" COLUMN ")"
+static const char *const by_key[] = {BY("a"), "SELECT 2", BY(LOWER("b"))};
+static pm_status fine(PGconn *conn, int i, pm_error *err)
+{
+    return db_exec(conn, by_key[i], 0, NULL, NULL, err);
+}
+''', encoding="utf-8")
+    r = run(src)
+    assert r.returncode == 0, r.stdout
 
 
 @pytest.mark.parametrize("kind", sorted(PLANTED))

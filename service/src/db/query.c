@@ -280,14 +280,34 @@ pm_status db_page_collect(const PGresult *res, const page_request *page,
         const char *keys[PAGE_MAX_KEYS];
         for (int k = 0; k < nkeys; k++) {
             int col = PQfnumber(res, key_columns[k]);
-            if (col < 0)
+            if (col < 0 || k >= PAGE_MAX_KEYS - 1)
                 return pm_fail(err, PM_INTERNAL, MSG("The list could not be paged."));
             keys[k] = PQgetvalue(res, served - 1, col);
         }
+        if (page->sort > 0) /* the sort the cursor continues (page_bind_sorted) */
+            keys[nkeys++] = page->sort_label;
         out->next_cursor = page_cursor_encode(keys, nkeys);
         if (!out->next_cursor)
             return pm_fail(err, PM_INTERNAL, MSG("The list could not be paged."));
     }
+    return PM_OK;
+}
+
+int db_sorted_index(const page_request *page)
+{
+    return 2 * (page->sort - 1) + (page->descending ? 1 : 0);
+}
+
+pm_status db_count(PGconn *conn, const char *sql, int nparams, const char *const *params,
+                   page_result *out, pm_error *err)
+{
+    PGresult *res;
+    pm_status st = db_exec(conn, sql, nparams, params, &res, err);
+    if (st != PM_OK)
+        return st;
+    out->total = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+    out->counted = true;
+    PQclear(res);
     return PM_OK;
 }
 

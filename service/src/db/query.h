@@ -95,6 +95,46 @@ pm_status db_change_one(PGconn *conn, const char *sql, int nparams, const char *
 pm_status db_set_archived(PGconn *conn, const char *sql, const char *const *keys, int nkeys,
                           long long version, bool archive, const char *stale, pm_error *err);
 
+/* The statement of a keyset page of INNER's rows (a SELECT with its filters, no ORDER BY or
+ * LIMIT) in the order of KEY (a text expression over INNER's columns `l.name`, never NULL), then
+ * TIE (a unique column: "l.id", "l.code"): ascending with CMP ">" and DIR "ASC", descending with
+ * "<" and "DESC". AFTER_KEY and AFTER_TIE are the parameters of the cursor, AFTER_TIE with its
+ * cast ("$14::bigint"; NULL on the first page), LIMIT the page size + 1. Each row carries its key
+ * as `_sort`, which db_page_collect puts in the next cursor (key columns: TIE's name, "_sort")
+ * and db_row_to_json leaves out of the item. */
+#define DB_SORTED_PAGE(INNER, KEY, TIE, CMP, DIR, AFTER_KEY, AFTER_TIE, LIMIT) \
+    "SELECT l.*, (" KEY ")::text AS _sort FROM (" INNER ") l"                  \
+    " WHERE " AFTER_TIE " IS NULL OR ((" KEY "), " TIE ") " CMP " (" AFTER_KEY \
+    "::text, " AFTER_TIE ") ORDER BY " KEY " " DIR ", " TIE " " DIR " LIMIT " LIMIT "::int"
+
+/* DB_SORTED_PAGE ascending and descending: the two entries of one sort key in a list's table of
+ * sorted statements, indexed by db_sorted_index. */
+#define DB_SORTED_PAGES(INNER, KEY, TIE, AFTER_KEY, AFTER_TIE, LIMIT)         \
+    DB_SORTED_PAGE(INNER, KEY, TIE, ">", "ASC", AFTER_KEY, AFTER_TIE, LIMIT), \
+        DB_SORTED_PAGE(INNER, KEY, TIE, "<", "DESC", AFTER_KEY, AFTER_TIE, LIMIT)
+
+/* A text key that sorts names and titles in Vietnamese alphabetical order (ICU), by their first
+ * 30 characters (a cursor key stays under PAGE_KEY_MAX bytes). */
+#define DB_NAME_KEY(COLUMN) "left(" COLUMN ", 30) COLLATE \"vi-x-icu\""
+
+/* The statement counting INNER's rows for ?count=true. SPARE names, cast, the parameters of the
+ * page statements that INNER does not use ("$14::text, $15::text"), so that all the lists'
+ * statements take the same parameters. */
+#define DB_COUNT(INNER, SPARE) "SELECT count(*) AS total, " SPARE " FROM (" INNER ") l"
+
+/* Fails the build unless a list's table of DB_SORTED_PAGES has two statements per name of its
+ * NULL-terminated ?sort= names. */
+#define DB_SORTS_MATCH(SQL, NAMES)                                                     \
+    _Static_assert(sizeof SQL / sizeof *SQL == 2 * (sizeof NAMES / sizeof *NAMES - 1), \
+                   "two statements per sort key")
+
+/* The entry of a table of DB_SORTED_PAGES for page->sort and page->descending (sort > 0). */
+int db_sorted_index(const page_request *page);
+
+/* Runs a DB_COUNT statement into out->total (out->counted). */
+pm_status db_count(PGconn *conn, const char *sql, int nparams, const char *const *params,
+                   page_result *out, pm_error *err);
+
 /* Turns the rows of a keyset query that asked for limit + 1 rows into a page: the first
  * `page->limit` rows as items, and a next cursor made from the `key_columns` of the last item
  * served when there was one more row. Fills `out` (caller clears it). */

@@ -177,6 +177,44 @@ static bool put_text(field_buf *f, const char *text)
     return ok;
 }
 
+/* True for an array of strings only (an empty one too). */
+static bool strings_only(const json_t *v)
+{
+    size_t i;
+    const json_t *item;
+    if (!json_is_array(v))
+        return false;
+    json_array_foreach(v, i, item)
+    {
+        if (!json_is_string(item))
+            return false;
+    }
+    return true;
+}
+
+/* The strings of array `v` joined by `sep`. New (malloc), or NULL when out of memory. */
+static char *join_strings(const json_t *v, const char *sep)
+{
+    size_t len = 1, i;
+    const json_t *item;
+    json_array_foreach(v, i, item)
+    {
+        len += json_string_length(item) + strlen(sep);
+    }
+    char *out = malloc(len);
+    if (!out)
+        return NULL;
+    char *end = out;
+    json_array_foreach(v, i, item)
+    {
+        if (i)
+            end = stpcpy(end, sep);
+        end = stpcpy(end, json_string_value(item));
+    }
+    *end = '\0';
+    return out;
+}
+
 char *csv_write(const json_t *rows, const char *const *columns, size_t ncolumns, bool bom,
                 size_t *len)
 {
@@ -196,7 +234,11 @@ char *csv_write(const json_t *rows, const char *const *columns, size_t ncolumns,
                 continue;
             if (json_is_string(v)) {
                 ok = put_cell(&f, json_string_value(v), true);
-            } else { /* numbers stay numbers; arrays and objects are text */
+            } else if (strings_only(v)) { /* several agencies: "SLDTBXH; CA" */
+                char *text = join_strings(v, "; ");
+                ok = text && put_cell(&f, text, true);
+                free(text);
+            } else { /* numbers stay numbers; other arrays and objects are JSON text */
                 char *text = json_serialize(v);
                 ok = text && put_cell(&f, text, !json_is_number(v));
                 free(text);

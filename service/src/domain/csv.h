@@ -34,10 +34,12 @@ bool csv_is_formula_like(const char *text);
 const char *csv_restored(const char *text);
 
 /* Writes `rows` (an array of objects) as CSV with a header of `columns` and, per row, those
- * members: strings as they are, numbers and booleans in JSON form, null as an empty cell, arrays
- * and objects as compact JSON; a cell holding a comma, quote or line break is quoted. A text cell
- * (not a number) that starts with one of CSV_FORMULA_STARTS is written with a leading apostrophe,
- * so that a spreadsheet shows the text instead of running it: `=HYPERLINK(...)` is written
+ * members: strings as they are, numbers and booleans in JSON form, null as an empty cell, an
+ * array of strings joined by "; " (a cell never holds a JSON array of codes or names), other
+ * arrays and objects as compact JSON; a cell holding a comma, quote or line break is quoted. A text
+ * cell (not a number) that starts with one of CSV_FORMULA_STARTS is written with a leading
+ * apostrophe, so that a spreadsheet shows the text instead of running it: `=HYPERLINK(...)` is
+ * written
  * `'=HYPERLINK(...)`. CRLF line ends; `bom` prefixes the UTF-8 byte-order mark (so spreadsheet
  * programs read Vietnamese).
  * Returns a malloc'd NUL-terminated text (caller frees) and its length in *len, or NULL. */

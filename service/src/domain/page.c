@@ -130,6 +130,17 @@ pm_status page_bind(const page_request *page, int nkeys, int numeric, char limit
     return PM_OK;
 }
 
+pm_status page_bind_sorted(const page_request *page, bool numeric, char limit[16], pm_error *err)
+{
+    if (page_bind(page, 3, numeric ? 1 : 0, limit, err) != PM_OK)
+        return PM_INVALID_PARAMETER;
+    if (page->nkeys == 3 && strcmp(page->after[2], page->sort_label) != 0)
+        return pm_fail_field(err, PM_INVALID_PARAMETER, "cursor", "other_sort",
+                             MSG("cursor was made for another sort; keep the sort of the page "
+                                 "that gave it"));
+    return PM_OK;
+}
+
 const char *page_after(const page_request *page, int i)
 {
     return page->nkeys > i ? page->after[i] : NULL;

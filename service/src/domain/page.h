@@ -23,11 +23,17 @@ typedef struct {
     int limit;                               /* 1..PAGE_MAX_LIMIT */
     int nkeys;                               /* 0 for the first page */
     char after[PAGE_MAX_KEYS][PAGE_KEY_MAX]; /* sort key of the last item already served */
+    int sort;        /* ?sort=: 0 for the list's own order, else 1 + the key's index in its list */
+    bool descending; /* ?sort=-key */
+    bool count;      /* ?count=true: the answer carries `total` */
+    char sort_label[PAGE_KEY_MAX]; /* the ?sort= value ("-due_date"), kept in the cursor */
 } page_request;
 
 typedef struct {
     json_t *items;     /* owned array */
     char *next_cursor; /* owned (malloc), NULL on the last page */
+    bool counted;      /* total is set (page_request.count) */
+    long long total;   /* the items of every page */
 } page_result;
 
 /* Encodes `n` sort-key strings (each shorter than PAGE_KEY_MAX) as a cursor. Returns a malloc'd
@@ -54,6 +60,12 @@ pm_status page_bad_cursor(pm_error *err);
  * extra row tells whether there is a next page) as text into `limit` (16 bytes). */
 pm_status page_bind(const page_request *page, int nkeys, int numeric, char limit[16],
                     pm_error *err);
+
+/* page_bind for a page of a list sorted by ?sort= (page->sort > 0), whose cursor holds the
+ * unique key of the last item served (a number when `numeric`: an id), its sort key and
+ * page->sort_label: a cursor made under another sort, or under the list's own order, is
+ * PM_INVALID_PARAMETER naming cursor. */
+pm_status page_bind_sorted(const page_request *page, bool numeric, char limit[16], pm_error *err);
 
 /* The `i`th key to continue after, or NULL on the first page (a SQL NULL: no lower bound). */
 const char *page_after(const page_request *page, int i);

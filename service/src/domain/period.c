@@ -159,6 +159,43 @@ bool period_containing(period_type type, civil_date d, int due_days, period *out
     return period_parse(id, due_days, out);
 }
 
+/* How long a period of `type` is, in coarse steps: month, quarter, half-year, year. */
+static int period_rank(period_type type)
+{
+    switch (type) {
+    case PERIOD_MONTHLY:
+        return 0;
+    case PERIOD_QUARTERLY:
+        return 1;
+    case PERIOD_SIX_MONTHLY:
+    case PERIOD_VN_SIX_MONTHLY:
+        return 2;
+    case PERIOD_YEARLY:
+    case PERIOD_VN_YEARLY:
+        return 3;
+    }
+    return 3;
+}
+
+bool period_for_indicator(period_type indicator, const period *asked, int due_days, period *out)
+{
+    bool report_period = period_rank(asked->type) >= 2;
+    if (!report_period && period_rank(asked->type) < period_rank(indicator))
+        return false;
+    char id[16];
+    if (indicator == asked->type || !report_period)
+        snprintf(id, sizeof id, "%s", asked->id);
+    else if (indicator == PERIOD_YEARLY)
+        snprintf(id, sizeof id, "%04d", asked->year);
+    else if (indicator == PERIOD_SIX_MONTHLY && asked->type == PERIOD_VN_SIX_MONTHLY)
+        snprintf(id, sizeof id, "%04dS%c", asked->year, asked->id[7]);
+    else
+        snprintf(id, sizeof id, "%s", asked->id);
+    if (!period_parse(id, due_days, out))
+        *out = *asked;
+    return true;
+}
+
 bool period_following(const period *p, int due_days, period *out)
 {
     return period_containing(p->type, period_add_days(p->end, 1), due_days, out);

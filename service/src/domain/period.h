@@ -54,6 +54,15 @@ long period_days(civil_date d);
  * False when there is none (a year outside 1900-2200). */
 bool period_containing(period_type type, civil_date d, int due_days, period *out);
 
+/* PRODUCT's one mapping from an asked (report) period to the period of an indicator of type
+ * `indicator`, shared by analytics and reports: the asked period itself when the types match; the
+ * calendar year for a yearly indicator; the calendar half-year for a six-monthly indicator in a
+ * 6-month report (2017VNS1 -> 2017S1); otherwise the asked period, over which the indicator's
+ * finer values are counted. False, leaving `out` alone, when `asked` is not a report period (a
+ * month or a quarter) and is finer than the indicator's type: 201703 or 2017Q1 for a yearly
+ * indicator. */
+bool period_for_indicator(period_type indicator, const period *asked, int due_days, period *out);
+
 /* The period of the same type that follows `p`; `out` may be `p`. False past 2200. */
 bool period_following(const period *p, int due_days, period *out);
 

@@ -50,6 +50,15 @@ static bool enum_has(const char *const *values, const char *v)
     return false;
 }
 
+void validate_join_names(const char *const *names, char *out, size_t size)
+{
+    out[0] = '\0';
+    for (size_t i = 0; names && names[i]; i++) {
+        size_t len = strlen(out);
+        snprintf(out + len, size - len, "%s%s", i ? ", " : "", names[i]);
+    }
+}
+
 /* Checks one present value; appends to err and returns false when it is not acceptable. */
 static bool check_value(const field_spec *s, const json_t *v, pm_error *err)
 {
@@ -63,8 +72,10 @@ static bool check_value(const field_spec *s, const json_t *v, pm_error *err)
     case FIELD_ENUM:
         if (json_is_string(v) && enum_has(s->values, json_string_value(v)))
             return true;
-        pm_fail_field(err, PM_VALIDATION_FAILED, s->name, "enum",
-                      MSG("%s is not one of the allowed values"), s->name);
+        char allowed[512];
+        validate_join_names(s->values, allowed, sizeof allowed);
+        pm_fail_field(err, PM_VALIDATION_FAILED, s->name, "enum", MSG("%s must be one of: %s"),
+                      s->name, allowed);
         return false;
     case FIELD_STRING: {
         if (!json_is_string(v)) {

@@ -146,9 +146,13 @@ pm_status validate_url(const char *name, const json_t *item, pm_error *err);
 
 /* Checks for V_CHECKED strings. */
 bool validate_not_blank(const char *s); /* more than blanks */
-bool validate_code(const char *s);      /* an agency or plan code: A-Z 0-9 in runs joined by '-' */
-bool validate_clause(const char *s);    /* a section code: A-Z 0-9 runs joined by '.' (II.3.1) */
-bool validate_slug(const char *s);      /* a task key: a-z 0-9 runs joined by '-' */
+/* Writes "a, b, c" from a NULL-terminated list into `out` (caller's buffer of `size` bytes,
+ * truncated to fit). */
+void validate_join_names(const char *const *names, char *out, size_t size);
+
+bool validate_code(const char *s);   /* an agency or plan code: A-Z 0-9 in runs joined by '-' */
+bool validate_clause(const char *s); /* a section code: A-Z 0-9 runs joined by '.' (II.3.1) */
+bool validate_slug(const char *s);   /* a task key: a-z 0-9 runs joined by '-' */
 bool validate_symbol_part(const char *s); /* a part of a document's symbol (SLĐTBXH): no blanks,
                                              '/' or '-' (the symbol's separators) */
 

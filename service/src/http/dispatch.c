@@ -108,7 +108,9 @@ static bool media_type_is(const char *type, const char *const *accepted, size_t 
 }
 
 /* Body rules every route shares: size limit (Ulfius truncates silently past its own limit, so
- * the length declared and the bytes seen are both checked), and the media type. */
+ * the length declared and the bytes seen are both checked), and the media type. The 404 and
+ * 405/OPTIONS answers (routes without a handler) take any body within the limit: what is wrong
+ * is the path or the method, whatever was sent. */
 static pm_status check_body(http_ctx *ctx, pm_error *err)
 {
     static const char *const json_types[] = {
@@ -121,7 +123,7 @@ static pm_status check_body(http_ctx *ctx, pm_error *err)
     if (length > max || ctx->req->binary_body_length > max)
         return pm_fail(err, PM_PAYLOAD_TOO_LARGE, MSG("The request body is larger than %zu bytes."),
                        max);
-    if (length == 0 && ctx->req->binary_body_length == 0)
+    if ((length == 0 && ctx->req->binary_body_length == 0) || !ctx->route->handler)
         return PM_OK;
     if (!(ctx->route->flags & (ROUTE_BODY_JSON | ROUTE_BODY_IMPORT)))
         return pm_fail(err, PM_UNSUPPORTED_MEDIA_TYPE, MSG("%s %s takes no request body."),

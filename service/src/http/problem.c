@@ -66,5 +66,7 @@ json_t *problem_new(const pm_error *err, const char *instance, const char *reque
         json_object_set_new(body, "instance", json_text(instance));
     if (err->errors)
         json_object_set_new(body, "errors", pm_error_fields(err, vi));
+    if (err->existing[0])
+        json_object_set_new(body, "existing", json_text(err->existing));
     return body;
 }

@@ -147,6 +147,8 @@ void reply_page(http_ctx *ctx, const page_result *page)
     json_object_set(body, "items", page->items);
     json_object_set_new(body, "next_cursor",
                         page->next_cursor ? json_string(page->next_cursor) : json_null());
+    if (page->counted)
+        json_object_set_new(body, "total", json_integer(page->total));
     if (page->next_cursor) {
         char *link = req_link_with_cursor(ctx, page->next_cursor);
         if (link) {
@@ -170,6 +172,8 @@ void reply_problem(http_ctx *ctx, const pm_error *err)
         reply_header(ctx, "WWW-Authenticate",
                      ctx->token_presented ? "Bearer realm=\"planmon\", error=\"invalid_token\""
                                           : "Bearer realm=\"planmon\"");
+    if (err->existing[0])
+        reply_header(ctx, "Location", err->existing);
     if (status == 405 && ctx->route && ctx->route->allow)
         reply_header(ctx, "Allow", ctx->route->allow);
     reply_json(ctx, status, body, "application/problem+json");

@@ -144,15 +144,6 @@ pm_status req_decode_path(http_ctx *ctx, pm_error *err)
 }
 
 /* Writes the NULL-terminated `names` as "a, b, c" into `out`. */
-static void join_names(const char *const *names, char *out, size_t size)
-{
-    out[0] = '\0';
-    for (size_t i = 0; names[i]; i++) {
-        size_t len = strlen(out);
-        snprintf(out + len, size - len, "%s%s", i ? ", " : "", names[i]);
-    }
-}
-
 pm_status req_check_query(const http_ctx *ctx, const char *const *allowed, pm_error *err)
 {
     for (int i = 0; i < ctx->nquery; i++) {
@@ -161,7 +152,7 @@ pm_status req_check_query(const http_ctx *ctx, const char *const *allowed, pm_er
             ok = strcmp(ctx->query[i].key, allowed[a]) == 0;
         if (!ok) {
             char known[256];
-            join_names(allowed, known, sizeof known);
+            validate_join_names(allowed, known, sizeof known);
             return pm_fail_field(
                 err, PM_UNKNOWN_PARAMETER, ctx->query[i].key, "unknown",
                 MSG("unknown query parameter '%.64s' (this operation accepts: %s)"),
@@ -212,7 +203,7 @@ pm_status req_query_enum(const http_ctx *ctx, const char *name, const char *cons
             return PM_OK;
         }
     char values[512];
-    join_names(allowed, values, sizeof values);
+    validate_join_names(allowed, values, sizeof values);
     return pm_fail_field(err, PM_INVALID_PARAMETER, name, "invalid", MSG("%s must be one of: %s"),
                          name, values);
 }
@@ -274,13 +265,39 @@ pm_status req_page(const http_ctx *ctx, page_request *page, pm_error *err)
         char *end = NULL;
         errno = 0;
         long n = strtol(limit, &end, 10);
-        if (!*limit || *end || n < 1 || limit[0] == ' ' || limit[0] == '+')
+        if (!*limit || *end || n < 1 || n > PAGE_MAX_LIMIT || errno == ERANGE || limit[0] == ' ' ||
+            limit[0] == '+')
             return pm_fail_field(err, PM_INVALID_PARAMETER, "limit", "invalid",
                                  MSG("limit must be a whole number from 1 to %d"), PAGE_MAX_LIMIT);
-        page->limit = (errno == ERANGE || n > PAGE_MAX_LIMIT) ? PAGE_MAX_LIMIT : (int)n;
+        page->limit = (int)n;
     }
     const char *cursor = req_query(ctx, "cursor");
     return cursor ? page_cursor_decode(cursor, page, err) : PM_OK;
+}
+
+pm_status req_list(const http_ctx *ctx, const char *const *sort_names, page_request *page,
+                   pm_error *err)
+{
+    pm_status st;
+    if ((st = req_page(ctx, page, err)) || (st = req_query_bool(ctx, "count", &page->count, err)))
+        return st;
+    const char *sort = req_query(ctx, "sort");
+    if (!sort)
+        return PM_OK;
+    bool descending = sort[0] == '-';
+    for (int i = 0; sort_names[i]; i++)
+        if (strcmp(sort + descending, sort_names[i]) == 0) {
+            page->sort = i + 1;
+            page->descending = descending;
+            snprintf(page->sort_label, sizeof page->sort_label, "%s", sort);
+            return PM_OK;
+        }
+    char names[512];
+    validate_join_names(sort_names, names, sizeof names);
+    return pm_fail_field(err, PM_INVALID_PARAMETER, "sort", "invalid",
+                         MSG("sort must be one of: %s, each optionally after '-' for descending "
+                             "order"),
+                         names);
 }
 
 pm_status req_parse_json_object(const char *body, size_t len, json_t **out, pm_error *err)

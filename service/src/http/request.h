@@ -76,8 +76,17 @@ typedef enum { REQ_DAY_STARTS, REQ_DAY_KEPT } req_day_rule;
 pm_status req_query_time(http_ctx *ctx, const char *name, req_day_rule day, const char **out,
                          pm_error *err);
 
-/* Reads `limit` (default PAGE_DEFAULT_LIMIT; above PAGE_MAX_LIMIT is capped) and `cursor`. */
+/* Reads `limit` (default PAGE_DEFAULT_LIMIT; 1 to PAGE_MAX_LIMIT, else 400) and `cursor`. */
 pm_status req_page(const http_ctx *ctx, page_request *page, pm_error *err);
+
+/* The query parameters of a main list beside its filters. */
+#define LIST_PARAMS PAGE_PARAMS, "sort", "count"
+
+/* req_page, and a main list's `sort` (one of `sort_names`, NULL-terminated, each optionally after
+ * '-' for descending order; else 400 naming sort with the names) and `count` (true: the answer
+ * carries `total`). */
+pm_status req_list(const http_ctx *ctx, const char *const *sort_names, page_request *page,
+                   pm_error *err);
 
 /* Parses a request body as one JSON object, strictly: duplicate keys, trailing data, a
  * non-object and invalid UTF-8 are PM_INVALID_JSON. *out is a new reference on success. */

@@ -39,7 +39,7 @@ static const field_spec patch_fields[] = {V_SERVER("code"), V_SERVER("parent"),
                                           V_DATE("effective", false), UNIT_FIELDS(false), V_END};
 static const char *const no_params[] = {NULL};
 
-static const char *const list_params[] = {"level", "parent", "q", PAGE_PARAMS, NULL};
+static const char *const list_params[] = {"level", "parent", "q", LIST_PARAMS, NULL};
 
 pm_status admin_units_list(http_ctx *ctx, pm_error *err)
 {
@@ -51,8 +51,8 @@ pm_status admin_units_list(http_ctx *ctx, pm_error *err)
     if ((st = req_check_query(ctx, list_params, err)) ||
         (st = req_query_int(ctx, "level", 1, 3, &filter.level, err)) ||
         (st = req_query_digits(ctx, "parent", 10, &filter.parent, err)) ||
-        (st = req_query_text(ctx, "q", 200, &filter.q, err)) || (st = req_page(ctx, &page, err)) ||
-        (st = ctx_db(ctx, &db, err)) ||
+        (st = req_query_text(ctx, "q", 200, &filter.q, err)) ||
+        (st = req_list(ctx, admin_unit_sort_names, &page, err)) || (st = ctx_db(ctx, &db, err)) ||
         (st = admin_unit_repo_list(db, &filter, &page, &result, err)))
         goto out;
     reply_page(ctx, &result);

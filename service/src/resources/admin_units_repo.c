@@ -23,14 +23,27 @@
     "       AND (d.valid_to IS NULL OR d.valid_to > " TODAY ")) c"
 
 /* $1 level, $2 parent, $3 q, $4/$5 keyset after (level, code), $6 limit + 1, $7 today. */
-static const char list_sql[] = UNIT_SELECT(
-    "$7::date") " WHERE ($1::smallint IS NULL OR u.level = $1::smallint)"
-                "   AND ($2::text IS NULL OR u.parent = $2)"
-                "   AND ($3::text IS NULL OR u.search_text LIKE planmon_search_pattern($3)"
-                "        AND u.search_text ~ planmon_search_words($3))"
-                "   AND ($4::smallint IS NULL OR (u.level, u.code) > ($4::smallint, $5::text))"
-                " ORDER BY u.level, u.code"
-                " LIMIT $6::int";
+#define LIST_FILTERED                                                           \
+    UNIT_SELECT("$7::date")                                                     \
+    " WHERE ($1::smallint IS NULL OR u.level = $1::smallint)"                   \
+    "   AND ($2::text IS NULL OR u.parent = $2)"                                \
+    "   AND ($3::text IS NULL OR u.search_text LIKE planmon_search_pattern($3)" \
+    "        AND u.search_text ~ planmon_search_words($3))"
+static const char list_sql[] =
+    LIST_FILTERED "   AND ($4::smallint IS NULL OR (u.level, u.code) > ($4::smallint, $5::text))"
+                  " ORDER BY u.level, u.code LIMIT $6::int";
+
+/* ?sort= keys (admin_unit_sort_names), each ascending then descending; sorted, $4 is the code
+ * and $5 the sort key of the cursor. A code sorts as a number. */
+#define UNIT_SORTED(KEY) DB_SORTED_PAGES(LIST_FILTERED, KEY, "l.code", "$5", "$4::text", "$6")
+static const char *const sorted_sql[] = {
+    UNIT_SORTED(DB_NAME_KEY("l.name")),
+    UNIT_SORTED("lpad(l.code, 10, '0')"),
+};
+const char *const admin_unit_sort_names[] = {"name", "code", NULL};
+DB_SORTS_MATCH(sorted_sql, admin_unit_sort_names);
+
+static const char count_sql[] = DB_COUNT(LIST_FILTERED, "$4::text, $5::text, $6::text");
 
 /* $1 code $2 today */
 static const char get_sql[] = UNIT_SELECT("$2::date") " WHERE u.code = $1";
@@ -72,8 +85,10 @@ static const char *const sort_keys[] = {"level", "code"};
 pm_status admin_unit_repo_list(PGconn *conn, const admin_unit_filter *filter,
                                const page_request *page, page_result *out, pm_error *err)
 {
+    static const char *const sorted_keys[] = {"code", "_sort"};
     char limit[16];
-    if (page_bind(page, 2, 2, limit, err) != PM_OK)
+    if ((page->sort ? page_bind_sorted(page, false, limit, err)
+                    : page_bind(page, 2, 2, limit, err)) != PM_OK)
         return PM_INVALID_PARAMETER;
     char level[8], today[11];
     snprintf(level, sizeof level, "%d", filter->level);
@@ -82,7 +97,11 @@ pm_status admin_unit_repo_list(PGconn *conn, const admin_unit_filter *filter,
         filter->level ? level : NULL, filter->parent, filter->q, page_after(page, 0),
         page_after(page, 1),          limit,          today,
     };
-    return db_fetch_page(conn, list_sql, 7, params, page, sort_keys, 2, out, err);
+    pm_status st = page->sort
+                       ? db_fetch_page(conn, sorted_sql[db_sorted_index(page)], 7, params, page,
+                                       sorted_keys, 2, out, err)
+                       : db_fetch_page(conn, list_sql, 7, params, page, sort_keys, 2, out, err);
+    return st == PM_OK && page->count ? db_count(conn, count_sql, 7, params, out, err) : st;
 }
 
 pm_status admin_unit_repo_get(PGconn *conn, const char *code, json_t **out, pm_error *err)

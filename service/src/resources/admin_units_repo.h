@@ -14,6 +14,9 @@ typedef struct {
     const char *q;      /* diacritic-insensitive substring of the name, or NULL */
 } admin_unit_filter;
 
+/* The keys of ?sort= on the list (req_list). */
+extern const char *const admin_unit_sort_names[];
+
 /* Lists units matching `filter` in (level, code) order, one page (strings borrowed). Fills
  * `out` (caller clears). `conn` is borrowed. */
 pm_status admin_unit_repo_list(PGconn *conn, const admin_unit_filter *filter,

@@ -25,7 +25,7 @@ static const field_spec create_fields[] = {
 static const field_spec patch_fields[] = {V_SERVER("code"), AGENCY_FIELDS(false), V_END};
 static const char *const no_params[] = {NULL};
 
-static const char *const list_params[] = {"kind", "unit", "q", PAGE_PARAMS, NULL};
+static const char *const list_params[] = {"kind", "unit", "q", LIST_PARAMS, NULL};
 
 pm_status agencies_list(http_ctx *ctx, pm_error *err)
 {
@@ -37,8 +37,9 @@ pm_status agencies_list(http_ctx *ctx, pm_error *err)
     if ((st = req_check_query(ctx, list_params, err)) ||
         (st = req_query_enum(ctx, "kind", agency_kinds, &filter.kind, err)) ||
         (st = req_query_digits(ctx, "unit", 10, &filter.unit, err)) ||
-        (st = req_query_text(ctx, "q", 200, &filter.q, err)) || (st = req_page(ctx, &page, err)) ||
-        (st = ctx_db(ctx, &db, err)) || (st = agency_repo_list(db, &filter, &page, &result, err)))
+        (st = req_query_text(ctx, "q", 200, &filter.q, err)) ||
+        (st = req_list(ctx, agency_sort_names, &page, err)) || (st = ctx_db(ctx, &db, err)) ||
+        (st = agency_repo_list(db, &filter, &page, &result, err)))
         goto out;
     reply_page(ctx, &result);
 out:

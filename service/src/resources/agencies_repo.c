@@ -35,14 +35,24 @@ const char *const agency_kinds_may_have_unit[] = {"procuracy", "court", "social_
     "       a.valid_to::text AS valid_to, a.short_name, a.parent, a.version FROM agency a"
 
 /* $1 kind, $2 unit, $3 q, $4 keyset after code, $5 limit + 1. */
-static const char list_sql[] =
-    AGENCY_SELECT " WHERE ($1::text IS NULL OR a.kind = $1)"
-                  "   AND ($2::text IS NULL OR a.unit = $2)"
-                  "   AND ($3::text IS NULL OR a.search_text LIKE planmon_search_pattern($3)"
+#define LIST_FILTERED                                                                         \
+    AGENCY_SELECT " WHERE ($1::text IS NULL OR a.kind = $1)"                                  \
+                  "   AND ($2::text IS NULL OR a.unit = $2)"                                  \
+                  "   AND ($3::text IS NULL OR a.search_text LIKE planmon_search_pattern($3)" \
                   "        AND a.search_text ~ planmon_search_words($3))"
-                  "   AND ($4::text IS NULL OR a.code > $4)"
-                  " ORDER BY a.code"
-                  " LIMIT $5::int";
+static const char list_sql[] =
+    LIST_FILTERED "   AND ($4::text IS NULL OR a.code > $4) ORDER BY a.code LIMIT $5::int";
+
+/* ?sort= keys (agency_sort_names), each ascending then descending; $6 the cursor's sort key. */
+#define AGENCY_SORTED(KEY) DB_SORTED_PAGES(LIST_FILTERED, KEY, "l.code", "$6", "$4::text", "$5")
+static const char *const sorted_sql[] = {
+    AGENCY_SORTED(DB_NAME_KEY("l.name")),
+    AGENCY_SORTED("l.code"),
+};
+const char *const agency_sort_names[] = {"name", "code", NULL};
+DB_SORTS_MATCH(sorted_sql, agency_sort_names);
+
+static const char count_sql[] = DB_COUNT(LIST_FILTERED, "$4::text, $5::text, $6::text");
 
 static const char get_sql[] = AGENCY_SELECT " WHERE a.code = $1";
 static const char get_locked_sql[] = AGENCY_SELECT " WHERE a.code = $1 FOR UPDATE";
@@ -85,11 +95,18 @@ static const char *const sort_keys[] = {"code"};
 pm_status agency_repo_list(PGconn *conn, const agency_filter *filter, const page_request *page,
                            page_result *out, pm_error *err)
 {
+    static const char *const sorted_keys[] = {"code", "_sort"};
     char limit[16];
-    if (page_bind(page, 1, 0, limit, err) != PM_OK)
+    if ((page->sort ? page_bind_sorted(page, false, limit, err)
+                    : page_bind(page, 1, 0, limit, err)) != PM_OK)
         return PM_INVALID_PARAMETER;
-    const char *params[] = {filter->kind, filter->unit, filter->q, page_after(page, 0), limit};
-    return db_fetch_page(conn, list_sql, 5, params, page, sort_keys, 1, out, err);
+    const char *params[] = {filter->kind,        filter->unit, filter->q,
+                            page_after(page, 0), limit,        page_after(page, 1)};
+    pm_status st = page->sort
+                       ? db_fetch_page(conn, sorted_sql[db_sorted_index(page)], 6, params, page,
+                                       sorted_keys, 2, out, err)
+                       : db_fetch_page(conn, list_sql, 5, params, page, sort_keys, 1, out, err);
+    return st == PM_OK && page->count ? db_count(conn, count_sql, 6, params, out, err) : st;
 }
 
 pm_status agency_repo_get(PGconn *conn, const char *code, json_t **out, pm_error *err)

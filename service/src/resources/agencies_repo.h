@@ -22,6 +22,9 @@ typedef struct {
     const char *q;    /* diacritic-insensitive substring of code or names, or NULL */
 } agency_filter;
 
+/* The keys of ?sort= on the list (req_list). */
+extern const char *const agency_sort_names[];
+
 /* Lists agencies matching `filter` in code order, one page. Fills `out` (caller clears).
  * `conn` is borrowed. */
 pm_status agency_repo_list(PGconn *conn, const agency_filter *filter, const page_request *page,

@@ -157,6 +157,35 @@ pm_status analytics_items(http_ctx *ctx, const json_t *indicator, const period *
     return PM_OK;
 }
 
+/* The items of each asked period, through the one mapping from report period to indicator
+ * period (period_for_indicator): an item of a mapped period names the asked one as
+ * report_period. */
+static pm_status indicator_items(http_ctx *ctx, const json_t *indicator, const period *asked,
+                                 int count, const analytics_scope *scope, json_t *items,
+                                 pm_error *err)
+{
+    const char *type_name = json_member_string(indicator, "period_type");
+    period_type type;
+    if (!period_type_named(type_name, &type))
+        return pm_fail(err, PM_INTERNAL, MSG("The request could not be completed."));
+    for (int i = 0; i < count; i++) {
+        period p;
+        if (!period_for_indicator(type, &asked[i], ctx->app->cfg->report_due_days, &p))
+            return pm_fail_field(err, PM_VALIDATION_FAILED, "period", "finer_than_indicator",
+                                 MSG("%s is finer than the indicator's periods (%s); ask for one "
+                                     "of its periods or a report period"),
+                                 asked[i].id, type_name);
+        size_t before = json_array_size(items);
+        pm_status st = analytics_items(ctx, indicator, &p, 1, scope, items, err);
+        if (st != PM_OK)
+            return st;
+        for (size_t k = before; strcmp(p.id, asked[i].id) != 0 && k < json_array_size(items); k++)
+            json_object_set_new(json_array_get(items, k), "report_period",
+                                json_string(asked[i].id));
+    }
+    return PM_OK;
+}
+
 pm_status analytics_get(http_ctx *ctx, pm_error *err)
 {
     const char *code = NULL, *periods_text = NULL, *format = NULL, *lang = NULL;
@@ -185,18 +214,19 @@ pm_status analytics_get(http_ctx *ctx, pm_error *err)
                              MSG("Only admins and coordinators roll up data not yet approved."));
     if ((st = parse_periods(ctx, periods_text, periods, &count, err)) ||
         (st = indicators_load(ctx, code, false, &indicator, err)) ||
-        (st = analytics_items(ctx, indicator, periods, count, &scope, items, err)))
+        (st = indicator_items(ctx, indicator, periods, count, &scope, items, err)))
+        return st;
+    static const char *const codes[] = {"unit", "indicator", NULL};
+    PGconn *db;
+    size_t i;
+    json_t *item;
+    json_array_foreach(items, i, item)
+    {
+        json_object_set(item, "indicator", json_object_get(indicator, "code"));
+    }
+    if ((st = ctx_db(ctx, &db, err)) || (st = export_add_names(db, items, codes, err)))
         return st;
     if (format && strcmp(format, "xlsx") == 0) {
-        PGconn *db;
-        size_t i;
-        json_t *item;
-        json_array_foreach(items, i, item)
-        {
-            json_object_set(item, "indicator", json_object_get(indicator, "code"));
-        }
-        if ((st = ctx_db(ctx, &db, err)))
-            return st;
         return export_reply_sheet(ctx, db, items, item_columns,
                                   sizeof item_columns / sizeof item_columns[0], "Tổng hợp",
                                   "Analytics", "analytics.xlsx", lang, err);

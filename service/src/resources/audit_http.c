@@ -90,7 +90,7 @@ pm_status audit_events_list(http_ctx *ctx, pm_error *err)
         goto out;
     if (format && strcmp(format, "xlsx") == 0) {
         json_auto_t *items = NULL;
-        if (!(st = export_collect(ctx, list_page, &args,
+        if (!(st = export_collect(ctx, list_page, &args, NULL,
                                   "entity_type, entity_id, user, agency, action, since or until",
                                   &items, err)))
             st = export_reply_sheet(ctx, args.db, items, event_columns,

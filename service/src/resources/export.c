@@ -21,10 +21,15 @@ static pm_status refuse_paging(const http_ctx *ctx, pm_error *err)
 }
 
 pm_status export_collect(http_ctx *ctx, export_page_fn page_fn, const void *args,
-                         const char *narrow, json_t **out, pm_error *err)
+                         const page_request *order, const char *narrow, json_t **out, pm_error *err)
 {
     const int max = ctx->app->cfg->export_max_rows;
     page_request page = {.limit = PAGE_MAX_LIMIT};
+    if (order) {
+        page.sort = order->sort;
+        page.descending = order->descending;
+        memcpy(page.sort_label, order->sort_label, sizeof page.sort_label);
+    }
     pm_status st = refuse_paging(ctx, err);
     if (st != PM_OK)
         return st;
@@ -54,13 +59,14 @@ pm_status export_collect(http_ctx *ctx, export_page_fn page_fn, const void *args
     return PM_OK;
 }
 
-/* The names an export may show beside codes: the member holding the code(s), the name column,
- * the lookup. */
+/* The names shown beside codes: the member holding the code(s), the member of its names, the
+ * lookup. */
 static const struct {
     const char *key, *names;
     pm_status (*lookup)(PGconn *, const json_t *, json_t **, pm_error *);
 } named[] = {
     {"agency", "agency_name", names_repo_agencies},
+    {"lead", "lead_names", names_repo_agencies},
     {"unit", "unit_name", names_repo_units},
     {"indicator", "indicator_name", names_repo_indicators},
 };
@@ -82,7 +88,8 @@ static json_t *codes_of(const json_t *items, const char *key)
     return codes;
 }
 
-/* The name of each code of `v` (a code, or an array of codes: an array of names). New. */
+/* The name of each code of `v` (a code: its name; an array of codes: an array of names, where a
+ * code that names nothing stands for itself). New, or NULL when there is none. */
 static json_t *name_of(const json_t *names, const json_t *v)
 {
     if (json_is_string(v))
@@ -100,17 +107,22 @@ static json_t *name_of(const json_t *names, const json_t *v)
     return out;
 }
 
-/* Fills the name columns of `columns` in every item. */
-static pm_status add_names(PGconn *db, json_t *items, const export_column *columns, size_t n,
-                           pm_error *err)
+static bool listed(const char *const *keys, const char *key)
+{
+    for (size_t i = 0; keys && keys[i]; i++)
+        if (strcmp(keys[i], key) == 0)
+            return true;
+    return !keys;
+}
+
+pm_status export_add_names(PGconn *db, json_t *items, const char *const *keys, pm_error *err)
 {
     for (size_t k = 0; k < sizeof named / sizeof named[0]; k++) {
-        bool wanted = false;
-        for (size_t c = 0; c < n; c++)
-            wanted |= strcmp(columns[c].key, named[k].names) == 0;
-        if (!wanted)
+        if (!listed(keys, named[k].key))
             continue;
         json_auto_t *codes = codes_of(items, named[k].key), *names = NULL;
+        if (json_array_size(codes) == 0)
+            continue;
         pm_status st = named[k].lookup(db, codes, &names, err);
         if (st != PM_OK)
             return st;
@@ -130,7 +142,7 @@ pm_status export_reply_sheet(http_ctx *ctx, PGconn *db, json_t *items, const exp
                              size_t ncolumns, const char *sheet_vi, const char *sheet_en,
                              const char *filename, const char *lang, pm_error *err)
 {
-    pm_status st = add_names(db, items, columns, ncolumns, err);
+    pm_status st = export_add_names(db, items, NULL, err);
     if (st != PM_OK)
         return st;
     bool english = export_english(ctx, lang);

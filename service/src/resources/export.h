@@ -16,12 +16,14 @@
 typedef pm_status (*export_page_fn)(http_ctx *ctx, const void *args, const page_request *page,
                                     page_result *out, pm_error *err);
 
-/* Every item of the list `page_fn` reads, in its order, into *out (a new array). `limit` or
+/* Every item of the list `page_fn` reads, in its order (the ?sort= of `order`, borrowed, when not
+ * NULL: req_list's page), into *out (a new array). `limit` or
  * `cursor` in the query is PM_INVALID_PARAMETER (they page JSON; an export is whole); more than
  * EXPORT_MAX_ROWS is PM_PAYLOAD_TOO_LARGE, its message naming `narrow` (the filters that narrow
  * the list, e.g. "indicator, unit, period, status or agency"). */
 pm_status export_collect(http_ctx *ctx, export_page_fn page_fn, const void *args,
-                         const char *narrow, json_t **out, pm_error *err);
+                         const page_request *order, const char *narrow, json_t **out,
+                         pm_error *err);
 
 /* A column of an XLSX export: the member of each item, its Vietnamese and English headers, the
  * kind of its cells, its width in characters (0: from the header). A key "agency_name",
@@ -32,6 +34,12 @@ typedef struct {
     xlsx_kind kind;
     double width;
 } export_column;
+
+/* Puts the names beside the codes of every item of `items` (borrowed; changed in place), one
+ * lookup per kind: agency_name beside agency, lead_names beside lead (an array of codes),
+ * unit_name beside unit, indicator_name beside indicator. `keys` (NULL-terminated; NULL: all)
+ * chooses among agency, lead, unit and indicator. Reads on `db`. */
+pm_status export_add_names(PGconn *db, json_t *items, const char *const *keys, pm_error *err);
 
 /* Answers `items` (an array of objects, borrowed; the name columns are added to them) as an XLSX
  * workbook of one sheet named `sheet_vi` or `sheet_en`, with `ncolumns` columns, headers in the

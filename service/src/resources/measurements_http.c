@@ -46,10 +46,13 @@ static const field_spec patch_fields[] = {V_SERVER("indicator"),
 
 static const field_spec note_fields[] = {
     V_CHECKED("note", true, 1, 5000, validate_not_blank, MSG("more than blanks")), V_END};
+/* approve and unapprove: a note is the reviewer's choice. */
+static const field_spec optional_note_fields[] = {
+    V_CHECKED("note", false, 1, 5000, validate_not_blank, MSG("more than blanks")), V_END};
 
 static const char *const list_params[] = {
     "indicator",     "unit",   "period", "status",    "agency",
-    "updated_since", "format", "lang",   PAGE_PARAMS, NULL};
+    "updated_since", "format", "lang",   LIST_PARAMS, NULL};
 static const char *const list_formats[] = {"json", "csv", "xlsx", NULL};
 
 /* The XLSX export's columns: Vietnamese and English headers, the names beside the codes. */
@@ -156,6 +159,7 @@ typedef struct {
     PGconn *db;
     measure_viewer viewer;
     measurement_filter filter;
+    page_request order; /* the page asked, whose ?sort= an export keeps */
 } list_args;
 
 static pm_status list_page(http_ctx *ctx, const void *args, const page_request *page,
@@ -170,8 +174,8 @@ static pm_status list_page(http_ctx *ctx, const void *args, const page_request *
 static pm_status reply_csv_export(http_ctx *ctx, const list_args *args, pm_error *err)
 {
     json_auto_t *items = NULL;
-    pm_status st = export_collect(ctx, list_page, args, "indicator, unit, period, status or agency",
-                                  &items, err);
+    pm_status st = export_collect(ctx, list_page, args, &args->order,
+                                  "indicator, unit, period, status or agency", &items, err);
     if (st != PM_OK)
         return st;
     size_t len;
@@ -191,8 +195,8 @@ static pm_status reply_xlsx_export(http_ctx *ctx, const list_args *args, const c
                                    pm_error *err)
 {
     json_auto_t *items = NULL;
-    pm_status st = export_collect(ctx, list_page, args, "indicator, unit, period, status or agency",
-                                  &items, err);
+    pm_status st = export_collect(ctx, list_page, args, &args->order,
+                                  "indicator, unit, period, status or agency", &items, err);
     if (st != PM_OK)
         return st;
     size_t i;
@@ -217,7 +221,7 @@ pm_status measurements_list(http_ctx *ctx, pm_error *err)
     list_args args = {.viewer = viewer_of(ctx)};
     measurement_filter *f = &args.filter;
     const char *format = NULL, *lang = NULL;
-    page_request page;
+    page_request *page = &args.order;
     page_result result = {0};
     pm_status st;
     if ((st = req_check_query(ctx, list_params, err)) ||
@@ -229,6 +233,7 @@ pm_status measurements_list(http_ctx *ctx, pm_error *err)
         (st = req_query_time(ctx, "updated_since", REQ_DAY_STARTS, &f->updated_since, err)) ||
         (st = req_query_enum(ctx, "format", list_formats, &format, err)) ||
         (st = req_query_enum(ctx, "lang", export_langs, &lang, err)) ||
+        (st = req_list(ctx, measurement_sort_names, page, err)) ||
         (st = ctx_db(ctx, &args.db, err)))
         goto out;
     if (format && strcmp(format, "csv") == 0) {
@@ -239,8 +244,7 @@ pm_status measurements_list(http_ctx *ctx, pm_error *err)
         st = reply_xlsx_export(ctx, &args, lang, err);
         goto out;
     }
-    if ((st = req_page(ctx, &page, err)) ||
-        (st = measurement_repo_list(args.db, &args.viewer, f, &page, &result, err)))
+    if ((st = measurement_repo_list(args.db, &args.viewer, f, page, &result, err)))
         goto out;
     reply_page(ctx, &result);
 out:
@@ -353,8 +357,11 @@ pm_status measurements_transition(http_ctx *ctx, pm_error *err)
     pm_status st;
     if ((st = req_check_query(ctx, no_params, err)))
         return st;
-    if (step->needs_note && ((st = req_json_body(ctx, &body, err)) ||
-                             (st = validate_body(body, note_fields, VALIDATE_CREATE, err))))
+    bool sent = ctx->req->binary_body_length > 0;
+    if ((step->needs_note || (step->review && sent)) &&
+        ((st = req_json_body(ctx, &body, err)) ||
+         (st = validate_body(body, step->needs_note ? note_fields : optional_note_fields,
+                             VALIDATE_CREATE, err))))
         return st;
     if ((st = ctx_begin(ctx, step->action, &db, err)) ||
         (st = measurement_transition_one(ctx, db, step, id, json_member_string(body, "note"),

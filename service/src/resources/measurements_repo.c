@@ -42,15 +42,32 @@ const char *const measurement_statuses[] = {"draft", "submitted", "approved", NU
     "                            $3::boolean)"
 
 /* $1-$3 viewer, $4 indicator $5 unit $6 period $7 status $8 agency $9 updated since
- * $10 after id $11 limit + 1 */
-static const char list_sql[] =
-    "SELECT " MEASUREMENT_COLUMNS MEASUREMENT_FROM " WHERE " VISIBLE
-    "   AND ($4::text IS NULL OR m.indicator = $4) AND ($5::text IS NULL OR m.unit = $5)"
-    "   AND ($6::text IS NULL OR m.period = $6) AND ($7::text IS NULL OR m.status = $7)"
-    "   AND ($8::text IS NULL OR m.agency = $8)"
+ * $10 after id $11 limit + 1 ($12 the cursor's sort key: sorted_sql). `_start` (hidden from the
+ * items) sorts by period. */
+#define LIST_FILTERED                                                                             \
+    "SELECT " MEASUREMENT_COLUMNS ", m.period_start AS _start" MEASUREMENT_FROM " WHERE " VISIBLE \
+    "   AND ($4::text IS NULL OR m.indicator = $4) AND ($5::text IS NULL OR m.unit = $5)"         \
+    "   AND ($6::text IS NULL OR m.period = $6) AND ($7::text IS NULL OR m.status = $7)"          \
+    "   AND ($8::text IS NULL OR m.agency = $8)"                                                  \
     "   AND ($9::timestamptz IS NULL OR m.updated_at >= $9::timestamptz)"
-    "   AND ($10::bigint IS NULL OR m.id > $10::bigint)"
-    " ORDER BY m.id LIMIT $11::int";
+
+static const char list_sql[] =
+    LIST_FILTERED " AND ($10::bigint IS NULL OR m.id > $10::bigint) ORDER BY m.id LIMIT $11::int";
+
+/* ?sort= keys (measurement_sort_names), each ascending then descending: a period by its first
+ * day, a unit by its code as a number, statuses in the order of review. */
+#define MEASUREMENT_SORTED(KEY) \
+    DB_SORTED_PAGES(LIST_FILTERED, KEY, "l.id", "$12", "$10::bigint", "$11")
+static const char *const sorted_sql[] = {
+    MEASUREMENT_SORTED("l._start::text"),
+    MEASUREMENT_SORTED("lpad(l.unit, 5, '0')"),
+    MEASUREMENT_SORTED("array_position(ARRAY['draft', 'submitted', 'approved'], l.status)::text"),
+    MEASUREMENT_SORTED("l.updated_at"),
+};
+const char *const measurement_sort_names[] = {"period", "unit", "status", "updated", NULL};
+DB_SORTS_MATCH(sorted_sql, measurement_sort_names);
+
+static const char count_sql[] = DB_COUNT(LIST_FILTERED, "$10::text, $11::text, $12::text");
 
 #define GET_SELECT                                                                    \
     "SELECT " MEASUREMENT_COLUMNS ", u.parent AS unit_parent, u.level AS unit_level," \
@@ -107,7 +124,11 @@ static const char insert_sql[] =
     "                         late_entry, entered_by, agency)"
     " VALUES ($1, $2, $3, $4::date, $5::date, $6::boolean, $7::numeric, $8, $9::numeric,"
     "         $10::numeric, $11, coalesce($12::jsonb, '[]'), coalesce($13::boolean, false), $14,"
-    "         $15) RETURNING id";
+    "         $15) ON CONFLICT (indicator, unit, period) DO NOTHING RETURNING id";
+
+/* $1 indicator $2 unit $3 period: the measurement an insert collided with. */
+static const char existing_sql[] =
+    "SELECT id FROM measurement WHERE indicator = $1 AND unit = $2 AND period = $3";
 
 /* $1..$5 value fields, $6 comment $7 evidence, $8 present fields, $9 id $10 version, $11 whether
  * a new value is a late entry. A change returns a submitted value to draft. */
@@ -179,16 +200,23 @@ pm_status measurement_repo_list(PGconn *conn, const measure_viewer *viewer,
                                 const measurement_filter *f, const page_request *page,
                                 page_result *out, pm_error *err)
 {
+    static const char *const sorted_keys[] = {"id", "_sort"};
     char limit[16];
-    if (page_bind(page, 1, 1, limit, err) != PM_OK)
+    if ((page->sort ? page_bind_sorted(page, true, limit, err) : page_bind(page, 1, 1, limit, err)))
         return PM_INVALID_PARAMETER;
     db_params p = {0};
     add_viewer(&p, viewer);
-    const char *filters[] = {f->indicator, f->unit,          f->period,           f->status,
-                             f->agency,    f->updated_since, page_after(page, 0), limit};
+    const char *filters[] = {f->indicator,        f->unit,   f->period,
+                             f->status,           f->agency, f->updated_since,
+                             page_after(page, 0), limit,     page_after(page, 1)};
     for (size_t i = 0; i < sizeof filters / sizeof filters[0]; i++)
         db_params_add(&p, filters[i]);
-    pm_status st = db_fetch_page(conn, list_sql, p.count, p.values, page, id_key, 1, out, err);
+    pm_status st = page->sort ? db_fetch_page(conn, sorted_sql[db_sorted_index(page)], p.count,
+                                              p.values, page, sorted_keys, 2, out, err)
+                              : db_fetch_page(conn, list_sql, p.count - 1, p.values, page, id_key,
+                                              1, out, err);
+    if (st == PM_OK && page->count)
+        st = db_count(conn, count_sql, p.count, p.values, out, err);
     db_params_clear(&p);
     return st;
 }
@@ -225,17 +253,23 @@ pm_status measurement_repo_create(PGconn *conn, const json_t *row, const char *u
     db_params_add(&p, agency);
     PGresult *res;
     pm_status st = db_exec(conn, insert_sql, p.count, p.values, &res, err);
-    db_params_clear(&p);
-    if (st == PM_CONFLICT) {
-        pm_error_reset(err);
-        return pm_fail(err, PM_CONFLICT,
-                       MSG("This indicator has a measurement for this unit and period; change that "
-                           "one instead."));
-    }
-    if (st == PM_OK) {
+    if (st == PM_OK && PQntuples(res) == 0) { /* the unit's period has its measurement */
+        PQclear(res);
+        st = db_exec(conn, existing_sql, 3, p.values, &res, err);
+        if (st == PM_OK && PQntuples(res) == 1)
+            snprintf(err->existing, sizeof err->existing, "/v1/measurements/%s",
+                     PQgetvalue(res, 0, 0));
+        if (st == PM_OK) {
+            PQclear(res);
+            st = pm_fail(err, PM_CONFLICT,
+                         MSG("This indicator has a measurement for this unit and period; change "
+                             "that one instead."));
+        }
+    } else if (st == PM_OK) {
         snprintf(id_out, 24, "%s", PQgetvalue(res, 0, 0));
         PQclear(res);
     }
+    db_params_clear(&p);
     return st;
 }
 

@@ -12,6 +12,8 @@
 #include "status.h"
 
 extern const char *const measurement_statuses[];
+/* The keys of ?sort= on the measurement list (req_list). */
+extern const char *const measurement_sort_names[];
 
 /* Whose reads: approved data is everyone's; drafts and submitted data only `see_all`'s, or,
  * with `see_scope`, those of units in `agency`'s scope (planmon_in_scope). */

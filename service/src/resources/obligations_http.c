@@ -415,8 +415,10 @@ pm_status completeness_get(http_ctx *ctx, pm_error *err)
     if (!period_parse(id, ctx->app->cfg->report_due_days, &p))
         return pm_fail_field_with(err, PM_INVALID_PARAMETER, "period", "invalid",
                                   MSG("period is not a period id; the forms are %s"), period_forms);
+    static const char *const codes[] = {"agency", NULL};
     if ((st = ctx_db(ctx, &db, err)) ||
-        (st = submission_repo_completeness(db, &p, agency, NULL, &items, err)))
+        (st = submission_repo_completeness(db, &p, agency, NULL, &items, err)) ||
+        (st = export_add_names(db, items, codes, err)))
         return st;
     if (format && strcmp(format, "xlsx") == 0)
         return export_reply_sheet(ctx, db, items, completeness_columns,

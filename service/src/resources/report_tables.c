@@ -9,11 +9,26 @@
             sizeof((const report_column[]){__VA_ARGS__}) / sizeof(report_column) \
     }
 
+/* The names beside codes (export_add_names puts them in the rows). */
+#define AGENCY_NAME                                                    \
+    {                                                                  \
+        "agency_name", "Tên cơ quan, đơn vị", "Agency name", XLSX_TEXT \
+    }
+#define LEAD_NAMES                                                          \
+    {                                                                       \
+        "lead_names", "Tên cơ quan chủ trì", "Lead agency names", XLSX_TEXT \
+    }
+#define UNIT_NAME                                         \
+    {                                                     \
+        "unit_name", "Tên đơn vị", "Unit name", XLSX_TEXT \
+    }
+
 const report_table report_tables[] = {
     TABLE("indicators", "Chỉ tiêu", "Indicators", {"section", "Mục", "Section", XLSX_TEXT},
           {"indicator", "Mã chỉ tiêu", "Indicator", XLSX_TEXT},
           {"name", "Tên chỉ tiêu", "Name", XLSX_TEXT}, {"period", "Kỳ", "Period", XLSX_TEXT},
-          {"unit", "Đơn vị", "Unit", XLSX_TEXT}, {"numerator", "Tử số", "Numerator", XLSX_NUMBER},
+          {"unit", "Đơn vị", "Unit", XLSX_TEXT}, UNIT_NAME,
+          {"numerator", "Tử số", "Numerator", XLSX_NUMBER},
           {"denominator", "Mẫu số", "Denominator", XLSX_NUMBER},
           {"value", "Giá trị", "Value", XLSX_NUMBER},
           {"units_reporting", "Đơn vị có số liệu", "Units reporting", XLSX_INT},
@@ -23,7 +38,7 @@ const report_table report_tables[] = {
           {"attainment", "Đánh giá", "Attainment", XLSX_TEXT}),
     TABLE("tasks", "Nhiệm vụ theo cơ quan", "Tasks by agency",
           {"section", "Mục", "Sections", XLSX_TEXT},
-          {"agency", "Cơ quan chủ trì", "Lead agency", XLSX_TEXT},
+          {"agency", "Cơ quan chủ trì", "Lead agency", XLSX_TEXT}, AGENCY_NAME,
           {"total", "Tổng số", "Total", XLSX_INT},
           {"not_started", "Chưa thực hiện", "Not started", XLSX_INT},
           {"in_progress", "Đang thực hiện", "In progress", XLSX_INT},
@@ -34,7 +49,7 @@ const report_table report_tables[] = {
           {"key", "Khóa", "Key", XLSX_TEXT}, {"section", "Mục", "Section", XLSX_TEXT},
           {"source_clause", "Điều khoản", "Clause", XLSX_TEXT},
           {"title", "Nhiệm vụ", "Title", XLSX_TEXT}, {"lead", "Cơ quan chủ trì", "Lead", XLSX_TEXT},
-          {"status", "Tình trạng", "Status", XLSX_TEXT},
+          LEAD_NAMES, {"status", "Tình trạng", "Status", XLSX_TEXT},
           {"percent_done", "Tiến độ", "Done", XLSX_PERCENT}, {"due_date", "Hạn", "Due", XLSX_DATE},
           {"due_basis", "Căn cứ hạn", "Due basis", XLSX_TEXT},
           {"recurrence", "Lặp lại", "Recurrence", XLSX_TEXT},
@@ -50,18 +65,20 @@ const report_table report_tables[] = {
           {"percent_done", "Tiến độ", "Done", XLSX_PERCENT},
           {"occurrence", "Kỳ", "Occurrence", XLSX_TEXT}, {"due_date", "Hạn", "Due", XLSX_DATE},
           {"due_basis", "Căn cứ hạn", "Due basis", XLSX_TEXT},
-          {"lead", "Cơ quan chủ trì", "Lead", XLSX_TEXT}),
+          {"lead", "Cơ quan chủ trì", "Lead", XLSX_TEXT}, LEAD_NAMES),
     TABLE("pilots", "Mô hình thí điểm", "Pilot models",
           {"model_type", "Mô hình", "Model", XLSX_TEXT},
-          {"indicator", "Chỉ tiêu", "Indicator", XLSX_TEXT}, {"period", "Kỳ", "Period", XLSX_TEXT},
-          {"sites", "Số điểm", "Sites", XLSX_INT}, {"districts", "Số huyện", "Districts", XLSX_INT},
+          {"indicator", "Chỉ tiêu", "Indicator", XLSX_TEXT},
+          {"indicator_name", "Tên chỉ tiêu", "Indicator name", XLSX_TEXT},
+          {"period", "Kỳ", "Period", XLSX_TEXT}, {"sites", "Số điểm", "Sites", XLSX_INT},
+          {"districts", "Số huyện", "Districts", XLSX_INT},
           {"target_operator", "So sánh", "Target operator", XLSX_TEXT},
           {"target_value", "Chỉ tiêu", "Target", XLSX_NUMBER},
           {"target_unit", "Đơn vị tính", "Target unit", XLSX_TEXT},
           {"attainment", "Đánh giá", "Attainment", XLSX_TEXT}),
     TABLE("completeness", "Chế độ báo cáo", "Completeness",
-          {"agency", "Cơ quan, đơn vị", "Agency", XLSX_TEXT}, {"period", "Kỳ", "Period", XLSX_TEXT},
-          {"expected", "Phải nộp", "Expected", XLSX_INT},
+          {"agency", "Cơ quan, đơn vị", "Agency", XLSX_TEXT}, AGENCY_NAME,
+          {"period", "Kỳ", "Period", XLSX_TEXT}, {"expected", "Phải nộp", "Expected", XLSX_INT},
           {"submitted", "Đã nộp", "Submitted", XLSX_INT},
           {"on_time", "Đúng hạn", "On time", XLSX_INT}, {"late", "Muộn", "Late", XLSX_INT},
           {"missing", "Chưa nộp", "Missing", XLSX_INT},
@@ -72,7 +89,7 @@ const report_table report_tables[] = {
           {"created_at", "Ngày ghi nhận", "Recorded on", XLSX_DATE},
           {"late_entry", "Ghi nhận muộn", "Late entry", XLSX_BOOL},
           {"occurrence", "Kỳ", "Occurrence", XLSX_TEXT}, {"agency", "Cơ quan", "Agency", XLSX_TEXT},
-          {"author", "Người cập nhật", "Author", XLSX_TEXT},
+          AGENCY_NAME, {"author", "Người cập nhật", "Author", XLSX_TEXT},
           {"status", "Tình trạng", "Status", XLSX_TEXT},
           {"percent_done", "Tiến độ", "Done", XLSX_PERCENT},
           {"note", "Nội dung", "Note", XLSX_TEXT}),

@@ -50,26 +50,6 @@ static civil_date parse_day(const char *text)
     return d;
 }
 
-/* The period of an indicator of `type` that stands for `report`: the report's own when the types
- * match, the calendar year for yearly indicators, the calendar half-year for six-monthly ones in
- * a 6-month report; otherwise the report period itself, over which monthly and quarterly values
- * are counted (periods meeting a threshold) or the latest is taken. */
-static void indicator_period(const char *type, const period *report, int due_days, period *out)
-{
-    char id[16];
-    const char *report_type = period_type_names[report->type];
-    if (strcmp(type, report_type) == 0)
-        snprintf(id, sizeof id, "%s", report->id);
-    else if (strcmp(type, "yearly") == 0)
-        snprintf(id, sizeof id, "%04d", report->year);
-    else if (strcmp(type, "six_monthly") == 0 && report->type == PERIOD_VN_SIX_MONTHLY)
-        snprintf(id, sizeof id, "%04dS%c", report->year, report->id[7]);
-    else
-        snprintf(id, sizeof id, "%s", report->id);
-    if (!period_parse(id, due_days, out))
-        *out = *report;
-}
-
 /* The indicators section, and the pilots drawn from its pilot-registry rows: the plan's
  * indicators collected at the report unit's level or below it. */
 static pm_status indicator_rows(http_ctx *ctx, const char *plan_id, const period *report,
@@ -89,9 +69,10 @@ static pm_status indicator_rows(http_ctx *ctx, const char *plan_id, const period
             break;
         if (analytics_indicator_level(indicator) < scope->unit_level)
             continue; /* collected above the report's unit: a province figure in no district's */
-        period p;
-        indicator_period(json_member_string(indicator, "period_type"), report,
-                         ctx->app->cfg->report_due_days, &p);
+        period p = *report; /* reports cover 6 months or more: the mapping never refuses them */
+        period_type type;
+        if (period_type_named(json_member_string(indicator, "period_type"), &type))
+            period_for_indicator(type, report, ctx->app->cfg->report_due_days, &p);
         json_auto_t *items = json_array();
         if ((st = analytics_items(ctx, indicator, &p, 1, scope, items, err)))
             break;
@@ -298,8 +279,19 @@ pm_status reports_get(http_ctx *ctx, pm_error *err)
             return st;
         json_array_extend(completeness, yearly);
     }
-    body = json_pack("{s:O, s:s, s:O, s:s, s:O, s:O, s:O, s:O, s:O, s:O, s:O}", "period", shape,
-                     "as_of", moment, "plan", plan, "unit", unit ? unit : root, "indicators",
+    static const char *const codes[] = {"agency", "lead", "unit", NULL};
+    static const char *const indicator[] = {"indicator", NULL};
+    json_t *tables[] = {indicators, tasks, task_status, overdue, completeness, updates};
+    for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++)
+        if ((st = export_add_names(db, tables[i], codes, err)))
+            return st;
+    json_auto_t *whole = json_pack("[{s:s}]", "unit", unit ? unit : root);
+    if ((st = export_add_names(db, pilots, indicator, err)) ||
+        (st = export_add_names(db, whole, codes, err)))
+        return st;
+    body = json_pack("{s:O, s:s, s:O, s:s, s:O?, s:O, s:O, s:O, s:O, s:O, s:O, s:O}", "period",
+                     shape, "as_of", moment, "plan", plan, "unit", unit ? unit : root, "unit_name",
+                     json_object_get(json_array_get(whole, 0), "unit_name"), "indicators",
                      indicators, "tasks", tasks, "task_status", task_status, "overdue", overdue,
                      "pilots", pilots, "completeness", completeness, "updates", updates);
     if (out == OUT_PDF || out == OUT_DOCX) {

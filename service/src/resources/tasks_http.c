@@ -77,24 +77,11 @@ static const char *const lead_fields[] = {"start_date",   "due_date",    "status
 /* The fields a change records as a progress update rather than writes to the task. */
 static const char *const progress_fields[] = {"status", "percent_done", "occurred_on"};
 
-static const char *const list_params[] = {"plan",
-                                          "section",
-                                          "parent_id",
-                                          "agency",
-                                          "role",
-                                          "mode",
-                                          "status",
-                                          "overdue",
-                                          "due_before",
-                                          "due_after",
-                                          "q",
-                                          "updated_since",
-                                          "include_archived",
-                                          "source",
-                                          "format",
-                                          "lang",
-                                          PAGE_PARAMS,
-                                          NULL};
+static const char *const list_params[] = {
+    "plan", "section",       "parent_id",        "agency",     "role",
+    "mode", "status",        "overdue",          "due_before", "due_after",
+    "q",    "updated_since", "include_archived", "source",     "format",
+    "lang", "mine",          LIST_PARAMS,        NULL};
 static const char *const export_formats[] = {"json", "xlsx", NULL};
 
 /* The tasks workbook's columns: "agency" holds each task's lead agencies. */
@@ -114,10 +101,11 @@ static const export_column task_columns[] = {
     {"updated_at", "Ngày cập nhật", "Updated on", XLSX_DATE, 14},
 };
 
-/* What a page of the list reads with. */
+/* What a page of the list reads with; `order` holds the ?sort= an export keeps. */
 typedef struct {
     PGconn *db;
     task_filter filter;
+    page_request order;
 } list_args;
 
 static pm_status list_page(http_ctx *ctx, const void *args, const page_request *page,
@@ -132,7 +120,7 @@ static pm_status reply_tasks_xlsx(http_ctx *ctx, const list_args *args, const ch
                                   pm_error *err)
 {
     json_auto_t *items = NULL;
-    pm_status st = export_collect(ctx, list_page, args,
+    pm_status st = export_collect(ctx, list_page, args, &args->order,
                                   "plan, section, agency, status, overdue, due_before or due_after",
                                   &items, err);
     if (st != PM_OK)
@@ -287,7 +275,8 @@ pm_status tasks_list(http_ctx *ctx, pm_error *err)
     list_args args = {0};
     task_filter *f = &args.filter;
     const char *format = NULL, *lang = NULL;
-    page_request page;
+    bool mine = false;
+    page_request *page = &args.order;
     page_result result = {0};
     pm_status st;
     if ((st = req_check_query(ctx, list_params, err)) ||
@@ -306,8 +295,18 @@ pm_status tasks_list(http_ctx *ctx, pm_error *err)
         (st = req_query_bool(ctx, "include_archived", &f->include_archived, err)) ||
         (st = req_query_enum(ctx, "source", task_sources, &f->source, err)) ||
         (st = req_query_enum(ctx, "format", export_formats, &format, err)) ||
-        (st = req_query_enum(ctx, "lang", export_langs, &lang, err)))
+        (st = req_query_enum(ctx, "lang", export_langs, &lang, err)) ||
+        (st = req_query_bool(ctx, "mine", &mine, err)) ||
+        (st = req_list(ctx, task_sort_names, page, err)))
         goto out;
+    if (mine && f->agency) {
+        st = pm_fail_field(err, PM_INVALID_PARAMETER, "mine", "with_agency",
+                           MSG("mine=true means the caller's agency: give mine or agency, not "
+                               "both"));
+        goto out;
+    }
+    if (mine)
+        f->agency = ctx->who.agency;
     if (f->role && !f->agency) {
         st = pm_fail_field(err, PM_INVALID_PARAMETER, "role", "needs_agency",
                            MSG("role filters the entries of one agency: give agency too"));
@@ -322,9 +321,7 @@ pm_status tasks_list(http_ctx *ctx, pm_error *err)
         st = reply_tasks_xlsx(ctx, &args, lang, err);
         goto out;
     }
-    if ((st = req_page(ctx, &page, err)))
-        goto out;
-    st = task_repo_list(args.db, f, &page, &result, err);
+    st = task_repo_list(args.db, f, page, &result, err);
     if (st == PM_OK)
         reply_page(ctx, &result);
 out:

@@ -46,25 +46,42 @@ const char *const task_title_bases[] = {"text", "excerpt", "elided", NULL};
  * $16 today $17 zone */
 #define LIST_SELECT TASK_SELECT("$16::date", "$17")
 #define LIST_OVERDUE OVERDUE("$16::date", "$17")
+#define LIST_FILTERED                                                                    \
+    LIST_SELECT                                                                          \
+    " WHERE ($1::bigint IS NULL OR t.plan = $1::bigint)"                                 \
+    "   AND ($2::text IS NULL OR t.section = $2)"                                        \
+    "   AND ($3::bigint IS NULL OR t.parent_id = $3::bigint)"                            \
+    "   AND ($4::text IS NULL AND $6::text IS NULL OR t.agencies @> jsonb_build_array("  \
+    "        jsonb_strip_nulls(jsonb_build_object('agency', $4::text, 'role', $5::text," \
+    "                                             'mode', $6::text))))"                  \
+    "   AND ($7::text IS NULL OR t.status = $7)"                                         \
+    "   AND ($8::boolean IS NULL OR " LIST_OVERDUE " = $8::boolean)"                     \
+    "   AND ($9::date IS NULL OR t.due_date < $9::date)"                                 \
+    "   AND ($10::date IS NULL OR t.due_date > $10::date)"                               \
+    "   AND ($11::text IS NULL OR t.search_text LIKE planmon_search_pattern($11)"        \
+    "        AND t.search_text ~ planmon_search_words($11))"                             \
+    "   AND ($12::timestamptz IS NULL OR t.updated_at >= $12::timestamptz)"              \
+    "   AND ($13::boolean OR " VISIBLE ")"                                               \
+    "   AND ($18::text IS NULL OR planmon_task_inferred(t.agencies, t.due_basis)"        \
+    "                             = ($18::text = 'inferred'))"
+
 static const char list_sql[] =
-    LIST_SELECT " WHERE ($1::bigint IS NULL OR t.plan = $1::bigint)"
-                "   AND ($2::text IS NULL OR t.section = $2)"
-                "   AND ($3::bigint IS NULL OR t.parent_id = $3::bigint)"
-                "   AND ($4::text IS NULL AND $6::text IS NULL OR t.agencies @> jsonb_build_array("
-                "        jsonb_strip_nulls(jsonb_build_object('agency', $4::text, 'role', $5::text,"
-                "                                             'mode', $6::text))))"
-                "   AND ($7::text IS NULL OR t.status = $7)"
-                "   AND ($8::boolean IS NULL OR " LIST_OVERDUE " = $8::boolean)"
-                "   AND ($9::date IS NULL OR t.due_date < $9::date)"
-                "   AND ($10::date IS NULL OR t.due_date > $10::date)"
-                "   AND ($11::text IS NULL OR t.search_text LIKE planmon_search_pattern($11)"
-                "        AND t.search_text ~ planmon_search_words($11))"
-                "   AND ($12::timestamptz IS NULL OR t.updated_at >= $12::timestamptz)"
-                "   AND ($13::boolean OR " VISIBLE ")"
-                "   AND ($14::bigint IS NULL OR t.id > $14::bigint)"
-                "   AND ($18::text IS NULL OR planmon_task_inferred(t.agencies, t.due_basis)"
-                "                             = ($18::text = 'inferred'))"
-                " ORDER BY t.id LIMIT $15::int";
+    LIST_FILTERED " AND ($14::bigint IS NULL OR t.id > $14::bigint) ORDER BY t.id LIMIT $15::int";
+
+/* ?sort= keys (task_sort_names), each ascending then descending; $19 the cursor's sort key. A
+ * task without a due date comes after every dated one; statuses sort in the order of work. */
+#define TASK_SORTED(KEY) DB_SORTED_PAGES(LIST_FILTERED, KEY, "l.id", "$19", "$14::bigint", "$15")
+static const char *const sorted_sql[] = {
+    TASK_SORTED("coalesce(l.due_date, '9999-12-31')"),
+    TASK_SORTED("array_position(ARRAY['not_started', 'in_progress', 'done', 'cancelled'],"
+                " l.status)::text"),
+    TASK_SORTED("lpad(l.percent_done::text, 3, '0')"),
+    TASK_SORTED(DB_NAME_KEY("l.title")),
+};
+const char *const task_sort_names[] = {"due_date", "status", "percent", "title", NULL};
+DB_SORTS_MATCH(sorted_sql, task_sort_names);
+
+static const char count_sql[] = DB_COUNT(LIST_FILTERED, "$14::text, $15::text, $19::text");
 
 /* $1 id $2 include archived (the task's or its plan's) $3 today $4 zone */
 static const char get_sql[] =
@@ -241,8 +258,9 @@ static const char stale[] = MSG("The task was changed meanwhile; read it again."
 pm_status task_repo_list(PGconn *conn, const task_filter *f, const page_request *page,
                          page_result *out, pm_error *err)
 {
+    static const char *const sorted_keys[] = {"id", "_sort"};
     char limit[16], today[11];
-    if (page_bind(page, 1, 1, limit, err) != PM_OK)
+    if ((page->sort ? page_bind_sorted(page, true, limit, err) : page_bind(page, 1, 1, limit, err)))
         return PM_INVALID_PARAMETER;
     clock_today_text(today);
     const char *params[] = {f->plan,
@@ -262,8 +280,13 @@ pm_status task_repo_list(PGconn *conn, const task_filter *f, const page_request 
                             limit,
                             today,
                             clock_zone(),
-                            f->source};
-    return db_fetch_page(conn, list_sql, 18, params, page, id_key, 1, out, err);
+                            f->source,
+                            page_after(page, 1)};
+    pm_status st = page->sort
+                       ? db_fetch_page(conn, sorted_sql[db_sorted_index(page)], 19, params, page,
+                                       sorted_keys, 2, out, err)
+                       : db_fetch_page(conn, list_sql, 18, params, page, id_key, 1, out, err);
+    return st == PM_OK && page->count ? db_count(conn, count_sql, 19, params, out, err) : st;
 }
 
 pm_status task_repo_get(PGconn *conn, const char *id, bool include_archived, bool lock,

@@ -18,6 +18,8 @@ extern const char *const task_recurrences[];
 extern const char *const task_roles[];
 extern const char *const task_modes[];
 extern const char *const task_sources[];
+/* The keys of ?sort= on the task list (req_list). */
+extern const char *const task_sort_names[];
 extern const char *const task_due_bases[];
 extern const char *const task_start_bases[];
 extern const char *const task_title_bases[];
