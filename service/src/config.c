@@ -150,6 +150,7 @@ bool config_load(pm_config *cfg, bool need_database, char *msg, size_t msg_size)
         {"SHUTDOWN_TIMEOUT_S", 15, 1, 600, &cfg->shutdown_timeout_s},
         {"JWT_MAX_TTL", 900, 60, 86400, &cfg->jwt_max_ttl_s},
         {"REFRESH_TTL", 30 * 86400, 300, 365 * 86400, &cfg->refresh_ttl_s},
+        {"REFRESH_REUSE_GRACE_S", 10, 0, 300, &cfg->refresh_reuse_grace_s},
         {"LOGIN_MAX_FAILURES", 5, 1, 1000, &cfg->login_max_failures},
         {"LOGIN_MAX_FAILURES_PER_IP", 50, 1, 100000, &cfg->login_max_failures_ip},
         {"LOGIN_WINDOW_S", 900, 1, 86400, &cfg->login_window_s},

@@ -44,6 +44,7 @@ typedef struct {
     int jwt_ttl_s;                    /* JWT_TTL: access token lifetime */
     int jwt_max_ttl_s;                /* JWT_MAX_TTL: the longest lifetime accepted or issued */
     int refresh_ttl_s;                /* REFRESH_TTL: refresh token lifetime */
+    int refresh_reuse_grace_s;        /* REFRESH_REUSE_GRACE_S: a spent token's second use */
     int login_max_failures;           /* LOGIN_MAX_FAILURES per username in LOGIN_WINDOW_S */
     int login_max_failures_ip;        /* LOGIN_MAX_FAILURES_PER_IP in LOGIN_WINDOW_S */
     int login_window_s;               /* LOGIN_WINDOW_S */

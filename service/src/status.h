@@ -18,6 +18,7 @@ typedef enum {
     PM_UNKNOWN_PARAMETER,
     PM_VALIDATION_FAILED,
     PM_UNAUTHORIZED,
+    PM_TOKEN_EXPIRED, /* 401 too, but the client is told: refresh and try again */
     PM_FORBIDDEN,
     PM_NOT_FOUND,
     PM_METHOD_NOT_ALLOWED,

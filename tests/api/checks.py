@@ -152,6 +152,8 @@ def assert_distinct_etags(api, paths):
 
 CHALLENGE = 'Bearer realm="planmon"'
 INVALID_TOKEN_CHALLENGE = 'Bearer realm="planmon", error="invalid_token"'
+EXPIRED_TOKEN_CHALLENGE = ('Bearer realm="planmon", error="invalid_token", '
+                           'error_description="token expired"')
 
 
 def problem_core(response):

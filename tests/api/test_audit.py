@@ -320,15 +320,22 @@ def test_a_refresh_and_a_sign_out_are_recorded(api, audit_log):
               entity_type="users", entity_id="viewer")
 
 
-def test_a_reused_refresh_token_records_the_revocation_of_its_family(api, audit_log):
-    pair = sign_in(api, "viewer", DEMO_PASSWORD, new_request_id()).json()
+@pytest.mark.parametrize("grace,status,action,reason", [
+    ("0", 401, "token_revoke", "refresh token reused"),
+    ("10", 200, "token_refresh", "refresh token reused within the grace period"),
+], ids=["after the grace: the family's revocation", "within the grace"])
+def test_a_reused_refresh_token_is_recorded_with_its_reason(api, audit_log, extra_server, grace,
+                                                            status, action, reason):
+    there = api.on(extra_server(REFRESH_REUSE_GRACE_S=grace))
+    pair = sign_in(there, "viewer", DEMO_PASSWORD, new_request_id()).json()
     refresh = {"refresh_token": pair["refresh_token"]}
-    assert api.anonymous().post_json("/v1/auth/refresh", refresh).status_code == 200
-    r, events = recorded(audit_log, api.anonymous(),
-                         lambda: api.anonymous().post_json("/v1/auth/refresh", refresh))
-    assert r.status_code == 401
-    the_event(events, **actor("viewer"), action="token_revoke", entity_type="users",
-              entity_id="viewer")
+    assert there.anonymous().post_json("/v1/auth/refresh", refresh).status_code == 200
+    r, events = recorded(audit_log, there.anonymous(),
+                         lambda: there.anonymous().post_json("/v1/auth/refresh", refresh))
+    assert r.status_code == status
+    event = the_event(events, **actor("viewer"), action=action, entity_type="users",
+                      entity_id="viewer")
+    assert changes_by_field(event) == {"reason": (None, reason)}
 
 
 # --- GET /v1/audit-events -----------------------------------------------------------------------

@@ -9,6 +9,7 @@ import concurrent.futures
 import json
 import random
 import re
+import threading
 import time
 
 import jwt
@@ -16,7 +17,7 @@ import pytest
 from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
 from checks import (CHALLENGE, assert_problem, assert_token_accepted, assert_token_refused,
-                    assert_unauthorized, problem_core)
+                    assert_unauthorized, eventually, problem_core)
 from conftest import needs_server_process, new_username, openssl
 from jwt_craft import parts
 from settings import (DEMO_PASSWORD, DEMO_USERS, JWT_AUDIENCE, JWT_ISSUER, JWT_MAX_TTL, JWT_TTL,
@@ -161,19 +162,98 @@ def test_refresh_rotates_the_refresh_token(api):
     assert third.status_code == 200, "the rotated refresh token must work once"
 
 
-def test_a_refresh_token_used_twice_revokes_its_whole_family(api):
+def assert_one_family(api, pairs):
+    """The refresh tokens of `pairs` are of one sign-in's family: each refreshes, and signing
+    out with the first one's successor ends every other one's."""
+    successors = []
+    for pair in pairs:
+        r = refresh(api, pair["refresh_token"])
+        assert r.status_code == 200, f"a pair of the family does not refresh: {r.text[:300]}"
+        successors.append(r.json())
+    assert logout(api, successors[0]["refresh_token"]).status_code == 204
+    for other in successors[1:]:
+        assert_unauthorized(refresh(api, other["refresh_token"]), token_sent=False)
+
+
+def test_two_tabs_refreshing_one_token_both_get_a_pair_of_its_family(api):
+    """Within the grace period (REFRESH_REUSE_GRACE_S, 10 s by default) a spent refresh token
+    refreshes again: two tabs that refreshed at the same time both go on."""
     first = tokens(api, "auditor")
-    second = refresh(api, first["refresh_token"]).json()
-    replay = refresh(api, first["refresh_token"])
+    answers = [refresh(api, first["refresh_token"]) for _ in range(2)]
+    assert [r.status_code for r in answers] == [200, 200], [r.text[:200] for r in answers]
+    pairs = [r.json() for r in answers]
+    assert pairs[0]["refresh_token"] != pairs[1]["refresh_token"]
+    assert parts(pairs[0]["access_token"])[1]["jti"] != parts(pairs[1]["access_token"])[1]["jti"]
+    for pair in pairs:
+        assert REFRESH_TOKEN.match(pair["refresh_token"])
+        assert_token_accepted(api, pair["access_token"])
+    assert_one_family(api, pairs)
+
+
+def refresh_at_once(clients, refresh_token):
+    """Each client refreshes `refresh_token`, all released at the same moment."""
+    barrier = threading.Barrier(len(clients), timeout=60)
+
+    def one(client):
+        barrier.wait()
+        return refresh(client, refresh_token)
+
+    with concurrent.futures.ThreadPoolExecutor(len(clients)) as pool:
+        return list(pool.map(one, clients, timeout=120))
+
+
+def test_two_instances_refreshing_one_token_at_once_both_succeed(api, extra_server):
+    """The grace is kept in PostgreSQL: two instances on one database, each refreshing the
+    same token at the same moment, both answer a pair of its family."""
+    instances = [api.on(extra_server()).anonymous() for _ in range(2)]
+    for attempt in range(5):
+        first = tokens(api, "auditor")
+        answers = refresh_at_once(instances, first["refresh_token"])
+        assert [r.status_code for r in answers] == [200, 200], \
+            f"attempt {attempt + 1}: {[(r.status_code, r.text[:200]) for r in answers]}"
+        pairs = [r.json() for r in answers]
+        assert pairs[0]["refresh_token"] != pairs[1]["refresh_token"]
+        assert_one_family(api, pairs)
+
+
+def test_a_refresh_token_reused_after_the_grace_ends_its_whole_family(api, extra_server):
+    there = api.on(extra_server(REFRESH_REUSE_GRACE_S="1"))
+    first = tokens(there, "auditor")
+    started = time.monotonic()
+    successor = refresh(there, first["refresh_token"])
+    assert successor.status_code == 200, successor.text
+    reuses = []
+
+    def refused():
+        reuses.append(refresh(there, first["refresh_token"]))
+        return reuses[-1].status_code != 200
+
+    eventually(refused, "the reuse of a spent refresh token to be refused", timeout=15,
+               interval=0.2)
+    elapsed = time.monotonic() - started
+    *within, replay = reuses
+    within = [r.json() for r in within]
     assert_unauthorized(replay, token_sent=False)
-    assert_unauthorized(refresh(api, second["refresh_token"]), token_sent=False)
+    assert within, "the reuse right after the first use was refused, within the grace"
+    assert elapsed >= 0.9, f"refused {elapsed:.2f} s after the first use, within the 1 s grace"
+    for pair in [successor.json(), *within]:
+        assert_unauthorized(refresh(there, pair["refresh_token"]), token_sent=False)
 
 
-def test_a_replay_does_not_touch_other_sign_ins(api):
-    mine, other = tokens(api, "auditor"), tokens(api, "auditor")
-    refresh(api, mine["refresh_token"])
-    assert refresh(api, mine["refresh_token"]).status_code == 401
-    assert refresh(api, other["refresh_token"]).status_code == 200
+def test_with_no_grace_a_second_use_ends_the_family_at_once(api, extra_server):
+    there = api.on(extra_server(REFRESH_REUSE_GRACE_S="0"))
+    first = tokens(there, "auditor")
+    second = refresh(there, first["refresh_token"]).json()
+    assert_unauthorized(refresh(there, first["refresh_token"]), token_sent=False)
+    assert_unauthorized(refresh(there, second["refresh_token"]), token_sent=False)
+
+
+def test_a_replay_does_not_touch_other_sign_ins(api, extra_server):
+    there = api.on(extra_server(REFRESH_REUSE_GRACE_S="0"))
+    mine, other = tokens(there, "auditor"), tokens(there, "auditor")
+    refresh(there, mine["refresh_token"])
+    assert refresh(there, mine["refresh_token"]).status_code == 401
+    assert refresh(there, other["refresh_token"]).status_code == 200
 
 
 @pytest.mark.parametrize("token", ["x", "A" * 43, "A" * 128])

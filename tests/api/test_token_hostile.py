@@ -5,7 +5,9 @@ libjwt 1.10.2, which the server uses, takes the algorithm from the token and che
 token below is a valid token of one user (signed with the server's own key) but for the
 one thing the case changes. Each refused token gets 401 with
 `WWW-Authenticate: Bearer realm="planmon", error="invalid_token"` and the same problem body,
-which never says which check failed; each accepted one gets 200 from GET /v1/me. The tokens are
+which never says which check failed, but for a token of ours that has only expired: that one is
+`token_expired` with `error_description="token expired"`, so that the client refreshes. Each
+accepted one gets 200 from GET /v1/me. The tokens are
 of a throwaway officer whose account is two hours old and whose sessions were ended once (session
 version 2), so that old `iat`s are its own and an `sv` of 1 is an ended session's.
 """
@@ -16,8 +18,8 @@ import jwt
 import psycopg
 import pytest
 
-from checks import (CHALLENGE, assert_token_accepted, assert_token_refused,
-                    assert_unauthorized, problem_core)
+from checks import (CHALLENGE, EXPIRED_TOKEN_CHALLENGE, assert_problem, assert_token_accepted,
+                    assert_token_refused, assert_unauthorized, problem_core)
 from client import http_request_bytes, is_problem, raw_request
 from conftest import (create_user, needs_direct_http, needs_server_process,
                       needs_user_change_at_once)
@@ -80,10 +82,16 @@ REFUSED = [
     ("signature empty", lambda f: f.token().rsplit(".", 1)[0] + "."),
     ("signature of another token", lambda f: f.token().rsplit(".", 1)[0] + "."
      + f.token(jti="another").rsplit(".", 1)[1]),
-    # exp
-    ("expired 61 s ago", lambda f: f.token(iat=f.now - 600, nbf=f.now - 600, exp=f.now - 61)),
-    ("expired an hour ago", lambda f: f.token(iat=f.now - 4000, nbf=f.now - 4000,
-                                              exp=f.now - 3600)),
+    # exp (an expired token that is otherwise good: EXPIRED below)
+    ("expired an hour ago, signed with another key",
+     lambda f: f.token(key=f.keys.other_private_pem, iat=f.now - 4000, nbf=f.now - 4000,
+                       exp=f.now - 3600)),
+    ("expired an hour ago, payload tampered: role admin",
+     lambda f: with_claims(f.token(iat=f.now - 4000, nbf=f.now - 4000, exp=f.now - 3600),
+                           role="admin")),
+    ("expired an hour ago, alg none",
+     lambda f: unsigned({"alg": "none", "typ": "JWT"},
+                        f.claims(iat=f.now - 4000, nbf=f.now - 4000, exp=f.now - 3600))),
     ("exp missing", lambda f: f.token(exp=None)),
     ("exp a string", lambda f: f.token(exp=str(f.now + 600))),
     ("exp a float", lambda f: f.token(exp=f.now + 600.0)),
@@ -150,6 +158,14 @@ REFUSED = [
     ("header a JSON array", lambda f: rs256_raw('["RS256"]', f.claims(), f.keys.private_pem)),
 ]
 
+# Tokens of ours, signed with the server's key, whose one fault is their expiry (more than the
+# 60 s of leeway ago): they are told apart, so that a client knows to refresh.
+EXPIRED = [
+    ("expired 61 s ago", lambda f: f.token(iat=f.now - 600, nbf=f.now - 600, exp=f.now - 61)),
+    ("expired an hour ago", lambda f: f.token(iat=f.now - 4000, nbf=f.now - 4000,
+                                              exp=f.now - 3600)),
+]
+
 ACCEPTED = [
     ("as issued", lambda f: f.token()),
     ("expired 30 s ago (leeway)", lambda f: f.token(iat=f.now - 600, nbf=f.now - 600,
@@ -199,6 +215,30 @@ def refusal(api):
 def test_refused_token(api, forge, refusal, case):
     token = dict(REFUSED)[case](forge)
     assert assert_token_refused(api, token) == refusal, "the refusal says more than another"
+
+
+@pytest.mark.parametrize("case", [c for c, _ in EXPIRED])
+def test_an_expired_token_is_told_expired(api, forge, refusal, case):
+    r = api.with_token(dict(EXPIRED)[case](forge)).get("/v1/me")
+    body = assert_problem(r, 401, "token_expired")
+    assert r.headers.get("WWW-Authenticate") == EXPIRED_TOKEN_CHALLENGE
+    assert body["detail"] == "The access token has expired; refresh it or sign in again."
+    assert problem_core(r) != refusal
+
+
+def test_the_expired_answer_speaks_vietnamese_too(api, forge):
+    token = dict(EXPIRED)["expired an hour ago"](forge)
+    r = api.with_token(token).get("/v1/me", headers={"Accept-Language": "vi"})
+    body = assert_problem(r, 401, "token_expired")
+    assert r.headers.get("WWW-Authenticate") == EXPIRED_TOKEN_CHALLENGE
+    assert "hết hạn" in body["title"] and "hết hạn" in body["detail"], body
+
+
+def test_an_expired_token_with_a_bad_signature_is_only_invalid(api, forge, refusal):
+    """Expiry is told only of a token that is ours: the signature is checked first."""
+    good = dict(EXPIRED)["expired an hour ago"](forge)
+    bad = good.rsplit(".", 1)[0] + "." + forge.token(jti="another").rsplit(".", 1)[1]
+    assert assert_token_refused(api, bad) == refusal
 
 
 @pytest.mark.parametrize("case", [c for c, _ in ACCEPTED])

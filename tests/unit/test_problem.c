@@ -28,6 +28,8 @@ static void statuses_follow_the_interface_conventions(void **state)
         const char *code;
     } expect[] = {
         {PM_INVALID_JSON, 400, "invalid_json"},
+        {PM_UNAUTHORIZED, 401, "unauthorized"},
+        {PM_TOKEN_EXPIRED, 401, "token_expired"},
         {PM_UNKNOWN_PARAMETER, 400, "unknown_parameter"},
         {PM_VALIDATION_FAILED, 422, "validation_failed"},
         {PM_NOT_FOUND, 404, "not_found"},

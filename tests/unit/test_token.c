@@ -109,6 +109,27 @@ static void issued_tokens_verify_and_tampering_does_not(void **state)
     free(token);
 }
 
+/* Expiry alone is told apart (the client refreshes), and only for a token that is ours. */
+static void an_expired_token_says_so_unless_its_signature_is_wrong(void **state)
+{
+    auth_keys k = hs256_keys();
+    principal who = {.authenticated = true, .role = ROLE_OFFICER};
+    strcpy(who.username, "longxuyen.officer");
+    strcpy(who.agency, "UBND-883");
+    char *token = token_issue(&k, &who, NOW - 1000, 900); /* expired 100 s ago */
+    assert_non_null(token);
+    principal back;
+    pm_error err = {0};
+    assert_int_equal(token_verify(&k, token, NOW, &back, &err), PM_TOKEN_EXPIRED);
+    pm_error_reset(&err);
+    assert_int_equal(token_verify(&k, token, NOW - 100 + TOKEN_LEEWAY_S, &back, &err), PM_OK);
+    char *dot = strrchr(token, '.');
+    dot[1] = dot[1] == 'A' ? 'B' : 'A'; /* signature changed */
+    assert_int_equal(token_verify(&k, token, NOW, &back, &err), PM_UNAUTHORIZED);
+    pm_error_reset(&err);
+    free(token);
+}
+
 static void an_unsigned_token_is_refused(void **state)
 {
     auth_keys k = hs256_keys();
@@ -236,6 +257,7 @@ int main(void)
         cmocka_unit_test(good_claims_pass_and_fill_the_principal),
         cmocka_unit_test(every_claim_is_checked),
         cmocka_unit_test(issued_tokens_verify_and_tampering_does_not),
+        cmocka_unit_test(an_expired_token_says_so_unless_its_signature_is_wrong),
         cmocka_unit_test(an_unsigned_token_is_refused),
         cmocka_unit_test(a_token_not_in_compact_form_is_refused),
         cmocka_unit_test(bodies_are_validated_by_their_declaration),

@@ -36,9 +36,14 @@ static const char refresh_start_sql[] =
     " VALUES ($1::bytea, nextval('refresh_token_family_seq'), $2::bigint,"
     "         now() + make_interval(secs => $3::int))";
 
+/* Locks the token's row, so that two refreshes of one token (two tabs, two instances) take
+ * turns: the second sees the first's rotated_at, committed (READ COMMITTED re-reads a row
+ * locked by another transaction once that one ends). `in_grace`: rotated at most $2 seconds
+ * before this transaction began. */
 static const char refresh_lock_sql[] =
     "SELECT r.id, r.family, r.rotated_at IS NOT NULL AS rotated,"
-    "       r.revoked_at IS NOT NULL OR r.expires_at <= now() AS dead, u.username"
+    "       r.revoked_at IS NOT NULL OR r.expires_at <= now() AS dead, u.username,"
+    "       r.rotated_at >= now() - make_interval(secs => $2::int) AS in_grace"
     " FROM refresh_token r JOIN app_user u ON u.id = r.user_id"
     " WHERE r.token_hash = $1::bytea FOR UPDATE OF r";
 
@@ -142,45 +147,53 @@ pm_status auth_repo_refresh_start(PGconn *conn, long long user_id, const unsigne
 }
 
 pm_status auth_repo_refresh_rotate(PGconn *conn, const unsigned char *old_hash,
-                                   const unsigned char *new_hash, int ttl_s, auth_user *out,
-                                   bool *revoked, pm_error *err)
+                                   const unsigned char *new_hash, const refresh_rules *rules,
+                                   auth_user *out, refresh_outcome *outcome, pm_error *err)
 {
-    char old_hex[2 * REFRESH_TOKEN_BYTES + 4], new_hex[2 * REFRESH_TOKEN_BYTES + 4], ttl[16];
+    char old_hex[2 * REFRESH_TOKEN_BYTES + 4], new_hex[2 * REFRESH_TOKEN_BYTES + 4], ttl[16],
+        grace[16];
     bytea_hex(old_hash, old_hex);
     bytea_hex(new_hash, new_hex);
-    snprintf(ttl, sizeof ttl, "%d", ttl_s);
-    *revoked = false;
+    snprintf(ttl, sizeof ttl, "%d", rules->ttl_s);
+    snprintf(grace, sizeof grace, "%d", rules->reuse_grace_s);
+    *outcome = REFRESH_ROTATED;
     PGresult *res = NULL;
-    const char *lock_params[] = {old_hex};
-    pm_status st = db_exec(conn, refresh_lock_sql, 1, lock_params, &res, err);
+    const char *lock_params[] = {old_hex, grace};
+    pm_status st = db_exec(conn, refresh_lock_sql, 2, lock_params, &res, err);
     if (st == PM_OK && PQntuples(res) != 1)
         st = pm_fail(err, PM_UNAUTHORIZED, MSG("The refresh token is not valid."));
     char id[24] = "", family[24] = "", username[USERNAME_MAX] = "";
-    bool rotated = false, dead = false;
+    bool rotated = false, dead = false, in_grace = false;
     if (st == PM_OK) {
         copy_text(id, sizeof id, PQgetvalue(res, 0, 0));
         copy_text(family, sizeof family, PQgetvalue(res, 0, 1));
         rotated = PQgetvalue(res, 0, 2)[0] == 't';
         dead = PQgetvalue(res, 0, 3)[0] == 't';
         copy_text(username, sizeof username, PQgetvalue(res, 0, 4));
+        in_grace = PQgetvalue(res, 0, 5)[0] == 't';
     }
     PQclear(res);
     if (st == PM_OK)
         st = auth_repo_user(conn, username, out, err);
-    if (st == PM_OK && rotated) {
-        /* A rotated token seen again was stolen or replayed: end the whole family. */
+    if (st == PM_OK && rotated && !in_grace) {
+        /* A rotated token seen again after the grace was stolen or replayed: end the family. */
         const char *params[] = {family};
-        st = db_exec(conn, revoke_family_by_id_sql, 1, params, NULL, err);
-        *revoked = st == PM_OK;
+        if ((st = db_exec(conn, revoke_family_by_id_sql, 1, params, NULL, err)))
+            return st;
+        *outcome = REFRESH_FAMILY_REVOKED;
     }
-    if (st == PM_OK && (rotated || dead || !out->active))
+    if (st == PM_OK && ((rotated && !in_grace) || dead || !out->active))
         st = pm_fail(err, PM_UNAUTHORIZED, MSG("The refresh token is not valid."));
     if (st != PM_OK)
         return st;
-    const char *mark[] = {id};
-    st = db_exec(conn, refresh_mark_rotated_sql, 1, mark, NULL, err);
-    if (st != PM_OK)
-        return st;
+    if (rotated) {
+        /* Within the grace (another tab, another instance): a sibling of the first successor. */
+        *outcome = REFRESH_REUSED_IN_GRACE;
+    } else {
+        const char *mark[] = {id};
+        if ((st = db_exec(conn, refresh_mark_rotated_sql, 1, mark, NULL, err)))
+            return st;
+    }
     const char *next[] = {new_hex, id, ttl};
     return db_exec(conn, refresh_next_sql, 3, next, NULL, err);
 }

@@ -39,13 +39,30 @@ pm_status auth_repo_clear_failures(PGconn *conn, const char *username, pm_error 
 pm_status auth_repo_refresh_start(PGconn *conn, long long user_id, const unsigned char *hash,
                                   int ttl_s, pm_error *err);
 
+/* The rules of a refresh: the new token's lifetime, and how long a spent token still refreshes
+ * (two tabs refreshing at once) before its reuse is taken for theft. */
+typedef struct {
+    int ttl_s;
+    int reuse_grace_s;
+} refresh_rules;
+
+typedef enum {
+    REFRESH_ROTATED,         /* the token was live: it is spent now, `new_hash` succeeds it */
+    REFRESH_REUSED_IN_GRACE, /* spent within the grace: `new_hash` joins its family too */
+    REFRESH_FAMILY_REVOKED,  /* spent before the grace: its whole family is revoked */
+} refresh_outcome;
+
 /* Inside the caller's transaction: rotates the refresh token whose SHA-256 is `old_hash` to
- * `new_hash` and reads its (active) user into *out. PM_UNAUTHORIZED for an unknown, expired,
- * revoked or reused token or an inactive user; a reused (already rotated) token also revokes its
- * whole family, which *revoked reports (with *out naming the owner) so the caller commits it. */
+ * `new_hash` (a new token of the same family, valid rules->ttl_s) and reads its (active) user into
+ * *out. A token already rotated at most rules->reuse_grace_s seconds before is rotated again (the
+ * second tab's refresh); concurrent calls for one token take turns on its row, on any instance.
+ * PM_UNAUTHORIZED for an unknown, expired, revoked or reused token or an inactive user; a token
+ * reused after the grace also revokes its whole family, which *outcome reports
+ * (REFRESH_FAMILY_REVOKED, with *out naming the owner) so the caller commits it. Borrows every
+ * pointer; fills *out and *outcome, which the caller owns. */
 pm_status auth_repo_refresh_rotate(PGconn *conn, const unsigned char *old_hash,
-                                   const unsigned char *new_hash, int ttl_s, auth_user *out,
-                                   bool *revoked, pm_error *err);
+                                   const unsigned char *new_hash, const refresh_rules *rules,
+                                   auth_user *out, refresh_outcome *outcome, pm_error *err);
 
 /* Revokes the family of the refresh token whose SHA-256 is `hash`; reads its owner into *out
  * and sets *found (an unknown token is not an error). */

@@ -9,10 +9,18 @@
 #include "domain/page.h"
 #include "log.h"
 
-/* Every refusal looks the same to the client; the log (debug) says which check failed. */
+/* token_check_claims's answer for a token past its exp and the leeway. */
+static const char expired[] = "expired";
+
+/* Every refusal looks the same to the client but expiry, which a client acts on (it refreshes);
+ * the log (debug) says which check failed. Expiry is checked after the signature, so only our
+ * own tokens are ever told apart. */
 static pm_status refuse(const char *why, pm_error *err)
 {
     log_msg(LOG_DEBUG, NULL, "token refused: %s", why);
+    if (why == expired)
+        return pm_fail(err, PM_TOKEN_EXPIRED,
+                       MSG("The access token has expired; refresh it or sign in again."));
     return pm_fail(err, PM_UNAUTHORIZED, MSG("The access token is missing, invalid or expired."));
 }
 
@@ -85,7 +93,7 @@ const char *token_check_claims(const auth_keys *keys, const json_t *claims, time
     if (int_claim(claims, "exp", &exp) != 1)
         return "exp missing or not an integer";
     if ((json_int_t)now > exp + TOKEN_LEEWAY_S)
-        return "expired";
+        return expired;
     int has_nbf = int_claim(claims, "nbf", &nbf);
     if (has_nbf < 0 || (has_nbf && nbf > (json_int_t)now + TOKEN_LEEWAY_S))
         return "nbf in the future or not an integer";

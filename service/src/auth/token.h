@@ -20,8 +20,9 @@ enum { TOKEN_MAX_BYTES = 4096, TOKEN_LEEWAY_S = 60 };
  * Returns a malloc'd string (caller frees) or NULL. */
 char *token_issue(const auth_keys *keys, const principal *who, time_t now, int ttl_s);
 
-/* Verifies `token` and fills *out. PM_UNAUTHORIZED for anything short of a valid token; the
- * detail never says which check failed (the log does, at debug level). */
+/* Verifies `token` (borrowed) and fills *out (the caller's). PM_TOKEN_EXPIRED for a token of ours
+ * whose exp passed more than TOKEN_LEEWAY_S ago, PM_UNAUTHORIZED for anything else short of a
+ * valid token; that detail never says which check failed (the log does, at debug level). */
 pm_status token_verify(const auth_keys *keys, const char *token, time_t now, principal *out,
                        pm_error *err);
 

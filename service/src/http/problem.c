@@ -18,6 +18,7 @@ static const struct {
     [PM_UNKNOWN_PARAMETER] = {400, "unknown_parameter", MSG("Unknown parameter")},
     [PM_VALIDATION_FAILED] = {422, "validation_failed", MSG("Validation failed")},
     [PM_UNAUTHORIZED] = {401, "unauthorized", MSG("Authentication required")},
+    [PM_TOKEN_EXPIRED] = {401, "token_expired", MSG("The access token has expired")},
     [PM_FORBIDDEN] = {403, "forbidden", MSG("Forbidden")},
     [PM_NOT_FOUND] = {404, "not_found", MSG("Not found")},
     [PM_METHOD_NOT_ALLOWED] = {405, "method_not_allowed", MSG("Method not allowed")},

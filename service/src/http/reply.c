@@ -170,8 +170,11 @@ void reply_problem(http_ctx *ctx, const pm_error *err)
         reply_header(ctx, "Retry-After", "2");
     if (status == 401)
         reply_header(ctx, "WWW-Authenticate",
-                     ctx->token_presented ? "Bearer realm=\"planmon\", error=\"invalid_token\""
-                                          : "Bearer realm=\"planmon\"");
+                     err->status == PM_TOKEN_EXPIRED
+                         ? "Bearer realm=\"planmon\", error=\"invalid_token\", "
+                           "error_description=\"token expired\""
+                     : ctx->token_presented ? "Bearer realm=\"planmon\", error=\"invalid_token\""
+                                            : "Bearer realm=\"planmon\"");
     if (err->existing[0])
         reply_header(ctx, "Location", err->existing);
     if (status == 405 && ctx->route && ctx->route->allow)

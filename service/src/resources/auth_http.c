@@ -148,6 +148,19 @@ pm_status auth_token(http_ctx *ctx, pm_error *err)
     return reply_tokens(ctx, &user, refresh, err);
 }
 
+/* The audit event's changes for a refresh's outcome (a static string, or NULL). */
+static const char *refresh_audit_changes(refresh_outcome outcome)
+{
+    switch (outcome) {
+    case REFRESH_FAMILY_REVOKED:
+        return "{\"reason\": {\"new\": \"refresh token reused\"}}";
+    case REFRESH_REUSED_IN_GRACE:
+        return "{\"reason\": {\"new\": \"refresh token reused within the grace period\"}}";
+    default:
+        return NULL;
+    }
+}
+
 pm_status auth_refresh(http_ctx *ctx, pm_error *err)
 {
     json_auto_t *body = NULL;
@@ -162,18 +175,19 @@ pm_status auth_refresh(http_ctx *ctx, pm_error *err)
     auth_user user;
     if (!new_refresh_token(refresh, new_hash))
         return pm_fail(err, PM_INTERNAL, MSG("The token could not be made."));
-    bool revoked = false;
+    const refresh_rules rules = {ctx->app->cfg->refresh_ttl_s,
+                                 ctx->app->cfg->refresh_reuse_grace_s};
+    refresh_outcome outcome = REFRESH_ROTATED;
     if ((st = ctx_begin(ctx, NULL, &db, err)))
         return st;
-    st = auth_repo_refresh_rotate(db, old_hash, new_hash, ctx->app->cfg->refresh_ttl_s, &user,
-                                  &revoked, err);
+    st = auth_repo_refresh_rotate(db, old_hash, new_hash, &rules, &user, &outcome, err);
+    bool revoked = outcome == REFRESH_FAMILY_REVOKED;
     if (st == PM_OK || revoked) {
         /* A reused (rotated) token: its family's revocation and that event are kept. */
         pm_error audit_err = {0};
         pm_status rec = audit_repo_record(
             db, &user.who, ctx->request_id, revoked ? "token_revoke" : "token_refresh", "users",
-            user.who.username, user.who.agency,
-            revoked ? "{\"reason\": {\"new\": \"refresh token reused\"}}" : NULL, &audit_err);
+            user.who.username, user.who.agency, refresh_audit_changes(outcome), &audit_err);
         if (rec == PM_OK)
             rec = ctx_commit(ctx, &audit_err);
         if (rec != PM_OK && st == PM_OK) {
