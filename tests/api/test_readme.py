@@ -19,8 +19,9 @@ shows on purpose); the failure names the block by its line in README.md and its 
 Blocks that start servers, run suites or need Docker are never marked: a marked block that holds
 one of DENIED is refused before anything runs.
 
-The run takes about 22 s (5 s to migrate and seed the module's database, 17 s of blocks) and is
-made against the release build only: the sanitizer build's suite calls the same routes already.
+The run takes 14-22 s on the 2-core test machine beside other runs (about 5 s to migrate and seed
+the module's database, 9-17 s of blocks) and is made against the release build only: the
+sanitizer build's suite calls the same routes already.
 """
 
 import json
