@@ -1,7 +1,8 @@
 # planmon container image, three stages on debian:bookworm-slim:
 #   docs     npm ci, for the docs page's script (redoc's standalone bundle, served at /docs)
-#   build    the -dev packages and the release build of the binary (migrations, seed data and
-#            the OpenAPI document are compiled into it)
+#   build    the -dev packages and the release build of the binary (migrations, seed data, the
+#            OpenAPI document as YAML and JSON, and the docs script, each also gzip-compressed,
+#            are compiled into it; python3-yaml converts the document)
 #   runtime  only the shared libraries the binary needs, the binary, the docs script, curl
 #            for the health check, tzdata for PROVINCE_TIME_ZONE (the binary refuses to start
 #            without the zone's data: "today in the province"), fonts-liberation2 for the report
@@ -39,8 +40,11 @@ RUN apt-get update \
       build-essential meson ninja-build pkg-config \
       libulfius-dev libjansson-dev libpq-dev libmicrohttpd-dev libjwt-dev libargon2-dev libssl-dev \
       libglib2.0-dev libcairo2-dev libpango1.0-dev libzip-dev libxlsxwriter-dev libxml2-dev \
+      python3-yaml \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
+# the docs script is compiled into the binary too, with its gzip (service/meson.build)
+COPY --from=docs /src/node_modules/redoc/bundles/redoc.standalone.js node_modules/redoc/bundles/
 COPY meson.build meson_options.txt ./
 COPY service service
 COPY db db

@@ -17,7 +17,7 @@ typedef struct app {
     db_pool *read_pool; /* a streaming replica (DATABASE_READ_URL), or NULL: reads use `pool` */
     const auth_keys *keys;
     struct render_fonts *fonts; /* the font maps report documents render with (render/fonts.h) */
-    char *docs_js;              /* contents of DOCS_JS_FILE, or NULL when it could not be read */
+    char *docs_js; /* DOCS_JS_FILE when it is another script than the built-in one, else NULL */
     size_t docs_js_len;
     atomic_bool draining; /* set on SIGTERM: /readyz answers 503, answers close their connection */
     atomic_int in_flight; /* requests being handled now */

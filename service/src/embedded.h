@@ -20,9 +20,12 @@ extern const size_t embedded_seed_count;
 /* service/messages/ (vi.tsv: the Vietnamese of the messages) */
 extern const struct embedded_file embedded_messages[];
 extern const size_t embedded_messages_count;
-/* api/openapi.yaml */
+/* api/openapi.yaml, openapi.yaml.gz, openapi.json (the same document), openapi.json.gz */
 extern const struct embedded_file embedded_api[];
 extern const size_t embedded_api_count;
+/* the docs page's script: redoc.standalone.js, redoc.standalone.js.gz */
+extern const struct embedded_file embedded_docs[];
+extern const size_t embedded_docs_count;
 
 /* Returns the entry named `name` in `table` or NULL. The result is static. */
 const struct embedded_file *embedded_find(const struct embedded_file *table, size_t count,

@@ -17,6 +17,7 @@
 #include "db/pool.h"
 #include "db/query.h"
 #include "domain/clock.h"
+#include "embedded.h"
 #include "http/routes.h"
 #include "http/server.h"
 #include "log.h"
@@ -209,9 +210,16 @@ static int cmd_serve(const pm_config *cfg, const struct options *o)
         }
         fclose(js);
     }
-    if (!app.docs_js)
-        log_msg(LOG_WARN, NULL,
-                "DOCS_JS_FILE %s could not be read: /docs will show no API reference",
+    /* The bundle the binary was built with is compiled in, with its gzip: a file of the same
+     * bytes (the deployments' DOCS_JS_FILE) is served from there; only another script from the
+     * file, uncompressed. */
+    if (app.docs_js && app.docs_js_len == embedded_docs[0].len &&
+        memcmp(app.docs_js, embedded_docs[0].data, app.docs_js_len) == 0) {
+        free(app.docs_js);
+        app.docs_js = NULL;
+    }
+    if (!app.docs_js && getenv("DOCS_JS_FILE") && access(cfg->docs_js_file, R_OK) != 0)
+        log_msg(LOG_WARN, NULL, "DOCS_JS_FILE %s could not be read: /docs uses the built-in script",
                 cfg->docs_js_file);
     int rc = server_run(&app);
     db_pool_free(app.read_pool);

@@ -1,4 +1,4 @@
-"""Who may call each route: PRODUCT.md ("Access rules"), issues 3, 4 and 5, written down once.
+"""Who may call each route: docs/access.md, issues 3, 4 and 5, written down once.
 
 The access matrix (test_access_matrix.py) checks the server against this table, and
 test_openapi_document.py checks the document's `security` and `x-roles` against it. A route the
@@ -29,6 +29,7 @@ RULES = {
     ("GET", "/readyz"): PUBLIC,
     ("GET", "/metrics"): PUBLIC,
     ("GET", "/openapi.yaml"): PUBLIC,
+    ("GET", "/openapi.json"): PUBLIC,
     ("GET", "/docs"): PUBLIC,
     ("GET", "/docs/redoc.standalone.js"): PUBLIC,
     ("GET", "/.well-known/jwks.json"): PUBLIC,

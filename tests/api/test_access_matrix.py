@@ -1,7 +1,7 @@
 """The access matrix: every route of `planmon routes` x every demo role, no token and a bad token.
 
 Each cell sends one well-formed request and asserts its status: the operation's own answer for a
-caller the rule admits (access_rules.RULES, from PRODUCT.md "Access rules"), 403 for a signed-in
+caller the rule admits (access_rules.RULES, from docs/access.md), 403 for a signed-in
 role it does not admit (404 where access_rules says so), 401 without a valid token. For the user
 routes the agency matters too: a manager of UBND-883 works on its own agency's users, and another
 agency's users do not exist for it (404); an archived document, and its history, exist only for
@@ -247,6 +247,7 @@ PROBES = {
     ("GET", "/readyz"): (200, lambda ctx: Call("/readyz")),
     ("GET", "/metrics"): (200, lambda ctx: Call("/metrics")),
     ("GET", "/openapi.yaml"): (200, lambda ctx: Call("/openapi.yaml")),
+    ("GET", "/openapi.json"): (200, lambda ctx: Call("/openapi.json")),
     ("GET", "/docs"): (200, lambda ctx: Call("/docs")),
     ("GET", "/docs/redoc.standalone.js"): (200, lambda ctx: Call("/docs/redoc.standalone.js")),
     ("GET", "/.well-known/jwks.json"): (200, lambda ctx: Call("/.well-known/jwks.json")),

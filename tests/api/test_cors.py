@@ -8,9 +8,10 @@ from checks import assert_problem
 from documents import new_document_body
 from settings import ALLOWED_ORIGIN
 
-EXPOSED = {"etag", "link", "location", "retry-after", "x-request-id", "www-authenticate", "allow"}
+EXPOSED = {"etag", "link", "location", "retry-after", "x-request-id", "www-authenticate", "allow",
+           "planmon-write-position"}
 PREFLIGHT_HEADERS = {"authorization", "content-type", "if-match", "if-none-match",
-                     "idempotency-key", "x-request-id"}
+                     "idempotency-key", "x-request-id", "planmon-read-after"}
 DISALLOWED = ["http://evil.example", "http://allowed.example.evil.example",
               "http://allowed.example:8080", "https://allowed.example", "null"]
 
@@ -123,3 +124,17 @@ def test_a_preflight_for_a_change_allows_its_headers(api):
     r = preflight(api, "/v1/documents", ALLOWED_ORIGIN, method="POST",
                   request_headers="authorization, content-type, idempotency-key")
     assert "idempotency-key" in header_set(r, "Access-Control-Allow-Headers")
+
+
+def test_a_browser_may_keep_read_your_writes_across_a_replica(api):
+    """A front-end remembers the `Planmon-Write-Position` of its latest write and sends it back as
+    `Planmon-Read-After` (README, "Reads from a replica"): the preflight must allow the request
+    header, and every answer must expose the position so that a script can read it."""
+    r = preflight(api, "/v1/documents/1", ALLOWED_ORIGIN,
+                  request_headers="authorization, planmon-read-after")
+    assert r.status_code == 204
+    assert "planmon-read-after" in header_set(r, "Access-Control-Allow-Headers")
+    read = api.as_user("coordinator").get(
+        "/v1/documents/1", headers={"Origin": ALLOWED_ORIGIN, "Planmon-Read-After": "0/0"})
+    assert read.status_code == 200
+    assert "planmon-write-position" in header_set(read, "Access-Control-Expose-Headers")

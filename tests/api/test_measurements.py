@@ -764,7 +764,7 @@ ENTERERS = frozenset(u for u, (_, role) in DEMO_USERS.items()
                      if role in ("admin", "coordinator", "manager", "officer"))
 REVIEWERS = frozenset(u for u, (_, role) in DEMO_USERS.items()
                       if role in ("admin", "coordinator", "manager"))
-# (method, path) -> who may call it (PRODUCT.md, Access rules; the issue-6 contract)
+# (method, path) -> who may call it (docs/access.md; the issue-6 contract)
 ROUTES = {
     ("GET", "/v1/periods/2017"): ANY,
     ("GET", "/v1/indicators"): ANY,

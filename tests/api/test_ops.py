@@ -1,17 +1,30 @@
 """Operations endpoints: /healthz, /readyz, /metrics, /openapi.yaml, /docs and its script."""
 
+import base64
+import gzip
+import hashlib
 import json
 import re
 import time
 import uuid
 
 import pytest
+import requests
 import yaml
 
 from client import parse_metrics
 from conftest import needs_metrics, needs_server_process
 from server import run_planmon
 from settings import DB_POOL_SIZE, SPEC_PATH
+
+
+class NoDates(yaml.SafeLoader):
+    """YAML as the build converts it to JSON (service/tools/yaml_to_json.py): dates stay strings."""
+
+
+NoDates.yaml_implicit_resolvers = {
+    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
+    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()}
 
 ROUTE_TEMPLATE = "/v1/admin-units/{code}"
 
@@ -121,12 +134,71 @@ def test_docs_page_loads_redoc_and_the_document_from_this_server(api):
     r = api.get("/docs")
     html = r.text
     assert re.search(r"""<script[^>]+src=["']/docs/redoc\.standalone\.js["']""", html), html
-    assert "/openapi.yaml" in html
+    assert "/openapi.json" in html
     external = re.findall(r"""(?:src|href)=["'](?:https?:)?//[^"']+""", html)
     assert not external, f"the page loads from other hosts: {external}"
     policy = {d.split()[0]: d.split()[1:] for d in r.headers["Content-Security-Policy"].split("; ")}
     assert policy["default-src"] == ["'none'"] and policy["img-src"] == ["'self'", "data:"], \
         "the script's own requests (Redoc's logo from its CDN) may only reach this server"
+
+
+def test_the_docs_page_inline_script_is_the_one_its_policy_allows(api):
+    """The page's one inline script (it hands Redoc the JSON document) runs only if its SHA-256
+    is in the Content-Security-Policy."""
+    r = api.get("/docs")
+    scripts = re.findall(r"<script>(.*?)</script>", r.text, re.S)
+    assert len(scripts) == 1, r.text
+    digest = base64.b64encode(hashlib.sha256(scripts[0].encode()).digest()).decode()
+    assert f"'sha256-{digest}'" in r.headers["Content-Security-Policy"].split("; ")[1]
+
+
+def test_openapi_json_is_the_repository_document(api):
+    r = api.get("/openapi.json")
+    assert r.status_code == 200 and r.headers["Content-Type"].startswith("application/json")
+    assert r.json() == yaml.load(SPEC_PATH.read_text(encoding="utf-8"), Loader=NoDates)
+
+
+ASSETS = [("/openapi.yaml", lambda: SPEC_PATH.read_bytes(), "public, no-cache"),
+          ("/openapi.json", None, "public, no-cache"),
+          ("/docs/redoc.standalone.js", None, "public, max-age=86400")]
+
+
+@pytest.mark.parametrize("path,expected,cache", ASSETS)
+def test_documents_and_script_are_gzipped_for_a_client_that_asks(api, path, expected, cache):
+    plain = api.get(path, headers={"Accept-Encoding": "identity"})
+    assert plain.status_code == 200 and "Content-Encoding" not in plain.headers
+    raw = requests.get(api.base_url + path, headers={"Accept-Encoding": "gzip"}, stream=True,
+                       timeout=30)
+    packed = raw.raw.read(decode_content=False)
+    assert raw.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(packed) == plain.content
+    assert len(packed) < len(plain.content) / 3, (len(packed), len(plain.content))
+    if expected:
+        assert plain.content == expected()
+    for r in (plain, raw):
+        assert "accept-encoding" in r.headers["Vary"].lower()
+        assert r.headers["Cache-Control"] == cache
+    assert plain.headers["ETag"] != raw.headers["ETag"], "each form has its own ETag"
+    assert raw.headers["ETag"] == plain.headers["ETag"][:-1] + '-gzip"'
+
+
+@pytest.mark.parametrize("path", [a[0] for a in ASSETS])
+def test_documents_and_script_answer_304_to_their_etag(api, path):
+    for encoding in ("gzip", "identity"):
+        first = api.get(path, headers={"Accept-Encoding": encoding})
+        again = api.get(path, headers={"Accept-Encoding": encoding,
+                                       "If-None-Match": first.headers["ETag"]})
+        assert again.status_code == 304 and again.content == b"", (encoding, again.headers)
+        assert again.headers["ETag"] == first.headers["ETag"]
+    other = api.get(path, headers={"Accept-Encoding": "gzip", "If-None-Match": '"0000000000000000"'})
+    assert other.status_code == 200
+
+
+@pytest.mark.parametrize("header,gzipped", [("gzip;q=0", False), ("br, gzip;q=0.5", True),
+                                            ("*", True), ("*, gzip;q=0", False), ("deflate", False)])
+def test_gzip_only_when_accept_encoding_allows_it(api, header, gzipped):
+    r = requests.head(api.base_url + "/openapi.yaml", headers={"Accept-Encoding": header}, timeout=30)
+    assert (r.headers.get("Content-Encoding") == "gzip") == gzipped, r.headers
 
 
 def test_docs_script_is_served_as_javascript(api, docs_js_file):

@@ -1,4 +1,4 @@
-"""Who may change a task and post progress on it (issue 5, item 6; PRODUCT.md "Access rules"):
+"""Who may change a task and post progress on it (issue 5, item 6; docs/access.md):
 admins and coordinators edit everything; the managers and officers of a task's lead agency change
 only its dates, status and percent; those of a coordinating agency post updates but change
 nothing else; those of an agency not on the task do neither; viewers and auditors neither, even

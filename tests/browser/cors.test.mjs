@@ -161,6 +161,25 @@ describe('a page of an allowed origin', () => {
     assert.equal(json(stale).request_id, stale.headers['x-request-id'], 'the problem names the request');
   });
 
+  test('sends Planmon-Read-After through the preflight, and Planmon-Write-Position is exposed',
+    async (t) => {
+      // read-your-writes behind a replica: the page sends back the position of its last write.
+      // A fresh context, whose preflight cache is empty, so that Chromium must ask first.
+      const reader = await frontEnd(fe.origin);
+      t.after(() => reader.close());
+      const path = '/v1/documents/1';
+      const seen = reader.page.waitForResponse((r) => r.url() === settings.api + path &&
+                                               r.request().method() === 'GET');
+      const answer = await reader.call('GET', path, {
+        headers: { Authorization: `Bearer ${token}`, 'Planmon-Read-After': '0/0' } });
+      assert.equal(answer.status, 200, JSON.stringify(answer));
+      const pre = reader.preflights(path).find((p) =>
+        listOf(p.headers['access-control-request-headers']).includes('planmon-read-after'));
+      assert.ok(pre, 'a preflight that asked for Planmon-Read-After');
+      const exposed = listOf((await seen).headers()['access-control-expose-headers']);
+      assert.ok(exposed.includes('planmon-write-position'), `exposed: ${exposed}`);
+    });
+
   test('reads a refusal: 401 without a token', async () => {
     const answer = await fe.call('GET', '/v1/me');
     assert.equal(answer.status, 401, JSON.stringify(answer));

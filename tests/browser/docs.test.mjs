@@ -114,7 +114,7 @@ test('an operation shows its summary, method and path', async () => {
 
 test('the page loads its script and document from planmon itself', () => {
   const urls = log.requests.map((r) => r.url);
-  for (const path of ['/docs', '/docs/redoc.standalone.js', '/openapi.yaml']) {
+  for (const path of ['/docs', '/docs/redoc.standalone.js', '/openapi.json']) {
     assert.ok(urls.includes(`${settings.api}${path}`), `${path} was requested; requests: ${urls}`);
   }
   assert.deepEqual(log.pageErrors, [], 'script errors on the page');

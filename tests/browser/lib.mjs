@@ -3,6 +3,7 @@
 // and a tiny static server that plays a front-end's origin.
 
 import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import http from 'node:http';
 import { chromium } from 'playwright-core';
 
@@ -93,4 +94,16 @@ export function staticServer(port, html) {
       close: () => new Promise((done) => { server.closeAllConnections(); server.close(done); }),
     }));
   });
+}
+
+// How many times over the machine's cores are asked for at once: the 1-minute load average per
+// core, at least 1 (as tests/api/checks.py's load_share). A timing limit is for a machine the
+// suite has to itself; on one twice as busy a fair share of it is half as fast.
+export function loadShare() {
+  return Math.max(1, os.loadavg()[0] / (os.cpus().length || 1));
+}
+
+// tests/.results/browser/, where the suite writes what people look at (screenshots).
+export function resultsDir() {
+  return new URL('../.results/browser/', import.meta.url).pathname;
 }

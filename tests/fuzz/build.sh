@@ -83,7 +83,7 @@ table_sources+=("$OUT/gen/fuzz_tables_all.c")
 
 # The files service/meson.build embeds, as the same tables (tests/checks/test_fuzz_build.py
 # keeps the two lists equal).
-EMBEDDED_TABLES=(migrations seed api messages)
+EMBEDDED_TABLES=(migrations seed api messages docs)
 
 # --- ninja -------------------------------------------------------------------------------------
 
@@ -105,6 +105,10 @@ lib_objs=()
   echo "rule embed"
   echo "  command = \$embed \$out \$table \$in"
   echo "  description = EMBED \$out"
+  echo "rule gzip"
+  echo "  command = gzip -9n -c \$in > \$out"
+  echo "rule yaml_to_json"
+  echo "  command = /usr/bin/python3 $(q "$ROOT/service/tools/yaml_to_json.py") \$in \$out"
   echo "rule ar"
   echo "  command = rm -f \$out && ar crs \$out \$in"
   echo "  description = AR \$out"
@@ -113,11 +117,19 @@ lib_objs=()
   echo "  description = LINK \$out"
   echo
   echo "build $(esc "$OUT/embed"): hostcc $(esc "$ROOT/service/tools/embed.c")"
+  # the documents and the docs script, each with its gzip, as service/meson.build makes them
+  redoc=$ROOT/node_modules/redoc/bundles/redoc.standalone.js
+  echo "build $(esc "$OUT/gen/openapi.json"): yaml_to_json $(esc "$ROOT/api/openapi.yaml")"
+  echo "build $(esc "$OUT/gen/openapi.yaml.gz"): gzip $(esc "$ROOT/api/openapi.yaml")"
+  echo "build $(esc "$OUT/gen/openapi.json.gz"): gzip $(esc "$OUT/gen/openapi.json")"
+  echo "build $(esc "$OUT/gen/redoc.standalone.js.gz"): gzip $(esc "$redoc")"
   for table in "${EMBEDDED_TABLES[@]}"; do
     case $table in
       migrations) ins=("$ROOT"/db/migrations/*.sql) ;;
       seed) ins=("$ROOT"/db/seed/*.json) ;;
-      api) ins=("$ROOT/api/openapi.yaml") ;;
+      api) ins=("$ROOT/api/openapi.yaml" "$OUT/gen/openapi.yaml.gz" "$OUT/gen/openapi.json"
+                "$OUT/gen/openapi.json.gz") ;;
+      docs) ins=("$redoc" "$OUT/gen/redoc.standalone.js.gz") ;;
       messages) ins=("$ROOT/service/messages/vi.tsv") ;;
     esac
     line="build $(esc "$OUT/gen/embedded_$table.c"): embed"

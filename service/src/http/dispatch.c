@@ -73,11 +73,11 @@ static void take_request_id(http_ctx *ctx)
         snprintf(ctx->request_id + 2 * i, 3, "%02x", raw[i]);
 }
 
-static const char cors_allow_headers[] =
-    "Authorization, Content-Type, If-Match, If-None-Match, Idempotency-Key, X-Request-Id";
+static const char cors_allow_headers[] = "Authorization, Content-Type, If-Match, If-None-Match, "
+                                         "Idempotency-Key, X-Request-Id, Planmon-Read-After";
 static const char cors_expose_headers[] = "ETag, Link, Location, Retry-After, X-Request-Id, "
                                           "Idempotent-Replayed, WWW-Authenticate, Allow, "
-                                          "Planmon-Feed-Lag";
+                                          "Planmon-Feed-Lag, Planmon-Write-Position";
 
 /* Adds the CORS answer headers when the request comes from an allowed origin. With origins
  * configured every answer varies by Origin, so that a cache never hands the answer to a request

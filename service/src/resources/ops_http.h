@@ -9,6 +9,7 @@ pm_status ops_healthz(http_ctx *ctx, pm_error *err);
 pm_status ops_readyz(http_ctx *ctx, pm_error *err);
 pm_status ops_metrics(http_ctx *ctx, pm_error *err);
 pm_status ops_openapi(http_ctx *ctx, pm_error *err);
+pm_status ops_openapi_json(http_ctx *ctx, pm_error *err);
 pm_status ops_docs(http_ctx *ctx, pm_error *err);
 pm_status ops_docs_js(http_ctx *ctx, pm_error *err);
 

@@ -3,7 +3,7 @@
  * occurrences occurrences_http.h. A status or percent given on create or PATCH is recorded as a
  * progress update dated `occurred_on` (default today).
  *
- * Who may change what (PRODUCT.md, access rules): admins and coordinators everything; a manager
+ * Who may change what (docs/access.md): admins and coordinators everything; a manager
  * or officer whose agency leads the task its dates, status and percent, and posts updates; one
  * whose agency coordinates posts updates only; everyone signed in reads. */
 #ifndef PLANMON_TASKS_HTTP_H
