@@ -20,7 +20,7 @@ extern const size_t embedded_seed_count;
 /* service/messages/ (vi.tsv: the Vietnamese of the messages) */
 extern const struct embedded_file embedded_messages[];
 extern const size_t embedded_messages_count;
-/* api/openapi.yaml */
+/* api/openapi.yaml (first), api/postman.json */
 extern const struct embedded_file embedded_api[];
 extern const size_t embedded_api_count;
 

@@ -29,6 +29,7 @@ RULES = {
     ("GET", "/readyz"): PUBLIC,
     ("GET", "/metrics"): PUBLIC,
     ("GET", "/openapi.yaml"): PUBLIC,
+    ("GET", "/postman.json"): PUBLIC,
     ("GET", "/docs"): PUBLIC,
     ("GET", "/docs/redoc.standalone.js"): PUBLIC,
     ("GET", "/.well-known/jwks.json"): PUBLIC,

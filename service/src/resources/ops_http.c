@@ -1,4 +1,4 @@
-/* ops_http.c: /healthz, /readyz, /metrics, /openapi.yaml, /docs (see ops_http.h). */
+/* ops_http.c: /healthz, /readyz, /metrics, /openapi.yaml, /postman.json, /docs (see ops_http.h). */
 #include "resources/ops_http.h"
 
 #include <stdlib.h>
@@ -62,6 +62,15 @@ pm_status ops_openapi(http_ctx *ctx, pm_error *err)
         return err->status;
     const struct embedded_file *doc = &embedded_api[0];
     reply_bytes(ctx, 200, doc->data, doc->len, "application/yaml; charset=utf-8");
+    return PM_OK;
+}
+
+pm_status ops_postman(http_ctx *ctx, pm_error *err)
+{
+    if (req_check_query(ctx, no_params, err) != PM_OK)
+        return err->status;
+    const struct embedded_file *collection = &embedded_api[1]; /* service/meson.build's order */
+    reply_bytes(ctx, 200, collection->data, collection->len, "application/json");
     return PM_OK;
 }
 
