@@ -133,8 +133,8 @@ const WRITES = {
 const CREATED_FIELD = { update_id: 'id' };
 
 // The order of a tag's writes where the document's is not the chain's: a measurement goes
-// draft → submitted → approved → submitted → draft, then an import of two rows (updating that
-// draft) is submitted and approved in bulk.
+// draft → submitted → approved → submitted → draft, then an import of two rows (updating
+// that draft) is submitted and approved in bulk.
 const WRITE_ORDER = {
   Measurements: [
     'POST /v1/measurements', 'PATCH /v1/measurements/{id}', 'POST /v1/measurements/{id}/submit',
@@ -278,7 +278,9 @@ const testScript = (label, ok, stores) => [
   '});',
   `pm.test('${label}: the body is what the document says', function () {`,
   "  const type = (pm.response.headers.get('Content-Type') || '').split(';')[0].trim();",
-  "  if (!Object.keys(ok.media).length) return pm.expect(pm.response.text(), 'no body').to.equal('');",
+  '  if (!Object.keys(ok.media).length) {',
+  "    return pm.expect(pm.response.text(), 'no body').to.equal('');",
+  '  }',
   "  pm.expect(Object.keys(ok.media), 'declared media types').to.include(type);",
   '  const schema = ok.media[type];',
   '  if (schema) pm.response.to.have.jsonSchema(schema);',
@@ -286,19 +288,22 @@ const testScript = (label, ok, stores) => [
   '});',
   ...(Object.keys(stores).length ? [
     '// what later requests use',
+    'const store = function (name, value) {',
+    '  if (value !== undefined && value !== null) pm.collectionVariables.set(name, String(value));',
+    '};',
     'if (pm.response.code === ok.status) {',
-    ...(Object.values(stores).some(e => e.includes('json')) ? ['  const json = pm.response.json();'] : []),
-    ...Object.entries(stores).flatMap(([name, expr]) => [
-      `  const ${name} = ${expr};`,
-      `  if (${name} !== undefined && ${name} !== null) pm.collectionVariables.set('${name}', String(${name}));`,
-    ]),
+    ...(Object.values(stores).some(e => e.includes('json'))
+      ? ['  const json = pm.response.json();'] : []),
+    ...Object.entries(stores).map(([name, expr]) => `  store('${name}', ${expr});`),
     '}',
   ] : []),
 ];
 
 // One request from the generated one: deterministic (no ids, saved responses or random
 // values), its path, query and header values set, its test script attached.
-const makeItem = (key, { name, vars = {}, query = {}, headers = {}, body, contentType, status, stores = {} }) => {
+const makeItem = (key, options) => {
+  const { name, vars = {}, query = {}, headers = {}, body, contentType, status } = options;
+  const stores = options.stores ?? {};
   const source = generatedItems.get(key);
   if (!source) throw new Error(`${key}: openapi-to-postmanv2 made no request`);
   const [method, template] = key.split(' ');
@@ -325,7 +330,8 @@ const makeItem = (key, { name, vars = {}, query = {}, headers = {}, body, conten
   }
   const ok = answer(op, status);
   request.header = (request.header ?? []).filter(h => h.key.toLowerCase() !== 'accept').map(h => {
-    const param = params.find(p => p.in === 'header' && p.name.toLowerCase() === h.key.toLowerCase());
+    const param = params.find(p =>
+      p.in === 'header' && p.name.toLowerCase() === h.key.toLowerCase());
     if (!param) return h;
     if (h.key in headers) return { ...h, value: headers[h.key], disabled: false };
     const example = exampleOf(param) ?? exampleOf(param.schema);
@@ -353,8 +359,11 @@ const makeItem = (key, { name, vars = {}, query = {}, headers = {}, body, conten
   return {
     name: name ?? source.name,
     request,
-    event: [{ listen: 'test', script: { type: 'text/javascript', exec: testScript(label, ok, stores) } }],
-    ...(source.protocolProfileBehavior ? { protocolProfileBehavior: source.protocolProfileBehavior } : {}),
+    event: [{
+      listen: 'test', script: { type: 'text/javascript', exec: testScript(label, ok, stores) },
+    }],
+    ...(source.protocolProfileBehavior
+      ? { protocolProfileBehavior: source.protocolProfileBehavior } : {}),
   };
 };
 
@@ -401,9 +410,11 @@ const writes = [];
 for (const key of ordered) {
   const [method, template] = key.split(' ');
   const op = operations.get(key);
-  const spec_ = WRITES[key] ?? {};
+  const override = WRITES[key] ?? {};
   const vars = {};
-  for (const [, name] of template.matchAll(/\{([^}]+)\}/g)) vars[name] = `{{${chainVar(template, name)}}}`;
+  for (const [, name] of template.matchAll(/\{([^}]+)\}/g)) {
+    vars[name] = `{{${chainVar(template, name)}}}`;
+  }
   const headerNames = paramsOf(key, op).filter(p => p.in === 'header').map(p => p.name);
   const headers = {};
   // the object the path names: the one of its last variable
@@ -413,7 +424,7 @@ for (const key of ordered) {
   if (headerNames.includes('If-Match')) headers['If-Match'] = `{{${resource}_etag}}`;
   // the body: the override, else the example of the media type openapi-to-postmanv2 chose
   // (or of the first media type that has one: then the Content-Type is that one)
-  let body = spec_.body;
+  let body = override.body;
   let contentType;
   if (body === undefined && op.requestBody) {
     const content = resolve(op.requestBody).content;
@@ -422,9 +433,9 @@ for (const key of ordered) {
     contentType = [chosen, ...Object.keys(content)].find(t => exampleOf(content[t]) !== undefined);
     if (!contentType) throw new Error(`${key}: the document has no example body`);
     body = exampleOf(content[contentType]);
-    if (spec_.merge) body = { ...body, ...spec_.merge };
+    if (override.merge) body = { ...body, ...override.merge };
   }
-  const stores = { ...(spec_.stores ?? {}) };
+  const stores = { ...(override.stores ?? {}) };
   const created = method === 'POST' ? createdKey(template) : null;
   if (created) {
     const v = camel(template.split('/').pop());
@@ -434,13 +445,16 @@ for (const key of ordered) {
   } else if (resource && method !== 'DELETE') {
     stores[`${resource}_etag`] = "pm.response.headers.get('ETag')"; // the new version's
   }
-  writes.push({ tag: tagOf(key), item: makeItem(key, { vars, headers, body, contentType, stores }) });
+  writes.push({
+    tag: tagOf(key), item: makeItem(key, { vars, headers, body, contentType, stores }),
+  });
   // a change from an old version is refused
   if (method === 'PATCH') {
     writes.push({
       tag: tagOf(key),
       item: makeItem(key, {
-        name: `${op.summary} — with a stale If-Match (412)`, vars, body, contentType, status: '412',
+        name: `${op.summary} — with a stale If-Match (412)`,
+        vars, body, contentType, status: '412',
         headers: { ...headers, 'If-Match': `{{${resource}_first_etag}}` },
       }),
     });
@@ -451,7 +465,8 @@ for (const key of ordered) {
 
 const variables = [
   ['baseUrl', 'http://127.0.0.1:8080', 'the server'],
-  ['token', '', 'an access token (`planmon token --username admin`, or Writes → Authentication → Sign in)'],
+  ['token', '',
+    'an access token (`planmon token --username admin`, or Writes → Authentication → Sign in)'],
   ['username', 'admin', 'for Sign in'],
   ['password', '', 'for Sign in and Change my password'],
   ['newPassword', '', 'for Change my password'],
@@ -494,10 +509,12 @@ scan(collection.item);
 for (const [key] of variables) stored.delete(key);
 collection.variable = [
   ...variables.map(([key, value, description]) => ({ key, value, type: 'string', description })),
-  ...[...stored].sort().map(key => ({ key, value: '', type: 'string', description: 'stored by a write' })),
+  ...[...stored].sort()
+    .map(key => ({ key, value: '', type: 'string', description: 'stored by a request' })),
 ];
 collection.info.schema = 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json';
 
 writeFileSync(outFile, JSON.stringify(collection, null, 2) + '\n');
 for (const line of leftOut) console.error(`left out: ${line}`);
-console.error(`${reads.length} reads, ${writes.length} writes, ${leftOut.length} operations left out`);
+console.error(
+  `${reads.length} reads, ${writes.length} writes, ${leftOut.length} operations left out`);
