@@ -20,7 +20,8 @@ extern const size_t embedded_seed_count;
 /* service/messages/ (vi.tsv: the Vietnamese of the messages) */
 extern const struct embedded_file embedded_messages[];
 extern const size_t embedded_messages_count;
-/* api/openapi.yaml, openapi.yaml.gz, openapi.json (the same document), openapi.json.gz */
+/* api/openapi.yaml, openapi.yaml.gz, openapi.json (the same document), openapi.json.gz,
+ * api/postman.json, postman.json.gz */
 extern const struct embedded_file embedded_api[];
 extern const size_t embedded_api_count;
 /* the docs page's script: redoc.standalone.js, redoc.standalone.js.gz */

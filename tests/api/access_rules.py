@@ -30,6 +30,7 @@ RULES = {
     ("GET", "/metrics"): PUBLIC,
     ("GET", "/openapi.yaml"): PUBLIC,
     ("GET", "/openapi.json"): PUBLIC,
+    ("GET", "/postman.json"): PUBLIC,
     ("GET", "/docs"): PUBLIC,
     ("GET", "/docs/redoc.standalone.js"): PUBLIC,
     ("GET", "/.well-known/jwks.json"): PUBLIC,

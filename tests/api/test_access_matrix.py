@@ -248,6 +248,7 @@ PROBES = {
     ("GET", "/metrics"): (200, lambda ctx: Call("/metrics")),
     ("GET", "/openapi.yaml"): (200, lambda ctx: Call("/openapi.yaml")),
     ("GET", "/openapi.json"): (200, lambda ctx: Call("/openapi.json")),
+    ("GET", "/postman.json"): (200, lambda ctx: Call("/postman.json")),
     ("GET", "/docs"): (200, lambda ctx: Call("/docs")),
     ("GET", "/docs/redoc.standalone.js"): (200, lambda ctx: Call("/docs/redoc.standalone.js")),
     ("GET", "/.well-known/jwks.json"): (200, lambda ctx: Call("/.well-known/jwks.json")),

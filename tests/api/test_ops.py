@@ -15,7 +15,7 @@ import yaml
 from client import parse_metrics
 from conftest import needs_metrics, needs_server_process
 from server import run_planmon
-from settings import DB_POOL_SIZE, SPEC_PATH
+from settings import DB_POOL_SIZE, REPO_ROOT, SPEC_PATH
 
 
 class NoDates(yaml.SafeLoader):
@@ -128,6 +128,17 @@ def test_openapi_yaml_is_the_repository_document(api):
     r = api.get("/openapi.yaml")
     assert r.content == SPEC_PATH.read_bytes(), "the served document differs from api/openapi.yaml"
     assert yaml.safe_load(r.content)["openapi"].startswith("3.1")
+
+
+def test_postman_json_is_the_repository_collection_without_a_token(api):
+    r = api.anonymous().get("/postman.json")
+    assert r.status_code == 200, r.text
+    assert r.content == (REPO_ROOT / "api" / "postman.json").read_bytes(), \
+        "the served collection differs from api/postman.json"
+    collection = r.json()
+    assert [folder["name"] for folder in collection["item"]] == ["Reads", "Writes"]
+    assert {"baseUrl", "token"} <= {v["key"] for v in collection["variable"]}
+    assert collection["auth"]["bearer"][0]["value"] == "{{token}}"
 
 
 def test_docs_page_loads_redoc_and_the_document_from_this_server(api):

@@ -78,7 +78,7 @@ PLANTED = {
     "extra property in a list item": ("GET", "/v1/admin-units", response(
         200, {"items": [edited(UNIT, extra=1)], "next_cursor": None}, JSON_HEADERS)),
     "extra property in the envelope": ("GET", "/v1/admin-units", response(
-        200, {"items": [], "next_cursor": None, "total": 0}, JSON_HEADERS)),
+        200, {"items": [], "next_cursor": None, "count": 0}, JSON_HEADERS)),
     "wrong type": ("GET", "/v1/admin-units/883", response(200, edited(UNIT, level="2"), JSON_HEADERS)),
     "value outside the enum": ("GET", "/v1/admin-units/883", response(
         200, edited(UNIT, type="quan"), JSON_HEADERS)),

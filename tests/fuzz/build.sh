@@ -122,13 +122,14 @@ lib_objs=()
   echo "build $(esc "$OUT/gen/openapi.json"): yaml_to_json $(esc "$ROOT/api/openapi.yaml")"
   echo "build $(esc "$OUT/gen/openapi.yaml.gz"): gzip $(esc "$ROOT/api/openapi.yaml")"
   echo "build $(esc "$OUT/gen/openapi.json.gz"): gzip $(esc "$OUT/gen/openapi.json")"
+  echo "build $(esc "$OUT/gen/postman.json.gz"): gzip $(esc "$ROOT/api/postman.json")"
   echo "build $(esc "$OUT/gen/redoc.standalone.js.gz"): gzip $(esc "$redoc")"
   for table in "${EMBEDDED_TABLES[@]}"; do
     case $table in
       migrations) ins=("$ROOT"/db/migrations/*.sql) ;;
       seed) ins=("$ROOT"/db/seed/*.json) ;;
       api) ins=("$ROOT/api/openapi.yaml" "$OUT/gen/openapi.yaml.gz" "$OUT/gen/openapi.json"
-                "$OUT/gen/openapi.json.gz") ;;
+                "$OUT/gen/openapi.json.gz" "$ROOT/api/postman.json" "$OUT/gen/postman.json.gz") ;;
       docs) ins=("$redoc" "$OUT/gen/redoc.standalone.js.gz") ;;
       messages) ins=("$ROOT/service/messages/vi.tsv") ;;
     esac

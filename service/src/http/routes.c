@@ -72,6 +72,7 @@ static struct route table[] = {
     ROUTE("GET", "/metrics", ops_metrics, PUBLIC, 0),
     ROUTE("GET", "/openapi.yaml", ops_openapi, PUBLIC, 0),
     ROUTE("GET", "/openapi.json", ops_openapi_json, PUBLIC, 0),
+    ROUTE("GET", "/postman.json", ops_postman, PUBLIC, 0),
     ROUTE("GET", "/docs", ops_docs, PUBLIC, 0),
     ROUTE("GET", "/docs/redoc.standalone.js", ops_docs_js, PUBLIC, 0),
     ROUTE("GET", "/.well-known/jwks.json", auth_jwks, PUBLIC, 0),

@@ -1,4 +1,5 @@
-/* ops_http.c: /healthz, /readyz, /metrics, /openapi.yaml, /openapi.json, /docs (see ops_http.h). */
+/* ops_http.c: /healthz, /readyz, /metrics, /openapi.yaml, /openapi.json, /postman.json, /docs
+ * (see ops_http.h). */
 #include "resources/ops_http.h"
 
 #include <stdlib.h>
@@ -80,6 +81,11 @@ pm_status ops_openapi(http_ctx *ctx, pm_error *err)
 pm_status ops_openapi_json(http_ctx *ctx, pm_error *err)
 {
     return reply_document(ctx, 2, "application/json", err);
+}
+
+pm_status ops_postman(http_ctx *ctx, pm_error *err)
+{
+    return reply_document(ctx, 4, "application/json", err);
 }
 
 /* How Redoc starts (issue 19, item 6; profiled in tests/browser/docs-render.test.mjs): with
