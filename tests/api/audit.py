@@ -8,7 +8,7 @@ own events; the caller's sign-in happens before the mark, so its login is not am
 
 import uuid
 
-from client import MAX_PAGES
+from client import FRESH_FOR_S, MAX_PAGES
 
 # Audit events that record no change of an object (they never reach a history or the feed).
 SESSION_ACTIONS = ("login", "login_failed", "token_refresh", "token_revoke")
@@ -32,6 +32,10 @@ class AuditLog:
         self.reader = reader
 
     def newest_id(self):
+        """The newest event's id: the mark a count of events since starts from. The reader's
+        token is made good for minutes first, so that no renewal (a sign-in, itself an event)
+        falls between the mark and the count."""
+        self.reader.authorization(FRESH_FOR_S)
         items = self.reader.json("/v1/audit-events", {"limit": 1})["items"]
         return items[0]["id"] if items else 0
 
@@ -50,7 +54,7 @@ class AuditLog:
 
 def recorded(log, client, action):
     """(action(), the events recorded while it ran, oldest first)."""
-    client.authorization()  # sign in now: the login is not the action's
+    client.authorization()  # sign in now, for minutes: the login is not the action's
     mark = log.newest_id()
     result = action()
     return result, log.since(mark)

@@ -46,6 +46,9 @@ MAX_PAGES = 1000
 # A cached access token is renewed when it has less than this left (the outage tests must not
 # need a login while the database is away).
 RENEW_BEFORE_S = 300
+# What a test that counts audit events asks of a token before it marks the log (audit.recorded):
+# enough that no renewal, itself a sign-in event, can fall between the mark and the count.
+FRESH_FOR_S = RENEW_BEFORE_S + 240
 
 
 def fold(text):
@@ -168,11 +171,12 @@ class Sessions:
             return self._api.post_json("/v1/auth/token",
                                        {"username": username, "password": password})
 
-    def token(self, username):
-        """A current access token of `username`, logging in when there is none or it is old."""
+    def token(self, username, fresh_for=RENEW_BEFORE_S):
+        """A current access token of `username`, logging in when there is none or it has less
+        than `fresh_for` seconds left."""
         with self._lock:
             cached = self._tokens.get(username)
-            if cached and cached[1] - time.monotonic() > RENEW_BEFORE_S:
+            if cached and cached[1] - time.monotonic() > fresh_for:
                 return cached[0]
         started = time.monotonic()
         r = self.login(username)
@@ -235,12 +239,15 @@ class Api:
         """The same server, called with `Authorization: Bearer <token>`."""
         return self._variant(token=token)
 
-    def authorization(self):
-        """The Authorization header this client sends, or None."""
+    def authorization(self, fresh_for=FRESH_FOR_S):
+        """The Authorization header this client sends, or None; its token good for at least
+        `fresh_for` more seconds (a sign-in now, when it is not). A test calls it before it
+        marks what it counts (audit events, a snapshot), so that no sign-in of this client falls
+        inside; each request asks only for RENEW_BEFORE_S."""
         if self.token is not None:
             return f"Bearer {self.token}"
         if self.user is not None:
-            return f"Bearer {self.sessions.token(self.user)}"
+            return f"Bearer {self.sessions.token(self.user, fresh_for)}"
         return None
 
     def auth_headers(self, headers=None):
@@ -248,7 +255,7 @@ class Api:
         out = dict(headers or {})
         if any(k.lower() == "authorization" for k in out):
             return out  # given: no token is looked up, so no sign-in happens behind the caller
-        auth = self.authorization()
+        auth = self.authorization(RENEW_BEFORE_S)
         if auth:
             out["Authorization"] = auth
         return out
