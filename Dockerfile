@@ -1,8 +1,10 @@
 # planmon container image, three stages on debian:bookworm-slim:
-#   docs     npm ci, for the docs page's script (redoc's standalone bundle, served at /docs)
+#   docs     npm ci, for the docs page: redoc, whose standalone bundle is served at /docs, and
+#            the packages with which the build draws the page (service/tools/prerender_docs.mjs)
 #   build    the -dev packages and the release build of the binary (migrations, seed data, the
-#            OpenAPI document as YAML and JSON, and the docs script, each also gzip-compressed,
-#            are compiled into it; python3-yaml converts the document)
+#            OpenAPI document as YAML and JSON, the docs script and the docs page drawn by node,
+#            each also gzip-compressed, are compiled into it; python3-yaml converts the document,
+#            Debian's nodejs runs prerender_docs.mjs on the docs stage's node_modules)
 #   runtime  only the shared libraries the binary needs, the binary, the docs script, curl
 #            for the health check, tzdata for PROVINCE_TIME_ZONE (the binary refuses to start
 #            without the zone's data: "today in the province"), fonts-liberation2 for the report
@@ -40,11 +42,13 @@ RUN apt-get update \
       build-essential meson ninja-build pkg-config \
       libulfius-dev libjansson-dev libpq-dev libmicrohttpd-dev libjwt-dev libargon2-dev libssl-dev \
       libglib2.0-dev libcairo2-dev libpango1.0-dev libzip-dev libxlsxwriter-dev libxml2-dev \
-      python3-yaml \
+      python3-yaml nodejs \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
-# the docs script is compiled into the binary too, with its gzip (service/meson.build)
-COPY --from=docs /src/node_modules/redoc/bundles/redoc.standalone.js node_modules/redoc/bundles/
+# the docs script and the docs page, drawn by node at build time, are compiled into the binary
+# too, with their gzip (service/meson.build)
+COPY package.json package-lock.json ./
+COPY --from=docs /src/node_modules node_modules
 COPY meson.build meson_options.txt ./
 COPY service service
 COPY db db

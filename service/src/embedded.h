@@ -24,7 +24,8 @@ extern const size_t embedded_messages_count;
  * api/postman.json, postman.json.gz */
 extern const struct embedded_file embedded_api[];
 extern const size_t embedded_api_count;
-/* the docs page's script: redoc.standalone.js, redoc.standalone.js.gz */
+/* the docs: redoc.standalone.js, redoc.standalone.js.gz (the script), docs.html, docs.html.gz (the
+ * page, drawn at build time: service/tools/prerender_docs.mjs) */
 extern const struct embedded_file embedded_docs[];
 extern const size_t embedded_docs_count;
 

@@ -141,12 +141,24 @@ def test_postman_json_is_the_repository_collection_without_a_token(api):
     assert collection["auth"]["bearer"][0]["value"] == "{{token}}"
 
 
-def test_docs_page_loads_redoc_and_the_document_from_this_server(api):
+def test_docs_page_is_drawn_before_any_script_runs_and_loads_nothing_from_other_hosts(api):
+    """/docs is drawn at build time (service/tools/prerender_docs.mjs): the document's title and
+    every operation's section are in the HTML, and the Redoc script that hydrates it comes from
+    this server."""
     r = api.get("/docs")
     html = r.text
-    assert re.search(r"""<script[^>]+src=["']/docs/redoc\.standalone\.js["']""", html), html
-    assert "/openapi.json" in html
-    external = re.findall(r"""(?:src|href)=["'](?:https?:)?//[^"']+""", html)
+    assert r.headers["Content-Type"] == "text/html; charset=utf-8"
+    spec = yaml.load(SPEC_PATH.read_text(encoding="utf-8"), Loader=NoDates)
+    assert re.search(r"<h1[^>]*>" + re.escape(spec["info"]["title"]), html), "no title heading"
+    operations = [op["operationId"] for item in spec["paths"].values() for op in item.values()
+                  if isinstance(op, dict) and "operationId" in op]
+    missing = [op for op in operations if f'/operation/{op}"' not in html]
+    assert operations and not missing, f"operations not drawn in the HTML: {missing}"
+    assert re.search(r"""<script[^>]+src=["']/docs/redoc\.standalone\.js["']""", html), html[:500]
+    assert '<script type="application/json" id="redoc-state">' in html
+    external = re.findall(r"""<(?:script|link|img|iframe)\b[^>]*(?:src|href)=["']?(?:https?:)?//[^"'> ]+""",
+                          html)
+    external += re.findall(r"""url\(\s*["']?(?:https?:)?//[^)]+""", html)
     assert not external, f"the page loads from other hosts: {external}"
     policy = {d.split()[0]: d.split()[1:] for d in r.headers["Content-Security-Policy"].split("; ")}
     assert policy["default-src"] == ["'none'"] and policy["img-src"] == ["'self'", "data:"], \
@@ -154,11 +166,12 @@ def test_docs_page_loads_redoc_and_the_document_from_this_server(api):
 
 
 def test_the_docs_page_inline_script_is_the_one_its_policy_allows(api):
-    """The page's one inline script (it hands Redoc the JSON document) runs only if its SHA-256
-    is in the Content-Security-Policy."""
+    """The page's one inline script (it hands Redoc the state the page was drawn from) runs only
+    if its SHA-256 is in the Content-Security-Policy; the JSON data block is never run."""
     r = api.get("/docs")
-    scripts = re.findall(r"<script>(.*?)</script>", r.text, re.S)
-    assert len(scripts) == 1, r.text
+    scripts = [body for attrs, body in re.findall(r"<script\b([^>]*)>(.*?)</script>", r.text, re.S)
+               if "src=" not in attrs and 'type="application/json"' not in attrs]
+    assert len(scripts) == 1, [s[:80] for s in scripts]
     digest = base64.b64encode(hashlib.sha256(scripts[0].encode()).digest()).decode()
     assert f"'sha256-{digest}'" in r.headers["Content-Security-Policy"].split("; ")[1]
 
@@ -171,6 +184,7 @@ def test_openapi_json_is_the_repository_document(api):
 
 ASSETS = [("/openapi.yaml", lambda: SPEC_PATH.read_bytes(), "public, no-cache"),
           ("/openapi.json", None, "public, no-cache"),
+          ("/docs", None, "public, no-cache"),
           ("/docs/redoc.standalone.js", None, "public, max-age=86400")]
 
 

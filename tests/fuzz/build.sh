@@ -109,6 +109,8 @@ lib_objs=()
   echo "  command = gzip -9n -c \$in > \$out"
   echo "rule yaml_to_json"
   echo "  command = /usr/bin/python3 $(q "$ROOT/service/tools/yaml_to_json.py") \$in \$out"
+  echo "rule prerender_docs"
+  echo "  command = node $(q "$ROOT/service/tools/prerender_docs.mjs") \$in \$out"
   echo "rule ar"
   echo "  command = rm -f \$out && ar crs \$out \$in"
   echo "  description = AR \$out"
@@ -117,20 +119,23 @@ lib_objs=()
   echo "  description = LINK \$out"
   echo
   echo "build $(esc "$OUT/embed"): hostcc $(esc "$ROOT/service/tools/embed.c")"
-  # the documents and the docs script, each with its gzip, as service/meson.build makes them
+  # the documents, the docs script and page, each with its gzip, as service/meson.build makes them
   redoc=$ROOT/node_modules/redoc/bundles/redoc.standalone.js
   echo "build $(esc "$OUT/gen/openapi.json"): yaml_to_json $(esc "$ROOT/api/openapi.yaml")"
   echo "build $(esc "$OUT/gen/openapi.yaml.gz"): gzip $(esc "$ROOT/api/openapi.yaml")"
   echo "build $(esc "$OUT/gen/openapi.json.gz"): gzip $(esc "$OUT/gen/openapi.json")"
   echo "build $(esc "$OUT/gen/postman.json.gz"): gzip $(esc "$ROOT/api/postman.json")"
   echo "build $(esc "$OUT/gen/redoc.standalone.js.gz"): gzip $(esc "$redoc")"
+  echo "build $(esc "$OUT/gen/docs.html"): prerender_docs $(esc "$ROOT/api/openapi.yaml")"
+  echo "build $(esc "$OUT/gen/docs.html.gz"): gzip $(esc "$OUT/gen/docs.html")"
   for table in "${EMBEDDED_TABLES[@]}"; do
     case $table in
       migrations) ins=("$ROOT"/db/migrations/*.sql) ;;
       seed) ins=("$ROOT"/db/seed/*.json) ;;
       api) ins=("$ROOT/api/openapi.yaml" "$OUT/gen/openapi.yaml.gz" "$OUT/gen/openapi.json"
                 "$OUT/gen/openapi.json.gz" "$ROOT/api/postman.json" "$OUT/gen/postman.json.gz") ;;
-      docs) ins=("$redoc" "$OUT/gen/redoc.standalone.js.gz") ;;
+      docs) ins=("$redoc" "$OUT/gen/redoc.standalone.js.gz" "$OUT/gen/docs.html"
+                 "$OUT/gen/docs.html.gz") ;;
       messages) ins=("$ROOT/service/messages/vi.tsv") ;;
     esac
     line="build $(esc "$OUT/gen/embedded_$table.c"): embed"

@@ -88,32 +88,19 @@ pm_status ops_postman(http_ctx *ctx, pm_error *err)
     return reply_document(ctx, 4, "application/json", err);
 }
 
-/* How Redoc starts (issue 19, item 6; profiled in tests/browser/docs-render.test.mjs): with
- * native scroll bars, for Redoc's own (PerfectScrollbar) laid out the whole page once more as it
- * mounted, the largest single cost; the download button links /openapi.yaml instead of a copy of
- * the document Redoc would serialise; and the document comes parsed by JSON.parse from
- * /openapi.json, so that Redoc does not parse YAML. */
-#define DOCS_INIT                                                                      \
-    "fetch(\"/openapi.json\").then(function(r){return r.json()}).then(function(spec){" \
-    "Redoc.init(spec,{nativeScrollbars:true,downloadDefinitionUrl:\"/openapi.yaml\"}," \
-    "document.getElementById(\"redoc\"))});"
-
-static const char docs_page[] =
-    "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-    "<title>planmon API</title>\n"
-    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-    "<link rel=\"icon\" href=\"data:,\">\n"
-    "<style>body{margin:0;padding:0}</style>\n</head>\n<body>\n"
-    "<div id=\"redoc\"></div>\n"
-    "<script src=\"/docs/redoc.standalone.js\"></script>\n"
-    "<script>" DOCS_INIT "</script>\n</body>\n</html>\n";
+/* /docs is the page Redoc drew at build time (issue 19, item 6; tools/prerender_docs.mjs): every
+ * heading, the menu and the operations are in the HTML and drawn as the browser reads it, then
+ * the page's one inline script hands Redoc (/docs/redoc.standalone.js) the state it was drawn
+ * from, and Redoc hydrates it. Drawn in the browser, as before, the page showed its first
+ * heading only after Redoc had laid out all operations (tests/browser/docs-render.test.mjs).
+ * embedded_docs[2] and [3] hold the page and its gzip. */
 
 /* The page loads nothing from other hosts: Redoc's menu shows its logo from a CDN, which this
  * policy keeps from ever being requested (the docs work offline and leak no visit). Its one
- * inline script is allowed by its SHA-256 (base64 of sha256 of DOCS_INIT; tests/api/test_ops.py
- * checks that they agree). */
+ * inline script is allowed by its SHA-256 (base64 of sha256 of prerender_docs.mjs's HYDRATE;
+ * tests/api/test_ops.py checks that they agree); the JSON data block beside it is never run. */
 static const char docs_policy[] =
-    "default-src 'none'; script-src 'self' 'sha256-TmH0WPSd1Dsdk+vee9PY/gqORBOjgVggrTBn4LhXycQ='; "
+    "default-src 'none'; script-src 'self' 'sha256-AOFZ8nx/D+trAwRjFbXDK4I68pYylF0Z52ysdYalhO8='; "
     "style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; "
     "connect-src 'self'; worker-src blob:; base-uri 'none'; form-action 'none'; "
     "frame-ancestors 'none'";
@@ -123,7 +110,9 @@ pm_status ops_docs(http_ctx *ctx, pm_error *err)
     if (req_check_query(ctx, no_params, err) != PM_OK)
         return err->status;
     reply_header(ctx, "Content-Security-Policy", docs_policy);
-    reply_bytes(ctx, 200, docs_page, sizeof docs_page - 1, "text/html; charset=utf-8");
+    asset_bytes page = {embedded_docs[2].data, embedded_docs[2].len, embedded_docs[3].data,
+                        embedded_docs[3].len};
+    reply_asset(ctx, &page, "text/html; charset=utf-8", document_cache);
     return PM_OK;
 }
 
