@@ -124,8 +124,8 @@ pm_status db_set_archived(PGconn *conn, const char *sql, const char *const *keys
 
 /* Fails the build unless a list's table of DB_SORTED_PAGES has two statements per name of its
  * NULL-terminated ?sort= names. */
-#define DB_SORTS_MATCH(SQL, NAMES)                                                     \
-    _Static_assert(sizeof SQL / sizeof *SQL == 2 * (sizeof NAMES / sizeof *NAMES - 1), \
+#define DB_SORTS_MATCH(SQL, NAMES)                                                         \
+    _Static_assert(sizeof(SQL) / sizeof *(SQL) == 2 * (sizeof(NAMES) / sizeof *(NAMES)-1), \
                    "two statements per sort key")
 
 /* The entry of a table of DB_SORTED_PAGES for page->sort and page->descending (sort > 0). */

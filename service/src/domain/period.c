@@ -183,14 +183,13 @@ bool period_for_indicator(period_type indicator, const period *asked, int due_da
     if (!report_period && period_rank(asked->type) < period_rank(indicator))
         return false;
     char id[16];
-    if (indicator == asked->type || !report_period)
-        snprintf(id, sizeof id, "%s", asked->id);
-    else if (indicator == PERIOD_YEARLY)
-        snprintf(id, sizeof id, "%04d", asked->year);
-    else if (indicator == PERIOD_SIX_MONTHLY && asked->type == PERIOD_VN_SIX_MONTHLY)
-        snprintf(id, sizeof id, "%04dS%c", asked->year, asked->id[7]);
-    else
-        snprintf(id, sizeof id, "%s", asked->id);
+    snprintf(id, sizeof id, "%s", asked->id); /* the period asked, unless a report maps */
+    if (report_period && indicator != asked->type) {
+        if (indicator == PERIOD_YEARLY)
+            snprintf(id, sizeof id, "%04d", asked->year);
+        else if (indicator == PERIOD_SIX_MONTHLY && asked->type == PERIOD_VN_SIX_MONTHLY)
+            snprintf(id, sizeof id, "%04dS%c", asked->year, asked->id[7]);
+    }
     if (!period_parse(id, due_days, out))
         *out = *asked;
     return true;

@@ -19,7 +19,7 @@ static double coding_quality(const char *params, const char *end)
         p++;
         while (p < end && isspace((unsigned char)*p))
             p++;
-        if (end - p >= 2 && (p[0] == 'q' || p[0] == 'Q') && p[1] == '=')
+        if (p + 1 < end && (*p == 'q' || *p == 'Q') && p[1] == '=')
             return strtod(p + 2, NULL);
     }
     return 1.0;
