@@ -278,9 +278,11 @@ pm_status db_page_collect(const PGresult *res, const page_request *page,
         json_array_append_new(out->items, db_row_to_json(res, r));
     if (rows > page->limit && served > 0) {
         const char *keys[PAGE_MAX_KEYS];
+        if (nkeys + (page->sort > 0) > PAGE_MAX_KEYS)
+            return pm_fail(err, PM_INTERNAL, MSG("The list could not be paged."));
         for (int k = 0; k < nkeys; k++) {
             int col = PQfnumber(res, key_columns[k]);
-            if (col < 0 || k >= PAGE_MAX_KEYS - 1)
+            if (col < 0)
                 return pm_fail(err, PM_INTERNAL, MSG("The list could not be paged."));
             keys[k] = PQgetvalue(res, served - 1, col);
         }

@@ -169,13 +169,19 @@ static pm_status list_page(http_ctx *ctx, const void *args, const page_request *
     return measurement_repo_list(a->db, &a->viewer, &a->filter, page, out, err);
 }
 
+/* Every measurement of the list asked, for an export. *items is new. */
+static pm_status collect_all(http_ctx *ctx, const list_args *args, json_t **items, pm_error *err)
+{
+    return export_collect(ctx, list_page, args, &args->order,
+                          "indicator, unit, period, status or agency", items, err);
+}
+
 /* The whole list as CSV with the import's header (indicator,unit,period,value,comment), UTF-8
  * with a byte-order mark: a file that POST /v1/measurements/import takes back unchanged. */
 static pm_status reply_csv_export(http_ctx *ctx, const list_args *args, pm_error *err)
 {
     json_auto_t *items = NULL;
-    pm_status st = export_collect(ctx, list_page, args, &args->order,
-                                  "indicator, unit, period, status or agency", &items, err);
+    pm_status st = collect_all(ctx, args, &items, err);
     if (st != PM_OK)
         return st;
     size_t len;
@@ -195,8 +201,7 @@ static pm_status reply_xlsx_export(http_ctx *ctx, const list_args *args, const c
                                    pm_error *err)
 {
     json_auto_t *items = NULL;
-    pm_status st = export_collect(ctx, list_page, args, &args->order,
-                                  "indicator, unit, period, status or agency", &items, err);
+    pm_status st = collect_all(ctx, args, &items, err);
     if (st != PM_OK)
         return st;
     size_t i;

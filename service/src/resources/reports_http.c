@@ -279,21 +279,23 @@ pm_status reports_get(http_ctx *ctx, pm_error *err)
             return st;
         json_array_extend(completeness, yearly);
     }
+    /* Names beside codes, one lookup per kind for every table's rows (the rows are shared, so
+     * the names land in the tables) and the report's unit; pilots name their indicator. */
     static const char *const codes[] = {"agency", "lead", "unit", NULL};
     static const char *const indicator[] = {"indicator", NULL};
+    json_auto_t *whole = json_pack("{s:s}", "unit", unit ? unit : root), *rows = json_array();
     json_t *tables[] = {indicators, tasks, task_status, overdue, completeness, updates};
     for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++)
-        if ((st = export_add_names(db, tables[i], codes, err)))
-            return st;
-    json_auto_t *whole = json_pack("[{s:s}]", "unit", unit ? unit : root);
-    if ((st = export_add_names(db, pilots, indicator, err)) ||
-        (st = export_add_names(db, whole, codes, err)))
+        json_array_extend(rows, tables[i]);
+    json_array_append(rows, whole);
+    if ((st = export_add_names(db, rows, codes, err)) ||
+        (st = export_add_names(db, pilots, indicator, err)))
         return st;
     body = json_pack("{s:O, s:s, s:O, s:s, s:O?, s:O, s:O, s:O, s:O, s:O, s:O, s:O}", "period",
                      shape, "as_of", moment, "plan", plan, "unit", unit ? unit : root, "unit_name",
-                     json_object_get(json_array_get(whole, 0), "unit_name"), "indicators",
-                     indicators, "tasks", tasks, "task_status", task_status, "overdue", overdue,
-                     "pilots", pilots, "completeness", completeness, "updates", updates);
+                     json_object_get(whole, "unit_name"), "indicators", indicators, "tasks", tasks,
+                     "task_status", task_status, "overdue", overdue, "pilots", pilots,
+                     "completeness", completeness, "updates", updates);
     if (out == OUT_PDF || out == OUT_DOCX) {
         report_facts facts = {.body = body,
                               .period = &report,
