@@ -42,7 +42,7 @@ RUN apt-get update \
       build-essential meson ninja-build pkg-config \
       libulfius-dev libjansson-dev libpq-dev libmicrohttpd-dev libjwt-dev libargon2-dev libssl-dev \
       libglib2.0-dev libcairo2-dev libpango1.0-dev libzip-dev libxlsxwriter-dev libxml2-dev \
-      python3-yaml nodejs \
+      libcurl4-gnutls-dev python3-yaml nodejs \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # the docs script and the docs page, drawn by node at build time, are compiled into the binary
@@ -63,7 +63,7 @@ RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       libulfius2.7 liborcania2.3 libjansson4 libpq5 libmicrohttpd12 libjwt0 libargon2-1 libssl3 \
       libglib2.0-0 libcairo2 libpango-1.0-0 libpangocairo-1.0-0 libpangoft2-1.0-0 libfontconfig1 \
-      libzip4 libxlsxwriter4 libxml2 curl ca-certificates tzdata fonts-liberation2 \
+      libzip4 libxlsxwriter4 libxml2 libcurl3-gnutls curl ca-certificates tzdata fonts-liberation2 \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 planmon \
  && useradd --system --uid 10001 --gid 10001 --no-create-home --home-dir /nonexistent \

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "domain/clock.h"
 #include "log.h"
@@ -105,6 +106,33 @@ static bool parse_proxies(pm_config *cfg, const char *list, char *msg, size_t ms
     return true;
 }
 
+/* Reads WEBHOOK_RETRY_SCHEDULE: each item a number and a unit, s, m or h (90s, 5m, 2h). */
+static bool parse_retries(pm_config *cfg, const char *list, char *msg, size_t msg_size)
+{
+    cfg->webhook_retry_count = 0;
+    const char *item;
+    size_t len;
+    while (next_item(&list, &item, &len)) {
+        char *end;
+        long n = len ? strtol(item, &end, 10) : -1;
+        long unit = len && end == item + len - 1 ? (*end == 's'   ? 1
+                                                    : *end == 'm' ? 60
+                                                    : *end == 'h' ? 3600
+                                                                  : 0)
+                                                 : 0;
+        if (n < 1 || unit == 0 || n * unit > 86400 ||
+            cfg->webhook_retry_count == CONFIG_MAX_RETRIES) {
+            snprintf(msg, msg_size,
+                     "WEBHOOK_RETRY_SCHEDULE: at most %d waits such as 10s, 5m or 2h, each at "
+                     "most 24h (got \"%.*s\")",
+                     CONFIG_MAX_RETRIES, (int)(len > 40 ? 40 : len), item);
+            return false;
+        }
+        cfg->webhook_retry_s[cfg->webhook_retry_count++] = (int)(n * unit);
+    }
+    return true;
+}
+
 bool config_load(pm_config *cfg, bool need_database, char *msg, size_t msg_size)
 {
     memset(cfg, 0, sizeof *cfg);
@@ -156,6 +184,12 @@ bool config_load(pm_config *cfg, bool need_database, char *msg, size_t msg_size)
         {"LOGIN_WINDOW_S", 900, 1, 86400, &cfg->login_window_s},
         {"REPORT_RENDER_CONCURRENCY", 2, 1, 64, &cfg->report_render_concurrency},
         {"EXPORT_MAX_ROWS", 100000, 1, 10000000, &cfg->export_max_rows},
+        {"NOTIFY_POLL_MS", 1000, 20, 60000, &cfg->notify_poll_ms},
+        {"SCHEDULER_INTERVAL_S", 60, 1, 86400, &cfg->scheduler_interval_s},
+        {"WEBHOOK_CONNECT_TIMEOUT_MS", 5000, 100, 60000, &cfg->webhook_connect_timeout_ms},
+        {"WEBHOOK_TIMEOUT_MS", 15000, 100, 300000, &cfg->webhook_timeout_ms},
+        {"WEBHOOK_CONCURRENCY", 16, 1, 256, &cfg->webhook_concurrency},
+        {"WEBHOOK_DISABLE_AFTER", 10, 1, 100000, &cfg->webhook_disable_after},
     };
     for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++) {
         if (!env_int(ints[i].name, ints[i].fallback, ints[i].min, ints[i].max, &v, msg, msg_size))
@@ -190,8 +224,21 @@ bool config_load(pm_config *cfg, bool need_database, char *msg, size_t msg_size)
         return false;
     }
     cfg->docs_js_file = env_or("DOCS_JS_FILE", PLANMON_DEFAULT_DOCS_JS);
+    cfg->webhook_allow_hosts = env_or("WEBHOOK_ALLOW_HOSTS", "");
     return parse_origins(cfg, env_or("CORS_ORIGINS", ""), msg, msg_size) &&
-           parse_proxies(cfg, env_or("TRUSTED_PROXIES", ""), msg, msg_size);
+           parse_proxies(cfg, env_or("TRUSTED_PROXIES", ""), msg, msg_size) &&
+           parse_retries(cfg, env_or("WEBHOOK_RETRY_SCHEDULE", "10s,1m,5m,30m,2h,6h,15h"), msg,
+                         msg_size);
+}
+
+bool config_webhook_host_allowed(const pm_config *cfg, const char *host)
+{
+    const char *list = cfg->webhook_allow_hosts, *item;
+    size_t len;
+    while (host && next_item(&list, &item, &len))
+        if (len && strlen(host) == len && strncasecmp(host, item, len) == 0)
+            return true;
+    return false;
 }
 
 bool config_origin_allowed(const pm_config *cfg, const char *origin)

@@ -10,7 +10,7 @@
 
 #include "domain/netaddr.h"
 
-enum { CONFIG_MAX_ORIGINS = 32, CONFIG_MAX_PROXIES = 16 };
+enum { CONFIG_MAX_ORIGINS = 32, CONFIG_MAX_PROXIES = 16, CONFIG_MAX_RETRIES = 20 };
 
 typedef struct {
     const char *database_url;      /* DATABASE_URL, required where `need_database` */
@@ -54,12 +54,28 @@ typedef struct {
     /* TRUSTED_PROXIES, comma-separated addresses or networks (10.0.0.0/8): the proxies whose
      * X-Forwarded-For names the client */
     net_prefix trusted_proxies[CONFIG_MAX_PROXIES];
+    /* Notifications (service/src/notify/) */
+    int notify_poll_ms;             /* NOTIFY_POLL_MS: how often the outbox is looked at */
+    int scheduler_interval_s;       /* SCHEDULER_INTERVAL_S: how often deadlines are looked at */
+    int webhook_connect_timeout_ms; /* WEBHOOK_CONNECT_TIMEOUT_MS */
+    int webhook_timeout_ms;         /* WEBHOOK_TIMEOUT_MS: a whole delivery attempt */
+    int webhook_concurrency;        /* WEBHOOK_CONCURRENCY: deliveries one instance sends at once */
+    int webhook_disable_after;      /* WEBHOOK_DISABLE_AFTER: deliveries in a row failed for good */
+    int webhook_retry_count;
+    /* WEBHOOK_RETRY_SCHEDULE: the waits before each retry, in seconds (10s,1m,5m,30m,2h,6h,15h) */
+    int webhook_retry_s[CONFIG_MAX_RETRIES];
+    /* WEBHOOK_ALLOW_HOSTS: host names (comma-separated) a webhook may reach although they resolve
+     * to a private, loopback or link-local address; "" for none */
+    const char *webhook_allow_hosts;
 } pm_config;
 
 /* Fills `cfg` from the environment with defaults for what is unset. On a bad value writes one
  * human-readable sentence naming the variable to `msg` and returns false. Not thread-safe (reads
  * the environment); call once at start. */
 bool config_load(pm_config *cfg, bool need_database, char *msg, size_t msg_size);
+
+/* True when `host` is one of WEBHOOK_ALLOW_HOSTS (case-insensitive). Thread-safe. */
+bool config_webhook_host_allowed(const pm_config *cfg, const char *host);
 
 /* True when `origin` (exact, case-sensitive) is in the CORS allow-list. Thread-safe. */
 bool config_origin_allowed(const pm_config *cfg, const char *origin);

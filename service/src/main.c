@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include <time.h>
+#include <curl/curl.h>
 #include <unistd.h>
 
 #include "app.h"
@@ -21,6 +22,7 @@
 #include "http/routes.h"
 #include "http/server.h"
 #include "log.h"
+#include "notify/notifier.h"
 #include "render/fonts.h"
 #include "report_cli.h"
 #include "resources/occurrences_repo.h"
@@ -221,7 +223,12 @@ static int cmd_serve(const pm_config *cfg, const struct options *o)
     if (!app.docs_js && getenv("DOCS_JS_FILE") && access(cfg->docs_js_file, R_OK) != 0)
         log_msg(LOG_WARN, NULL, "DOCS_JS_FILE %s could not be read: /docs uses the built-in script",
                 cfg->docs_js_file);
-    int rc = server_run(&app);
+    server_block_signals();
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    notifier *notifications = notifier_start(cfg, app.pool);
+    int rc = notifications ? server_run(&app) : 1;
+    notifier_stop(notifications);
+    curl_global_cleanup();
     db_pool_free(app.read_pool);
     db_pool_free(app.pool);
     free(app.docs_js);

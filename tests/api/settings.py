@@ -64,7 +64,13 @@ def server_settings(docs_js_file):
             "LOGIN_MAX_FAILURES_PER_IP": str(LOGIN_MAX_FAILURES_PER_IP),
             "LOGIN_WINDOW_S": str(LOGIN_WINDOW_S),
             # no grace on SIGTERM: the suite stops many servers (test_graceful_stop sets its own)
-            "SHUTDOWN_GRACE_S": "0"}
+            "SHUTDOWN_GRACE_S": "0",
+            # notifications (test_webhooks.py): every server of the suite may send any delivery,
+            # so all reach the tests' receivers (localhost) and retry on the same short schedule
+            "WEBHOOK_ALLOW_HOSTS": "localhost", "NOTIFY_POLL_MS": "200",
+            "SCHEDULER_INTERVAL_S": "1", "WEBHOOK_RETRY_SCHEDULE": "1s,1s,1s",
+            "WEBHOOK_DISABLE_AFTER": "3", "WEBHOOK_CONNECT_TIMEOUT_MS": "2000",
+            "WEBHOOK_TIMEOUT_MS": "5000"}
 
 
 # The client calls as this user unless told otherwise: the role with the fewest rights, so that

@@ -4,7 +4,8 @@
 The folders of service/src are layers: http/ (the server, the route table, the request
 pipeline), resources/ (handlers and repositories), auth/ (tokens, passwords, access rules),
 domain/ (pure logic), db/ (the pool, statements, transactions), obs/ (metrics), render/ (report
-documents drawn as PDF and DOCX). The files at the
+documents drawn as PDF and DOCX), notify/ (notifications: the outbox, webhooks' sending, the
+deadline scheduler). The files at the
 top of service/src are the base every folder may include (status, jsonutil, hash, config, log,
 embedded, app) and the application commands (main.c, seed.c, report_cli.c), which may include
 anything.
@@ -15,6 +16,7 @@ The rules, on `#include "..."` lines:
   - auth/ includes no resources/ or http/;
   - obs/ includes no http/ or resources/;
   - render/ includes only domain/ (and the base): no http/, db/, resources/, auth/ or obs/;
+  - notify/ includes no http/, resources/ or auth/;
   - http/ includes no resources/, except http/routes.c, the one route table (ENGINEERING.md);
   - among the folders, the include graph has no cycle but that one;
   - the request's connection (http_ctx's conn, conn_pool and tx) is touched only by
@@ -30,14 +32,15 @@ import pathlib
 import re
 import sys
 
-LAYERS = ("http", "resources", "auth", "domain", "db", "obs", "render")
+LAYERS = ("http", "resources", "auth", "domain", "db", "obs", "render", "notify")
 FORBIDDEN = {
-    "domain": {"http", "db", "resources", "auth"},
-    "db": {"http", "resources", "auth"},
-    "auth": {"resources", "http"},
-    "obs": {"http", "resources"},
-    "http": {"resources"},
-    "render": {"http", "db", "resources", "auth", "obs"},
+    "domain": {"http", "db", "resources", "auth", "notify"},
+    "db": {"http", "resources", "auth", "notify"},
+    "auth": {"resources", "http", "notify"},
+    "obs": {"http", "resources", "notify"},
+    "http": {"resources", "notify"},
+    "render": {"http", "db", "resources", "auth", "obs", "notify"},
+    "notify": {"http", "resources", "auth"},
 }
 ALLOWED = {("http/routes.c", "resources")}  # the route table registers the handlers
 CONN_OWNERS = {"http/context.c", "http/dispatch.c", "http/idempotency.c"}

@@ -9,11 +9,13 @@ PLANMON_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 PKGS_BUILD=(build-essential meson ninja-build pkg-config libulfius-dev libjansson-dev libpq-dev
             libjwt-dev libmicrohttpd-dev libargon2-dev libssl-dev libcmocka-dev
             libglib2.0-dev libcairo2-dev libpango1.0-dev libzip-dev libxlsxwriter-dev
-            libxml2-dev python3-yaml)  # python3-yaml: api/openapi.yaml to JSON at build time
+            libxml2-dev libcurl4-gnutls-dev python3-yaml)
+# python3-yaml: api/openapi.yaml to JSON at build time. libcurl (webhooks, e-mail) in its GnuTLS
+# flavour: libulfius-dev depends on it, and Debian 12 installs only one flavour of libcurl-dev.
 PKGS_SERVER=(postgresql-15 postgresql-contrib openssl tzdata fonts-liberation2)
 PKGS_TEST=(python3 python3-pytest python3-requests python3-jsonschema python3-yaml python3-psycopg
            python3-jwt python3-cryptography openssl curl poppler-utils python3-docx python3-pil
-           python3-openpyxl)
+           python3-openpyxl python3-aiosmtpd)
 # tests/static and tests/fuzz: the analysers and the libFuzzer toolchain.
 PKGS_CHECK=(clang-format cppcheck clang-tidy clang libclang-rt-14-dev ninja-build)
 # tests/deploy: the real load balancer and pooler, the image checks (ldd/objdump, apt-cache),

@@ -106,3 +106,9 @@ bool access_may_grant(const principal *who, const char *role)
            (has(who, ROLE_BIT(ROLE_MANAGER)) && role &&
             (strcmp(role, "officer") == 0 || strcmp(role, "manager") == 0));
 }
+
+bool access_manages_webhook(const principal *who, const char *agency)
+{
+    return has(who, ROLE_BIT(ROLE_ADMIN)) ||
+           (has(who, ROLE_BIT(ROLE_MANAGER)) && agency && own_agency(who, agency));
+}

@@ -25,6 +25,8 @@
 /* Act for an agency: on tasks it leads or coordinates, data in its scope, sites it hosts (the
  * handler checks the agency). */
 #define ACCESS_AGENCY_STAFF (ACCESS_PLAN_EDITORS | ROLE_BIT(ROLE_MANAGER) | ROLE_BIT(ROLE_OFFICER))
+/* Register and manage webhooks: admins any, a manager its own agency's (access_manages_webhook). */
+#define ACCESS_WEBHOOK_OWNERS (ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_MANAGER))
 /* Review measurements (a manager only its district's communes: access_may_review). */
 #define ACCESS_REVIEWERS (ACCESS_PLAN_EDITORS | ROLE_BIT(ROLE_MANAGER))
 
@@ -103,5 +105,12 @@ bool access_manages_user_of(const principal *who, const char *user_agency);
 
 /* Gives a user `role`: the admin any; a manager officer or manager only. */
 bool access_may_grant(const principal *who, const char *role);
+
+/* --- webhooks -----------------------------------------------------------------------------------
+ */
+
+/* Registers, reads and manages a webhook with the read rights of `agency` (NULL: a viewer's): the
+ * admin any; a manager one of its own agency. */
+bool access_manages_webhook(const principal *who, const char *agency);
 
 #endif

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "db/statements.h"
+#include "domain/clock.h"
 #include "log.h"
 
 /* The server cuts statements at the configured statement_timeout; the client waits a little
@@ -410,19 +411,21 @@ pm_status db_rollback_to_savepoint(PGconn *conn, pm_error *err)
     return db_exec(conn, "ROLLBACK TO SAVEPOINT planmon", 0, NULL, NULL, err);
 }
 
-/* The audit trigger (migration 0003) reads these settings. */
+/* The audit trigger (migration 0003) reads these settings; the outbox trigger (migration 0022)
+ * the province's zone. */
 static const char set_actor_sql[] =
     "SELECT set_config('planmon.user', coalesce($1, ''), true),"
     "       set_config('planmon.role', coalesce($2, ''), true),"
     "       set_config('planmon.agency', coalesce($3, ''), true),"
     "       set_config('planmon.request_id', coalesce($4, ''), true),"
-    "       set_config('planmon.action', coalesce($5, ''), true)";
+    "       set_config('planmon.action', coalesce($5, ''), true),"
+    "       set_config('planmon.zone', $6, true)";
 
 pm_status db_set_actor(PGconn *conn, const db_actor *actor, pm_error *err)
 {
-    const char *params[] = {actor->user, actor->role, actor->agency, actor->request_id,
-                            actor->action};
-    return db_exec(conn, set_actor_sql, 5, params, NULL, err);
+    const char *params[] = {actor->user,       actor->role,   actor->agency,
+                            actor->request_id, actor->action, clock_zone()};
+    return db_exec(conn, set_actor_sql, 6, params, NULL, err);
 }
 
 pm_status db_begin_as(PGconn *conn, const db_actor *actor, pm_error *err)

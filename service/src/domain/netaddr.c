@@ -49,6 +49,33 @@ bool net_prefix_contains(const net_prefix *net, const net_prefix *addr)
     return (net->bytes[whole] & mask) == (addr->bytes[whole] & mask);
 }
 
+/* The ranges no webhook may reach (net_addr_is_public). */
+static const char *const unroutable[] = {
+    "0.0.0.0/8",       "10.0.0.0/8",     "100.64.0.0/10", "127.0.0.0/8",    "169.254.0.0/16",
+    "172.16.0.0/12",   "192.0.0.0/24",   "192.0.2.0/24",  "192.168.0.0/16", "198.18.0.0/15",
+    "198.51.100.0/24", "203.0.113.0/24", "224.0.0.0/3",   "::/127",         "fc00::/7",
+    "fe80::/10",       "ff00::/8",       "2001:db8::/32", "100::/64",       NULL,
+};
+
+bool net_addr_is_public(const net_prefix *addr)
+{
+    /* an IPv4 address inside IPv6 (::ffff:a.b.c.d, 64:ff9b::a.b.c.d) is judged as IPv4 */
+    static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF};
+    static const unsigned char nat64[12] = {0, 0x64, 0xFF, 0x9B};
+    if (addr->family == AF_INET6 &&
+        (memcmp(addr->bytes, mapped, 12) == 0 || memcmp(addr->bytes, nat64, 12) == 0)) {
+        net_prefix v4 = {.family = AF_INET, .prefix = 32};
+        memcpy(v4.bytes, addr->bytes + 12, 4);
+        return net_addr_is_public(&v4);
+    }
+    for (const char *const *r = unroutable; *r; r++) {
+        net_prefix net;
+        if (net_prefix_parse(*r, strlen(*r), &net) && net_prefix_contains(&net, addr))
+            return false;
+    }
+    return true;
+}
+
 static bool trusted_address(const net_prefix *trusted, int ntrusted, const net_prefix *addr)
 {
     for (int i = 0; i < ntrusted; i++)

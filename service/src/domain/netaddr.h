@@ -20,6 +20,13 @@ bool net_prefix_parse(const char *text, size_t len, net_prefix *out);
 /* True when the address `addr` (a prefix of full length) lies in `net`. */
 bool net_prefix_contains(const net_prefix *net, const net_prefix *addr);
 
+/* True when `addr` (an address, prefix = its full length) is one the public internet routes:
+ * false for loopback, private (RFC 1918, fc00::/7), shared (100.64.0.0/10), link-local (where
+ * the clouds' metadata services answer), unspecified, multicast, broadcast, documentation and
+ * benchmarking ranges, and an IPv4-mapped or NAT64 IPv6 address of any of these. The guard of
+ * webhook deliveries against server-side request forgery. */
+bool net_addr_is_public(const net_prefix *addr);
+
 /* The client of a request whose TCP peer is `peer` (an address as text) and whose
  * X-Forwarded-For header is `forwarded` (NULL when absent), into `out`: the peer itself unless it
  * is one of the `ntrusted` proxies; otherwise the rightmost address of the header that is not a

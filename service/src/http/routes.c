@@ -29,6 +29,7 @@
 #include "resources/task_updates_http.h"
 #include "resources/tasks_http.h"
 #include "resources/users_http.h"
+#include "resources/webhooks_http.h"
 
 /* Who may call a route at all (auth/access.h); the handlers check the rest. */
 #define ANYONE ACCESS_ANYONE
@@ -39,6 +40,7 @@
 #define AUDITORS ACCESS_AUDIT_READERS
 #define TASK_AGENCIES ACCESS_AGENCY_STAFF
 #define REVIEWERS ACCESS_REVIEWERS
+#define WEBHOOK_OWNERS ACCESS_WEBHOOK_OWNERS
 
 static const history_spec user_history = {"users", "username", users_may_read, NULL};
 static const history_spec agency_history = {"agencies", "code", agencies_exists, NULL};
@@ -214,6 +216,14 @@ static struct route table[] = {
     ROUTE("GET", "/v1/reports/{period}", reports_get, ANYONE, 0),
     ROUTE("GET", "/v1/audit-events", audit_events_list, AUDITORS, 0),
     ROUTE("GET", "/v1/changes", audit_changes, ANYONE, 0),
+    ROUTE("GET", "/v1/webhooks", webhooks_list, WEBHOOK_OWNERS, 0),
+    ROUTE("POST", "/v1/webhooks", webhooks_create, WEBHOOK_OWNERS, ROUTE_BODY_JSON),
+    ROUTE("GET", "/v1/webhooks/{id}", webhooks_get, WEBHOOK_OWNERS, 0),
+    ROUTE("PATCH", "/v1/webhooks/{id}", webhooks_patch, WEBHOOK_OWNERS, ROUTE_BODY_JSON),
+    ROUTE("DELETE", "/v1/webhooks/{id}", webhooks_delete, WEBHOOK_OWNERS, 0),
+    ROUTE("GET", "/v1/webhooks/{id}/deliveries", webhooks_deliveries, WEBHOOK_OWNERS, 0),
+    ROUTE("POST", "/v1/webhooks/{id}/deliveries/{delivery}/redeliver", webhooks_redeliver,
+          WEBHOOK_OWNERS, 0),
 };
 enum { NROUTES = sizeof table / sizeof table[0] };
 

@@ -110,15 +110,27 @@ static void drain(app_t *app, struct _u_instance *instance, int sig)
         close(listener);
 }
 
+static void stop_signals(sigset_t *set)
+{
+    sigemptyset(set);
+    sigaddset(set, SIGTERM);
+    sigaddset(set, SIGINT);
+}
+
+void server_block_signals(void)
+{
+    sigset_t stop;
+    stop_signals(&stop);
+    pthread_sigmask(SIG_BLOCK, &stop, NULL);
+    signal(SIGPIPE, SIG_IGN);
+}
+
 int server_run(app_t *app)
 {
     const pm_config *cfg = app->cfg;
     sigset_t stop;
-    sigemptyset(&stop);
-    sigaddset(&stop, SIGTERM);
-    sigaddset(&stop, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &stop, NULL);
-    signal(SIGPIPE, SIG_IGN);
+    stop_signals(&stop);
+    server_block_signals();
 
     struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)cfg->port)};
     inet_pton(AF_INET, cfg->bind_address, &addr.sin_addr);

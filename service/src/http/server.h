@@ -10,4 +10,8 @@
  * waits for, so the server's threads inherit the mask). */
 int server_run(app_t *app);
 
+/* Blocks SIGTERM and SIGINT in the calling thread (server_run waits for them), so that a thread
+ * started before server_run inherits the mask. Idempotent. */
+void server_block_signals(void);
+
 #endif

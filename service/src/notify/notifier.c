@@ -1,0 +1,191 @@
+/* notifier.c: the notifications' background thread (see notifier.h). */
+#include "notify/notifier.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "domain/clock.h"
+#include "log.h"
+#include "notify/outbox_repo.h"
+#include "notify/sender.h"
+
+/* Outbox events one fan-out transaction reads. */
+enum { FAN_OUT_BATCH = 500 };
+
+struct notifier {
+    const pm_config *cfg;
+    db_pool *pool;
+    pthread_t thread;
+    atomic_bool stop;
+    pthread_mutex_t lock;
+    pthread_cond_t wake;
+    unsigned seed; /* the retries' jitter */
+};
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Logs a failed step once per kind of failure in a row (a database that is down is said once). */
+static void report(const char *step, pm_status st, pm_error *err, pm_status *last)
+{
+    if (st != PM_OK && st != *last)
+        log_msg(LOG_WARN, NULL, "notifications: %s failed: %s", step, err->detail);
+    *last = st;
+    pm_error_reset(err);
+}
+
+static pm_status schedule(struct notifier *n, pm_error *err)
+{
+    PGconn *db;
+    char today[16];
+    int made = 0;
+    pm_status st = db_pool_acquire(n->pool, &db, err);
+    if (st != PM_OK)
+        return st;
+    clock_today_text(today);
+    st = outbox_repo_schedule(db, today, clock_zone(), &made, err);
+    db_pool_release(n->pool, db);
+    if (made > 0)
+        log_msg(LOG_INFO, NULL, "notifications: %d deadline events for %s", made, today);
+    return st;
+}
+
+/* Fans out until the outbox is read up to the feed's horizon (or a stop). */
+static pm_status fan_out(struct notifier *n, pm_error *err)
+{
+    PGconn *db = NULL;
+    pm_status st = db_pool_acquire(n->pool, &db, err);
+    int events = FAN_OUT_BATCH;
+    while (st == PM_OK && events == FAN_OUT_BATCH && !atomic_load(&n->stop))
+        st = outbox_repo_fan_out(db, FAN_OUT_BATCH, &events, err);
+    if (db)
+        db_pool_release(n->pool, db);
+    return st;
+}
+
+/* The wait before the retry that follows attempt `attempt` (1 = the first), with ±20 % jitter
+ * so that the retries of a burst spread out; -1 when the schedule is spent. */
+static int retry_in(struct notifier *n, int attempt)
+{
+    if (attempt < 1 || attempt > n->cfg->webhook_retry_count)
+        return -1;
+    double base = n->cfg->webhook_retry_s[attempt - 1];
+    double jitter = 0.8 + 0.4 * (double)rand_r(&n->seed) / (double)RAND_MAX;
+    int wait = (int)(base * jitter + 0.5);
+    return wait < 1 ? 1 : wait;
+}
+
+/* Claims what is due, sends it with no connection held, records each outcome. *sent: how many
+ * were claimed. */
+static pm_status deliver(struct notifier *n, int *sent, pm_error *err)
+{
+    const pm_config *cfg = n->cfg;
+    /* a lease outlives the attempt: both timeouts, and time to record the outcome */
+    int lease = (cfg->webhook_connect_timeout_ms + cfg->webhook_timeout_ms) / 1000 + 30;
+    outbox_claim *claims = NULL;
+    PGconn *db;
+    *sent = 0;
+    pm_status st = db_pool_acquire(n->pool, &db, err);
+    if (st == PM_OK) {
+        st = outbox_repo_claim(db, lease, cfg->webhook_concurrency, &claims, sent, err);
+        db_pool_release(n->pool, db);
+    }
+    if (st != PM_OK || *sent == 0)
+        return st;
+    sender_outcome *out = calloc((size_t)*sent, sizeof *out);
+    if (out)
+        sender_send(cfg, claims, *sent, out, &n->stop);
+    if (out && !atomic_load(&n->stop) && (st = db_pool_acquire(n->pool, &db, err)) == PM_OK) {
+        for (int i = 0; i < *sent && st == PM_OK; i++) {
+            outbox_result r = {
+                .delivered = out[i].delivered,
+                .http_status = out[i].http_status,
+                .duration_ms = out[i].duration_ms,
+                .error = out[i].delivered ? NULL : out[i].error,
+                .retry_in_s = out[i].delivered ? 0 : retry_in(n, atoi(claims[i].attempt)),
+                .disable_after = cfg->webhook_disable_after,
+            };
+            st = outbox_repo_record(db, &claims[i], &r, err);
+        }
+        db_pool_release(n->pool, db);
+    }
+    free(out);
+    outbox_claims_free(claims, *sent);
+    return st;
+}
+
+static void *run(void *arg)
+{
+    struct notifier *n = arg;
+    const pm_config *cfg = n->cfg;
+    pm_error err = {0};
+    pm_status last_schedule = PM_OK, last_fan_out = PM_OK, last_deliver = PM_OK;
+    double next_schedule = 0;
+    while (!atomic_load(&n->stop)) {
+        if (now_s() >= next_schedule) {
+            report("the deadline scheduler", schedule(n, &err), &err, &last_schedule);
+            next_schedule = now_s() + cfg->scheduler_interval_s;
+        }
+        report("the fan-out of events", fan_out(n, &err), &err, &last_fan_out);
+        int sent = 0;
+        report("a delivery", deliver(n, &sent, &err), &err, &last_deliver);
+        if (sent == cfg->webhook_concurrency)
+            continue; /* more may be due at once */
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        long ns = until.tv_nsec + (long)cfg->notify_poll_ms % 1000 * 1000000L;
+        until.tv_sec += cfg->notify_poll_ms / 1000 + ns / 1000000000L;
+        until.tv_nsec = ns % 1000000000L;
+        pthread_mutex_lock(&n->lock);
+        if (!atomic_load(&n->stop))
+            pthread_cond_timedwait(&n->wake, &n->lock, &until);
+        pthread_mutex_unlock(&n->lock);
+    }
+    return NULL;
+}
+
+notifier *notifier_start(const pm_config *cfg, db_pool *pool)
+{
+    struct notifier *n = calloc(1, sizeof *n);
+    if (!n)
+        return NULL;
+    n->cfg = cfg;
+    n->pool = pool;
+    n->seed = (unsigned)time(NULL) ^ (unsigned)(uintptr_t)n;
+    atomic_init(&n->stop, false);
+    pthread_mutex_init(&n->lock, NULL);
+    pthread_cond_init(&n->wake, NULL);
+    if (pthread_create(&n->thread, NULL, run, n) != 0) {
+        log_msg(LOG_ERROR, NULL, "notifications: the thread could not start");
+        pthread_cond_destroy(&n->wake);
+        pthread_mutex_destroy(&n->lock);
+        free(n);
+        return NULL;
+    }
+    log_msg(LOG_INFO, NULL,
+            "notifications: the deliverer polls the outbox every %d ms; deadlines are looked at "
+            "every %d s",
+            cfg->notify_poll_ms, cfg->scheduler_interval_s);
+    return n;
+}
+
+void notifier_stop(notifier *n)
+{
+    if (!n)
+        return;
+    pthread_mutex_lock(&n->lock);
+    atomic_store(&n->stop, true);
+    pthread_cond_signal(&n->wake);
+    pthread_mutex_unlock(&n->lock);
+    pthread_join(n->thread, NULL);
+    pthread_cond_destroy(&n->wake);
+    pthread_mutex_destroy(&n->lock);
+    free(n);
+}
