@@ -30,6 +30,13 @@ def signature_valid(secret, message_id, timestamp, body, signature_header):
                for part in signature_header.split())
 
 
+class Server(ThreadingHTTPServer):
+    # the deliveries of several instances come at once: a backlog of 5 (the default) would
+    # refuse connections, failures the test did not ask for
+    request_queue_size = 256
+    daemon_threads = True
+
+
 class Receiver:
     """Records deliveries; `fail_share` of requests get 500, `slow_share` are answered after
     `slow_s` seconds; `fail_first` requests fail before any succeeds."""
@@ -70,8 +77,7 @@ class Receiver:
             def log_message(self, *args):
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
+        self.server = Server(("127.0.0.1", 0), Handler)
         self.port = self.server.server_address[1]
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()

@@ -82,8 +82,35 @@ static int retry_in(struct notifier *n, int attempt)
     return wait < 1 ? 1 : wait;
 }
 
-/* Claims what is due, sends it with no connection held, records each outcome. *sent: how many
- * were claimed. */
+/* What the recording of one batch's outcomes shares. */
+struct batch {
+    struct notifier *n;
+    const outbox_claim *claims;
+    PGconn *db; /* taken at the first outcome, given back after the batch; no transaction open */
+    pm_status st;
+    pm_error err;
+};
+
+/* sender_done: records one outcome at once. */
+static void record(int i, const sender_outcome *out, void *user)
+{
+    struct batch *b = user;
+    const pm_config *cfg = b->n->cfg;
+    if (b->st != PM_OK || (!b->db && (b->st = db_pool_acquire(b->n->pool, &b->db, &b->err))))
+        return; /* unrecorded: the lease runs out and the delivery is sent again */
+    outbox_result r = {
+        .delivered = out->delivered,
+        .http_status = out->http_status,
+        .duration_ms = out->duration_ms,
+        .error = out->delivered ? NULL : out->error,
+        .retry_in_s = out->delivered ? 0 : retry_in(b->n, atoi(b->claims[i].attempt)),
+        .disable_after = cfg->webhook_disable_after,
+    };
+    b->st = outbox_repo_record(b->db, &b->claims[i], &r, &b->err);
+}
+
+/* Claims what is due and sends it, holding no transaction while it waits for receivers; each
+ * outcome is recorded as it comes. *sent: how many were claimed. */
 static pm_status deliver(struct notifier *n, int *sent, pm_error *err)
 {
     const pm_config *cfg = n->cfg;
@@ -99,26 +126,14 @@ static pm_status deliver(struct notifier *n, int *sent, pm_error *err)
     }
     if (st != PM_OK || *sent == 0)
         return st;
-    sender_outcome *out = calloc((size_t)*sent, sizeof *out);
-    if (out)
-        sender_send(cfg, claims, *sent, out, &n->stop);
-    if (out && !atomic_load(&n->stop) && (st = db_pool_acquire(n->pool, &db, err)) == PM_OK) {
-        for (int i = 0; i < *sent && st == PM_OK; i++) {
-            outbox_result r = {
-                .delivered = out[i].delivered,
-                .http_status = out[i].http_status,
-                .duration_ms = out[i].duration_ms,
-                .error = out[i].delivered ? NULL : out[i].error,
-                .retry_in_s = out[i].delivered ? 0 : retry_in(n, atoi(claims[i].attempt)),
-                .disable_after = cfg->webhook_disable_after,
-            };
-            st = outbox_repo_record(db, &claims[i], &r, err);
-        }
-        db_pool_release(n->pool, db);
-    }
-    free(out);
+    struct batch b = {.n = n, .claims = claims, .st = PM_OK};
+    sender_send(cfg, claims, *sent, record, &b, &n->stop);
+    if (b.db)
+        db_pool_release(n->pool, b.db);
     outbox_claims_free(claims, *sent);
-    return st;
+    if (b.st != PM_OK)
+        *err = b.err;
+    return b.st;
 }
 
 static void *run(void *arg)

@@ -123,19 +123,18 @@ static void conclude(const struct transfer *t, CURLcode code, sender_outcome *ou
         snprintf(out->error, sizeof out->error, "HTTP %ld", status);
 }
 
-void sender_send(const pm_config *cfg, const outbox_claim *claims, int count, sender_outcome *out,
-                 const atomic_bool *stop)
+void sender_send(const pm_config *cfg, const outbox_claim *claims, int count, sender_done done,
+                 void *user, const atomic_bool *stop)
 {
     struct transfer *t = calloc((size_t)count, sizeof *t);
     CURLM *multi = curl_multi_init();
     int running = 0;
-    for (int i = 0; i < count; i++) {
-        out[i] = (sender_outcome){0};
-        snprintf(out[i].error, sizeof out[i].error, "stopped before an answer");
-        if (!t || !multi)
-            continue;
-        if (prepare(cfg, &claims[i], &t[i], &out[i]))
+    for (int i = 0; t && multi && i < count; i++) {
+        sender_outcome out = {0};
+        if (prepare(cfg, &claims[i], &t[i], &out))
             curl_multi_add_handle(multi, t[i].easy);
+        else
+            done(i, &out, user);
     }
     if (t && multi) {
         do {
@@ -144,9 +143,11 @@ void sender_send(const pm_config *cfg, const outbox_claim *claims, int count, se
             int left;
             while ((msg = curl_multi_info_read(multi, &left)))
                 if (msg->msg == CURLMSG_DONE) {
-                    struct transfer *done = NULL;
-                    curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&done);
-                    conclude(done, msg->data.result, &out[done - t]);
+                    struct transfer *ended = NULL;
+                    sender_outcome out = {0};
+                    curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&ended);
+                    conclude(ended, msg->data.result, &out);
+                    done((int)(ended - t), &out, user);
                 }
             if (running)
                 curl_multi_poll(multi, NULL, 0, 200, NULL);

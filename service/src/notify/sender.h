@@ -22,10 +22,15 @@ typedef struct {
     char error[SENDER_ERROR_MAX]; /* "" when delivered */
 } sender_outcome;
 
-/* Sends the `count` deliveries of `claims` at once and fills out[i] for each; returns when all
- * are done or, once *stop is set, at once (the unfinished ones marked "stopped": their leases run
- * out and another attempt follows). */
-void sender_send(const pm_config *cfg, const outbox_claim *claims, int count, sender_outcome *out,
-                 const atomic_bool *stop);
+/* Called as each delivery ends, with its index in `claims` and what came of it (borrowed for the
+ * call): the caller records it at once, so that a process killed mid-batch leaves as few
+ * answered but unrecorded deliveries (sent again: duplicates) as possible. */
+typedef void (*sender_done)(int index, const sender_outcome *outcome, void *user);
+
+/* Sends the `count` deliveries of `claims` at once, calling `done` for each as it ends; returns
+ * when all have ended or, once *stop is set, at once (the unfinished ones are not reported: their
+ * leases run out and another attempt follows). */
+void sender_send(const pm_config *cfg, const outbox_claim *claims, int count, sender_done done,
+                 void *user, const atomic_bool *stop);
 
 #endif
