@@ -29,7 +29,7 @@ DECLARE
     step text;
 BEGIN
     IF NEW.action IN ('login', 'login_failed', 'token_refresh', 'token_revoke', 'baseline')
-       OR NEW.entity_type = 'webhooks' THEN
+       OR NEW.entity_type IN ('webhooks', 'users') THEN  -- never sent to webhooks
         RETURN NULL;
     END IF;
     INSERT INTO outbox_event (kind, audit_event) VALUES (NEW.entity_type || '.changed', NEW.id);

@@ -106,6 +106,35 @@ static bool parse_proxies(pm_config *cfg, const char *list, char *msg, size_t ms
     return true;
 }
 
+/* Reads the e-mail settings. */
+static bool load_mail(pm_config *cfg, char *msg, size_t msg_size)
+{
+    cfg->smtp_url = env_or("SMTP_URL", NULL);
+    if (cfg->smtp_url && strncmp(cfg->smtp_url, "smtp://", 7) != 0 &&
+        strncmp(cfg->smtp_url, "smtps://", 8) != 0) {
+        snprintf(msg, msg_size,
+                 "SMTP_URL must be smtp://host[:port] or smtps://host[:port] (got \"%.60s\")",
+                 cfg->smtp_url);
+        return false;
+    }
+    const char *starttls = env_or("SMTP_STARTTLS", "required");
+    if (strcmp(starttls, "required") != 0 && strcmp(starttls, "off") != 0) {
+        snprintf(msg, msg_size, "SMTP_STARTTLS must be required or off (got \"%.40s\")", starttls);
+        return false;
+    }
+    cfg->smtp_starttls = strcmp(starttls, "required") == 0;
+    cfg->smtp_credentials_file = env_or("SMTP_CREDENTIALS_FILE", NULL);
+    cfg->mail_from = env_or("MAIL_FROM", "planmon@localhost");
+    const char *at = env_or("MAIL_DIGEST_AT", "07:00");
+    if (strlen(at) != 5 || at[2] != ':' || strspn(at, "0123456789:") != 5 ||
+        (at[0] - '0') * 10 + (at[1] - '0') > 23 || at[3] > '5') {
+        snprintf(msg, msg_size, "MAIL_DIGEST_AT must be HH:MM, 00:00 to 23:59 (got \"%.40s\")", at);
+        return false;
+    }
+    memcpy(cfg->mail_digest_at, at, 6);
+    return true;
+}
+
 /* Reads WEBHOOK_RETRY_SCHEDULE: each item a number and a unit, s, m or h (90s, 5m, 2h). */
 static bool parse_retries(pm_config *cfg, const char *list, char *msg, size_t msg_size)
 {
@@ -225,6 +254,8 @@ bool config_load(pm_config *cfg, bool need_database, char *msg, size_t msg_size)
     }
     cfg->docs_js_file = env_or("DOCS_JS_FILE", PLANMON_DEFAULT_DOCS_JS);
     cfg->webhook_allow_hosts = env_or("WEBHOOK_ALLOW_HOSTS", "");
+    if (!load_mail(cfg, msg, msg_size))
+        return false;
     return parse_origins(cfg, env_or("CORS_ORIGINS", ""), msg, msg_size) &&
            parse_proxies(cfg, env_or("TRUSTED_PROXIES", ""), msg, msg_size) &&
            parse_retries(cfg, env_or("WEBHOOK_RETRY_SCHEDULE", "10s,1m,5m,30m,2h,6h,15h"), msg,

@@ -67,6 +67,12 @@ typedef struct {
     /* WEBHOOK_ALLOW_HOSTS: host names (comma-separated) a webhook may reach although they resolve
      * to a private, loopback or link-local address; "" for none */
     const char *webhook_allow_hosts;
+    /* E-mail: none is sent unless SMTP_URL is set */
+    const char *smtp_url; /* SMTP_URL: smtp://host:587 (STARTTLS) or smtps://host:465 */
+    bool smtp_starttls;   /* SMTP_STARTTLS (required; off only for a test server) */
+    const char *smtp_credentials_file; /* SMTP_CREDENTIALS_FILE: one line user:password, or NULL */
+    const char *mail_from;             /* MAIL_FROM: the sender's address */
+    char mail_digest_at[6];            /* MAIL_DIGEST_AT: HH:MM in the province (07:00) */
 } pm_config;
 
 /* Fills `cfg` from the environment with defaults for what is unset. On a bad value writes one

@@ -22,6 +22,7 @@
 #include "http/routes.h"
 #include "http/server.h"
 #include "log.h"
+#include "notify/mailer.h"
 #include "notify/notifier.h"
 #include "render/fonts.h"
 #include "report_cli.h"
@@ -69,6 +70,7 @@ static int cmd_token(const pm_config *cfg, const struct options *o);
 static int cmd_report(const pm_config *cfg, const struct options *o);
 static int cmd_version(const pm_config *cfg, const struct options *o);
 static int cmd_routes(const pm_config *cfg, const struct options *o);
+static int cmd_mail_test(const pm_config *cfg, const struct options *o);
 
 static const struct command commands[] = {
     {"serve",
@@ -82,7 +84,10 @@ static const struct command commands[] = {
      "DB_PREPARE (on; off behind a transaction-mode PgBouncer), DATABASE_READ_URL,\n"
      "HTTP_CONNECTION_TIMEOUT_S, HTTP_MAX_CONNECTIONS, HTTP_PER_IP_CONNECTIONS, MAX_BODY_BYTES,\n"
      "CORS_ORIGINS, LOG_LEVEL, DOCS_JS_FILE, LOGIN_MAX_FAILURES, LOGIN_MAX_FAILURES_PER_IP,\n"
-     "LOGIN_WINDOW_S, REPORT_RENDER_CONCURRENCY.\n",
+     "LOGIN_WINDOW_S, REPORT_RENDER_CONCURRENCY; notifications: NOTIFY_POLL_MS,\n"
+     "SCHEDULER_INTERVAL_S, WEBHOOK_ALLOW_HOSTS, WEBHOOK_RETRY_SCHEDULE, WEBHOOK_TIMEOUT_MS,\n"
+     "WEBHOOK_CONNECT_TIMEOUT_MS, WEBHOOK_CONCURRENCY, WEBHOOK_DISABLE_AFTER, SMTP_URL,\n"
+     "SMTP_STARTTLS, SMTP_CREDENTIALS_FILE, MAIL_FROM, MAIL_DIGEST_AT.\n",
      {NULL}},
     {"migrate",
      cmd_migrate,
@@ -147,6 +152,15 @@ static const struct command commands[] = {
      "print the route table",
      "Prints one `METHOD /path` line per operation.\n",
      {NULL}},
+    {"mail-test",
+     cmd_mail_test,
+     false,
+     "send a test e-mail to check the SMTP set-up",
+     "usage: planmon mail-test --to ADDRESS\n"
+     "Sends one short message (Vietnamese, plain text and HTML) to ADDRESS over SMTP_URL and says\n"
+     "whether the server accepted it; exits 1 when it did not or SMTP_URL is not set.\n"
+     "Environment: SMTP_URL, SMTP_STARTTLS (required), SMTP_CREDENTIALS_FILE, MAIL_FROM.\n",
+     {"--to", NULL}},
 };
 enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
 
@@ -462,6 +476,35 @@ static int cmd_version(const pm_config *cfg, const struct options *o)
 static int cmd_routes(const pm_config *cfg, const struct options *o)
 {
     routes_print(stdout);
+    return 0;
+}
+
+static int cmd_mail_test(const pm_config *cfg, const struct options *o)
+{
+    const char *to = opt(o, "--to");
+    if (!to || !strchr(to, '@')) {
+        fprintf(stderr, "usage: planmon mail-test --to ADDRESS\n");
+        return 2;
+    }
+    mail_message m = {
+        .to = to,
+        .subject = "[planmon] Thư thử nghiệm",
+        .text = "Đây là thư thử nghiệm của planmon: máy chủ thư đã nhận thư này.\n"
+                "This is planmon's test message: the mail server accepted it.\n",
+        .html = "<!DOCTYPE html><html lang=\"vi\"><head><meta charset=\"utf-8\"></head><body>"
+                "<p>Đây là thư thử nghiệm của planmon: máy chủ thư đã nhận thư này.</p>"
+                "<p>This is planmon's test message: the mail server accepted it.</p>"
+                "</body></html>\n",
+    };
+    char error[256];
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    bool sent = mailer_send(cfg, &m, error, sizeof error);
+    curl_global_cleanup();
+    if (!sent) {
+        fprintf(stderr, "planmon mail-test: %s\n", error);
+        return 1;
+    }
+    printf("sent to %s through %s\n", to, cfg->smtp_url);
     return 0;
 }
 

@@ -82,6 +82,7 @@ static struct route table[] = {
     ROUTE("POST", "/v1/auth/refresh", auth_refresh, PUBLIC, ROUTE_BODY_JSON),
     ROUTE("POST", "/v1/auth/logout", auth_logout, PUBLIC, ROUTE_BODY_JSON),
     ROUTE("GET", "/v1/me", me_get, ANYONE, 0),
+    ROUTE("PATCH", "/v1/me", me_patch, ANYONE, ROUTE_BODY_JSON),
     ROUTE("PUT", "/v1/me/password", me_password, ANYONE, ROUTE_BODY_JSON),
     ROUTE("GET", "/v1/users", users_list, USER_ADMINS, 0),
     ROUTE("POST", "/v1/users", users_create, USER_ADMINS, ROUTE_BODY_JSON),

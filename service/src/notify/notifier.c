@@ -9,11 +9,15 @@
 
 #include "domain/clock.h"
 #include "log.h"
+#include "jsonutil.h"
+#include "notify/digest.h"
+#include "notify/mail_repo.h"
+#include "notify/mailer.h"
 #include "notify/outbox_repo.h"
 #include "notify/sender.h"
 
-/* Outbox events one fan-out transaction reads. */
-enum { FAN_OUT_BATCH = 500 };
+/* Outbox events one fan-out transaction reads; mails one pass sends. */
+enum { FAN_OUT_BATCH = 500, MAIL_BATCH = 8 };
 
 struct notifier {
     const pm_config *cfg;
@@ -136,21 +140,103 @@ static pm_status deliver(struct notifier *n, int *sent, pm_error *err)
     return b.st;
 }
 
+/* Queues today's digests once the hour of MAIL_DIGEST_AT has come (never without SMTP): each
+ * user's at most once a day, whatever the instances (mail_repo_queue_digest). */
+static pm_status queue_digests(struct notifier *n, pm_error *err)
+{
+    const pm_config *cfg = n->cfg;
+    json_t *recipients = NULL;
+    char today[16];
+    PGconn *db;
+    if (!mailer_configured(cfg))
+        return PM_OK;
+    pm_status st = db_pool_acquire(n->pool, &db, err);
+    if (st != PM_OK)
+        return st;
+    clock_today_text(today);
+    st =
+        mail_repo_digest_recipients(db, today, clock_zone(), cfg->mail_digest_at, &recipients, err);
+    size_t i;
+    json_t *r;
+    int queued = 0;
+    json_array_foreach(recipients, i, r)
+    {
+        digest_mail mail = {0};
+        bool made = false;
+        if (st != PM_OK || !digest_write(r, today, &mail))
+            break;
+        st = mail_repo_queue_digest(db, json_member_string(r, "username"),
+                                    json_member_string(r, "email"), today, mail.subject, mail.text,
+                                    mail.html, &made, err);
+        queued += made;
+        digest_free(&mail);
+    }
+    json_decref(recipients);
+    db_pool_release(n->pool, db);
+    if (queued > 0)
+        log_msg(LOG_INFO, NULL, "notifications: %d daily digests queued for %s", queued, today);
+    return st;
+}
+
+/* Sends the mails that are due, one after another, holding no connection while the SMTP server
+ * answers; a failure is retried on the webhooks' schedule. */
+static pm_status send_mail(struct notifier *n, pm_error *err)
+{
+    const pm_config *cfg = n->cfg;
+    int lease = (cfg->webhook_connect_timeout_ms + cfg->webhook_timeout_ms) / 1000 + 30;
+    json_t *mails = NULL;
+    PGconn *db;
+    if (!mailer_configured(cfg))
+        return PM_OK;
+    pm_status st = db_pool_acquire(n->pool, &db, err);
+    if (st != PM_OK)
+        return st;
+    st = mail_repo_claim(db, lease, MAIL_BATCH, &mails, err);
+    db_pool_release(n->pool, db);
+    size_t i;
+    json_t *m;
+    json_array_foreach(mails, i, m)
+    {
+        char error[256] = "";
+        if (st != PM_OK || atomic_load(&n->stop))
+            break;
+        mail_message msg = {.to = json_member_string(m, "to_address"),
+                            .subject = json_member_string(m, "subject"),
+                            .text = json_member_string(m, "body_text"),
+                            .html = json_member_string(m, "body_html")};
+        bool sent = mailer_send(cfg, &msg, error, sizeof error);
+        const char *attempt = json_member_string(m, "attempt");
+        if (!sent)
+            log_msg(LOG_WARN, NULL, "notifications: a mail to %s was not accepted: %s", msg.to,
+                    error);
+        if ((st = db_pool_acquire(n->pool, &db, err)) == PM_OK) {
+            st = mail_repo_record(db, json_member_string(m, "id"), attempt, sent,
+                                  sent ? NULL : error, sent ? 0 : retry_in(n, atoi(attempt)), err);
+            db_pool_release(n->pool, db);
+        }
+    }
+    json_decref(mails);
+    return st;
+}
+
 static void *run(void *arg)
 {
     struct notifier *n = arg;
     const pm_config *cfg = n->cfg;
     pm_error err = {0};
     pm_status last_schedule = PM_OK, last_fan_out = PM_OK, last_deliver = PM_OK;
+    pm_status last_digest = PM_OK, last_mail = PM_OK;
     double next_schedule = 0;
     while (!atomic_load(&n->stop)) {
         if (now_s() >= next_schedule) {
             report("the deadline scheduler", schedule(n, &err), &err, &last_schedule);
+            report("the daily digest", queue_digests(n, &err), &err, &last_digest);
             next_schedule = now_s() + cfg->scheduler_interval_s;
         }
         report("the fan-out of events", fan_out(n, &err), &err, &last_fan_out);
         int sent = 0;
         report("a delivery", deliver(n, &sent, &err), &err, &last_deliver);
+        report("the sending of mail", send_mail(n, &err), &err, &last_mail);
         if (sent == cfg->webhook_concurrency)
             continue; /* more may be due at once */
         struct timespec until;
@@ -184,6 +270,8 @@ notifier *notifier_start(const pm_config *cfg, db_pool *pool)
         free(n);
         return NULL;
     }
+    if (!mailer_configured(cfg))
+        log_msg(LOG_INFO, NULL, "notifications: SMTP_URL is not set: no e-mail is sent");
     log_msg(LOG_INFO, NULL,
             "notifications: the deliverer polls the outbox every %d ms; deadlines are looked at "
             "every %d s",

@@ -28,32 +28,18 @@ static const char fan_out_lock_sql[] = "SELECT pg_try_advisory_xact_lock(4470931
     "planmon_measurement_visible(a.row ->> 'status', mu.path, mi.reporting_agencies," \
     "    planmon_scope_unit(w.agency), w.agency, false, w.agency IS NOT NULL)"
 
-/* $1 today $2 zone $3 OUTBOX_OVERDUE_DAYS. The occurrences: the current ones of recurring
- * tasks, and one-off tasks' due dates; the events of each (due_soon once per number of days
- * ahead an enabled webhook asks); `agencies`: those the deadline concerns (the task's agencies,
- * the reporters of its obligation), whose webhooks hear of it. */
+/* $1 today $2 zone $3 OUTBOX_OVERDUE_DAYS. The open occurrences (migration 0023) due from
+ * OUTBOX_OVERDUE_DAYS ago to 60 days ahead (the most a webhook looks ahead); the events of each:
+ * due_soon once per number of days ahead an enabled webhook asks, due_today, overdue. `agencies`
+ * (those the deadline concerns) decides which agencies' webhooks hear of it. */
 static const char schedule_sql[] =
     "INSERT INTO outbox_event (kind, subject, lead_days, data)"
     " SELECT k.kind, o.subject, k.lead, jsonb_build_object("
-    "     'subject', o.subject, 'task', o.task, 'title', t.title, 'plan', t.plan,"
+    "     'subject', o.subject, 'task', o.task, 'title', o.title, 'plan', o.plan,"
     "     'occurrence', o.period, 'period_start', o.period_start, 'period_end', o.period_end,"
     "     'due', o.due, 'days_left', o.due - $1::date, 'obligation', o.obligation,"
-    "     'agencies', (SELECT coalesce(jsonb_agg(DISTINCT x.agency), '[]'::jsonb) FROM ("
-    "         SELECT g ->> 'agency' AS agency FROM jsonb_array_elements(t.agencies) g"
-    "         UNION SELECT r.agency FROM reporting_obligation ob"
-    "         CROSS JOIN jsonb_array_elements_text(ob.reporters) r (agency)"
-    "         WHERE ob.code = o.obligation) x WHERE x.agency IS NOT NULL))"
-    " FROM (SELECT o.task, o.period, o.period_start, o.period_end, o.due, o.obligation,"
-    "              'tasks/' || o.task || '/occurrences/' || o.period AS subject"
-    "       FROM task_occurrence o WHERE o.retired_at IS NULL"
-    "         AND o.due BETWEEN $1::date - $3::int AND $1::date + 60"
-    "       UNION ALL"
-    "       SELECT t.id, NULL, t.start_date, t.due_date, t.due_date, NULL, 'tasks/' || t.id"
-    "       FROM task t WHERE t.recurrence = 'none'"
-    "         AND t.due_date BETWEEN $1::date - $3::int AND $1::date + 60) o"
-    " JOIN task t ON t.id = o.task AND t.archived_at IS NULL"
-    "      AND t.status NOT IN ('done', 'cancelled')"
-    " JOIN plan p ON p.id = t.plan AND p.archived_at IS NULL"
+    "     'agencies', o.agencies)"
+    " FROM planmon_open_occurrences($1::date - $3::int, $1::date + 60, $1::date, $2) o"
     " CROSS JOIN LATERAL ("
     "     SELECT 'due_soon' AS kind, d.n AS lead"
     "     FROM (SELECT DISTINCT w.due_soon_days AS n FROM webhook w"
@@ -61,9 +47,6 @@ static const char schedule_sql[] =
     "     WHERE $1::date BETWEEN o.due - d.n AND o.due - 1"
     "     UNION ALL SELECT 'due_today', 0 WHERE o.due = $1::date"
     "     UNION ALL SELECT 'overdue', 0 WHERE o.due < $1::date) k"
-    " WHERE o.period IS NULL"
-    "    OR NOT planmon_occurrence_done(o.task, o.period, o.obligation, $1::date, " DB_KNOWN_NOW
-    ", $2)"
     " ON CONFLICT (subject, kind, lead_days) WHERE subject IS NOT NULL DO NOTHING";
 
 /* $1 limit. The events past the position whose transactions are older than every one still

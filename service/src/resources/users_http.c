@@ -23,6 +23,44 @@ static bool username_ok(const char *s)
     return strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789._-") == len;
 }
 
+/* An e-mail address as far as a form can tell: one @, something before it, a dot after it, no
+ * blanks (the mail server decides the rest). */
+static bool email_ok(const char *s)
+{
+    const char *at = strchr(s, '@');
+    return at && at > s && !strchr(at + 1, '@') && strchr(at + 1, '.') &&
+           at[strlen(at) - 1] != '.' && !strpbrk(s, " \t\r\n<>,;");
+}
+
+static const char *const digest_parts[] = {"due_soon", "overdue", "review", NULL};
+
+static pm_status digest_part(const char *name, const json_t *item, pm_error *err)
+{
+    const char *part = json_string_value(item);
+    for (const char *const *p = digest_parts; part && *p; p++)
+        if (strcmp(*p, part) == 0)
+            return PM_OK;
+    char known[64];
+    validate_join_names(digest_parts, known, sizeof known);
+    return pm_fail_field(err, PM_VALIDATION_FAILED, name, "invalid", MSG("must be one of: %s"),
+                         known);
+}
+
+/* The parts of the daily digest a user receives: a list of distinct parts ([] for none). */
+static pm_status digest_list(const char *name, const json_t *value, pm_error *err)
+{
+    pm_status st = validate_array(name, value, 3, digest_part, err);
+    for (size_t i = 0; st == PM_OK && i < json_array_size(value); i++)
+        for (size_t j = 0; j < i; j++)
+            if (json_equal(json_array_get(value, i), json_array_get(value, j)))
+                return pm_fail_field(err, PM_VALIDATION_FAILED, name, "duplicate",
+                                     MSG("lists a part twice"));
+    return st;
+}
+
+#define EMAIL_FIELD V_OPT_CHECKED("email", 3, 254, email_ok, MSG("an e-mail address"))
+#define DIGEST_FIELD V_KEPT_CUSTOM("mail_digest", false, digest_list)
+
 static const field_spec create_fields[] = {
     V_CHECKED("username", true, 2, 63, username_ok,
               MSG("2 to 63 of a-z, 0-9, '.', '_', '-', starting with a letter or digit")),
@@ -31,6 +69,8 @@ static const field_spec create_fields[] = {
     V_ENUM("role", true, role_names),
     V_STRING("password", true, 1, 4 * PASSWORD_MAX), /* then the rule in characters */
     V_BOOL("active"),
+    EMAIL_FIELD,
+    V_SERVER("mail_digest"),
     V_SERVER("id"),
     V_SERVER("version"),
     V_SERVER("created_at"),
@@ -45,7 +85,26 @@ static const field_spec patch_fields[] = {
     V_ENUM("role", false, role_names),
     V_STRING("password", false, 1, 4 * PASSWORD_MAX),
     V_BOOL("active"),
+    EMAIL_FIELD,
+    DIGEST_FIELD,
     V_SERVER("username"),
+    V_SERVER("id"),
+    V_SERVER("version"),
+    V_SERVER("created_at"),
+    V_SERVER("updated_at"),
+    V_SERVER("created_by"),
+    V_END,
+};
+
+/* What a user changes of its own account besides its password. */
+static const field_spec me_fields[] = {
+    EMAIL_FIELD,
+    DIGEST_FIELD,
+    V_SERVER("username"),
+    V_SERVER("display_name"),
+    V_SERVER("agency"),
+    V_SERVER("role"),
+    V_SERVER("active"),
     V_SERVER("id"),
     V_SERVER("version"),
     V_SERVER("created_at"),
@@ -193,6 +252,7 @@ pm_status users_create(http_ctx *ctx, pm_error *err)
         .role = json_member_string(body, "role"),
         .password_hash = hash,
         .active = !json_is_false(json_object_get(body, "active")),
+        .email = json_member_string(body, "email"),
     };
     if ((st = ctx_begin(ctx, NULL, &db, err)) || (st = user_repo_create(db, &user, err)) ||
         (st = user_repo_get(db, user.username, &created, err)) || (st = ctx_commit(ctx, err)))
@@ -243,6 +303,25 @@ pm_status me_get(http_ctx *ctx, pm_error *err)
         (st = user_repo_get(db, ctx->who.username, &user, err)))
         return st;
     reply_object(ctx, user);
+    return PM_OK;
+}
+
+pm_status me_patch(http_ctx *ctx, pm_error *err)
+{
+    json_auto_t *patch = NULL, *current = NULL, *updated = NULL;
+    PGconn *db;
+    pm_status st;
+    if ((st = req_check_query(ctx, no_params, err)) || (st = req_json_body(ctx, &patch, err)) ||
+        (st = validate_body(patch, me_fields, VALIDATE_PATCH, err)) ||
+        (st = ctx_begin(ctx, NULL, &db, err)) ||
+        (st = user_repo_get_for_update(db, ctx->who.username, &current, err)) ||
+        (st = reply_check_if_match(ctx, current, err)))
+        return st;
+    json_int_t version = json_integer_value(json_object_get(current, "version"));
+    if ((st = user_repo_update(db, ctx->who.username, version, patch, NULL, err)) ||
+        (st = user_repo_get(db, ctx->who.username, &updated, err)) || (st = ctx_commit(ctx, err)))
+        return st;
+    reply_object(ctx, updated);
     return PM_OK;
 }
 

@@ -7,7 +7,8 @@
 #include "db/query.h"
 
 #define USER_SELECT                                                                         \
-    "SELECT u.username, u.display_name, u.agency, u.role, u.active, u.version,"             \
+    "SELECT u.username, u.display_name, u.agency, u.role, u.active, u.email,"               \
+    "       to_jsonb(u.mail_digest) AS mail_digest, u.version,"                             \
     "       to_char(u.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS " \
     "created_at,"                                                                           \
     "       to_char(u.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS " \
@@ -24,16 +25,20 @@ static const char list_sql[] = USER_SELECT " WHERE ($1::text IS NULL OR u.agency
 static const char get_sql[] = USER_SELECT " WHERE u.username = $1";
 static const char get_for_update_sql[] = USER_SELECT " WHERE u.username = $1 FOR UPDATE";
 
+/* $1 username $2 display_name $3 agency $4 role $5 password_hash $6 active $7 email */
 static const char insert_sql[] =
-    "INSERT INTO app_user (username, display_name, agency, role, password_hash, active)"
-    " SELECT $1, coalesce($2, ''), a.code, $4, $5, $6::boolean FROM agency a WHERE a.code = $3";
+    "INSERT INTO app_user (username, display_name, agency, role, password_hash, active, email)"
+    " SELECT $1, coalesce($2, ''), a.code, $4, $5, $6::boolean, $7 FROM agency a"
+    " WHERE a.code = $3";
 
 static const char insert_if_missing_sql[] =
-    "INSERT INTO app_user (username, display_name, agency, role, password_hash, active)"
-    " SELECT $1, coalesce($2, ''), a.code, $4, $5, $6::boolean FROM agency a WHERE a.code = $3"
+    "INSERT INTO app_user (username, display_name, agency, role, password_hash, active, email)"
+    " SELECT $1, coalesce($2, ''), a.code, $4, $5, $6::boolean, $7 FROM agency a"
+    " WHERE a.code = $3"
     " ON CONFLICT (username) DO NOTHING";
 
-/* $1 username, $2 version, $3 display_name, $4 agency, $5 role, $6 active, $7 password_hash.
+/* $1 username, $2 version, $3 display_name, $4 agency, $5 role, $6 active, $7 password_hash,
+ * $8 whether email is given, $9 email (NULL: none), $10 mail_digest (a JSON array) or NULL.
  * Sessions end (refresh tokens revoked, older access tokens refused) when the account is
  * disabled or its role, agency or password changes. */
 static const char update_sql[] =
@@ -44,6 +49,9 @@ static const char update_sql[] =
     "    role = coalesce($5, o.role),"
     "    active = coalesce($6::boolean, o.active),"
     "    password_hash = coalesce($7, o.password_hash),"
+    "    email = CASE WHEN $8::boolean THEN $9 ELSE o.email END,"
+    "    mail_digest = CASE WHEN $10::jsonb IS NULL THEN o.mail_digest"
+    "                       ELSE ARRAY(SELECT jsonb_array_elements_text($10::jsonb)) END,"
     "    session_version = o.session_version +"
     "      CASE WHEN ($6::boolean = false AND o.active) OR ($4 IS NOT NULL AND $4 <> o.agency)"
     "             OR ($5 IS NOT NULL AND $5 <> o.role) OR $7 IS NOT NULL THEN 1 ELSE 0 END,"
@@ -97,9 +105,10 @@ static pm_status insert(PGconn *conn, const char *sql, const user_new *user, int
                         pm_error *err)
 {
     const char *params[] = {user->username, user->display_name,  user->agency,
-                            user->role,     user->password_hash, user->active ? "true" : "false"};
+                            user->role,     user->password_hash, user->active ? "true" : "false",
+                            user->email};
     PGresult *res;
-    pm_status st = db_exec(conn, sql, 6, params, &res, err);
+    pm_status st = db_exec(conn, sql, 7, params, &res, err);
     if (st == PM_CONFLICT)
         return pm_fail_field(err, PM_CONFLICT, "username", "taken",
                              MSG("The username %s is taken."), user->username);
@@ -131,6 +140,9 @@ pm_status user_repo_update(PGconn *conn, const char *username, long long version
     char ver[24];
     snprintf(ver, sizeof ver, "%lld", version);
     json_t *active = json_object_get(patch, "active");
+    json_t *email = json_object_get(patch, "email"); /* JSON null: the address removed */
+    json_t *parts = json_object_get(patch, "mail_digest");
+    char *digest = parts ? json_dumps(parts, JSON_COMPACT) : NULL;
     const char *params[] = {
         username,
         ver,
@@ -139,9 +151,14 @@ pm_status user_repo_update(PGconn *conn, const char *username, long long version
         json_string_value(json_object_get(patch, "role")),
         active ? (json_is_true(active) ? "true" : "false") : NULL,
         password_hash,
+        email ? "true" : "false",
+        json_string_value(email),
+        digest,
     };
-    return db_change_one(conn, update_sql, 7, params,
-                         MSG("The user was changed by someone else; read it again."), err);
+    pm_status st = db_change_one(conn, update_sql, 10, params,
+                                 MSG("The user was changed by someone else; read it again."), err);
+    free(digest);
+    return st;
 }
 
 pm_status user_repo_set_password(PGconn *conn, const char *username, const char *password_hash,

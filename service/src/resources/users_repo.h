@@ -19,6 +19,7 @@ typedef struct {
     const char *username, *display_name, *agency, *role; /* borrowed */
     const char *password_hash;                           /* argon2id PHC string */
     bool active;
+    const char *email; /* or NULL */
 } user_new;
 
 /* Lists users in username order, one page. */
@@ -35,7 +36,8 @@ pm_status user_repo_get_for_update(PGconn *conn, const char *username, json_t **
  * when the agency does not exist. */
 pm_status user_repo_create(PGconn *conn, const user_new *user, pm_error *err);
 
-/* Applies the fields present in `patch` (display_name, agency, role, active; password_hash) to
+/* Applies the fields present in `patch` (display_name, agency, role, active, email — null removes
+ * it —, mail_digest; password_hash) to
  * the user if its version is still `version`: PM_PRECONDITION_FAILED otherwise. Disabling the
  * user, changing its role, agency or password ends its sessions in the same statement. */
 pm_status user_repo_update(PGconn *conn, const char *username, long long version,
