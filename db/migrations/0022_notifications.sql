@@ -21,6 +21,17 @@ CREATE INDEX outbox_event_order ON outbox_event (txid, id);
 CREATE UNIQUE INDEX outbox_event_once ON outbox_event (subject, kind, lead_days)
     WHERE subject IS NOT NULL;
 
+-- An instance that LISTENs (DATABASE_LISTEN_URL) is woken when events commit; one notification
+-- per statement (NOTIFY folds the same one within a transaction).
+CREATE FUNCTION outbox_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify('planmon_outbox', '');
+    RETURN NULL;
+END $$;
+
+CREATE TRIGGER outbox_event_notify AFTER INSERT ON outbox_event
+    FOR EACH STATEMENT EXECUTE FUNCTION outbox_notify();
+
 -- The audit trigger's session settings carry the province's zone (db_set_actor), for the one
 -- judgement an event needs a date for: a submission handed in after its due day is late.
 CREATE FUNCTION outbox_from_audit() RETURNS trigger LANGUAGE plpgsql AS $$

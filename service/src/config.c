@@ -175,6 +175,7 @@ bool config_load(pm_config *cfg, bool need_database, char *msg, size_t msg_size)
         return false;
     }
     cfg->database_read_url = env_or("DATABASE_READ_URL", NULL);
+    cfg->database_listen_url = env_or("DATABASE_LISTEN_URL", NULL);
     const char *prepare = env_or("DB_PREPARE", "on");
     if (strcmp(prepare, "on") != 0 && strcmp(prepare, "off") != 0) {
         snprintf(msg, msg_size, "DB_PREPARE must be on or off (got \"%.40s\")", prepare);

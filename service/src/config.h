@@ -15,6 +15,9 @@ enum { CONFIG_MAX_ORIGINS = 32, CONFIG_MAX_PROXIES = 16, CONFIG_MAX_RETRIES = 20
 typedef struct {
     const char *database_url;      /* DATABASE_URL, required where `need_database` */
     const char *database_read_url; /* DATABASE_READ_URL: a streaming replica for reads, or NULL */
+    /* DATABASE_LISTEN_URL: a direct connection (not through a transaction-mode PgBouncer) on
+     * which the notifier LISTENs to be woken early, or NULL: it polls */
+    const char *database_listen_url;
     bool db_prepare; /* DB_PREPARE (on): pooled connections prepare their statements; off behind a
                         transaction-mode PgBouncer */
     const char *bind_address;      /* BIND_ADDRESS, IPv4 literal */

@@ -395,7 +395,8 @@ def seeded_api(fresh_planmon):
 @pytest.fixture(scope="module")
 def fresh_env():
     """Settings a module's fresh planmon (fresh_planmon) serves with on top of the suite's; a
-    module overrides this fixture to set them (e.g. PLANMON_TEST_TODAY)."""
+    module overrides this fixture to set them (e.g. PLANMON_TEST_TODAY). `{DATABASE_URL}` in a
+    value stands for the fresh database's URL."""
     return {}
 
 
@@ -417,7 +418,8 @@ def fresh_planmon(planmon_bin, base_env, docs_js_file, results_dir, spec, fresh_
         for args in (["migrate"], ["seed", "--demo"]):
             result = run_planmon(planmon_bin, args, env)
             assert result.returncode == 0, f"planmon {' '.join(args)}: {result.stderr[-2000:]}"
-        srv = PlanmonServer(planmon_bin, server_env(env, docs_js_file, **fresh_env), results_dir,
+        settings = {k: v.replace("{DATABASE_URL}", fresh_url) for k, v in fresh_env.items()}
+        srv = PlanmonServer(planmon_bin, server_env(env, docs_js_file, **settings), results_dir,
                             name=f"fresh-{name}")
         srv.start()
         sessions = Sessions(srv.base_url, spec)

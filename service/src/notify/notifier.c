@@ -1,6 +1,7 @@
 /* notifier.c: the notifications' background thread (see notifier.h). */
 #include "notify/notifier.h"
 
+#include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -26,7 +27,10 @@ struct notifier {
     atomic_bool stop;
     pthread_mutex_t lock;
     pthread_cond_t wake;
-    unsigned seed; /* the retries' jitter */
+    unsigned seed;          /* the retries' jitter */
+    PGconn *listen;         /* LISTENing on DATABASE_LISTEN_URL, or NULL */
+    double listen_retry_at; /* when to connect again after losing it */
+    double eager_until;     /* after a notification: look again soon (the feed's horizon may lag) */
 };
 
 static double now_s(void)
@@ -219,6 +223,77 @@ static pm_status send_mail(struct notifier *n, pm_error *err)
     return st;
 }
 
+/* Connects the LISTEN connection when DATABASE_LISTEN_URL is set and it is not connected (at
+ * most every 5 s after a failure). */
+static void listen_connect(struct notifier *n)
+{
+    const pm_config *cfg = n->cfg;
+    if (!cfg->database_listen_url || n->listen || now_s() < n->listen_retry_at)
+        return;
+    pm_error err = {0};
+    n->listen = db_connect(cfg->database_listen_url, cfg->db_query_timeout_ms, &err);
+    if (n->listen && outbox_repo_listen(n->listen, &err) != PM_OK) {
+        PQfinish(n->listen);
+        n->listen = NULL;
+    }
+    if (!n->listen) {
+        log_msg(LOG_WARN, NULL,
+                "notifications: cannot LISTEN on DATABASE_LISTEN_URL (%s); "
+                "polling meanwhile",
+                err.detail);
+        n->listen_retry_at = now_s() + 5;
+    }
+    pm_error_reset(&err);
+}
+
+/* Waits NOTIFY_POLL_MS, or less: until a stop, or a notification that events committed. */
+static void wait_for_work(struct notifier *n)
+{
+    double wait = n->cfg->notify_poll_ms / 1000.0;
+    if (now_s() < n->eager_until && wait > 0.1)
+        wait = 0.1;
+    double until = now_s() + wait;
+    listen_connect(n);
+    while (!atomic_load(&n->stop)) {
+        double left = until - now_s();
+        if (left <= 0)
+            return;
+        int slice = left > 0.2 ? 200 : (int)(left * 1000) + 1; /* a stop is seen within 0.2 s */
+        if (!n->listen) {
+            struct timespec ts;
+            clock_gettime(CLOCK_REALTIME, &ts);
+            long ns = ts.tv_nsec + slice * 1000000L;
+            ts.tv_sec += ns / 1000000000L;
+            ts.tv_nsec = ns % 1000000000L;
+            pthread_mutex_lock(&n->lock);
+            if (!atomic_load(&n->stop))
+                pthread_cond_timedwait(&n->wake, &n->lock, &ts);
+            pthread_mutex_unlock(&n->lock);
+            continue;
+        }
+        struct pollfd fd = {.fd = PQsocket(n->listen), .events = POLLIN};
+        if (poll(&fd, 1, slice) <= 0)
+            continue;
+        bool woken = false;
+        PGnotify *note;
+        if (!PQconsumeInput(n->listen)) {
+            log_msg(LOG_WARN, NULL, "notifications: the LISTEN connection was lost; polling");
+            PQfinish(n->listen);
+            n->listen = NULL;
+            n->listen_retry_at = now_s() + 5;
+            continue;
+        }
+        while ((note = PQnotifies(n->listen))) {
+            woken = true;
+            PQfreemem(note);
+        }
+        if (woken) {
+            n->eager_until = now_s() + 2;
+            return;
+        }
+    }
+}
+
 static void *run(void *arg)
 {
     struct notifier *n = arg;
@@ -239,15 +314,7 @@ static void *run(void *arg)
         report("the sending of mail", send_mail(n, &err), &err, &last_mail);
         if (sent == cfg->webhook_concurrency)
             continue; /* more may be due at once */
-        struct timespec until;
-        clock_gettime(CLOCK_REALTIME, &until);
-        long ns = until.tv_nsec + (long)cfg->notify_poll_ms % 1000 * 1000000L;
-        until.tv_sec += cfg->notify_poll_ms / 1000 + ns / 1000000000L;
-        until.tv_nsec = ns % 1000000000L;
-        pthread_mutex_lock(&n->lock);
-        if (!atomic_load(&n->stop))
-            pthread_cond_timedwait(&n->wake, &n->lock, &until);
-        pthread_mutex_unlock(&n->lock);
+        wait_for_work(n);
     }
     return NULL;
 }
@@ -272,10 +339,16 @@ notifier *notifier_start(const pm_config *cfg, db_pool *pool)
     }
     if (!mailer_configured(cfg))
         log_msg(LOG_INFO, NULL, "notifications: SMTP_URL is not set: no e-mail is sent");
-    log_msg(LOG_INFO, NULL,
-            "notifications: the deliverer polls the outbox every %d ms; deadlines are looked at "
-            "every %d s",
-            cfg->notify_poll_ms, cfg->scheduler_interval_s);
+    if (cfg->database_listen_url)
+        log_msg(LOG_INFO, NULL,
+                "notifications: woken by LISTEN/NOTIFY on DATABASE_LISTEN_URL, and looking at "
+                "the outbox every %d ms; deadlines every %d s",
+                cfg->notify_poll_ms, cfg->scheduler_interval_s);
+    else
+        log_msg(LOG_INFO, NULL,
+                "notifications: DATABASE_LISTEN_URL is not set: the deliverer polls the outbox "
+                "every %d ms; deadlines every %d s",
+                cfg->notify_poll_ms, cfg->scheduler_interval_s);
     return n;
 }
 
@@ -288,6 +361,7 @@ void notifier_stop(notifier *n)
     pthread_cond_signal(&n->wake);
     pthread_mutex_unlock(&n->lock);
     pthread_join(n->thread, NULL);
+    PQfinish(n->listen);
     pthread_cond_destroy(&n->wake);
     pthread_mutex_destroy(&n->lock);
     free(n);

@@ -9,6 +9,9 @@
 
 /* The advisory transaction locks of the scheduler and of the fan-out (the migrations hold
  * 4470931826). */
+/* Sent by the trigger of migration 0022 when outbox events commit. */
+static const char listen_sql[] = "LISTEN planmon_outbox";
+
 static const char schedule_lock_sql[] = "SELECT pg_try_advisory_xact_lock(4470931827)::text";
 static const char fan_out_lock_sql[] = "SELECT pg_try_advisory_xact_lock(4470931828)::text";
 
@@ -253,4 +256,9 @@ pm_status outbox_repo_record(PGconn *conn, const outbox_claim *claim, const outb
                             retry,
                             disable};
     return db_exec(conn, record_sql, 8, params, NULL, err);
+}
+
+pm_status outbox_repo_listen(PGconn *conn, pm_error *err)
+{
+    return db_exec(conn, listen_sql, 0, NULL, NULL, err);
 }

@@ -61,4 +61,8 @@ typedef struct {
 pm_status outbox_repo_record(PGconn *conn, const outbox_claim *claim, const outbox_result *result,
                              pm_error *err);
 
+/* Starts listening on `conn` (a direct connection of its own, kept open) for the notification
+ * that outbox events committed. */
+pm_status outbox_repo_listen(PGconn *conn, pm_error *err);
+
 #endif
