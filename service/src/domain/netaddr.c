@@ -62,11 +62,11 @@ bool net_addr_is_public(const net_prefix *addr)
     /* an IPv4 address inside IPv6 (::ffff:a.b.c.d, 64:ff9b::a.b.c.d) is judged as IPv4 */
     static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF};
     static const unsigned char nat64[12] = {0, 0x64, 0xFF, 0x9B};
+    net_prefix v4 = {.family = AF_INET, .prefix = 32};
     if (addr->family == AF_INET6 &&
         (memcmp(addr->bytes, mapped, 12) == 0 || memcmp(addr->bytes, nat64, 12) == 0)) {
-        net_prefix v4 = {.family = AF_INET, .prefix = 32};
         memcpy(v4.bytes, addr->bytes + 12, 4);
-        return net_addr_is_public(&v4);
+        addr = &v4;
     }
     for (const char *const *r = unroutable; *r; r++) {
         net_prefix net;

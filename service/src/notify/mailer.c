@@ -97,7 +97,8 @@ bool mailer_send(const pm_config *cfg, const mail_message *m, char *error, size_
     time_t now = time(NULL);
     struct tm tm;
     gmtime_r(&now, &tm);
-    strftime(date, sizeof date, "Date: %a, %d %b %Y %H:%M:%S +0000", &tm);
+    if (strftime(date, sizeof date, "Date: %a, %d %b %Y %H:%M:%S +0000", &tm) == 0)
+        snprintf(date, sizeof date, "Date: Thu, 01 Jan 1970 00:00:00 +0000");
     snprintf(from, sizeof from, "From: planmon <%s>", cfg->mail_from);
     snprintf(to, sizeof to, "To: <%s>", m->to);
     snprintf(addr, sizeof addr, "<%s>", m->to);

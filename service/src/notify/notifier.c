@@ -27,7 +27,6 @@ struct notifier {
     atomic_bool stop;
     pthread_mutex_t lock;
     pthread_cond_t wake;
-    unsigned seed;          /* the retries' jitter */
     PGconn *listen;         /* LISTENing on DATABASE_LISTEN_URL, or NULL */
     double listen_retry_at; /* when to connect again after losing it */
     double eager_until;     /* after a notification: look again soon (the feed's horizon may lag) */
@@ -78,6 +77,12 @@ static pm_status fan_out(struct notifier *n, pm_error *err)
     return st;
 }
 
+/* The number of a claimed attempt (text PostgreSQL wrote for an integer). */
+static int attempt_number(const char *text)
+{
+    return (int)strtol(text, NULL, 10);
+}
+
 /* The wait before the retry that follows attempt `attempt` (1 = the first), with ±20 % jitter
  * so that the retries of a burst spread out; -1 when the schedule is spent. */
 static int retry_in(struct notifier *n, int attempt)
@@ -85,7 +90,7 @@ static int retry_in(struct notifier *n, int attempt)
     if (attempt < 1 || attempt > n->cfg->webhook_retry_count)
         return -1;
     double base = n->cfg->webhook_retry_s[attempt - 1];
-    double jitter = 0.8 + 0.4 * (double)rand_r(&n->seed) / (double)RAND_MAX;
+    double jitter = 0.8 + (double)arc4random_uniform(401) / 1000.0;
     int wait = (int)(base * jitter + 0.5);
     return wait < 1 ? 1 : wait;
 }
@@ -111,7 +116,7 @@ static void record(int i, const sender_outcome *out, void *user)
         .http_status = out->http_status,
         .duration_ms = out->duration_ms,
         .error = out->delivered ? NULL : out->error,
-        .retry_in_s = out->delivered ? 0 : retry_in(b->n, atoi(b->claims[i].attempt)),
+        .retry_in_s = out->delivered ? 0 : retry_in(b->n, attempt_number(b->claims[i].attempt)),
         .disable_after = cfg->webhook_disable_after,
     };
     b->st = outbox_repo_record(b->db, &b->claims[i], &r, &b->err);
@@ -215,7 +220,8 @@ static pm_status send_mail(struct notifier *n, pm_error *err)
                     error);
         if ((st = db_pool_acquire(n->pool, &db, err)) == PM_OK) {
             st = mail_repo_record(db, json_member_string(m, "id"), attempt, sent,
-                                  sent ? NULL : error, sent ? 0 : retry_in(n, atoi(attempt)), err);
+                                  sent ? NULL : error,
+                                  sent ? 0 : retry_in(n, attempt_number(attempt)), err);
             db_pool_release(n->pool, db);
         }
     }
@@ -326,7 +332,6 @@ notifier *notifier_start(const pm_config *cfg, db_pool *pool)
         return NULL;
     n->cfg = cfg;
     n->pool = pool;
-    n->seed = (unsigned)time(NULL) ^ (unsigned)(uintptr_t)n;
     atomic_init(&n->stop, false);
     pthread_mutex_init(&n->lock, NULL);
     pthread_cond_init(&n->wake, NULL);

@@ -140,18 +140,23 @@ static const char record_sql[] =
     "   RETURNING 1)"
     " SELECT (SELECT count(*) FROM tried) AS tried, (SELECT count(*) FROM counted) AS counted";
 
-/* Runs `sql` alone under the advisory lock of `lock_sql`, in one transaction; *ran false (and
- * nothing done) when another instance holds it. The result of `sql` into *res when wanted. */
-static pm_status under_lock(PGconn *conn, const char *lock_sql, const char *sql, int nparams,
+/* The work that runs under a lock, one instance at a time. */
+enum locked_work { SCHEDULE, FAN_OUT };
+
+/* Runs `work` alone under its advisory lock, in one transaction; *ran false (and nothing done)
+ * when another instance holds it. The result into *res. */
+static pm_status under_lock(PGconn *conn, enum locked_work work, int nparams,
                             const char *const *params, bool *ran, PGresult **res, pm_error *err)
 {
     char held[8] = "";
     pm_status st = db_begin(conn, err);
     if (st == PM_OK)
-        st = db_fetch_text(conn, lock_sql, 0, NULL, NULL, held, sizeof held, err);
+        st = db_fetch_text(conn, work == SCHEDULE ? schedule_lock_sql : fan_out_lock_sql, 0, NULL,
+                           NULL, held, sizeof held, err);
     *ran = st == PM_OK && strcmp(held, "true") == 0;
     if (st == PM_OK && *ran)
-        st = db_exec(conn, sql, nparams, params, res, err);
+        st =
+            db_exec(conn, work == SCHEDULE ? schedule_sql : fan_out_sql, nparams, params, res, err);
     if (st == PM_OK)
         return db_commit(conn, err);
     db_rollback(conn, NULL);
@@ -166,7 +171,7 @@ pm_status outbox_repo_schedule(PGconn *conn, const char *today, const char *zone
     const char *params[] = {today, zone, overdue};
     PGresult *res = NULL;
     bool ran;
-    pm_status st = under_lock(conn, schedule_lock_sql, schedule_sql, 3, params, &ran, &res, err);
+    pm_status st = under_lock(conn, SCHEDULE, 3, params, &ran, &res, err);
     *made = st == PM_OK && res ? atoi(PQcmdTuples(res)) : 0;
     PQclear(res);
     return st;
@@ -179,7 +184,7 @@ pm_status outbox_repo_fan_out(PGconn *conn, int limit, int *events, pm_error *er
     const char *params[] = {lim};
     PGresult *res = NULL;
     bool ran;
-    pm_status st = under_lock(conn, fan_out_lock_sql, fan_out_sql, 1, params, &ran, &res, err);
+    pm_status st = under_lock(conn, FAN_OUT, 1, params, &ran, &res, err);
     *events = st == PM_OK && res && PQntuples(res) == 1 ? atoi(PQgetvalue(res, 0, 0)) : 0;
     PQclear(res);
     return st;

@@ -1,6 +1,7 @@
 /* signature.c: webhook secrets and signatures (see signature.h). */
 #include "notify/signature.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include <openssl/evp.h>
@@ -52,7 +53,7 @@ bool webhook_sign(const char *secret, const char *id, const char *timestamp, con
     OPENSSL_cleanse(key, sizeof key);
     if (!ok)
         return false;
-    memcpy(out, "v1,", 3);
+    snprintf(out, WEBHOOK_SIGNATURE_SIZE, "v1,");
     EVP_EncodeBlock((unsigned char *)out + 3, digest, (int)digest_len);
     return true;
 }

@@ -42,8 +42,8 @@ static pm_status digest_part(const char *name, const json_t *item, pm_error *err
             return PM_OK;
     char known[64];
     validate_join_names(digest_parts, known, sizeof known);
-    return pm_fail_field(err, PM_VALIDATION_FAILED, name, "invalid", MSG("must be one of: %s"),
-                         known);
+    return pm_fail_field(err, PM_VALIDATION_FAILED, name, "invalid", MSG("%s must be one of: %s"),
+                         name, known);
 }
 
 /* The parts of the daily digest a user receives: a list of distinct parts ([] for none). */

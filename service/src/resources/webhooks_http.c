@@ -55,8 +55,8 @@ static pm_status event_kind(const char *name, const json_t *item, pm_error *err)
             return PM_OK;
     char known[1024];
     validate_join_names(webhook_event_kinds, known, sizeof known);
-    return pm_fail_field(err, PM_VALIDATION_FAILED, name, "invalid", MSG("must be one of: %s"),
-                         known);
+    return pm_fail_field(err, PM_VALIDATION_FAILED, name, "invalid", MSG("%s must be one of: %s"),
+                         name, known);
 }
 
 static pm_status event_list(const char *name, const json_t *value, pm_error *err)
@@ -133,7 +133,7 @@ static pm_status path_id(http_ctx *ctx, const char *name, const char **out, pm_e
  * of other agencies' webhooks cannot be probed). */
 static pm_status load(http_ctx *ctx, PGconn *db, bool lock, json_t **out, pm_error *err)
 {
-    const char *id;
+    const char *id = NULL;
     pm_status st = path_id(ctx, "id", &id, err);
     if (st == PM_OK)
         st = webhook_repo_get(db, id, lock, out, err);
@@ -285,7 +285,7 @@ out:
 pm_status webhooks_redeliver(http_ctx *ctx, pm_error *err)
 {
     json_auto_t *webhook = NULL, *delivery = NULL;
-    const char *delivery_id;
+    const char *delivery_id = NULL;
     PGconn *db;
     pm_status st;
     if ((st = req_check_query(ctx, no_params, err)) ||
