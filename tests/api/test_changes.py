@@ -2,7 +2,10 @@
 read, so that another system keeps a copy in sync by polling. A client that follows it from the
 start and fetches each changed object ends with exactly what it may read now; its cursor keeps
 working as changes come; and a change that commits late is never skipped — a transaction still
-open holds back the changes after it until it ends.
+open holds back the changes after it until it ends. The last page says it is the last (no
+`next_cursor`) and gives the position to poll from later (`resume_cursor`). A reader narrows the
+feed by collection (`entity_type`, one or several) and time (`since`), and may ask for each
+object as the change left it (`expand=object`), which it is given only where it may read it.
 """
 
 import contextlib
@@ -25,24 +28,26 @@ HELD_TX_TIMEOUT = "30s"  # a transaction the tests hold open ends by itself afte
 class Follower:
     """A client of the feed: its position, and its copy of what it may read.
 
-    `poll()` reads from its position to the end and returns the new changes, oldest first. The
-    position is the last `next_cursor` it was given; when the last page says null (nothing more
-    for now), the cursor of that page's request and the changes it held, so that the next poll
-    reads that page again and keeps only what follows them. A change appears in the feed once
-    every transaction that began before it has ended, so a poll first waits (boundedly) until
-    the feed serves every change committed so far; `wait=False` reads at once, for the tests
-    that hold a transaction open on purpose.
+    `poll()` reads from its position to the end and returns the new changes, oldest first: it
+    follows `next_cursor` while a page gives one (more changes are waiting), and keeps each
+    page's `resume_cursor` as its position, so that the next poll starts after the last change
+    it was given. A change appears in the feed once every transaction that began before it has
+    ended, so a poll first waits (boundedly) until the feed serves every change committed so
+    far; `wait=False` reads at once, for the tests that hold a transaction open on purpose.
+    `params` are the feed's other parameters (entity_type, since, expand), sent on every page;
+    `cursor` a position to start from (a resume_cursor kept earlier) instead of the start.
     `sync()` polls and applies each change of the collections it keeps (`keeps`) by fetching the
     object: 200 puts it in the copy, 404 takes it out.
     """
 
-    def __init__(self, client, limit=200, keeps=("documents", "users")):
-        self.client, self.limit, self.keeps = client, limit, keeps
-        self.cursor, self.seen_on_page = None, []
+    def __init__(self, client, limit=200, keeps=("documents", "users"), params=None,
+                 cursor=None):
+        self.client, self.limit, self.keeps, self.params = client, limit, keeps, params or {}
+        self.cursor = cursor
         self.copy = {}  # (entity_type, entity_id) -> the object as last fetched
 
     def page(self, cursor):
-        params = {"limit": self.limit, **({"cursor": cursor} if cursor else {})}
+        params = {"limit": self.limit, **self.params, **({"cursor": cursor} if cursor else {})}
         return self.client.json("/v1/changes", params)
 
     def poll(self, wait=True):
@@ -50,16 +55,15 @@ class Follower:
             feed_caught_up(self.client)
         new = []
         for _ in range(MAX_PAGES):
-            body = self.page(self.cursor)
-            items = body["items"]
-            assert items[:len(self.seen_on_page)] == self.seen_on_page, (
-                "reading a page again from the same cursor gave other changes before the new "
-                f"ones: {self.seen_on_page} then {items[:len(self.seen_on_page)]}")
-            new += items[len(self.seen_on_page):]
-            if body["next_cursor"] is None or not items:
-                self.seen_on_page = items
+            sent, body = self.cursor, self.page(self.cursor)
+            new += body["items"]
+            if body["next_cursor"] is not None:
+                assert body["next_cursor"] == body["resume_cursor"], body
+            assert body["resume_cursor"] is not None or (sent is None and not body["items"]), (
+                f"a page ({len(body['items'])} changes, cursor {sent}) gives no resume_cursor")
+            self.cursor = body["resume_cursor"]
+            if body["next_cursor"] is None:
                 return new
-            self.cursor, self.seen_on_page = body["next_cursor"], []
         raise AssertionError(f"more than {MAX_PAGES} pages of changes")
 
     def sync(self, wait=True):
@@ -182,23 +186,64 @@ def test_the_cursor_keeps_working_as_changes_come(api, coordinator):
     assert follower.of_type("documents") == documents_now(follower.client)
 
 
-def test_a_client_at_the_end_of_the_feed_has_a_cursor_to_poll_from(api, coordinator):
-    """An integrating system reads to the end, stores its position, and later asks for what
-    came after it: the last page must hand it that position (a `next_cursor` after the last
-    change it holds), not null, which would leave it to read again what it has."""
+def position_at_end(client):
+    """Reads `client`'s feed to its end; returns the resume_cursor of the last page."""
+    follower = Follower(client, limit=500)
+    follower.poll()
+    return follower.cursor
+
+
+def test_the_last_page_says_it_is_the_last_and_where_to_poll_from_later(api, coordinator):
+    """An integrating system reads to the end and stores its position: the last page has no
+    `next_cursor` (no request is needed to learn it is the last), and its `resume_cursor` is
+    the position to poll from later; polling with it gives what came after, and a poll with
+    nothing new gives the same position back."""
     viewer, cursor = api.as_user("viewer"), None
+    feed_caught_up(viewer)
     for _ in range(MAX_PAGES):
         body = viewer.json("/v1/changes", {"limit": 500, **({"cursor": cursor} if cursor else {})})
-        if body["next_cursor"] is None or not body["items"]:
+        assert body["items"], "a page of the feed is empty"
+        if body["next_cursor"] is None:
             break
+        assert body["resume_cursor"] == body["next_cursor"]
         cursor = body["next_cursor"]
-    position = body["next_cursor"] or (None if body["items"] else cursor)
+    position = body["resume_cursor"]
     assert position is not None, (
         f"the last page of the feed ({len(body['items'])} changes) gives no cursor to poll from")
-    doc_id = str(create_document(coordinator)["id"])
+    r = viewer.get("/v1/changes", params={"cursor": position})
+    assert r.json()["items"] == [] and r.json()["next_cursor"] is None
+    assert r.json()["resume_cursor"] == position, "a poll with nothing new moved the position"
+    assert "Link" not in r.headers, "the last page links to a next one"
+    doc_ids = [str(create_document(coordinator)["id"]) for _ in range(2)]
     feed_caught_up(viewer)
-    after = viewer.json("/v1/changes", {"cursor": position})["items"]
-    assert [(c["entity_id"], c["action"]) for c in after] == [(doc_id, "create")]
+    after = viewer.json("/v1/changes", {"cursor": position, "limit": 2})
+    assert [(c["entity_id"], c["action"]) for c in after["items"]] == [
+        (doc_ids[0], "create"), (doc_ids[1], "create")]
+    assert after["next_cursor"] is None, "a full page that holds the last changes has a next"
+    assert after["resume_cursor"] not in (None, position)
+    assert viewer.json("/v1/changes", {"cursor": after["resume_cursor"]})["items"] == []
+
+
+def test_a_full_page_with_more_after_it_has_a_next_cursor_and_link(api, coordinator):
+    viewer = api.as_user("viewer")
+    position = position_at_end(viewer)
+    for _ in range(3):
+        create_document(coordinator)
+    feed_caught_up(viewer)
+    r = viewer.get("/v1/changes", params={"cursor": position, "limit": 2})
+    body = r.json()
+    assert len(body["items"]) == 2 and body["next_cursor"] is not None
+    assert body["resume_cursor"] == body["next_cursor"]
+    assert body["next_cursor"] in r.headers["Link"]
+    rest = viewer.json("/v1/changes", {"cursor": body["next_cursor"], "limit": 2})
+    assert len(rest["items"]) == 1 and rest["next_cursor"] is None
+
+
+def test_an_empty_feed_read_from_its_start_has_no_position(api, coordinator):
+    """A reader whose feed holds nothing yet (here: a type filter no change matches from the
+    start, as users are no viewer's business) is told to poll from the start again."""
+    body = api.as_user("viewer").json("/v1/changes", {"entity_type": "users"})
+    assert body == {"items": [], "next_cursor": None, "resume_cursor": None}
 
 
 def test_a_follower_stays_in_step_with_every_version(api, coordinator):
@@ -270,6 +315,145 @@ def test_a_draft_measurement_is_in_the_feed_only_of_those_who_may_read_it(api, c
     moved(manager, mid, "return", note="Kiểm tra lại số liệu.")
     assert seen("viewer") == [], "a draft sent back is no viewer's business"
     assert seen("longxuyen.officer") == ["unapprove", "return"]
+
+
+# --- filters -----------------------------------------------------------------------------------
+
+def kinds(changes):
+    return [(c["entity_type"], c["entity_id"], c["action"]) for c in changes]
+
+
+def test_entity_type_keeps_the_changes_of_one_collection(admin, history_of_edits):
+    whole = Follower(admin, limit=500).poll()
+    documents = Follower(admin, limit=500, params={"entity_type": "documents"}).poll()
+    expected = [c for c in whole if c["entity_type"] == "documents"]
+    assert len(expected) >= 10
+    assert documents[:len(expected)] == expected  # a change committed in between may follow
+
+
+def test_entity_type_keeps_the_changes_of_several_collections_given_with_commas(api,
+                                                                                coordinator):
+    viewer = api.as_user("viewer")
+    start = position_at_end(viewer)
+    doc_id = str(create_document(coordinator)["id"])
+    code = create_indicator(coordinator)["code"]
+    assert patch_document(coordinator, doc_id, {"title_en": "After the indicator"}).status_code \
+        == 200
+    whole = Follower(viewer, limit=500, cursor=start).poll()
+    assert {"documents", "indicators"} <= {c["entity_type"] for c in whole}
+
+    def filtered(types):
+        return Follower(viewer, limit=500, params={"entity_type": types}, cursor=start).poll()
+
+    assert kinds(filtered("documents")) == [("documents", doc_id, "create"),
+                                            ("documents", doc_id, "update")]
+    assert ("indicators", code, "create") in kinds(filtered("indicators"))
+    for types in ("indicators", "documents,indicators", "indicators,documents,users"):
+        assert filtered(types) == [c for c in whole if c["entity_type"] in types.split(",")]
+
+
+def test_since_keeps_the_changes_at_or_after_a_moment(api, coordinator):
+    """`since` filters by the change's time; with a cursor, the cursor is the position and
+    `since` still filters."""
+    viewer = api.as_user("viewer")
+    start = position_at_end(viewer)
+    first, second = (str(create_document(coordinator)["id"]) for _ in range(2))
+    feed_caught_up(viewer)
+    made = viewer.json("/v1/changes", {"cursor": start})["items"]
+    assert kinds(made) == [("documents", first, "create"), ("documents", second, "create")]
+    assert made[0]["at"] < made[1]["at"]
+
+    from_the_start = Follower(viewer, limit=500, params={"since": made[0]["at"]}).poll()
+    assert from_the_start == made
+    with_cursor = viewer.json("/v1/changes", {"cursor": start, "since": made[1]["at"]})
+    assert with_cursor["items"] == made[1:]
+    a_day = viewer.json("/v1/changes", {"cursor": start, "since": "2017-06-14"})
+    assert a_day["items"] == made, "since a day long past is every change after the cursor"
+
+
+# --- the object with each change ----------------------------------------------------------------
+
+def changes_with_objects(client, cursor, entity_type, entity_id):
+    """The changes of one object after `cursor`, with `expand=object`: (action, object)."""
+    follower = Follower(client, limit=500, params={"entity_type": entity_type,
+                                                   "expand": "object"}, cursor=cursor)
+    return [(c["action"], c["object"]) for c in follower.poll() if c["entity_id"] == entity_id]
+
+
+def test_expand_object_gives_the_object_as_each_change_left_it(api, coordinator):
+    viewer = api.as_user("viewer")
+    start = position_at_end(viewer)
+    doc = create_document(coordinator)
+    doc_id = str(doc["id"])
+    r = patch_document(coordinator, doc_id, {"title": "Kế hoạch năm 2018 (sửa đổi)"})
+    assert r.status_code == 200
+    assert archive_document(coordinator, doc_id).status_code == 204
+    seen = changes_with_objects(viewer, start, "documents", doc_id)
+    assert [(action, o["title"], o["version"], o["archived_at"] is None)
+            for action, o in seen] == [
+        ("create", doc["title"], 1, True),
+        ("update", "Kế hoạch năm 2018 (sửa đổi)", 2, True),
+        ("archive", "Kế hoạch năm 2018 (sửa đổi)", 3, False)]
+    assert seen[1][1]["id"] == doc["id"] and seen[1][1]["number"] == doc["number"]
+    assert "search_text" not in seen[1][1]
+
+
+def test_without_expand_a_change_carries_no_object(api, coordinator):
+    viewer = api.as_user("viewer")
+    start = position_at_end(viewer)
+    create_document(coordinator)
+    feed_caught_up(viewer)
+    items = viewer.json("/v1/changes", {"cursor": start})["items"]
+    assert items and all("object" not in c for c in items)
+
+
+def test_a_draft_measurements_object_goes_only_to_those_who_may_read_it(api, coordinator):
+    """The change of a measurement carries its object only to a reader of the measurement in
+    the status the change left it in: the approval withdrawn is news to every reader, but the
+    value it leaves behind (submitted again) only to those who read unapproved data."""
+    code = create_indicator(coordinator)["code"]
+    users = ("longxuyen.officer", "auditor", "chaudoc.officer", "viewer", "health.officer")
+    starts = {user: position_at_end(api.as_user(user)) for user in users}
+    officer, manager = api.as_user("longxuyen.officer"), api.as_user("longxuyen.manager")
+    mid = str(enter(officer, code, communes("883")[0])["id"])
+    moved(officer, mid, "submit")
+    moved(manager, mid, "approve")
+    moved(manager, mid, "unapprove")
+
+    def statuses(user):
+        return [(action, o and o["status"]) for action, o in
+                changes_with_objects(api.as_user(user), starts[user], "measurements", mid)]
+
+    every_step = [("create", "draft"), ("submit", "submitted"), ("approve", "approved"),
+                  ("unapprove", "submitted")]
+    assert statuses("longxuyen.officer") == every_step
+    assert statuses("auditor") == every_step
+    for user in ("chaudoc.officer", "viewer", "health.officer"):
+        assert statuses(user) == [("approve", "approved"), ("unapprove", None)], \
+            f"{user} is given a value of Long Xuyên's it may not read"
+
+
+def test_a_users_object_goes_only_to_those_who_manage_the_user(api, admin):
+    """A manager is told that a user left its agency, but is no longer given the user; the
+    admin, who manages every user, is given it; the password hash is never in the object."""
+    manager = api.as_user(MANAGER)
+    starts = {"admin": position_at_end(admin), MANAGER: position_at_end(manager)}
+    name = create_user(admin, api.sessions, agency=OWN_AGENCY)["username"]
+    etag = admin.get(f"/v1/users/{name}").headers["ETag"]
+    assert admin.patch_json(f"/v1/users/{name}", {"agency": "UBND-884"},
+                            headers={"If-Match": etag}).status_code == 200
+
+    def agencies(user, client):
+        seen = changes_with_objects(client, starts[user], "users", name)
+        assert all("password_hash" not in o for _, o in seen if o)
+        return [(action, o and o["agency"]) for action, o in seen]
+
+    assert agencies("admin", admin) == [("create", OWN_AGENCY), ("update", "UBND-884")]
+    assert agencies(MANAGER, manager) == [("create", OWN_AGENCY), ("update", None)]
+    for user in ("coordinator", "viewer", "longxuyen.officer"):
+        client = api.as_user(user)
+        assert not client.json("/v1/changes", {"entity_type": "users", "expand": "object",
+                                                "limit": 500})["items"]
 
 
 # --- a change that commits late -----------------------------------------------------------------
@@ -358,9 +542,29 @@ def test_a_bad_cursor_is_400_naming_it(api, cursor):
                    "cursor")
 
 
-@pytest.mark.parametrize("param", ["since", "entity_type", "updated_since"])
-def test_the_feed_takes_only_paging_parameters(api, param):
+@pytest.mark.parametrize("param", ["updated_since", "entity_id", "until", "q"])
+def test_the_feed_takes_only_its_parameters(api, param):
     assert_problem(api.get("/v1/changes", params={param: "x"}), 400, "unknown_parameter", param)
+
+
+@pytest.mark.parametrize("param,value", [
+    ("entity_type", "document"), ("entity_type", "documents,"), ("entity_type", ",documents"),
+    ("entity_type", "documents,,tasks"), ("entity_type", "documents, tasks"),
+    ("entity_type", ""), ("entity_type", "audit-events"), ("expand", "objects"),
+    ("expand", "object,changes"), ("expand", ""), ("since", "yesterday"),
+    ("since", "2017-06-14T08:00:00")])
+def test_a_bad_filter_is_400_naming_it(api, param, value):
+    body = assert_problem(api.get("/v1/changes", params={param: value}), 400,
+                          "invalid_parameter", param)
+    if param != "since":
+        allowed = "pilot-site-statuses" if param == "entity_type" else "object"
+        assert allowed in body["errors"][0]["message"], body
+
+
+def test_entity_types_are_listed_with_commas_not_by_repeating_the_parameter(api):
+    r = api.get("/v1/changes?entity_type=documents&entity_type=tasks")
+    assert assert_problem(r, 400, "invalid_parameter", "entity_type")["errors"][0]["code"] == \
+        "repeated"
 
 
 def test_the_feed_pages_like_a_list(admin):

@@ -235,6 +235,22 @@ static void dates_are_real_calendar_dates(void **state)
     assert_false(validate_date(""));
 }
 
+static void name_lists_hold_known_names_separated_by_commas(void **state)
+{
+    static const char *const names[] = {"tasks", "task-updates", "users", NULL};
+    assert_true(validate_name_list("tasks", names));
+    assert_true(validate_name_list("tasks,users", names));
+    assert_true(validate_name_list("task-updates,tasks,task-updates", names));
+    assert_false(validate_name_list("", names));
+    assert_false(validate_name_list("task", names));   /* a prefix of a name */
+    assert_false(validate_name_list("tasksx", names)); /* a name and more */
+    assert_false(validate_name_list("tasks,", names));
+    assert_false(validate_name_list(",tasks", names));
+    assert_false(validate_name_list("tasks,,users", names));
+    assert_false(validate_name_list("tasks, users", names));
+    assert_false(validate_name_list("tasks,plans", names));
+}
+
 static void verified_tokens_are_remembered_until_they_expire(void **state)
 {
     unsigned char a[TOKEN_HASH_BYTES], b[TOKEN_HASH_BYTES];
@@ -262,6 +278,7 @@ int main(void)
         cmocka_unit_test(a_token_not_in_compact_form_is_refused),
         cmocka_unit_test(bodies_are_validated_by_their_declaration),
         cmocka_unit_test(dates_are_real_calendar_dates),
+        cmocka_unit_test(name_lists_hold_known_names_separated_by_commas),
         cmocka_unit_test(verified_tokens_are_remembered_until_they_expire),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -267,6 +267,26 @@ json_t *db_row_to_json(const PGresult *res, int row)
     return obj;
 }
 
+/* The cursor of the position after row `row` of `res`: its `key_columns`, then the sort a sorted
+ * list continues (page_bind_sorted). A new string into *out (caller frees). */
+static pm_status row_cursor(const PGresult *res, int row, const page_request *page,
+                            const char *const *key_columns, int nkeys, char **out, pm_error *err)
+{
+    const char *keys[PAGE_MAX_KEYS];
+    if (nkeys + (page->sort > 0) > PAGE_MAX_KEYS)
+        return pm_fail(err, PM_INTERNAL, MSG("The list could not be paged."));
+    for (int k = 0; k < nkeys; k++) {
+        int col = PQfnumber(res, key_columns[k]);
+        if (col < 0)
+            return pm_fail(err, PM_INTERNAL, MSG("The list could not be paged."));
+        keys[k] = PQgetvalue(res, row, col);
+    }
+    if (page->sort > 0)
+        keys[nkeys++] = page->sort_label;
+    *out = page_cursor_encode(keys, nkeys);
+    return *out ? PM_OK : pm_fail(err, PM_INTERNAL, MSG("The list could not be paged."));
+}
+
 pm_status db_page_collect(const PGresult *res, const page_request *page,
                           const char *const *key_columns, int nkeys, page_result *out,
                           pm_error *err)
@@ -277,23 +297,28 @@ pm_status db_page_collect(const PGresult *res, const page_request *page,
     out->next_cursor = NULL;
     for (int r = 0; r < served; r++)
         json_array_append_new(out->items, db_row_to_json(res, r));
-    if (rows > page->limit && served > 0) {
-        const char *keys[PAGE_MAX_KEYS];
-        if (nkeys + (page->sort > 0) > PAGE_MAX_KEYS)
-            return pm_fail(err, PM_INTERNAL, MSG("The list could not be paged."));
-        for (int k = 0; k < nkeys; k++) {
-            int col = PQfnumber(res, key_columns[k]);
-            if (col < 0)
-                return pm_fail(err, PM_INTERNAL, MSG("The list could not be paged."));
-            keys[k] = PQgetvalue(res, served - 1, col);
-        }
-        if (page->sort > 0) /* the sort the cursor continues (page_bind_sorted) */
-            keys[nkeys++] = page->sort_label;
-        out->next_cursor = page_cursor_encode(keys, nkeys);
-        if (!out->next_cursor)
-            return pm_fail(err, PM_INTERNAL, MSG("The list could not be paged."));
-    }
+    if (rows > page->limit && served > 0)
+        return row_cursor(res, served - 1, page, key_columns, nkeys, &out->next_cursor, err);
     return PM_OK;
+}
+
+pm_status db_feed_collect(const PGresult *res, const page_request *page,
+                          const char *const *key_columns, int nkeys, page_result *out,
+                          pm_error *err)
+{
+    pm_status st = db_page_collect(res, page, key_columns, nkeys, out, err);
+    size_t served = json_array_size(out->items);
+    out->resumable = true;
+    if (st != PM_OK || (!served && !page->nkeys))
+        return st; /* nothing served from the start of the feed: poll from its start */
+    if (served)
+        return row_cursor(res, (int)served - 1, page, key_columns, nkeys, &out->resume_cursor, err);
+    const char *keys[PAGE_MAX_KEYS]; /* nothing new yet: from where the request began */
+    for (int k = 0; k < page->nkeys; k++)
+        keys[k] = page->after[k];
+    out->resume_cursor = page_cursor_encode(keys, page->nkeys);
+    return out->resume_cursor ? PM_OK
+                              : pm_fail(err, PM_INTERNAL, MSG("The list could not be paged."));
 }
 
 int db_sorted_index(const page_request *page)

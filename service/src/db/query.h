@@ -142,4 +142,11 @@ pm_status db_page_collect(const PGresult *res, const page_request *page,
                           const char *const *key_columns, int nkeys, page_result *out,
                           pm_error *err);
 
+/* db_page_collect for a feed, which never ends: `out` is resumable, and its resume_cursor the
+ * position after the last row served, or, when the page is empty, the request's own cursor
+ * (NULL when it had none) — where the client polls from later, when next_cursor is NULL. */
+pm_status db_feed_collect(const PGresult *res, const page_request *page,
+                          const char *const *key_columns, int nkeys, page_result *out,
+                          pm_error *err);
+
 #endif

@@ -150,6 +150,8 @@ void page_result_clear(page_result *result)
 {
     json_decref(result->items);
     free(result->next_cursor);
+    free(result->resume_cursor);
     result->items = NULL;
     result->next_cursor = NULL;
+    result->resume_cursor = NULL;
 }

@@ -30,10 +30,12 @@ typedef struct {
 } page_request;
 
 typedef struct {
-    json_t *items;     /* owned array */
-    char *next_cursor; /* owned (malloc), NULL on the last page */
-    bool counted;      /* total is set (page_request.count) */
-    long long total;   /* the items of every page */
+    json_t *items;       /* owned array */
+    char *next_cursor;   /* owned (malloc), NULL on the last page */
+    bool counted;        /* total is set (page_request.count) */
+    long long total;     /* the items of every page */
+    bool resumable;      /* a feed, which never ends: the answer carries resume_cursor */
+    char *resume_cursor; /* owned (malloc): where to poll from later; NULL: from the start */
 } page_result;
 
 /* Encodes `n` sort-key strings (each shorter than PAGE_KEY_MAX) as a cursor. Returns a malloc'd

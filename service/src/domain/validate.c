@@ -59,6 +59,21 @@ void validate_join_names(const char *const *names, char *out, size_t size)
     }
 }
 
+bool validate_name_list(const char *list, const char *const *names)
+{
+    for (const char *s = list;; s++) {
+        size_t n = strcspn(s, ",");
+        bool known = false;
+        for (size_t i = 0; names[i] && !known; i++)
+            known = strlen(names[i]) == n && strncmp(s, names[i], n) == 0;
+        if (!known)
+            return false;
+        s += n;
+        if (!*s)
+            return true;
+    }
+}
+
 /* Checks one present value; appends to err and returns false when it is not acceptable. */
 static bool check_value(const field_spec *s, const json_t *v, pm_error *err)
 {

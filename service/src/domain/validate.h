@@ -150,6 +150,10 @@ bool validate_not_blank(const char *s); /* more than blanks */
  * truncated to fit). */
 void validate_join_names(const char *const *names, char *out, size_t size);
 
+/* True when `list` is one or more of the NULL-terminated `names` parted by commas ("a" or
+ * "a,b"), with no empty item. */
+bool validate_name_list(const char *list, const char *const *names);
+
 bool validate_code(const char *s);   /* an agency or plan code: A-Z 0-9 in runs joined by '-' */
 bool validate_clause(const char *s); /* a section code: A-Z 0-9 runs joined by '.' (II.3.1) */
 bool validate_slug(const char *s);   /* a task key: a-z 0-9 runs joined by '-' */

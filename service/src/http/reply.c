@@ -149,6 +149,9 @@ void reply_page(http_ctx *ctx, const page_result *page)
                         page->next_cursor ? json_string(page->next_cursor) : json_null());
     if (page->counted)
         json_object_set_new(body, "total", json_integer(page->total));
+    if (page->resumable)
+        json_object_set_new(body, "resume_cursor",
+                            page->resume_cursor ? json_string(page->resume_cursor) : json_null());
     if (page->next_cursor) {
         char *link = req_link_with_cursor(ctx, page->next_cursor);
         if (link) {

@@ -24,8 +24,9 @@ void reply_created(http_ctx *ctx, const char *location, const json_t *object);
  * name the ETag of `current` (borrowed), the object as it is now (PM_PRECONDITION_FAILED). */
 pm_status reply_check_if_match(http_ctx *ctx, const json_t *current, pm_error *err);
 
-/* Answers 200 with {"items": ..., "next_cursor": ...} from `page` (borrowed) and, when there is
- * a next page, a Link header that repeats the request's query with the new cursor. */
+/* Answers 200 with {"items": ..., "next_cursor": ...} from `page` (borrowed) — with "total" when
+ * counted, "resume_cursor" when resumable — and, when there is a next page, a Link header that
+ * repeats the request's query with the new cursor. */
 void reply_page(http_ctx *ctx, const page_result *page);
 
 /* Answers the problem for `err` (the dispatcher calls this for a failed handler). Adds

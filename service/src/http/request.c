@@ -191,6 +191,18 @@ pm_status req_query_text(const http_ctx *ctx, const char *name, size_t max_len, 
     return PM_OK;
 }
 
+/* Refuses query parameter `name`, listing its `allowed` values (`several`: it lists them). */
+static pm_status refuse_value(const char *name, const char *const *allowed, bool several,
+                              pm_error *err)
+{
+    char values[512];
+    validate_join_names(allowed, values, sizeof values);
+    return pm_fail_field(err, PM_INVALID_PARAMETER, name, "invalid",
+                         several ? MSG("%s must be one or more of these, separated by commas: %s")
+                                 : MSG("%s must be one of: %s"),
+                         name, values);
+}
+
 pm_status req_query_enum(const http_ctx *ctx, const char *name, const char *const *allowed,
                          const char **out, pm_error *err)
 {
@@ -202,10 +214,19 @@ pm_status req_query_enum(const http_ctx *ctx, const char *name, const char *cons
             *out = allowed[i];
             return PM_OK;
         }
-    char values[512];
-    validate_join_names(allowed, values, sizeof values);
-    return pm_fail_field(err, PM_INVALID_PARAMETER, name, "invalid", MSG("%s must be one of: %s"),
-                         name, values);
+    return refuse_value(name, allowed, false, err);
+}
+
+pm_status req_query_enum_list(const http_ctx *ctx, const char *name, const char *const *allowed,
+                              const char **out, pm_error *err)
+{
+    const char *v = req_query(ctx, name);
+    if (!v)
+        return PM_OK;
+    if (!validate_name_list(v, allowed))
+        return refuse_value(name, allowed, true, err);
+    *out = v;
+    return PM_OK;
 }
 
 pm_status req_query_bool(const http_ctx *ctx, const char *name, bool *out, pm_error *err)

@@ -56,6 +56,13 @@ pm_status req_query_text(const http_ctx *ctx, const char *name, size_t max_len, 
 pm_status req_query_enum(const http_ctx *ctx, const char *name, const char *const *allowed,
                          const char **out, pm_error *err);
 
+/* Reads a query parameter that lists one or more of the NULL-terminated `allowed` values,
+ * separated by commas ("a,b"; a parameter given twice is refused by req_parse_query), into *out
+ * as given (borrowed; unchanged when absent). PM_INVALID_PARAMETER listing the values for an
+ * unknown or empty item. */
+pm_status req_query_enum_list(const http_ctx *ctx, const char *name, const char *const *allowed,
+                              const char **out, pm_error *err);
+
 /* Reads a boolean query parameter (`true` or `false`) into *out (unchanged when absent). */
 pm_status req_query_bool(const http_ctx *ctx, const char *name, bool *out, pm_error *err);
 

@@ -44,7 +44,8 @@ static pm_status list_page(http_ctx *ctx, const void *args, const page_request *
     return audit_repo_list(a->db, &a->filter, page, out, err);
 }
 /* What the audit trail records (the audit triggers of the migrations, the workflow steps of
- * measurements_http.c and the explicit events of auth_http.c). */
+ * measurements_http.c and the explicit events of auth_http.c): the values of the entity_type
+ * filter of the audit log and of the change feed. */
 static const char *const entity_types[] = {"users",
                                            "agencies",
                                            "admin-units",
@@ -67,6 +68,8 @@ static const char *const actions[] = {
     "login",  "login_failed", "token_refresh", "token_revoke", "submit",  "approve",
     "return", "unapprove",    "import",        "baseline",     NULL};
 static const char *const page_params[] = {PAGE_PARAMS, NULL};
+static const char *const feed_params[] = {"entity_type", "since", "expand", PAGE_PARAMS, NULL};
+static const char *const feed_expansions[] = {"object", NULL};
 
 pm_status audit_events_list(http_ctx *ctx, pm_error *err)
 {
@@ -110,14 +113,21 @@ out:
 
 pm_status audit_changes(http_ctx *ctx, pm_error *err)
 {
+    audit_feed feed = {0};
+    const char *expand = NULL;
     page_request page;
     page_result result = {0};
     PGconn *db;
     char lag[32];
     pm_status st;
-    if (!(st = req_check_query(ctx, page_params, err)) && !(st = req_page(ctx, &page, err)) &&
-        !(st = ctx_db(ctx, &db, err)) &&
-        !(st = audit_repo_changes(db, &ctx->who, &page, &result, err)) &&
+    if ((st = req_check_query(ctx, feed_params, err)) ||
+        (st = req_query_enum_list(ctx, "entity_type", entity_types, &feed.entity_types, err)) ||
+        (st = req_query_time(ctx, "since", REQ_DAY_STARTS, &feed.since, err)) ||
+        (st = req_query_enum(ctx, "expand", feed_expansions, &expand, err)) ||
+        (st = req_page(ctx, &page, err)) || (st = ctx_db(ctx, &db, err)))
+        return st;
+    feed.objects = expand != NULL;
+    if (!(st = audit_repo_changes(db, &ctx->who, &feed, &page, &result, err)) &&
         !(st = audit_repo_feed_lag(db, lag, sizeof lag, err))) {
         reply_header(ctx, "Planmon-Feed-Lag", lag);
         reply_page(ctx, &result);

@@ -49,29 +49,43 @@ static const char history_sql[] =
 
 /* Only transactions older than the oldest one still running: none of those can commit later,
  * so the (txid, id) order served never gains an earlier entry after a client has read past it.
- * The read rule of the objects applies: users' changes to those who manage them (a user moved
- * out of a manager's agency is news there too); a measurement's change to those who may read
- * the measurement as the change left it, or as it was (an approval withdrawn is news to every
- * reader of approved data: the object has left their view).
+ * The read rule of the objects applies: `readable`, whether the reader may read the object as
+ * the change left it — users to those who manage them, a measurement to those who may read it
+ * in the status the change left it in, the rest to everyone. A change is shown where its object
+ * is readable, and also where it took the object out of the reader's view: a user moved out of
+ * a manager's agency, an approval withdrawn (news to every reader of approved data). OBJECT is
+ * "" or the column of the object, which only a reader of it gets.
  * $1 manages all users $2 the agency whose users the reader manages $3/$4 after (txid, id)
- * $5 limit + 1 $6 the reader's agency $7 sees all drafts $8 sees its scope's drafts */
-static const char changes_sql[] =
-    "SELECT e.txid::text AS _txid, e.id::text AS _id,"
-    "       e.entity_type, e.entity_id, e.action, e.version,"
-    "       to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') AS at"
-    " FROM audit_event e"
-    " LEFT JOIN admin_unit mu ON e.entity_type = 'measurements' AND mu.code = e.row ->> 'unit'"
-    " LEFT JOIN indicator mi ON e.entity_type = 'measurements'"
-    "      AND mi.code = e.row ->> 'indicator'"
-    " WHERE e.txid < pg_snapshot_xmin(pg_current_snapshot())"
-    "   AND e.action NOT IN ('login', 'login_failed', 'token_refresh', 'token_revoke')"
-    "   AND (e.entity_type <> 'users' OR $1::boolean OR e.entity_agency = $2"
-    "        OR e.changes -> 'agency' ->> 'old' = $2)"
-    "   AND (e.entity_type <> 'measurements' OR e.changes -> 'status' ->> 'old' = 'approved'"
-    "        OR planmon_measurement_visible(e.row ->> 'status', mu.path, mi.reporting_agencies,"
-    "             (SELECT planmon_scope_unit($6)), $6, $7::boolean, $8::boolean))"
-    "   AND ($3::xid8 IS NULL OR (e.txid, e.id) > ($3::xid8, $4::bigint))"
-    " ORDER BY e.txid, e.id LIMIT $5::int";
+ * $5 limit + 1 $6 the reader's agency $7 sees all drafts $8 sees its scope's drafts
+ * $9 entity types separated by commas (NULL: all) $10 since (NULL: all) */
+#define CHANGES_SQL(OBJECT)                                                                     \
+    "SELECT e.txid::text AS _txid, e.id::text AS _id,"                                          \
+    "       e.entity_type, e.entity_id, e.action, e.version,"                                   \
+    "       to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') AS at" OBJECT \
+    " FROM audit_event e"                                                                       \
+    " LEFT JOIN admin_unit mu ON e.entity_type = 'measurements' AND mu.code = e.row ->> 'unit'" \
+    " LEFT JOIN indicator mi ON e.entity_type = 'measurements'"                                 \
+    "      AND mi.code = e.row ->> 'indicator'"                                                 \
+    " CROSS JOIN LATERAL (SELECT CASE e.entity_type"                                            \
+    "      WHEN 'users' THEN $1::boolean OR e.entity_agency = $2"                               \
+    "      WHEN 'measurements' THEN planmon_measurement_visible(e.row ->> 'status', mu.path,"   \
+    "           mi.reporting_agencies, (SELECT planmon_scope_unit($6)), $6, $7::boolean,"       \
+    "           $8::boolean)"                                                                   \
+    "      ELSE true END AS readable) r"                                                        \
+    " WHERE e.txid < pg_snapshot_xmin(pg_current_snapshot())"                                   \
+    "   AND e.action NOT IN ('login', 'login_failed', 'token_refresh', 'token_revoke')"         \
+    "   AND (r.readable"                                                                        \
+    "        OR (e.entity_type = 'users' AND e.changes -> 'agency' ->> 'old' = $2)"             \
+    "        OR (e.entity_type = 'measurements'"                                                \
+    "            AND e.changes -> 'status' ->> 'old' = 'approved'))"                            \
+    "   AND ($9::text IS NULL OR e.entity_type = ANY (string_to_array($9::text, ',')))"         \
+    "   AND ($10::timestamptz IS NULL OR e.at >= $10::timestamptz)"                             \
+    "   AND ($3::xid8 IS NULL OR (e.txid, e.id) > ($3::xid8, $4::bigint))"                      \
+    " ORDER BY e.txid, e.id LIMIT $5::int"
+
+static const char changes_sql[] = CHANGES_SQL("");
+static const char changes_objects_sql[] =
+    CHANGES_SQL(", CASE WHEN r.readable THEN e.row END AS object");
 
 /* How far the feed is behind: the age in seconds of the oldest committed change it holds back
  * (its transaction is not older than every one still running), 0 when it holds none back. The
@@ -122,8 +136,8 @@ pm_status audit_repo_history(PGconn *conn, const char *entity_type, const char *
     return db_fetch_page(conn, history_sql, 4, params, page, id_key, 1, out, err);
 }
 
-pm_status audit_repo_changes(PGconn *conn, const principal *who, const page_request *page,
-                             page_result *out, pm_error *err)
+pm_status audit_repo_changes(PGconn *conn, const principal *who, const audit_feed *feed,
+                             const page_request *page, page_result *out, pm_error *err)
 {
     char limit[16];
     if (page_bind(page, 2, 2, limit, err) != PM_OK)
@@ -135,20 +149,15 @@ pm_status audit_repo_changes(PGconn *conn, const principal *who, const page_requ
                             limit,
                             who->agency,
                             access_reads_all_drafts(who) ? "true" : "false",
-                            access_reads_own_drafts(who) ? "true" : "false"};
+                            access_reads_own_drafts(who) ? "true" : "false",
+                            feed->entity_types,
+                            feed->since};
     PGresult *res;
-    pm_status st = db_exec(conn, changes_sql, 8, params, &res, err);
+    pm_status st =
+        db_exec(conn, feed->objects ? changes_objects_sql : changes_sql, 10, params, &res, err);
     if (st != PM_OK)
         return st;
-    st = db_page_collect(res, page, feed_keys, 2, out, err);
-    /* The feed never ends: a page that served changes always gives the position after them,
-     * to poll from later; only an empty page (nothing new yet) has none — keep your cursor. */
-    int rows = PQntuples(res);
-    if (st == PM_OK && !out->next_cursor && rows > 0) {
-        const char *keys[2] = {PQgetvalue(res, rows - 1, PQfnumber(res, "_txid")),
-                               PQgetvalue(res, rows - 1, PQfnumber(res, "_id"))};
-        out->next_cursor = page_cursor_encode(keys, 2);
-    }
+    st = db_feed_collect(res, page, feed_keys, 2, out, err);
     PQclear(res);
     return st;
 }

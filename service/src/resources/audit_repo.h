@@ -5,6 +5,7 @@
 #define PLANMON_AUDIT_REPO_H
 
 #include <libpq-fe.h>
+#include <stdbool.h>
 
 #include "auth/principal.h"
 #include "domain/page.h"
@@ -29,13 +30,24 @@ pm_status audit_repo_list(PGconn *conn, const audit_filter *filter, const page_r
 pm_status audit_repo_history(PGconn *conn, const char *entity_type, const char *entity_id,
                              const page_request *page, page_result *out, pm_error *err);
 
+/* What a reader asks of the change feed beside its page. */
+typedef struct {
+    const char *entity_types; /* entity types separated by commas ("tasks,documents"); NULL: all */
+    const char *since;        /* only changes at or after this moment (RFC 3339); NULL: all */
+    bool objects;             /* each change carries `object`, the row it left, where readable */
+} audit_feed;
+
 /* The change feed for `who`: entity changes of committed transactions in a stable order that
  * no later commit can precede, one page, under the read rule of the objects: users' changes are
  * shown to admins, and to managers for their own agency; a measurement's to those who may read
  * it as the change left it (auth/access.h: drafts), or who read it before an approval was
- * withdrawn; other collections' to everyone. */
-pm_status audit_repo_changes(PGconn *conn, const principal *who, const page_request *page,
-                             page_result *out, pm_error *err);
+ * withdrawn; other collections' to everyone. With `feed->objects`, each change carries the
+ * object as the change left it (its audit snapshot, secrets left out) when `who` may read that
+ * object: a user only by those who manage its agency; a measurement only by those who may read
+ * it in the status the change left it in; null otherwise, and after a delete. The page is
+ * resumable (db_feed_collect): next_cursor only when more changes are there now. */
+pm_status audit_repo_changes(PGconn *conn, const principal *who, const audit_feed *feed,
+                             const page_request *page, page_result *out, pm_error *err);
 
 /* How far behind the change feed is, in seconds (text, e.g. "0.000" or "12.345") into
  * `seconds`: the age of the oldest committed change it does not serve yet, because a
