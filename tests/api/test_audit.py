@@ -58,7 +58,7 @@ def test_creating_a_user_records_its_fields_and_hides_its_password(admin, audit_
     assert changes_by_field(event) == {
         "username": (None, body["username"]), "display_name": (None, body["display_name"]),
         "agency": (None, "UBND-883"), "role": (None, "officer"), "active": (None, True),
-        "password_hash": "redacted"}
+        "mail_digest": (None, ["due_soon", "overdue", "review"]), "password_hash": "redacted"}
     assert_no_secret_in(event, body["password"])
 
 

@@ -15,7 +15,7 @@ import json
 
 import pytest
 
-from checks import assert_problem, eventually
+from checks import assert_problem, eventually, feed_caught_up
 from documents import create_document, new_number
 from indicators import communes, create_indicator, enter, moved
 from plans import agency, create_plan, create_task, read
@@ -335,3 +335,22 @@ def test_deadlines_reach_the_agencys_webhook_due_soon_then_overdue(coordinator, 
     assert late["data"]["due"] == due.isoformat()
     assert len(receiver.events("due_soon", lambda d: d["task"] == task["id"])) == 1
     assert not receiver.events(None, lambda d: d.get("task") == other["id"])
+
+
+# --- the audit trail and the change feed --------------------------------------------------------
+
+def test_webhook_changes_reach_the_feed_of_those_who_manage_them_only(api, admin, hooks,
+                                                                     receiver):
+    hook = hooks(admin, {"url": receiver.url(), "events": DOCUMENT_KINDS, "agency": CHAU_DOC})
+
+    def seen(client):
+        feed_caught_up(client)
+        items, _ = client.walk("/v1/changes", {"entity_type": "webhooks", "expand": "object"},
+                               limit=500)
+        return [c for c in items if c["entity_id"] == str(hook["id"])]
+
+    mine = seen(admin)
+    assert [c["action"] for c in mine] == ["create"]
+    assert mine[0]["object"]["url"] == receiver.url() and "secret" not in mine[0]["object"]
+    assert seen(api.as_user("longxuyen.manager")) == []
+    assert seen(api.as_user("viewer")) == []

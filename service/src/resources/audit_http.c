@@ -62,6 +62,7 @@ static const char *const entity_types[] = {"users",
                                            "pilot-site-statuses",
                                            "reporting-obligations",
                                            "submissions",
+                                           "webhooks",
                                            NULL};
 static const char *const actions[] = {
     "create", "update",       "delete",        "archive",      "restore", "password_change",

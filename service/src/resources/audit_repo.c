@@ -50,7 +50,8 @@ static const char history_sql[] =
 /* Only transactions older than the oldest one still running: none of those can commit later,
  * so the (txid, id) order served never gains an earlier entry after a client has read past it.
  * The read rule of the objects applies: `readable`, whether the reader may read the object as
- * the change left it — users to those who manage them, a measurement to those who may read it
+ * the change left it — users and webhooks to those who manage them (the admin, a manager its own
+ * agency's), a measurement to those who may read it
  * in the status the change left it in, the rest to everyone. A change is shown where its object
  * is readable, and also where it took the object out of the reader's view: a user moved out of
  * a manager's agency, an approval withdrawn (news to every reader of approved data). OBJECT is
@@ -58,29 +59,30 @@ static const char history_sql[] =
  * $1 manages all users $2 the agency whose users the reader manages $3/$4 after (txid, id)
  * $5 limit + 1 $6 the reader's agency $7 sees all drafts $8 sees its scope's drafts
  * $9 entity types separated by commas (NULL: all) $10 since (NULL: all) */
-#define CHANGES_SQL(OBJECT)                                                                     \
-    "SELECT e.txid::text AS _txid, e.id::text AS _id,"                                          \
-    "       e.entity_type, e.entity_id, e.action, e.version,"                                   \
-    "       to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') AS at" OBJECT \
-    " FROM audit_event e"                                                                       \
-    " LEFT JOIN admin_unit mu ON e.entity_type = 'measurements' AND mu.code = e.row ->> 'unit'" \
-    " LEFT JOIN indicator mi ON e.entity_type = 'measurements'"                                 \
-    "      AND mi.code = e.row ->> 'indicator'"                                                 \
-    " CROSS JOIN LATERAL (SELECT CASE e.entity_type"                                            \
-    "      WHEN 'users' THEN $1::boolean OR e.entity_agency = $2"                               \
-    "      WHEN 'measurements' THEN planmon_measurement_visible(e.row ->> 'status', mu.path,"   \
-    "           mi.reporting_agencies, (SELECT planmon_scope_unit($6)), $6, $7::boolean,"       \
-    "           $8::boolean)"                                                                   \
-    "      ELSE true END AS readable) r"                                                        \
-    " WHERE e.txid < pg_snapshot_xmin(pg_current_snapshot())"                                   \
-    "   AND e.action NOT IN ('login', 'login_failed', 'token_refresh', 'token_revoke')"         \
-    "   AND (r.readable"                                                                        \
-    "        OR (e.entity_type = 'users' AND e.changes -> 'agency' ->> 'old' = $2)"             \
-    "        OR (e.entity_type = 'measurements'"                                                \
-    "            AND e.changes -> 'status' ->> 'old' = 'approved'))"                            \
-    "   AND ($9::text IS NULL OR e.entity_type = ANY (string_to_array($9::text, ',')))"         \
-    "   AND ($10::timestamptz IS NULL OR e.at >= $10::timestamptz)"                             \
-    "   AND ($3::xid8 IS NULL OR (e.txid, e.id) > ($3::xid8, $4::bigint))"                      \
+#define CHANGES_SQL(OBJECT)                                                                      \
+    "SELECT e.txid::text AS _txid, e.id::text AS _id,"                                           \
+    "       e.entity_type, e.entity_id, e.action, e.version,"                                    \
+    "       to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') AS at" OBJECT  \
+    " FROM audit_event e"                                                                        \
+    " LEFT JOIN admin_unit mu ON e.entity_type = 'measurements' AND mu.code = e.row ->> 'unit'"  \
+    " LEFT JOIN indicator mi ON e.entity_type = 'measurements'"                                  \
+    "      AND mi.code = e.row ->> 'indicator'"                                                  \
+    " CROSS JOIN LATERAL (SELECT CASE"                                                           \
+    "      WHEN e.entity_type IN ('users', 'webhooks') THEN $1::boolean OR e.entity_agency = $2" \
+    "      WHEN e.entity_type = 'measurements'"                                                  \
+    "        THEN planmon_measurement_visible(e.row ->> 'status', mu.path,"                      \
+    "           mi.reporting_agencies, (SELECT planmon_scope_unit($6)), $6, $7::boolean,"        \
+    "           $8::boolean)"                                                                    \
+    "      ELSE true END AS readable) r"                                                         \
+    " WHERE e.txid < pg_snapshot_xmin(pg_current_snapshot())"                                    \
+    "   AND e.action NOT IN ('login', 'login_failed', 'token_refresh', 'token_revoke')"          \
+    "   AND (r.readable"                                                                         \
+    "        OR (e.entity_type = 'users' AND e.changes -> 'agency' ->> 'old' = $2)"              \
+    "        OR (e.entity_type = 'measurements'"                                                 \
+    "            AND e.changes -> 'status' ->> 'old' = 'approved'))"                             \
+    "   AND ($9::text IS NULL OR e.entity_type = ANY (string_to_array($9::text, ',')))"          \
+    "   AND ($10::timestamptz IS NULL OR e.at >= $10::timestamptz)"                              \
+    "   AND ($3::xid8 IS NULL OR (e.txid, e.id) > ($3::xid8, $4::bigint))"                       \
     " ORDER BY e.txid, e.id LIMIT $5::int"
 
 static const char changes_sql[] = CHANGES_SQL("");
