@@ -38,6 +38,7 @@ RULES = {
     ("POST", "/v1/auth/refresh"): PUBLIC,
     ("POST", "/v1/auth/logout"): PUBLIC,
     ("GET", "/v1/me"): ANY_ROLE,
+    ("PATCH", "/v1/me"): ANY_ROLE,
     ("PUT", "/v1/me/password"): ANY_ROLE,
     ("GET", "/v1/users"): USER_ADMINS,
     ("POST", "/v1/users"): USER_ADMINS,

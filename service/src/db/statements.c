@@ -2,6 +2,7 @@
 #include "db/statements.h"
 
 #include <libpq-events.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,7 +16,13 @@
  * few hundred statements. */
 enum { TABLE_SIZE = 1024, TABLE_LIMIT = TABLE_SIZE * 3 / 4 };
 
+/* Bumped whenever a connection finds its statements stale (the schema changed under them): every
+ * connection of the process then drops its own before its next statement outside a transaction,
+ * so that none meets the change first inside one, where a failed statement cannot be retried. */
+static atomic_uint_fast64_t schema_generation;
+
 typedef struct {
+    uint_fast64_t generation; /* schema_generation when these statements were prepared */
     int count;
     bool cleanup;  /* forgotten statements may still live on the server */
     bool disabled; /* the server does not keep them: every statement unnamed */
@@ -125,6 +132,7 @@ void db_statements_forget(PGconn *conn)
         return;
     memset(table, 0, sizeof *table);
     table->cleanup = true;
+    table->generation = atomic_fetch_add(&schema_generation, 1) + 1;
 }
 
 void db_statements_disable(PGconn *conn)
@@ -137,7 +145,17 @@ void db_statements_disable(PGconn *conn)
 bool db_statements_take_cleanup(PGconn *conn)
 {
     statement_table *table = table_of(conn);
-    if (!table || !table->cleanup)
+    if (!table)
+        return false;
+    uint_fast64_t now = atomic_load(&schema_generation);
+    if (table->generation != now) { /* another connection found the schema changed */
+        bool disabled = table->disabled;
+        memset(table, 0, sizeof *table);
+        table->disabled = disabled;
+        table->generation = now;
+        return true;
+    }
+    if (!table->cleanup)
         return false;
     table->cleanup = false;
     return true;

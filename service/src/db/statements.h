@@ -33,15 +33,18 @@ bool db_statements_lookup(PGconn *conn, const char *statement, char name[STATEME
 void db_statements_mark(PGconn *conn, const char *statement);
 
 /* Forgets every statement of `conn` after the server refused one (its plan no longer fits the
- * schema, or it is gone); the server's copies are to be dropped (db_statements_take_cleanup). */
+ * schema, or it is gone); the server's copies are to be dropped (db_statements_take_cleanup).
+ * Every other connection of the process forgets and drops its own too, before its next statement
+ * outside a transaction. Thread-safe. */
 void db_statements_forget(PGconn *conn);
 
 /* Stops `conn` preparing statements: the server lost one it had prepared (26000) or already had
  * a name it had not (42P05), which is what a transaction-mode pooler in between does. */
 void db_statements_disable(PGconn *conn);
 
-/* True, once, when forgotten statements are still to be deallocated on the server: the caller
- * sends DEALLOCATE ALL outside a transaction. */
+/* True, once, when forgotten statements are still to be deallocated on the server — this
+ * connection's, or every connection's after any found the schema changed: the caller sends
+ * DEALLOCATE ALL outside a transaction. */
 bool db_statements_take_cleanup(PGconn *conn);
 
 #endif
