@@ -23,6 +23,9 @@ DATA_ENTERERS = TASK_WORKERS
 # Approve, return and un-approve measurements: editors; a manager only its district's communes
 # (checked per measurement).
 REVIEWERS = frozenset({"admin", "coordinator", "manager"})
+# Register and manage webhooks and their deliveries: admins any; a manager its own agency's (the
+# agency is checked per webhook: another agency's webhook is 404). routes.c: WEBHOOK_OWNERS.
+WEBHOOK_OWNERS = frozenset({"admin", "manager"})
 
 RULES = {
     ("GET", "/healthz"): PUBLIC,
@@ -143,6 +146,13 @@ RULES = {
     ("GET", "/v1/reports/{period}"): ANY_ROLE,
     ("GET", "/v1/audit-events"): AUDIT_READERS,
     ("GET", "/v1/changes"): ANY_ROLE,
+    ("GET", "/v1/webhooks"): WEBHOOK_OWNERS,
+    ("POST", "/v1/webhooks"): WEBHOOK_OWNERS,
+    ("GET", "/v1/webhooks/{id}"): WEBHOOK_OWNERS,
+    ("PATCH", "/v1/webhooks/{id}"): WEBHOOK_OWNERS,
+    ("DELETE", "/v1/webhooks/{id}"): WEBHOOK_OWNERS,
+    ("GET", "/v1/webhooks/{id}/deliveries"): WEBHOOK_OWNERS,
+    ("POST", "/v1/webhooks/{id}/deliveries/{delivery}/redeliver"): WEBHOOK_OWNERS,
 }
 
 # Routes whose refusal of a role is 404, not 403: an object's history is answered to whoever may

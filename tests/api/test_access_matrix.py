@@ -13,10 +13,14 @@ the rows of the guarded tables (users, tokens, documents, plan data, agencies, u
 trail, stored idempotent answers, the indicators, measurements, pilots and reports) as they were.
 The probes of measurements, pilot sites and submissions make their object in the cell's caller's
 scope (a commune of its district, a site its agency hosts, a report its agency owes), so that the
-cell shows the role rule; the scope rules have tests of their own.
+cell shows the role rule; the scope rules have tests of their own. The probes of webhooks register
+theirs for the cell's caller's agency (a manager manages only its own agency's), aimed at a
+receiver of the module's own that answers 200, and the module deletes them when it ends.
 """
 
+import json
 import random
+import uuid
 from dataclasses import dataclass, field
 
 import pytest
@@ -35,6 +39,7 @@ from plans import (agency, archived, create_plan, create_section, create_task, n
 from reporting import (create_obligation, create_site, create_type, new_obligation_body,
                        new_site_body, new_type_body, obligation_path, site_path, submissions_path,
                        submitted, type_path)
+from receiver import Receiver
 from server import run_planmon
 from settings import DEMO_PASSWORD, DEMO_USERS
 
@@ -42,12 +47,15 @@ WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 GUARDED_TABLES = ("app_user", "refresh_token", "document", "audit_event", "idempotency_key",
                   "plan", "plan_section", "task", "task_update", "agency", "admin_unit",
                   "indicator", "indicator_target", "measurement", "pilot_model_type", "pilot_site",
-                  "reporting_obligation", "submission")
+                  "reporting_obligation", "submission", "webhook")
 NO_TOKEN, BAD_TOKEN = "(no token)", "(invalid token)"
 CALLERS = sorted(DEMO_USERS) + [NO_TOKEN, BAD_TOKEN]
 MANAGER, OWN_AGENCY, OTHER_AGENCY = "longxuyen.manager", "UBND-883", "UBND-884"
 # The agencies of the demo managers and officers: the probe task has them all as leads.
 WORKER_AGENCIES = sorted({a for a, role in DEMO_USERS.values() if role in ("manager", "officer")})
+# The description of every webhook the module registers, by which it finds them to delete them.
+MATRIX_WEBHOOK = "access matrix"
+CALLERS_AGENCY = object()  # Context.webhook's default: the agency of the cell's caller
 
 
 @dataclass
@@ -61,12 +69,15 @@ class Call:
 
 
 class Context:
-    """What the probes need: the admin client, throwaway users, fresh refresh tokens, and the
-    caller of the cell (`caller`), for the probes whose object must lie in the caller's scope."""
+    """What the probes need: the admin client, throwaway users, fresh refresh tokens, the caller
+    of the cell (`caller`), for the probes whose object must lie in the caller's scope, and the
+    cell's database connection (`db`), for the probes that write what no route writes."""
 
     def __init__(self, api, admin):
         self.api, self.admin = api, admin
         self.caller = "admin"
+        self.db = None
+        self.receiver = None
 
     def agency(self):
         """The caller's agency (the admin's for the callers without a token)."""
@@ -163,6 +174,58 @@ class Context:
         r = post_update(self.admin, task_id, {"note": "access matrix"})
         assert r.status_code == 201, r.text
         return task_id, r.json()["id"]
+
+    def webhook_body(self, agency=CALLERS_AGENCY):
+        """The body that registers a webhook reading with `agency`'s rights (by default the
+        caller's; None: a viewer's), aimed at the module's receiver, for a kind of event the
+        probes never make."""
+        if self.receiver is None:
+            self.receiver = Receiver()
+        body = {"url": self.receiver.url(), "events": ["due_today"],
+                "description": MATRIX_WEBHOOK}
+        agency = self.agency() if agency is CALLERS_AGENCY else agency
+        return body if agency is None else {**body, "agency": agency}
+
+    def webhook(self, agency=CALLERS_AGENCY):
+        """A throwaway webhook registered by the admin (see webhook_body); its path."""
+        r = self.admin.post_json("/v1/webhooks", self.webhook_body(agency))
+        assert r.status_code == 201, r.text
+        return f"/v1/webhooks/{r.json()['id']}"
+
+    def delivery(self, agency=CALLERS_AGENCY):
+        """The redelivery path of a delivered delivery of a throwaway webhook (see webhook).
+        Its event and delivery are written directly: an event dated before every webhook, which
+        the fan-out gives to none, delivered once."""
+        path = self.webhook(agency)
+        event = self.db.execute(
+            "INSERT INTO outbox_event (kind, subject, data, at)"
+            " VALUES ('due_today', %s, %s::jsonb, '2000-01-01T00:00:00Z') RETURNING id",
+            (f"access-matrix/{uuid.uuid4().hex}", json.dumps({"agencies": []}))).fetchone()[0]
+        delivery = self.db.execute(
+            "INSERT INTO webhook_delivery (webhook, event, status, attempts, finished_at)"
+            " VALUES (%s, %s, 'delivered', 1, now()) RETURNING id",
+            (int(path.rsplit("/", 1)[1]), event)).fetchone()[0]
+        self.db.execute("INSERT INTO webhook_attempt (delivery, attempt, http_status, duration_ms)"
+                        " VALUES (%s, 1, 200, 3)", (delivery,))
+        return f"{path}/deliveries/{delivery}/redeliver"
+
+    def close(self):
+        """Deletes the webhooks the module registered, and stops its receiver."""
+        hooks, cursor = [], None
+        while True:
+            page = self.admin.json("/v1/webhooks", params={"limit": 500,
+                                                            **({"cursor": cursor} if cursor else {})})
+            hooks += [h for h in page["items"] if h["description"] == MATRIX_WEBHOOK]
+            cursor = page["next_cursor"]
+            if not cursor:
+                break
+        for hook in hooks:
+            path = f"/v1/webhooks/{hook['id']}"
+            etag = self.admin.get(path).headers.get("ETag")
+            r = self.admin.request("DELETE", path, headers={"If-Match": etag} if etag else {})
+            assert r.status_code in (204, 404), r.text[:300]
+        if self.receiver is not None:
+            self.receiver.close()
 
 
 def patch_officer(agency):
@@ -412,6 +475,14 @@ PROBES = {
         "/v1/reporting-completeness?period=2017VNS1")),
     ("GET", "/v1/reports/{period}"): (200, lambda ctx: Call(
         f"/v1/reports/2017VN?plan={seeded_plan(ctx.admin)['id']}&unit=89")),
+    ("GET", "/v1/webhooks"): (200, lambda ctx: Call("/v1/webhooks")),
+    ("POST", "/v1/webhooks"): (201, lambda ctx: Call("/v1/webhooks", ctx.webhook_body())),
+    ("GET", "/v1/webhooks/{id}"): (200, lambda ctx: Call(ctx.webhook())),
+    ("PATCH", "/v1/webhooks/{id}"): (200, patched(lambda ctx: ctx.webhook(), {"due_soon_days": 5})),
+    ("DELETE", "/v1/webhooks/{id}"): (204, archiving(lambda ctx: ctx.webhook())),
+    ("GET", "/v1/webhooks/{id}/deliveries"): (200, lambda ctx: Call(ctx.webhook() + "/deliveries")),
+    ("POST", "/v1/webhooks/{id}/deliveries/{delivery}/redeliver"): (
+        202, lambda ctx: Call(ctx.delivery())),
 }
 
 
@@ -434,7 +505,9 @@ def client_for(api, caller):
 
 @pytest.fixture(scope="module")
 def ctx(api, admin):
-    return Context(api, admin)
+    context = Context(api, admin)
+    yield context
+    context.close()
 
 
 def run_cell(ctx, db, method, call, caller, expected):
@@ -468,7 +541,7 @@ def run_cell(ctx, db, method, call, caller, expected):
 def test_cell(ctx, db, route, caller):
     method = route[0]
     _, make = PROBES[route]
-    ctx.caller = caller
+    ctx.caller, ctx.db = caller, db
     run_cell(ctx, db, method, make(ctx), caller, expected_status(route, caller))
 
 
@@ -545,8 +618,38 @@ AGENCY_CELLS += TASK_CELLS
 AGENCY_IDS += TASK_IDS
 
 
+def other_webhook(suffix=""):
+    """A maker of a call on a webhook of UBND-884's (the demo manager's is UBND-883)."""
+    return lambda ctx: Call(ctx.webhook(OTHER_AGENCY) + suffix)
+
+
+WEBHOOK_CELLS = [
+    ("admin", "GET", other_webhook(), 200),
+    (MANAGER, "GET", other_webhook(), 404),
+    (MANAGER, "GET", lambda ctx: Call(ctx.webhook(None)), 404),
+    (MANAGER, "GET", other_webhook("/deliveries"), 404),
+    (MANAGER, "PATCH", patched(lambda ctx: ctx.webhook(OTHER_AGENCY), {"due_soon_days": 5}), 404),
+    (MANAGER, "DELETE", archiving(lambda ctx: ctx.webhook(OTHER_AGENCY)), 404),
+    (MANAGER, "POST", lambda ctx: Call(ctx.delivery(OTHER_AGENCY)), 404),
+    (MANAGER, "POST", lambda ctx: Call("/v1/webhooks", ctx.webhook_body(OTHER_AGENCY)), 403),
+    (MANAGER, "POST", lambda ctx: Call("/v1/webhooks", ctx.webhook_body(None)), 201),
+    ("admin", "POST", lambda ctx: Call("/v1/webhooks", ctx.webhook_body(None)), 201),
+]
+WEBHOOK_IDS = ["admin reads a UBND-884 webhook", "manager reads a UBND-884 webhook",
+               "manager reads a webhook without an agency",
+               "manager reads a UBND-884 webhook's deliveries",
+               "manager changes a UBND-884 webhook", "manager deletes a UBND-884 webhook",
+               "manager redelivers a UBND-884 webhook's delivery",
+               "manager registers for UBND-884",
+               "manager registers without an agency (its own agency's)",
+               "admin registers without an agency (a viewer's rights)"]
+AGENCY_CELLS += WEBHOOK_CELLS
+AGENCY_IDS += WEBHOOK_IDS
+
+
 @pytest.mark.parametrize("caller,method,make,status", AGENCY_CELLS, ids=AGENCY_IDS)
 def test_agency_cell(ctx, db, caller, method, make, status):
+    ctx.caller, ctx.db = caller, db
     run_cell(ctx, db, method, make(ctx), caller, status)
 
 

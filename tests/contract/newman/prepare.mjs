@@ -15,6 +15,7 @@
 //     variables ({{documents_id}}, {{documents_etag}}, ...) that the requests after it use in
 //     their paths and If-Match headers (and stores its first ETag: one more PATCH per
 //     resource sends that stale ETag and expects 412); POSTs send Idempotency-Key {{$guid}};
+//     a write whose object's ETag no earlier answer gives reads it first (a pre-request GET);
 //   - every request asserts the status it expects (for a write: the one its place in the
 //     chain gives) and that the body matches the document's schema for that status (the
 //     schema and the components it reaches, under $defs).
@@ -87,6 +88,8 @@ const LEFT_OUT = {
   '/v1/tasks/{id}/updates/{update_id}': 'the seed has no progress update',
   '/v1/reporting-obligations/{code}/submissions/{id}': 'the seed has no submission',
   '/v1/measurement-imports/{id}': 'the seed has no import',
+  '/v1/webhooks/{id}': 'the seed has no webhook',
+  '/v1/webhooks/{id}/deliveries': 'the seed has no webhook',
 };
 
 // Values a read stores for later requests: variable name → expression on the body `json`.
@@ -97,7 +100,8 @@ const READ_STORES = {
 // The writes, where the document's example is not the chain's: `body`, the body instead of
 // the example, or `merge`, fields changed in it ('@@name@@' stands for the variable {{name}},
 // unquoted); `stores`, variables stored from a successful answer (expressions on its body
-// `json`).
+// `json`); `vars`, path variables instead of the chain's; `status`, the status the chain gets
+// instead of the lowest 2xx; `readEtag`, the object's ETag read by a GET before the request.
 const WRITES = {
   'POST /v1/auth/token': {
     body: { username: '{{username}}', password: '{{password}}' },
@@ -127,6 +131,14 @@ const WRITES = {
   'POST /v1/measurements/import': { stores: { measurementImports_id: 'json.import' } },
   'POST /v1/measurements/submit': { body: { import: '@@measurementImports_id@@' } },
   'POST /v1/measurements/approve': { body: { ids: ['@@measurements_id@@'] } },
+  // the 201 of POST /v1/webhooks holds the secret, which GET never shows, so its ETag is that
+  // of another representation: If-Match takes the one GET gives
+  'PATCH /v1/webhooks/{id}': { readEtag: true },
+  // nothing is ever delivered in the run (the example receiver's host, which the suite's server
+  // allows by name, never resolves), so there is no delivery to send again
+  'POST /v1/webhooks/{id}/deliveries/{delivery}/redeliver': {
+    vars: { delivery: '1' }, status: '404',
+  },
 };
 
 // A create's answer names the new object by the field its path variable is named after, but:
@@ -144,6 +156,11 @@ const WRITE_ORDER = {
   ],
   // a password change ends the sessions of its user, the one signed in: it comes last
   Users: ['POST /v1/users', 'PATCH /v1/users/{username}', 'PUT /v1/me/password'],
+  // the webhook is deleted last
+  Webhooks: [
+    'POST /v1/webhooks', 'PATCH /v1/webhooks/{id}',
+    'POST /v1/webhooks/{id}/deliveries/{delivery}/redeliver', 'DELETE /v1/webhooks/{id}',
+  ],
 };
 // The tags whose writes come last, in this order (Users ends with the password change).
 const LAST_TAGS = ['Users'];
@@ -303,6 +320,7 @@ const testScript = (label, ok, stores) => [
 // values), its path, query and header values set, its test script attached.
 const makeItem = (key, options) => {
   const { name, vars = {}, query = {}, headers = {}, body, contentType, status } = options;
+  const prerequest = options.prerequest ?? [];
   const stores = options.stores ?? {};
   const source = generatedItems.get(key);
   if (!source) throw new Error(`${key}: openapi-to-postmanv2 made no request`);
@@ -359,9 +377,11 @@ const makeItem = (key, options) => {
   return {
     name: name ?? source.name,
     request,
-    event: [{
-      listen: 'test', script: { type: 'text/javascript', exec: testScript(label, ok, stores) },
-    }],
+    event: [
+      ...(prerequest.length
+        ? [{ listen: 'prerequest', script: { type: 'text/javascript', exec: prerequest } }] : []),
+      { listen: 'test', script: { type: 'text/javascript', exec: testScript(label, ok, stores) } },
+    ],
     ...(source.protocolProfileBehavior
       ? { protocolProfileBehavior: source.protocolProfileBehavior } : {}),
   };
@@ -395,6 +415,19 @@ for (const key of operations.keys()) {
 
 // --- Writes ------------------------------------------------------------------------------------
 
+// A pre-request script that GETs the object at `template` (its variables filled from `vars`)
+// with the collection's token and stores its ETag in the collection variable `name`.
+const readEtagScript = (template, vars, name) => [
+  `// the ETag of the object as GET shows it, for If-Match`,
+  'pm.sendRequest({',
+  `  url: pm.variables.replaceIn('{{baseUrl}}${template.replace(/\{([^}]+)\}/g, (_, v) => vars[v])}'),`,
+  "  method: 'GET',",
+  "  header: { Authorization: 'Bearer ' + pm.variables.get('token') },",
+  '}, function (err, res) {',
+  `  if (!err && res.code === 200) pm.collectionVariables.set('${name}', res.headers.get('ETag'));`,
+  '});',
+];
+
 const writeKeys = [...operations.keys()].filter(k => !k.startsWith('GET '));
 const writeTags = [...tags.filter(t => !LAST_TAGS.includes(t)), ...LAST_TAGS];
 const ordered = writeTags.flatMap(tag => {
@@ -413,7 +446,7 @@ for (const key of ordered) {
   const override = WRITES[key] ?? {};
   const vars = {};
   for (const [, name] of template.matchAll(/\{([^}]+)\}/g)) {
-    vars[name] = `{{${chainVar(template, name)}}}`;
+    vars[name] = override.vars?.[name] ?? `{{${chainVar(template, name)}}}`;
   }
   const headerNames = paramsOf(key, op).filter(p => p.in === 'header').map(p => p.name);
   const headers = {};
@@ -445,8 +478,13 @@ for (const key of ordered) {
   } else if (resource && method !== 'DELETE') {
     stores[`${resource}_etag`] = "pm.response.headers.get('ETag')"; // the new version's
   }
+  // the object's current ETag, read first where no earlier answer gives it
+  const prerequest = override.readEtag ? readEtagScript(template, vars, `${resource}_etag`) : [];
   writes.push({
-    tag: tagOf(key), item: makeItem(key, { vars, headers, body, contentType, stores }),
+    tag: tagOf(key),
+    item: makeItem(key, {
+      vars, headers, body, contentType, stores, prerequest, status: override.status,
+    }),
   });
   // a change from an old version is refused
   if (method === 'PATCH') {
