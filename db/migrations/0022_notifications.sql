@@ -9,7 +9,9 @@
 CREATE TABLE outbox_event (
     id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     txid        xid8 NOT NULL DEFAULT pg_current_xact_id(),
-    at          timestamptz NOT NULL DEFAULT now(),
+    -- when the event was written (not when its transaction began): a webhook hears of the
+    -- events written after it was registered
+    at          timestamptz NOT NULL DEFAULT clock_timestamp(),
     kind        text NOT NULL CHECK (length(kind) <= 64),
     audit_event bigint,              -- the change (audit_event.id), for object and workflow events
     subject     text,                -- a deadline's occurrence: tasks/42/occurrences/2017Q1
@@ -70,7 +72,7 @@ CREATE TRIGGER audit_event_outbox AFTER INSERT ON audit_event
 -- that failed for good; at WEBHOOK_DISABLE_AFTER the webhook is disabled with the reason.
 CREATE TABLE webhook (
     id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    url             text NOT NULL CHECK (url ~ '^https?://' AND length(url) <= 2000),
+    url             text NOT NULL CHECK (url ~* '^https?://' AND length(url) <= 2000),
     events          text[] NOT NULL CHECK (cardinality(events) BETWEEN 1 AND 64),
     agency          text REFERENCES agency (code),
     due_soon_days   integer NOT NULL DEFAULT 3 CHECK (due_soon_days BETWEEN 1 AND 60),

@@ -302,7 +302,8 @@ def new_unit_code():
 
 # (method, route) -> (status for an admitted caller, request maker). The request is valid for
 # an admitted caller, except PUT /v1/me/password, whose new password is too short (422): the
-# demo users keep their passwords, and 422 shows the rule let the caller through. The reference
+# demo users keep their passwords, and 422 shows the rule let the caller through (PATCH /v1/me
+# likewise sends an address that is not one). The reference
 # data writes are refused with 422 for the same reason: the agencies and units that other tests
 # count stay as they are.
 PROBES = {
@@ -322,6 +323,7 @@ PROBES = {
     ("POST", "/v1/auth/logout"): (204, lambda ctx: Call(
         "/v1/auth/logout", {"refresh_token": ctx.refresh_token()})),
     ("GET", "/v1/me"): (200, lambda ctx: Call("/v1/me")),
+    ("PATCH", "/v1/me"): (422, lambda ctx: Call("/v1/me", {"email": "not-an-address"})),
     ("PUT", "/v1/me/password"): (422, lambda ctx: Call(
         "/v1/me/password", {"current_password": DEMO_PASSWORD, "new_password": "short"})),
     ("GET", "/v1/users"): (200, lambda ctx: Call("/v1/users")),

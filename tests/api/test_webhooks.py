@@ -44,10 +44,15 @@ def hooks(admin):
         made.append(r.json()["id"])
         return r.json()
 
+    register.made = made
     yield register
     for hook_id in made:
-        r = admin.request("DELETE", f"/v1/webhooks/{hook_id}")
-        assert r.status_code in (204, 404), r.text[:300]
+        current = admin.get(f"/v1/webhooks/{hook_id}")
+        if current.status_code == 404:
+            continue
+        r = admin.request("DELETE", f"/v1/webhooks/{hook_id}",
+                          headers={"If-Match": current.headers["ETag"]})
+        assert r.status_code == 204, r.text[:300]
 
 
 def new_document(editor, title):
@@ -61,8 +66,13 @@ def deliveries(client, hook_id, **params):
 # --- registering --------------------------------------------------------------------------------
 
 def test_registering_answers_the_secret_once(admin, hooks, receiver):
-    hook = hooks(admin, {"url": receiver.url(), "events": DOCUMENT_KINDS})
+    r = admin.post_json("/v1/webhooks", {"url": receiver.url(), "events": DOCUMENT_KINDS})
+    assert r.status_code == 201, r.text[:300]
+    hook = r.json()
+    hooks.made.append(hook["id"])
     assert hook["secret"].startswith("whsec_")
+    # the 201's ETag is that of the webhook as GET shows it, usable for a change
+    assert r.headers["ETag"] == admin.get(f"/v1/webhooks/{hook['id']}").headers["ETag"]
     assert hook["events"] == DOCUMENT_KINDS and hook["agency"] is None and hook["enabled"]
     again = admin.json(f"/v1/webhooks/{hook['id']}")
     assert "secret" not in again
@@ -125,6 +135,15 @@ def test_a_manager_sees_its_own_agencys_webhooks_and_no_others(api, admin, hooks
     assert mine["id"] in ids and theirs["id"] not in ids
     assert manager.get(f"/v1/webhooks/{theirs['id']}").status_code == 404
     assert manager.get(f"/v1/webhooks/{theirs['id']}/deliveries").status_code == 404
+
+
+def test_deleting_a_webhook_needs_its_etag(admin, hooks, receiver):
+    hook = hooks(admin, {"url": receiver.url(), "events": DOCUMENT_KINDS})
+    assert_problem(admin.request("DELETE", f"/v1/webhooks/{hook['id']}"), 428,
+                   "precondition_required")
+    assert_problem(admin.request("DELETE", f"/v1/webhooks/{hook['id']}",
+                                 headers={"If-Match": '"0000000000000000"'}),
+                   412, "precondition_failed")
 
 
 @pytest.mark.parametrize("user", ["viewer", "officer", "coordinator", "auditor"])
@@ -321,6 +340,9 @@ def test_deadlines_reach_the_agencys_webhook_due_soon_then_overdue(coordinator, 
     extra_server(PLANMON_TEST_TODAY=f"@{clock}")
     hooks(admin, {"url": receiver.url(), "agency": LONG_XUYEN,
                   "events": ["due_soon", "due_today", "overdue"]})
+    week_ahead = Receiver()  # a webhook that looks 7 days ahead: its own due_soon, not ours
+    hooks(admin, {"url": week_ahead.url(), "agency": LONG_XUYEN, "events": ["due_soon"],
+                  "due_soon_days": 7})
     plan = create_plan(coordinator, period_start="2016-01-01", period_end="2020-12-31")
     due = today + datetime.timedelta(days=3)
     task = create_task(coordinator, plan["id"], agencies=[agency(LONG_XUYEN)],
@@ -335,6 +357,8 @@ def test_deadlines_reach_the_agencys_webhook_due_soon_then_overdue(coordinator, 
     assert late["data"]["due"] == due.isoformat()
     assert len(receiver.events("due_soon", lambda d: d["task"] == task["id"])) == 1
     assert not receiver.events(None, lambda d: d.get("task") == other["id"])
+    assert len(week_ahead.wait_for("due_soon", lambda d: d["task"] == task["id"])) == 1
+    week_ahead.close()
 
 
 # --- the audit trail and the change feed --------------------------------------------------------

@@ -126,6 +126,27 @@ void reply_created(http_ctx *ctx, const char *location, const json_t *object)
     set_body(ctx, 201, text, len, "application/json");
 }
 
+void reply_created_once(http_ctx *ctx, const char *location, const json_t *object, const char *key,
+                        const char *value)
+{
+    size_t len;
+    char etag[24];
+    char *tagged = tagged_text(ctx, object, &len, etag);
+    if (!tagged)
+        return;
+    free(tagged);
+    json_t *body = json_deep_copy(object);
+    json_object_set_new(body, key, json_string(value));
+    char *text = json_serialize(body);
+    json_decref(body);
+    if (!text) {
+        set_body(ctx, 500, NULL, 0, NULL);
+        return;
+    }
+    reply_header(ctx, "Location", location);
+    set_body(ctx, 201, text, strlen(text), "application/json");
+}
+
 void reply_object(http_ctx *ctx, const json_t *object)
 {
     size_t len;

@@ -20,6 +20,12 @@ void reply_object(http_ctx *ctx, const json_t *object);
 /* Answers 201 with `object` (borrowed), its ETag and `location` as Location. */
 void reply_created(http_ctx *ctx, const char *location, const json_t *object);
 
+/* reply_created whose body adds `key`: `value` (a value shown this once, such as a webhook's
+ * secret) to `object`, while the ETag stays that of `object`, the representation GET gives, so
+ * that it serves as the If-Match of a change. */
+void reply_created_once(http_ctx *ctx, const char *location, const json_t *object, const char *key,
+                        const char *value);
+
 /* The precondition of every change: If-Match must be present (PM_PRECONDITION_REQUIRED) and
  * name the ETag of `current` (borrowed), the object as it is now (PM_PRECONDITION_FAILED). */
 pm_status reply_check_if_match(http_ctx *ctx, const json_t *current, pm_error *err);

@@ -55,9 +55,10 @@ static const char schedule_sql[] =
 /* $1 limit. The events past the position whose transactions are older than every one still
  * running (the change feed's horizon: none of them can commit later with an earlier place), in
  * (txid, id) order; a delivery for each enabled webhook that asked for the kind since it was
- * made and may read the event: deadlines that concern its agency (all, without one), no user
- * changes, a measurement's change when it may read the measurement as the change left it or the
- * change withdrew an approval, the other collections' changes always. */
+ * made and may read the event (a due_soon: the one as many days ahead as it asks): deadlines that
+ * concern its agency (all, without one), no user changes, a measurement's change when it may read
+ * the measurement as the change left it or the change withdrew an approval, the other collections'
+ * changes always. */
 static const char fan_out_sql[] =
     "WITH pos AS (SELECT txid, id FROM outbox_position),"
     " batch AS (SELECT e.* FROM outbox_event e, pos"
@@ -66,8 +67,9 @@ static const char fan_out_sql[] =
     "   ORDER BY e.txid, e.id LIMIT $1::int),"
     " made AS (INSERT INTO webhook_delivery (webhook, event)"
     "   SELECT w.id, e.id FROM batch e"
-    "   JOIN webhook w ON w.enabled AND e.kind = ANY (w.events) AND e.at >= "
-    "w.created_at" CHANGE_JOINS "   WHERE CASE WHEN e.subject IS NOT NULL"
+    "   JOIN webhook w ON w.enabled AND e.kind = ANY (w.events) AND e.at >= w.created_at"
+    "     AND (e.kind <> 'due_soon' OR e.lead_days = w.due_soon_days)"
+    "  " CHANGE_JOINS "   WHERE CASE WHEN e.subject IS NOT NULL"
     "                THEN w.agency IS NULL OR e.data -> 'agencies' ? w.agency"
     "              WHEN a.entity_type = 'users' THEN false"
     "              WHEN a.entity_type = 'measurements'"

@@ -208,11 +208,9 @@ pm_status webhooks_create(http_ctx *ctx, pm_error *err)
         (st = webhook_repo_create(db, &w, id, sizeof id, err)) ||
         (st = webhook_repo_get(db, id, false, &created, err)) || (st = ctx_commit(ctx, err)))
         return st;
-    /* the secret is shown this once */
-    json_object_set_new(created, "secret", json_string(secret));
     char location[64];
     snprintf(location, sizeof location, "/v1/webhooks/%s", id);
-    reply_created(ctx, location, created);
+    reply_created_once(ctx, location, created, "secret", secret);
     return PM_OK;
 }
 
@@ -256,6 +254,7 @@ pm_status webhooks_delete(http_ctx *ctx, pm_error *err)
     pm_status st;
     if ((st = req_check_query(ctx, no_params, err)) || (st = ctx_begin(ctx, NULL, &db, err)) ||
         (st = load(ctx, db, true, &current, err)) ||
+        (st = reply_check_if_match(ctx, current, err)) ||
         (st = webhook_repo_delete(db, req_path(ctx, "id"), err)) || (st = ctx_commit(ctx, err)))
         return st;
     reply_bytes(ctx, 204, "", 0, NULL);
