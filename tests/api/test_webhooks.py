@@ -20,6 +20,8 @@ from documents import create_document, new_number
 from indicators import communes, create_indicator, enter, moved
 from plans import agency, create_plan, create_task, read
 from receiver import Receiver, signature_valid
+from reference import create_agency
+from reporting import create_obligation, submitted
 
 DOCUMENT_KINDS = ["documents.changed"]
 LONG_XUYEN, CHAU_DOC = "UBND-883", "UBND-884"
@@ -214,6 +216,41 @@ def test_an_agencys_webhook_hears_of_its_own_submissions_and_not_another_distric
     assert ours[0]["data"]["object"]["status"] == "submitted"
     assert not receiver.events("measurement.submitted", lambda d: d["entity_id"] == str(other))
     assert not any(e["data"].get("entity_id") == str(other) for e in receiver.events())
+
+
+def test_a_report_handed_in_late_is_received_and_late(admin, coordinator, hooks, receiver):
+    """A yearly obligation due the day after the year (due_days 0): the report of 2019 handed in
+    now is received, and late."""
+    agency_code = create_agency(admin)["code"]
+    hooks(admin, {"url": receiver.url(), "agency": agency_code,
+                  "events": ["submission.received", "submission.late"]})
+    o = create_obligation(coordinator, [agency_code], due_days=0, period_type="yearly",
+                          frequency="yearly")
+    s = submitted(coordinator, o["code"], agency=agency_code, period="2019")
+    assert s["on_time"] is False
+    mine = lambda d: d["entity_id"] == str(s["id"])  # noqa: E731
+    received = receiver.wait_for("submission.received", mine)
+    late = receiver.wait_for("submission.late", mine)
+    assert len(received) == len(late) == 1
+    assert late[0]["data"]["object"]["due"] == "2020-01-01"
+
+
+@pytest.mark.parametrize("at, late", [("2019-06-20T16:59:59Z", False),   # 23:59:59 in An Giang
+                                      ("2019-06-20T17:00:00Z", True)])   # the next day there
+def test_late_is_judged_by_the_due_date_in_an_giang(admin, coordinator, hooks, receiver, at,
+                                                     late):
+    agency_code = create_agency(admin)["code"]
+    hook = hooks(admin, {"url": receiver.url(), "agency": agency_code,
+                         "events": ["submission.received", "submission.late"]})
+    o = create_obligation(coordinator, [agency_code])
+    s = submitted(coordinator, o["code"], agency=agency_code, period="2019VNS1", submitted_at=at)
+    mine = lambda d: d["entity_id"] == str(s["id"])  # noqa: E731
+    receiver.wait_for("submission.received", mine)
+    assert s["on_time"] is not late
+    if late:
+        receiver.wait_for("submission.late", mine)
+    else:  # a late event would have been fanned out with the received one (one transaction)
+        assert [d["type"] for d in deliveries(admin, hook["id"])] == ["submission.received"]
 
 
 def test_a_webhook_without_an_agency_reads_as_a_viewer_no_drafts(api, admin, coordinator, hooks,
