@@ -28,7 +28,7 @@ mkdir -p "$OUT/gen" "$OUT/obj"
 CC=${FUZZ_CC:-clang}
 command -v "$CC" >/dev/null || die "$CC not found"
 PKGS=(libulfius jansson libpq libmicrohttpd libjwt libargon2 libcrypto
-      glib-2.0 cairo pangocairo pangofc fontconfig libzip xlsxwriter libxml-2.0) # as meson.build
+      glib-2.0 cairo pangocairo pangofc fontconfig libzip xlsxwriter libxml-2.0 libcurl) # as meson.build
 PKG_CFLAGS=$(pkg-config --cflags "${PKGS[@]}")
 PKG_LIBS=$(pkg-config --libs "${PKGS[@]}")
 VERSION=$(sed -n "s/^ *version *: *'\([^']*\)'.*/\1/p" "$ROOT/meson.build" | head -n1)
