@@ -3,7 +3,8 @@
 -- that at-least-once survives restarts and any number of instances.
 
 -- The outbox. Object changes and workflow steps are written by a trigger on audit_event, so in
--- the transaction of the change itself: a change rolled back leaves no event. Deadline events
+-- the transaction of the change itself: a change rolled back leaves no event. Only the kinds an
+-- enabled webhook asks for are written: a bulk import no one listens to costs no events. Deadline events
 -- are written by the scheduler (service/src/notify/), at most once per occurrence and kind
 -- (and, for due_soon, per number of days ahead) whatever the instances and restarts.
 CREATE TABLE outbox_event (
@@ -38,33 +39,43 @@ CREATE TRIGGER outbox_event_notify AFTER INSERT ON outbox_event
 -- judgement an event needs a date for: a submission handed in after its due day is late.
 CREATE FUNCTION outbox_from_audit() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-    zone text := coalesce(audit_setting('planmon.zone'), 'Asia/Ho_Chi_Minh');
-    step text;
+    zone   text := coalesce(audit_setting('planmon.zone'), 'Asia/Ho_Chi_Minh');
+    kinds  text[];
+    wanted text[];
 BEGIN
     IF NEW.action IN ('login', 'login_failed', 'token_refresh', 'token_revoke', 'baseline')
        OR NEW.entity_type IN ('webhooks', 'users') THEN  -- never sent to webhooks
         RETURN NULL;
     END IF;
-    INSERT INTO outbox_event (kind, audit_event) VALUES (NEW.entity_type || '.changed', NEW.id);
-    IF NEW.entity_type = 'measurements' THEN
-        step := CASE NEW.action WHEN 'submit' THEN 'measurement.submitted'
-                                WHEN 'approve' THEN 'measurement.approved'
-                                WHEN 'return' THEN 'measurement.returned' END;
+    kinds := ARRAY[NEW.entity_type || '.changed'];
+    IF NEW.entity_type = 'measurements' AND NEW.action IN ('submit', 'approve', 'return') THEN
+        kinds := kinds || ('measurement.' || CASE NEW.action WHEN 'submit' THEN 'submitted'
+                                                             WHEN 'approve' THEN 'approved'
+                                                             ELSE 'returned' END);
     ELSIF NEW.entity_type = 'submissions' AND NEW.action = 'create' THEN
-        INSERT INTO outbox_event (kind, audit_event) VALUES ('submission.received', NEW.id);
+        kinds := kinds || 'submission.received'::text;
         IF planmon_local_date((NEW.row ->> 'submitted_at')::timestamptz, zone)
            > (NEW.row ->> 'due')::date THEN
-            step := 'submission.late';
+            kinds := kinds || 'submission.late'::text;
         END IF;
     END IF;
-    IF step IS NOT NULL THEN
-        INSERT INTO outbox_event (kind, audit_event) VALUES (step, NEW.id);
+    -- only the kinds an enabled webhook asks for: a write no one listens to makes no event (a
+    -- webhook hears of what is written after it is registered, and not while it is disabled)
+    SELECT array_agg(u.k ORDER BY u.n) INTO wanted
+    FROM unnest(kinds) WITH ORDINALITY AS u (k, n)
+    WHERE EXISTS (SELECT 1 FROM webhook w WHERE w.enabled AND u.k = ANY (w.events));
+    IF wanted IS NOT NULL THEN
+        INSERT INTO outbox_event (kind, audit_event) SELECT k, NEW.id FROM unnest(wanted) k;
     END IF;
     RETURN NULL;
 END $$;
 
+-- planmon's write transactions set planmon.outbox to off when they begin with no webhook
+-- enabled (db_set_actor): the trigger then does not run at all. Other writers (psql, the
+-- migrations) leave it unset, and the trigger runs and looks for itself.
 CREATE TRIGGER audit_event_outbox AFTER INSERT ON audit_event
-    FOR EACH ROW EXECUTE FUNCTION outbox_from_audit();
+    FOR EACH ROW WHEN (current_setting('planmon.outbox', true) IS DISTINCT FROM 'off')
+    EXECUTE FUNCTION outbox_from_audit();
 
 -- A receiver of events. `agency` names whose read rights it has (NULL: a viewer's — approved
 -- data and plan data). The secret signs every delivery (HMAC-SHA256) and is shown once: it is

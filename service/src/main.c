@@ -239,7 +239,7 @@ static int cmd_serve(const pm_config *cfg, const struct options *o)
                 cfg->docs_js_file);
     server_block_signals();
     curl_global_init(CURL_GLOBAL_DEFAULT);
-    notifier *notifications = notifier_start(cfg, app.pool);
+    notifier *notifications = notifier_start(cfg);
     int rc = notifications ? server_run(&app) : 1;
     notifier_stop(notifications);
     curl_global_cleanup();

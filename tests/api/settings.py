@@ -67,8 +67,10 @@ def server_settings(docs_js_file):
             "SHUTDOWN_GRACE_S": "0",
             # notifications (test_webhooks.py): every server of the suite may send any delivery,
             # so all reach the tests' receivers (localhost) and retry on the same short schedule
-            "WEBHOOK_ALLOW_HOSTS": "localhost", "NOTIFY_POLL_MS": "200",
-            "SCHEDULER_INTERVAL_S": "1", "WEBHOOK_RETRY_SCHEDULE": "1s,1s,1s",
+            # (deadlines are looked at every minute: the tests of deadlines and digests start
+            # servers of their own that look every second)
+            "WEBHOOK_ALLOW_HOSTS": "localhost", "NOTIFY_POLL_MS": "250",
+            "WEBHOOK_RETRY_SCHEDULE": "1s,1s,1s",
             "WEBHOOK_DISABLE_AFTER": "3", "WEBHOOK_CONNECT_TIMEOUT_MS": "2000",
             "WEBHOOK_TIMEOUT_MS": "5000"}
 

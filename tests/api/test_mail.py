@@ -69,6 +69,7 @@ def smtp():
 
 def mail_settings(sink, **more):
     return {"SMTP_URL": sink.url, "SMTP_STARTTLS": "off", "MAIL_DIGEST_AT": "00:00",
+            "SCHEDULER_INTERVAL_S": "1",
             "MAIL_FROM": "planmon@angiang.example", **more}
 
 
@@ -193,7 +194,8 @@ def test_a_mail_server_that_refuses_is_tried_again(officer_address, smtp, extra_
 def test_no_digest_is_queued_without_smtp(officer_address, db, extra_server, tmp_path):
     clock = tmp_path / "today"
     clock.write_text("2019-10-01")
-    srv = extra_server(PLANMON_TEST_TODAY=f"@{clock}", MAIL_DIGEST_AT="00:00")
+    srv = extra_server(PLANMON_TEST_TODAY=f"@{clock}", MAIL_DIGEST_AT="00:00",
+                       SCHEDULER_INTERVAL_S="1")
     eventually(lambda: "SMTP_URL is not set" in srv.output(), "the server saying so")
     assert db.execute("SELECT count(*) FROM mail_outbox WHERE day = '2019-10-01'").fetchone()[0] == 0
 

@@ -374,7 +374,7 @@ def test_deadlines_reach_the_agencys_webhook_due_soon_then_overdue(coordinator, 
     clock = tmp_path / "today"
     today = datetime.date(2019, 3, 10)
     clock.write_text(today.isoformat())
-    extra_server(PLANMON_TEST_TODAY=f"@{clock}")
+    extra_server(PLANMON_TEST_TODAY=f"@{clock}", SCHEDULER_INTERVAL_S="1")
     hooks(admin, {"url": receiver.url(), "agency": LONG_XUYEN,
                   "events": ["due_soon", "due_today", "overdue"]})
     week_ahead = Receiver()  # a webhook that looks 7 days ahead: its own due_soon, not ours

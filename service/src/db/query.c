@@ -437,14 +437,18 @@ pm_status db_rollback_to_savepoint(PGconn *conn, pm_error *err)
 }
 
 /* The audit trigger (migration 0003) reads these settings; the outbox trigger (migration 0022)
- * the province's zone. */
+ * the province's zone, and does not even run in a transaction that began with no webhook enabled
+ * (planmon.outbox off: a bulk import no one listens to pays nothing for events). */
 static const char set_actor_sql[] =
     "SELECT set_config('planmon.user', coalesce($1, ''), true),"
     "       set_config('planmon.role', coalesce($2, ''), true),"
     "       set_config('planmon.agency', coalesce($3, ''), true),"
     "       set_config('planmon.request_id', coalesce($4, ''), true),"
     "       set_config('planmon.action', coalesce($5, ''), true),"
-    "       set_config('planmon.zone', $6, true)";
+    "       set_config('planmon.zone', $6, true),"
+    "       set_config('planmon.outbox', CASE WHEN EXISTS (SELECT 1 FROM webhook w"
+    "                                                      WHERE w.enabled)"
+    "                                         THEN 'on' ELSE 'off' END, true)";
 
 pm_status db_set_actor(PGconn *conn, const db_actor *actor, pm_error *err)
 {

@@ -18,7 +18,7 @@
 #include "notify/sender.h"
 
 /* Outbox events one fan-out transaction reads; mails one pass sends. */
-enum { FAN_OUT_BATCH = 500, MAIL_BATCH = 8 };
+enum { FAN_OUT_BATCH = 500, MAIL_BATCH = 8, NOTIFIER_CONNECTIONS = 2 };
 
 struct notifier {
     const pm_config *cfg;
@@ -240,6 +240,7 @@ static void listen_connect(struct notifier *n)
     n->listen = db_connect(cfg->database_listen_url, cfg->db_query_timeout_ms, &err);
     if (n->listen && outbox_repo_listen(n->listen, &err) != PM_OK) {
         PQfinish(n->listen);
+        db_pool_free(n->pool);
         n->listen = NULL;
     }
     if (!n->listen) {
@@ -285,6 +286,7 @@ static void wait_for_work(struct notifier *n)
         if (!PQconsumeInput(n->listen)) {
             log_msg(LOG_WARN, NULL, "notifications: the LISTEN connection was lost; polling");
             PQfinish(n->listen);
+            db_pool_free(n->pool);
             n->listen = NULL;
             n->listen_retry_at = now_s() + 5;
             continue;
@@ -325,13 +327,20 @@ static void *run(void *arg)
     return NULL;
 }
 
-notifier *notifier_start(const pm_config *cfg, db_pool *pool)
+notifier *notifier_start(const pm_config *cfg)
 {
     struct notifier *n = calloc(1, sizeof *n);
     if (!n)
         return NULL;
     n->cfg = cfg;
-    n->pool = pool;
+    /* a pool of its own: the background work never takes a connection from the requests (nor
+     * shows in their pool's figures) */
+    n->pool = db_pool_new(cfg->database_url, NOTIFIER_CONNECTIONS, cfg->db_acquire_timeout_ms,
+                          cfg->db_query_timeout_ms, cfg->db_prepare);
+    if (!n->pool) {
+        free(n);
+        return NULL;
+    }
     atomic_init(&n->stop, false);
     pthread_mutex_init(&n->lock, NULL);
     pthread_cond_init(&n->wake, NULL);
@@ -339,6 +348,7 @@ notifier *notifier_start(const pm_config *cfg, db_pool *pool)
         log_msg(LOG_ERROR, NULL, "notifications: the thread could not start");
         pthread_cond_destroy(&n->wake);
         pthread_mutex_destroy(&n->lock);
+        db_pool_free(n->pool);
         free(n);
         return NULL;
     }
@@ -367,6 +377,7 @@ void notifier_stop(notifier *n)
     pthread_mutex_unlock(&n->lock);
     pthread_join(n->thread, NULL);
     PQfinish(n->listen);
+    db_pool_free(n->pool);
     pthread_cond_destroy(&n->wake);
     pthread_mutex_destroy(&n->lock);
     free(n);

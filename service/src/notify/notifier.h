@@ -1,7 +1,7 @@
 /* notifier.h: the background work of notifications that every `planmon serve` instance runs —
  * the scheduler of deadline events, the fan-out of outbox events into webhook deliveries, and
- * the sending of due deliveries — on one thread of its own, with a connection borrowed from the
- * pool for each step and given back before any HTTP call.
+ * the sending of due deliveries — on one thread of its own, with a connection borrowed for each
+ * step from a small pool of its own (DATABASE_URL) and given back before any HTTP call.
  *
  * Instances share the work through the database alone (advisory transaction locks and leased
  * rows, never a session lock, which a transaction-mode PgBouncer does not keep), so any number
@@ -14,10 +14,10 @@
 
 typedef struct notifier notifier;
 
-/* Starts the notifier's thread over `pool` with the settings of `cfg` (both borrowed; they
- * outlive it). NULL (logged) when the thread cannot start. Call with the signals the server
- * waits for already blocked, so that the thread inherits the mask. */
-notifier *notifier_start(const pm_config *cfg, db_pool *pool);
+/* Starts the notifier's thread with the settings of `cfg` (borrowed; it outlives the notifier)
+ * and a pool of two connections of its own. NULL (logged) when it cannot start. Call with the
+ * signals the server waits for already blocked, so that the thread inherits the mask. */
+notifier *notifier_start(const pm_config *cfg);
 
 /* Stops the thread (a delivery in flight is abandoned: its lease runs out and it is sent again)
  * and frees `n`. NULL is ignored. */
