@@ -358,3 +358,16 @@ void validate_canonical_time(json_t *body, const char *name)
         json_object_set_new(body, name, json_string(text));
     }
 }
+
+pm_status validate_enum_item(const char *name, const json_t *item, const char *const *allowed,
+                             pm_error *err)
+{
+    const char *value = json_string_value(item);
+    for (const char *const *a = allowed; value && *a; a++)
+        if (strcmp(*a, value) == 0)
+            return PM_OK;
+    char known[1024];
+    validate_join_names(allowed, known, sizeof known);
+    return pm_fail_field(err, PM_VALIDATION_FAILED, name, "invalid", MSG("%s must be one of: %s"),
+                         name, known);
+}

@@ -138,6 +138,11 @@ pm_status validate_array(const char *name, const json_t *value, size_t max,
 pm_status validate_object_item(const char *name, const json_t *item, const field_spec *specs,
                                pm_error *err);
 
+/* The check of an array item that must be one of `allowed` (NULL-terminated): PM_OK, or 422
+ * naming `name` and listing the allowed values. An item check of validate_array wraps it. */
+pm_status validate_enum_item(const char *name, const json_t *item, const char *const *allowed,
+                             pm_error *err);
+
 /* An item check for validate_array: a string of 1..1000 characters, without NUL. */
 pm_status validate_short_text(const char *name, const json_t *item, pm_error *err);
 

@@ -77,6 +77,13 @@ static pm_status fan_out(struct notifier *n, pm_error *err)
     return st;
 }
 
+/* How long a claimed delivery or mail stays leased: longer than an attempt (both timeouts), with
+ * time to record its outcome. */
+static int lease_s(const pm_config *cfg)
+{
+    return (cfg->webhook_connect_timeout_ms + cfg->webhook_timeout_ms) / 1000 + 30;
+}
+
 /* The number of a claimed attempt (text PostgreSQL wrote for an integer). */
 static int attempt_number(const char *text)
 {
@@ -127,8 +134,7 @@ static void record(int i, const sender_outcome *out, void *user)
 static pm_status deliver(struct notifier *n, int *sent, pm_error *err)
 {
     const pm_config *cfg = n->cfg;
-    /* a lease outlives the attempt: both timeouts, and time to record the outcome */
-    int lease = (cfg->webhook_connect_timeout_ms + cfg->webhook_timeout_ms) / 1000 + 30;
+    int lease = lease_s(cfg);
     outbox_claim *claims = NULL;
     PGconn *db;
     *sent = 0;
@@ -192,7 +198,7 @@ static pm_status queue_digests(struct notifier *n, pm_error *err)
 static pm_status send_mail(struct notifier *n, pm_error *err)
 {
     const pm_config *cfg = n->cfg;
-    int lease = (cfg->webhook_connect_timeout_ms + cfg->webhook_timeout_ms) / 1000 + 30;
+    int lease = lease_s(cfg);
     json_t *mails = NULL;
     PGconn *db;
     if (!mailer_configured(cfg))

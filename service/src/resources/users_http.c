@@ -36,14 +36,7 @@ static const char *const digest_parts[] = {"due_soon", "overdue", "review", NULL
 
 static pm_status digest_part(const char *name, const json_t *item, pm_error *err)
 {
-    const char *part = json_string_value(item);
-    for (const char *const *p = digest_parts; part && *p; p++)
-        if (strcmp(*p, part) == 0)
-            return PM_OK;
-    char known[64];
-    validate_join_names(digest_parts, known, sizeof known);
-    return pm_fail_field(err, PM_VALIDATION_FAILED, name, "invalid", MSG("%s must be one of: %s"),
-                         name, known);
+    return validate_enum_item(name, item, digest_parts, err);
 }
 
 /* The parts of the daily digest a user receives: a list of distinct parts ([] for none). */

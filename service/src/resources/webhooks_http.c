@@ -49,14 +49,7 @@ enum { MAX_EVENTS = 64 };
 
 static pm_status event_kind(const char *name, const json_t *item, pm_error *err)
 {
-    const char *kind = json_string_value(item);
-    for (const char *const *k = webhook_event_kinds; kind && *k; k++)
-        if (strcmp(*k, kind) == 0)
-            return PM_OK;
-    char known[1024];
-    validate_join_names(webhook_event_kinds, known, sizeof known);
-    return pm_fail_field(err, PM_VALIDATION_FAILED, name, "invalid", MSG("%s must be one of: %s"),
-                         name, known);
+    return validate_enum_item(name, item, webhook_event_kinds, err);
 }
 
 static pm_status event_list(const char *name, const json_t *value, pm_error *err)
