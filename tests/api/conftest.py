@@ -41,6 +41,7 @@ from psycopg import sql
 from audit import AuditLog
 from client import READ_YOUR_WRITES, Api, Sessions
 from openapi_check import OpenApi
+from receiver import Receiver
 from server import PlanmonServer, PostgresControl, env_summary, run_planmon
 from settings import (DEFAULT_USER, DEMO_PASSWORD, DEMO_USERS, REPO_ROOT, SPEC_PATH,
                       server_settings, token_settings)
@@ -523,3 +524,34 @@ def release_only(build_kind):
 def pgctl(results_dir):
     prefix = _require_env("PGCTL")["PGCTL"]
     return PostgresControl(prefix, results_dir / "pg_ctl.log")
+
+
+@pytest.fixture
+def receiver():
+    """A webhook receiver on 127.0.0.1 (receiver.py), closed after the test."""
+    r = Receiver()
+    yield r
+    r.close()
+
+
+@pytest.fixture
+def hooks(admin):
+    """Registers webhooks (`hooks(client, body)`, must be 201) and deletes them afterwards, so
+    that no test leaves a receiver that other tests' events are sent to."""
+    made = []
+
+    def register(client, body):
+        r = client.post_json("/v1/webhooks", body)
+        assert r.status_code == 201, r.text[:500]
+        made.append(r.json()["id"])
+        return r.json()
+
+    register.made = made
+    yield register
+    for hook_id in made:
+        current = admin.get(f"/v1/webhooks/{hook_id}")
+        if current.status_code == 404:
+            continue
+        r = admin.request("DELETE", f"/v1/webhooks/{hook_id}",
+                          headers={"If-Match": current.headers["ETag"]})
+        assert r.status_code == 204, r.text[:300]

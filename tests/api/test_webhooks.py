@@ -27,36 +27,6 @@ DOCUMENT_KINDS = ["documents.changed"]
 LONG_XUYEN, CHAU_DOC = "UBND-883", "UBND-884"
 
 
-@pytest.fixture
-def receiver():
-    r = Receiver()
-    yield r
-    r.close()
-
-
-@pytest.fixture
-def hooks(admin):
-    """Registers webhooks (`hooks(client, body)`, must be 201) and deletes them afterwards, so
-    that no test leaves a receiver that other tests' events are sent to."""
-    made = []
-
-    def register(client, body):
-        r = client.post_json("/v1/webhooks", body)
-        assert r.status_code == 201, r.text[:500]
-        made.append(r.json()["id"])
-        return r.json()
-
-    register.made = made
-    yield register
-    for hook_id in made:
-        current = admin.get(f"/v1/webhooks/{hook_id}")
-        if current.status_code == 404:
-            continue
-        r = admin.request("DELETE", f"/v1/webhooks/{hook_id}",
-                          headers={"If-Match": current.headers["ETag"]})
-        assert r.status_code == 204, r.text[:300]
-
-
 def new_document(editor, title):
     return create_document(editor, title=title)
 
@@ -190,6 +160,37 @@ def test_only_the_kinds_asked_for_are_sent(admin, coordinator, hooks, receiver):
     receiver.wait_for("plans.changed", lambda d: d["entity_id"] == str(plan["id"]))
     assert not receiver.events("documents.changed", lambda d: d["entity_id"] == str(doc["id"]))
 
+
+
+def outbox_kinds(db, entity_type, entity_id):
+    """The kinds of the outbox events written for an object's audit events."""
+    return sorted(k for (k,) in db.execute(
+        "SELECT o.kind FROM outbox_event o JOIN audit_event a ON a.id = o.audit_event"
+        " WHERE a.entity_type = %s AND a.entity_id = %s", (entity_type, str(entity_id))))
+
+
+def test_no_event_is_written_for_an_entity_type_no_webhook_listens_to(admin, coordinator, hooks,
+                                                                       receiver, db):
+    """planmon's transactions name the entity types enabled webhooks listen to (planmon.outbox),
+    and the outbox trigger runs only for those: a bulk import no one listens to pays nothing."""
+    hooks(admin, {"url": receiver.url(), "events": ["plans.changed", "due_today"]})
+    listened = db.execute("SELECT outbox_listened_entity_types()").fetchone()[0]
+    assert ",plans," in listened and ",documents," not in listened, listened
+    doc = new_document(coordinator, "Văn bản không ai nghe (outbox)")
+    plan = create_plan(coordinator)
+    assert outbox_kinds(db, "plans", plan["id"]) == ["plans.changed"]
+    assert outbox_kinds(db, "documents", doc["id"]) == []
+
+
+def test_a_write_made_outside_planmon_still_makes_its_events(admin, hooks, receiver, db):
+    """psql and the migrations do not say what is listened to: the trigger looks for itself."""
+    hooks(admin, {"url": receiver.url(), "events": DOCUMENT_KINDS})
+    with db.transaction():
+        doc_id = db.execute("INSERT INTO document (number, type, issuer, issued, title)"
+                            " VALUES (%s, 'quyet_dinh', 'UBND', '2017-01-01', 'from psql')"
+                            " RETURNING id", (new_number(),)).fetchone()[0]
+    assert outbox_kinds(db, "documents", doc_id) == ["documents.changed"]
+    receiver.wait_for("documents.changed", lambda d: d["entity_id"] == str(doc_id))
 
 @pytest.fixture
 def indicator(coordinator):

@@ -2,8 +2,10 @@
 
 usage: count.py junit FILE        a pytest --junitxml report
        count.py meson FILE        meson's meson-logs/testlog.json
+       count.py failures FILE...  the failed test cases of pytest reports, a line each
 
-Prints "PASSED FAILED SKIPPED". A test case with a failure or an error counts as
+Prints "PASSED FAILED SKIPPED" (or, for failures, "report: test id: first line of the message",
+so that the end of a run's output, all a CI log may keep, names what failed in every suite). A test case with a failure or an error counts as
 failed (collection errors included). For meson, a test speaking TAP counts by its
 TAP lines, and a test that failed without a failing TAP line (a crash, a leak found
 at exit, a timeout) adds one failure. A missing or unreadable report prints "0 1 0".
@@ -62,7 +64,26 @@ def count_meson(path):
     return passed, failed, skipped
 
 
+def failures(paths):
+    for path in paths:
+        try:
+            cases = list(ET.parse(path).getroot().iter("testcase"))
+        except (OSError, ET.ParseError):
+            continue
+        report = path.rsplit("/", 1)[-1].removesuffix(".xml")
+        for case in cases:
+            bad = next((c for c in case if c.tag in ("failure", "error")), None)
+            if bad is None:
+                continue
+            test = f"{case.get('classname', '')}::{case.get('name', '')}"
+            message = (bad.get("message") or bad.text or "").strip().splitlines()
+            print(f"{report}: {test}: {message[0][:200] if message else bad.tag}")
+
+
 def main():
+    if sys.argv[1] == "failures":
+        failures(sys.argv[2:])
+        return
     kind, path = sys.argv[1], sys.argv[2]
     try:
         counts = count_junit(path) if kind == "junit" else count_meson(path)

@@ -436,9 +436,10 @@ pm_status db_rollback_to_savepoint(PGconn *conn, pm_error *err)
     return db_exec(conn, "ROLLBACK TO SAVEPOINT planmon", 0, NULL, NULL, err);
 }
 
-/* The audit trigger (migration 0003) reads these settings; the outbox trigger (migration 0022)
- * the province's zone, and does not even run in a transaction that began with no webhook enabled
- * (planmon.outbox off: a bulk import no one listens to pays nothing for events). */
+/* The audit trigger (migration 0003) reads these settings; the outbox trigger (migrations 0022,
+ * 0024) the province's zone, and runs only for the entity types an enabled webhook listens to
+ * when the transaction begins (planmon.outbox: a bulk import no one listens to pays nothing for
+ * events). */
 static const char set_actor_sql[] =
     "SELECT set_config('planmon.user', coalesce($1, ''), true),"
     "       set_config('planmon.role', coalesce($2, ''), true),"
@@ -446,9 +447,7 @@ static const char set_actor_sql[] =
     "       set_config('planmon.request_id', coalesce($4, ''), true),"
     "       set_config('planmon.action', coalesce($5, ''), true),"
     "       set_config('planmon.zone', $6, true),"
-    "       set_config('planmon.outbox', CASE WHEN EXISTS (SELECT 1 FROM webhook w"
-    "                                                      WHERE w.enabled)"
-    "                                         THEN 'on' ELSE 'off' END, true)";
+    "       set_config('planmon.outbox', outbox_listened_entity_types(), true)";
 
 pm_status db_set_actor(PGconn *conn, const db_actor *actor, pm_error *err)
 {
