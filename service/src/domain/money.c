@@ -29,7 +29,6 @@ void money_write(json_t *object, const char *const *fields, bool as_strings)
 
 void money_write_all(json_t *array, const char *const *fields, bool as_strings)
 {
-    size_t i;
-    json_t *item;
-    json_array_foreach(array, i, item) money_write(item, fields, as_strings);
+    for (size_t i = 0; i < json_array_size(array); i++)
+        money_write(json_array_get(array, i), fields, as_strings);
 }

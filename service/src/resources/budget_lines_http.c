@@ -336,9 +336,9 @@ static pm_status may_step(const http_ctx *ctx, budget_line_step step, const json
                           pm_error *err)
 {
     const char *status = json_member_string(line, "status");
-    bool district = json_is_true(json_object_get(line, "district_line"));
-    bool callers = json_is_true(json_object_get(line, "callers_district"));
-    bool allocates = access_may_allocate_budget_line(&ctx->who, district, callers);
+    bool district_line = json_is_true(json_object_get(line, "district_line"));
+    bool callers_district = json_is_true(json_object_get(line, "callers_district"));
+    bool allocates = access_may_allocate_budget_line(&ctx->who, district_line, callers_district);
     switch (step) {
     case LINE_PROPOSE:
         if (!access_may_propose_budget_line(&ctx->who, json_member_string(line, "agency")))
@@ -348,7 +348,7 @@ static pm_status may_step(const http_ctx *ctx, budget_line_step step, const json
                            MSG("The budget line is %s; only a draft can be proposed."), status);
         return PM_OK;
     case LINE_APPRAISE:
-        if (district)
+        if (district_line)
             return pm_fail(err, PM_CONFLICT,
                            MSG("A People's Committee's own line is allocated by its district "
                                "without appraisal."));
@@ -362,10 +362,10 @@ static pm_status may_step(const http_ctx *ctx, budget_line_step step, const json
     case LINE_ALLOCATE:
         if (!allocates)
             return forbidden_step(err);
-        if (strcmp(status, district ? "proposed" : "appraised") != 0)
+        if (strcmp(status, district_line ? "proposed" : "appraised") != 0)
             return pm_fail(err, PM_CONFLICT,
                            MSG("The budget line is %s; only a %s line can be allocated."), status,
-                           district ? "proposed" : "appraised");
+                           district_line ? "proposed" : "appraised");
         return PM_OK;
     case LINE_REJECT:
         if (strcmp(status, "proposed") != 0 && strcmp(status, "appraised") != 0)
@@ -374,7 +374,7 @@ static pm_status may_step(const http_ctx *ctx, budget_line_step step, const json
                                "rejected."),
                            status);
         /* whoever takes the next step may refuse to */
-        if (!(!district && strcmp(status, "proposed") == 0
+        if (!(!district_line && strcmp(status, "proposed") == 0
                   ? access_may_appraise_budget_line(&ctx->who)
                   : allocates))
             return forbidden_step(err);

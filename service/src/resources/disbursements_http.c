@@ -119,7 +119,7 @@ pm_status disbursements_create(http_ctx *ctx, pm_error *err)
 {
     json_auto_t *body = NULL, *line = NULL;
     const char *line_id = req_path(ctx, "id");
-    char id[24], corrects[24];
+    char id[24];
     PGconn *db;
     pm_status st;
     if ((st = req_check_query(ctx, money_params, err)) || (st = req_json_body(ctx, &body, err)) ||
@@ -138,6 +138,7 @@ pm_status disbursements_create(http_ctx *ctx, pm_error *err)
                        json_member_string(line, "status"));
     const json_t *corrected = json_object_get(body, "corrects");
     if (json_is_integer(corrected)) {
+        char corrects[24];
         snprintf(corrects, sizeof corrects, "%" JSON_INTEGER_FORMAT, json_integer_value(corrected));
         if ((st = disbursement_repo_check_corrects(db, line_id, corrects, err)))
             return st;
