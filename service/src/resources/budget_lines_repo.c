@@ -33,10 +33,12 @@ const char *const budget_line_check_fields[] = {"district_line", "callers_distri
     " $2::boolean)"
 
 /* $1 reader's agency $2 reads all $3 id */
-#define GET_SQL                                                                                    \
-    LINE_COLUMNS ", la.kind = 'people_committee' AND coalesce(lu.level, 1) >= 2 AS district_line," \
-                 " coalesce((SELECT planmon_scope_unit($1)) = ANY (lu.path), false)"               \
-                 "   AS callers_district" LINE_FROM " WHERE l.id = $3::bigint AND " LINE_VISIBLE
+#define GET_SQL                                                                                \
+    LINE_COLUMNS                                                                               \
+        ", la.kind = 'people_committee' AND coalesce(lu.level, 1) >= 2 AS district_line,"      \
+        " EXISTS (SELECT 1 FROM admin_unit cu WHERE cu.code = planmon_scope_unit($1)"          \
+        "         AND cu.level = 2 AND cu.code = ANY (lu.path)) AS callers_district" LINE_FROM \
+        " WHERE l.id = $3::bigint AND " LINE_VISIBLE
 static const char get_sql[] = GET_SQL;
 static const char get_locked_sql[] = GET_SQL " FOR UPDATE OF l";
 

@@ -21,7 +21,8 @@ typedef struct {
 
 /* The columns a line's answer carries only for the handler's checks (strip before replying):
  * district_line (its agency is a district's or commune's People's Committee) and
- * callers_district (the reader's People's Committee's unit holds the line's agency's unit). */
+ * callers_district (the reader is the People's Committee of the district that holds the line's
+ * agency's unit: the district's own line, or a commune's of it). */
 extern const char *const budget_line_check_fields[];
 
 /* The list filters; NULL: any. */
