@@ -134,7 +134,8 @@ bool access_may_appraise_budget_line(const principal *who);
 /* Allocates a line (or rejects it at that step). A provincial line: editors, after appraisal. A
  * district line (`district_line`: its agency is a People's Committee), which skips appraisal
  * (V.12): admins, and the managers of the district's People's Committee (`callers_district`:
- * the caller's unit holds the line's agency's unit). */
+ * the caller's agency is the People's Committee of the district that holds the line's agency's
+ * unit). */
 bool access_may_allocate_budget_line(const principal *who, bool district_line,
                                      bool callers_district);
 
