@@ -752,6 +752,14 @@ def test_a_step_from_the_wrong_status_is_409(people, plan_id):
     assert read_line(people.admin, district["id"])[0]["status"] == "proposed"
 
 
+def test_a_proposal_may_carry_a_note(people, plan_id):
+    line = create_line(people.labour_officer, plan_id)
+    proposed = moved(people.labour_manager, line["id"], "propose",
+                     {"note": "Đề nghị bố trí trong dự toán năm 2017"})
+    assert (proposed["status"], proposed["status_note"]) == (
+        "proposed", "Đề nghị bố trí trong dự toán năm 2017")
+
+
 @pytest.mark.parametrize("who,action", [
     ("labour_officer", "propose"),     # officers draft, managers propose
     ("viewer", "propose"),
