@@ -66,6 +66,10 @@ CREATE TABLE budget_line (
                                      AND decision_date IS NOT NULL))
 );
 CREATE INDEX budget_line_plan ON budget_line (plan, year, id);
+-- The roll-up's: a plan's year's lines by status, with what it sums and groups by, read from the
+-- index alone where the visibility map allows.
+CREATE INDEX budget_line_rollup ON budget_line (plan, year, status)
+    INCLUDE (agency, source, section, task, estimate, appraised, allocated, spent);
 CREATE INDEX budget_line_agency ON budget_line (agency, id);
 CREATE INDEX budget_line_task ON budget_line (task) WHERE task IS NOT NULL;
 
