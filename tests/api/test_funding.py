@@ -34,8 +34,9 @@ from funding import (DISBURSEMENT_KEYS, LINE_MONEY, MAX_AMOUNT, SEEDED_SOURCES,
                      disburse, disbursed, disbursement_body, disbursements_path, etag_of,
                      figures, line_path, lines_of, moved, new_line_body, new_source_body,
                      plan_with_sections, post_line, read_line, rollup, source_path, step, tag)
+from indicators import communes
 from plans import agency, create_task, patch
-from reference import create_committee, create_unit
+from reference import create_committee
 from reporting import report_path
 
 LONG_XUYEN, CHAU_DOC = "UBND-883", "UBND-884"
@@ -971,12 +972,14 @@ def test_a_proposed_provincial_line_is_read_by_its_agency_and_finance_not_by_oth
 
 
 def test_a_district_sees_and_allocates_its_communes_lines(people, plan_id, admin, sessions):
-    """A commune of Long Xuyên (a unit of the test's own under 883, with its People's
-    Committee) drafts and proposes a line: Long Xuyên's staff read it and its manager allocates
-    it (V.12: the district allocates); the commune's own manager may not allocate its own line
-    (403: it is not the district's People's Committee); Châu Đốc's officer does not see it."""
-    commune = create_unit(admin, "883", "xa")["code"]
-    committee = create_committee(admin, commune)["code"]
+    """A commune of Long Xuyên (a seeded commune's People's Committee — one another test made,
+    or one made here: no unit is added, so the seed's counts stay as other tests know them)
+    drafts and proposes a line: Long Xuyên's staff read it and its manager allocates it (V.12:
+    the district allocates); the commune's own manager may not allocate its own line (403: it is
+    not the district's People's Committee); Châu Đốc's officer does not see it."""
+    commune = communes("883")[0]
+    made = admin.json("/v1/agencies", {"unit": commune, "kind": "people_committee"})["items"]
+    committee = made[0]["code"] if made else create_committee(admin, commune)["code"]
     officer = people.lx_officer.as_user(
         create_user(admin, sessions, agency=committee, role="officer")["username"])
     manager = people.lx_officer.as_user(
