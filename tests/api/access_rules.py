@@ -1,4 +1,4 @@
-"""Who may call each route: docs/access.md, issues 3, 4 and 5, written down once.
+"""Who may call each route: docs/access.md, issues 3, 4, 5 and 23, written down once.
 
 The access matrix (test_access_matrix.py) checks the server against this table, and
 test_openapi_document.py checks the document's `security` and `x-roles` against it. A route the
@@ -26,6 +26,15 @@ REVIEWERS = frozenset({"admin", "coordinator", "manager"})
 # Register and manage webhooks and their deliveries: admins any; a manager its own agency's (the
 # agency is checked per webhook: another agency's webhook is 404). routes.c: WEBHOOK_OWNERS.
 WEBHOOK_OWNERS = frozenset({"admin", "manager"})
+# Draft, change and delete budget lines and record spending on them: editors for any agency; a
+# manager or officer only for its own agency (checked per line: another agency's is 403 naming
+# `agency`, or 404 where the line is one it may not read). routes.c: TASK_AGENCIES.
+LINE_WRITERS = DATA_ENTERERS
+# The steps of a budget line (propose, appraise, allocate, reject): the route admits editors and
+# managers; which of them may take which step on which line is checked per line (a manager
+# proposes its own agency's lines; the Department of Finance's managers appraise; coordinators
+# allocate provincial lines, a district's managers its own and its communes' lines; admins all).
+LINE_STEPPERS = REVIEWERS
 
 RULES = {
     ("GET", "/healthz"): PUBLIC,
@@ -146,6 +155,25 @@ RULES = {
     ("GET", "/v1/reports/{period}"): ANY_ROLE,
     ("GET", "/v1/audit-events"): AUDIT_READERS,
     ("GET", "/v1/changes"): ANY_ROLE,
+    ("GET", "/v1/funding-sources"): ANY_ROLE,
+    ("POST", "/v1/funding-sources"): ADMINS,
+    ("GET", "/v1/funding-sources/{code}"): ANY_ROLE,
+    ("PATCH", "/v1/funding-sources/{code}"): ADMINS,
+    ("GET", "/v1/funding-sources/{code}/history"): ANY_ROLE,
+    ("GET", "/v1/budget-lines"): ANY_ROLE,
+    ("POST", "/v1/budget-lines"): LINE_WRITERS,
+    ("GET", "/v1/budget-lines/{id}"): ANY_ROLE,
+    ("PATCH", "/v1/budget-lines/{id}"): LINE_WRITERS,
+    ("DELETE", "/v1/budget-lines/{id}"): LINE_WRITERS,
+    ("POST", "/v1/budget-lines/{id}/propose"): LINE_STEPPERS,
+    ("POST", "/v1/budget-lines/{id}/appraise"): LINE_STEPPERS,
+    ("POST", "/v1/budget-lines/{id}/allocate"): LINE_STEPPERS,
+    ("POST", "/v1/budget-lines/{id}/reject"): LINE_STEPPERS,
+    ("GET", "/v1/budget-lines/{id}/history"): ANY_ROLE,
+    ("GET", "/v1/budget-lines/{id}/disbursements"): ANY_ROLE,
+    ("POST", "/v1/budget-lines/{id}/disbursements"): LINE_WRITERS,
+    ("GET", "/v1/budget-lines/{id}/disbursements/{entry}"): ANY_ROLE,
+    ("GET", "/v1/funding"): ANY_ROLE,
     ("GET", "/v1/webhooks"): WEBHOOK_OWNERS,
     ("POST", "/v1/webhooks"): WEBHOOK_OWNERS,
     ("GET", "/v1/webhooks/{id}"): WEBHOOK_OWNERS,

@@ -50,7 +50,7 @@ ACTIVE = ("piloting", "evaluated", "scaled_up")
 REPORT_DUE_DAYS = 5
 
 REPORT_KEYS = {"period", "as_of", "plan", "unit", "unit_name", "indicators", "tasks",
-               "task_status", "overdue", "pilots", "completeness", "updates"}
+               "task_status", "overdue", "pilots", "completeness", "updates", "funding"}
 REPORT_INDICATOR_KEYS = {"unit", "unit_name", "period", "numerator", "denominator", "value",
                          "units_reporting", "units_expected", "target", "attainment", "section",
                          "section_title", "indicator", "name", "target_operator", "target_value"}
@@ -72,6 +72,8 @@ CSV_COLUMNS = {
                      "late", "missing", "late_entries"],
     "updates": ["id", "task", "occurred_on", "created_at", "late_entry", "occurrence", "agency",
                 "agency_name", "author", "status", "percent_done", "note"],
+    "funding": ["agency", "agency_name", "lines", "allocated", "spent", "entries",
+                "over_allocation_entries"],
 }
 # The columns without the names: what report(), report_csv() and cells() give, the names checked.
 BARE_COLUMNS = {t: [c for c in cols if c not in NAME_MEMBERS] for t, cols in CSV_COLUMNS.items()}
@@ -84,6 +86,7 @@ ROW_KEYS = {
     "pilots": set(CSV_COLUMNS["pilots"]),
     "completeness": COMPLETENESS_KEYS,
     "updates": set(CSV_COLUMNS["updates"]),
+    "funding": set(CSV_COLUMNS["funding"]),
 }
 
 # --- paths --------------------------------------------------------------------------------------

@@ -16,6 +16,16 @@ scope (a commune of its district, a site its agency hosts, a report its agency o
 cell shows the role rule; the scope rules have tests of their own. The probes of webhooks register
 theirs for the cell's caller's agency (a manager manages only its own agency's), aimed at a
 receiver of the module's own that answers 200, and the module deletes them when it ends.
+
+The probes of funding (issue 23) draft their budget lines for the cell's caller's agency in a plan
+of the module's own, and the admin moves them to the status the probe needs. Of the steps, the
+route admits editors and managers, and the line decides the rest: a manager proposes, allocates
+and rejects its own district's lines, a coordinator allocates and rejects provincial lines after
+appraisal, and only the Department of Finance's managers (and admins) appraise; no demo user is
+one, so the appraise cell asks it of a district line, which every admitted caller reads and
+which is never appraised (409). The funding cells below try the agencies: Châu Đốc's officer does
+not see Long Xuyên's draft lines (404, in lists and in the roll-up too), the Department of
+Finance reads and appraises every line, a coordinator does not allocate a district's line.
 """
 
 import json
@@ -33,6 +43,9 @@ from indicators import (DISTRICT_COMMITTEES, communes, create_indicator, create_
                         indicator_path, measurement_body, measurement_path, moved,
                         new_indicator_body, new_target_body, target_path)
 from openapi_check import parse_routes_output
+from funding import (allocation, appraisal, disbursement_body, disbursements_path, line_path,
+                     lines_of, new_line_body, new_source_body, rollup, source_path)
+from funding import moved as line_moved
 from plans import (agency, archived, create_plan, create_section, create_task, new_code,
                    new_plan_body, new_section_body, new_task_body, plan_path, post_update,
                    section_path, seeded_plan, task_path, update_path)
@@ -47,7 +60,8 @@ WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 GUARDED_TABLES = ("app_user", "refresh_token", "document", "audit_event", "idempotency_key",
                   "plan", "plan_section", "task", "task_update", "agency", "admin_unit",
                   "indicator", "indicator_target", "measurement", "pilot_model_type", "pilot_site",
-                  "reporting_obligation", "submission", "webhook")
+                  "reporting_obligation", "submission", "webhook", "funding_source", "budget_line",
+                  "disbursement")
 NO_TOKEN, BAD_TOKEN = "(no token)", "(invalid token)"
 CALLERS = sorted(DEMO_USERS) + [NO_TOKEN, BAD_TOKEN]
 MANAGER, OWN_AGENCY, OTHER_AGENCY = "longxuyen.manager", "UBND-883", "UBND-884"
@@ -56,6 +70,10 @@ WORKER_AGENCIES = sorted({a for a, role in DEMO_USERS.values() if role in ("mana
 # The description of every webhook the module registers, by which it finds them to delete them.
 MATRIX_WEBHOOK = "access matrix"
 CALLERS_AGENCY = object()  # Context.webhook's default: the agency of the cell's caller
+# A manager of the Department of Finance (STC), which appraises the provincial budget lines (V.9):
+# no demo user is one, so the module makes it (Context.finance_manager).
+FINANCE_MANAGER = new_username("stc")
+PROVINCIAL_AGENCY = "SLDTBXH"  # the agency of the probes' provincial lines the caller need not own
 
 
 @dataclass
@@ -78,6 +96,8 @@ class Context:
         self.caller = "admin"
         self.db = None
         self.receiver = None
+        self._funding_plan = None
+        self._finance_manager = False
 
     def agency(self):
         """The caller's agency (the admin's for the callers without a token)."""
@@ -131,6 +151,58 @@ class Context:
         the districts owe yearly reports already, and the tests of completeness count on it.)"""
         return create_obligation(self.admin, [self.agency()], frequency="yearly",
                                  period_type="yearly")["code"]
+
+    def role(self):
+        """The caller's role ("" for the callers without a token)."""
+        return DEMO_USERS.get(self.caller, ("", ""))[1]
+
+    def funding_plan(self):
+        """The module's plan for budget lines (2017, made once); its id."""
+        if self._funding_plan is None:
+            self._funding_plan = self.plan()
+        return self._funding_plan
+
+    def funding_source(self):
+        """A throwaway funding source; its path."""
+        r = self.admin.post_json("/v1/funding-sources", new_source_body())
+        assert r.status_code == 201, r.text
+        return source_path(r.json()["code"])
+
+    def budget_line(self, status="draft", agency=CALLERS_AGENCY):
+        """A throwaway 2017 budget line of `agency` (by default the caller's), drafted by the
+        admin and moved by the admin to `status`: a district committee's line goes from proposed
+        to allocated without appraisal (V.12), a provincial line is appraised first. Its id."""
+        agency = self.agency() if agency is CALLERS_AGENCY else agency
+        r = self.admin.post_json("/v1/budget-lines",
+                                 new_line_body(self.funding_plan(), agency=agency,
+                                               estimate=10_000_000))
+        assert r.status_code == 201, r.text
+        line_id = r.json()["id"]
+        district = agency in DISTRICT_COMMITTEES
+        steps = {"draft": [], "proposed": ["propose"], "appraised": ["propose", "appraise"],
+                 "allocated": ["propose", "allocate"] if district
+                 else ["propose", "appraise", "allocate"],
+                 "rejected": ["propose", "reject"]}[status]
+        bodies = {"propose": None, "appraise": appraisal(9_000_000),
+                  "allocate": allocation(8_000_000), "reject": {"note": "access matrix"}}
+        for action in steps:
+            line_moved(self.admin, line_id, action, bodies[action])
+        return line_id
+
+    def disbursement(self):
+        """The path of a throwaway entry of spending on an allocated line of the caller's
+        agency."""
+        line_id = self.budget_line("allocated")
+        r = self.admin.post_json(disbursements_path(line_id), disbursement_body(1_000_000))
+        assert r.status_code == 201, r.text
+        return disbursements_path(line_id, r.json()["id"])
+
+    def finance_manager(self):
+        """Makes FINANCE_MANAGER, a manager of STC, once."""
+        if not self._finance_manager:
+            create_user(self.admin, self.api.sessions, agency="STC", role="manager",
+                        username=FINANCE_MANAGER)
+            self._finance_manager = True
 
     def refresh_token(self):
         r = self.api.anonymous().post_json("/v1/auth/token", {"username": "auditor",
@@ -293,6 +365,28 @@ def submission(ctx):
     code = ctx.obligation()
     made = submitted(ctx.admin, code, agency=ctx.agency(), period="2017")
     return Call(f"{submissions_path(code)}/{made['id']}")
+
+
+def line_step(status_of, action, body=None):
+    """A maker of POST /v1/budget-lines/{id}/{action} with the line's current ETag; `status_of`
+    gives (status, agency) of the line to make for the cell's caller (budget_line)."""
+    def make(ctx):
+        status, agency_code = status_of(ctx)
+        path = line_path(ctx.budget_line(status, agency_code))
+        return Call(f"{path}/{action}", body, {"If-Match": ctx.etag(path)})
+    return make
+
+
+def own_line(status):
+    return lambda ctx: (status, CALLERS_AGENCY)
+
+
+def next_step_line(ctx):
+    """A line the caller may allocate or reject, when its role may: a manager its own district
+    committee's proposed line (V.12), the others an appraised provincial line."""
+    if ctx.role() == "manager":
+        return "proposed", CALLERS_AGENCY
+    return "appraised", PROVINCIAL_AGENCY
 
 
 def new_unit_code():
@@ -477,6 +571,41 @@ PROBES = {
         "/v1/reporting-completeness?period=2017VNS1")),
     ("GET", "/v1/reports/{period}"): (200, lambda ctx: Call(
         f"/v1/reports/2017VN?plan={seeded_plan(ctx.admin)['id']}&unit=89")),
+    ("GET", "/v1/funding-sources"): (200, lambda ctx: Call("/v1/funding-sources")),
+    ("POST", "/v1/funding-sources"): (201, lambda ctx: Call(
+        "/v1/funding-sources", new_source_body())),
+    ("GET", "/v1/funding-sources/{code}"): (200, lambda ctx: Call(source_path("NSTINH"))),
+    ("PATCH", "/v1/funding-sources/{code}"): (200, patched(
+        lambda ctx: ctx.funding_source(), {"cited": "matrix"})),
+    ("GET", "/v1/funding-sources/{code}/history"): (200, lambda ctx: Call(
+        source_path("NSTINH") + "/history")),
+    ("GET", "/v1/budget-lines"): (200, lambda ctx: Call(
+        f"/v1/budget-lines?plan={ctx.funding_plan()}")),
+    ("POST", "/v1/budget-lines"): (201, lambda ctx: Call(
+        "/v1/budget-lines", new_line_body(ctx.funding_plan()))),
+    ("GET", "/v1/budget-lines/{id}"): (200, lambda ctx: Call(
+        line_path(ctx.budget_line("allocated")))),
+    ("PATCH", "/v1/budget-lines/{id}"): (200, patched(
+        lambda ctx: line_path(ctx.budget_line()), {"description": "access matrix"})),
+    ("DELETE", "/v1/budget-lines/{id}"): (204, archiving(
+        lambda ctx: line_path(ctx.budget_line()))),
+    ("POST", "/v1/budget-lines/{id}/propose"): (200, line_step(own_line("draft"), "propose")),
+    # a district committee's line is never appraised: every admitted caller reads it and gets 409
+    ("POST", "/v1/budget-lines/{id}/appraise"): (409, line_step(
+        lambda ctx: ("proposed", OWN_AGENCY), "appraise", appraisal(9_000_000))),
+    ("POST", "/v1/budget-lines/{id}/allocate"): (200, line_step(
+        next_step_line, "allocate", allocation(8_000_000))),
+    ("POST", "/v1/budget-lines/{id}/reject"): (200, line_step(
+        next_step_line, "reject", {"note": "access matrix"})),
+    ("GET", "/v1/budget-lines/{id}/history"): (200, lambda ctx: Call(
+        line_path(ctx.budget_line("allocated"), "history"))),
+    ("GET", "/v1/budget-lines/{id}/disbursements"): (200, lambda ctx: Call(
+        disbursements_path(ctx.budget_line("allocated")))),
+    ("POST", "/v1/budget-lines/{id}/disbursements"): (201, lambda ctx: Call(
+        disbursements_path(ctx.budget_line("allocated")), disbursement_body(1_000_000))),
+    ("GET", "/v1/budget-lines/{id}/disbursements/{entry}"): (200, lambda ctx: Call(
+        ctx.disbursement())),
+    ("GET", "/v1/funding"): (200, lambda ctx: Call(f"/v1/funding?plan={ctx.funding_plan()}")),
     ("GET", "/v1/webhooks"): (200, lambda ctx: Call("/v1/webhooks")),
     ("POST", "/v1/webhooks"): (201, lambda ctx: Call("/v1/webhooks", ctx.webhook_body())),
     ("GET", "/v1/webhooks/{id}"): (200, lambda ctx: Call(ctx.webhook())),
@@ -648,11 +777,118 @@ WEBHOOK_IDS = ["admin reads a UBND-884 webhook", "manager reads a UBND-884 webho
 AGENCY_CELLS += WEBHOOK_CELLS
 AGENCY_IDS += WEBHOOK_IDS
 
+CD_OFFICER, LX_OFFICER = "chaudoc.officer", "longxuyen.officer"
+
+
+def lx_line(status="draft", suffix=""):
+    """A maker of GET of a Long Xuyên (UBND-883) line in `status`, with `suffix` on its path."""
+    return lambda ctx: Call(line_path(ctx.budget_line(status, OWN_AGENCY)) + suffix)
+
+
+def finance(make):
+    """`make`, once the Department of Finance's manager exists."""
+    def made(ctx):
+        ctx.finance_manager()
+        return make(ctx)
+    return made
+
+
+FUNDING_CELLS = [
+    (LX_OFFICER, "GET", lx_line(), 200),
+    (CD_OFFICER, "GET", lx_line(), 404),
+    (CD_OFFICER, "GET", lx_line("proposed"), 404),
+    (CD_OFFICER, "GET", lx_line("rejected"), 404),
+    (CD_OFFICER, "GET", lx_line("draft", "/history"), 404),
+    (CD_OFFICER, "GET", lx_line("draft", "/disbursements"), 404),
+    (CD_OFFICER, "PATCH", patched(lambda ctx: line_path(ctx.budget_line("draft", OWN_AGENCY)),
+                                  {"description": "access matrix"}), 404),
+    (CD_OFFICER, "DELETE", archiving(lambda ctx: line_path(ctx.budget_line("draft", OWN_AGENCY))),
+     404),
+    (CD_OFFICER, "POST", lambda ctx: Call(disbursements_path(ctx.budget_line("draft", OWN_AGENCY)),
+                                          disbursement_body(1_000_000)), 404),
+    (CD_OFFICER, "GET", lx_line("allocated"), 200),
+    (CD_OFFICER, "POST", lambda ctx: Call(
+        disbursements_path(ctx.budget_line("allocated", OWN_AGENCY)),
+        disbursement_body(1_000_000)), 403),
+    (LX_OFFICER, "POST", lambda ctx: Call("/v1/budget-lines", new_line_body(
+        ctx.funding_plan(), agency=OTHER_AGENCY)), 403),
+    ("health.officer", "GET", lx_line(), 404),
+    ("viewer", "GET", lx_line(), 404),
+    ("viewer", "GET", lx_line("allocated"), 200),
+    ("auditor", "GET", lx_line(), 200),
+    ("coordinator", "GET", lx_line(), 200),
+    (FINANCE_MANAGER, "GET", finance(lx_line()), 200),
+    (FINANCE_MANAGER, "POST", finance(line_step(
+        lambda ctx: ("proposed", PROVINCIAL_AGENCY), "appraise", appraisal(9_000_000))), 200),
+    ("coordinator", "POST", line_step(
+        lambda ctx: ("proposed", PROVINCIAL_AGENCY), "appraise", appraisal(9_000_000)), 403),
+    ("admin", "POST", line_step(
+        lambda ctx: ("proposed", PROVINCIAL_AGENCY), "appraise", appraisal(9_000_000)), 200),
+    (MANAGER, "POST", line_step(
+        lambda ctx: ("proposed", PROVINCIAL_AGENCY), "appraise", appraisal(9_000_000)), 404),
+    (MANAGER, "POST", line_step(
+        lambda ctx: ("appraised", PROVINCIAL_AGENCY), "allocate", allocation(8_000_000)), 403),
+    ("coordinator", "POST", line_step(
+        lambda ctx: ("proposed", OWN_AGENCY), "allocate", allocation(8_000_000)), 403),
+    (MANAGER, "POST", line_step(lambda ctx: ("draft", OTHER_AGENCY), "propose"), 404),
+]
+FUNDING_IDS = ["Long Xuyên's officer reads its draft line",
+               "Châu Đốc's officer reads Long Xuyên's draft line",
+               "Châu Đốc's officer reads Long Xuyên's proposed line",
+               "Châu Đốc's officer reads Long Xuyên's rejected line",
+               "Châu Đốc's officer reads Long Xuyên's draft line's history",
+               "Châu Đốc's officer reads Long Xuyên's draft line's spending",
+               "Châu Đốc's officer changes Long Xuyên's draft line",
+               "Châu Đốc's officer deletes Long Xuyên's draft line",
+               "Châu Đốc's officer spends on Long Xuyên's draft line",
+               "Châu Đốc's officer reads Long Xuyên's allocated line",
+               "Châu Đốc's officer spends on Long Xuyên's allocated line",
+               "Long Xuyên's officer drafts a line for Châu Đốc",
+               "a department's officer reads Long Xuyên's draft line",
+               "viewer reads Long Xuyên's draft line",
+               "viewer reads Long Xuyên's allocated line",
+               "auditor reads Long Xuyên's draft line",
+               "coordinator reads Long Xuyên's draft line",
+               "the Department of Finance's manager reads Long Xuyên's draft line",
+               "the Department of Finance's manager appraises a provincial line",
+               "coordinator appraises a provincial line",
+               "admin appraises a provincial line",
+               "Long Xuyên's manager appraises a provincial line",
+               "Long Xuyên's manager allocates an appraised provincial line",
+               "coordinator allocates Long Xuyên's proposed line",
+               "Long Xuyên's manager proposes Châu Đốc's draft line"]
+AGENCY_CELLS += FUNDING_CELLS
+AGENCY_IDS += FUNDING_IDS
+
 
 @pytest.mark.parametrize("caller,method,make,status", AGENCY_CELLS, ids=AGENCY_IDS)
 def test_agency_cell(ctx, db, caller, method, make, status):
     ctx.caller, ctx.db = caller, db
     run_cell(ctx, db, method, make(ctx), caller, status)
+
+
+# --- budget lines hidden from lists and the roll-up ----------------------------------------------
+
+def test_chau_docs_officer_neither_lists_nor_sums_long_xuyens_unappraised_lines(ctx, api):
+    """Long Xuyên's draft and proposed lines are in its officer's list and roll-up and in
+    neither of Châu Đốc's officer; its allocated line is in both."""
+    plan_id = ctx.plan()
+    made = {}
+    for status in ("draft", "proposed", "allocated"):
+        r = ctx.admin.post_json("/v1/budget-lines", new_line_body(plan_id, agency=OWN_AGENCY,
+                                                                  estimate=1_000_000))
+        assert r.status_code == 201, r.text
+        made[status] = r.json()["id"]
+        for action, body in {"draft": [], "proposed": [("propose", None)],
+                             "allocated": [("propose", None),
+                                           ("allocate", allocation(1_000_000))]}[status]:
+            line_moved(ctx.admin, made[status], action, body)
+    for caller, seen in ((LX_OFFICER, set(made.values())), (CD_OFFICER, {made["allocated"]})):
+        client = api.as_user(caller)
+        assert {line["id"] for line in lines_of(client, plan=plan_id)} == seen, caller
+        total = rollup(client, plan_id)["total"]
+        lines = 2 if caller == LX_OFFICER else 1  # the roll-up leaves drafts out
+        assert (total["lines"], total["proposed"]) == (lines, lines * 1_000_000), caller
 
 
 # --- archived documents exist only for the roles that edit documents ---------------------------

@@ -150,13 +150,16 @@ def test_sign_ins_and_token_events_are_not_changes(admin):
     assert not [c for c in Follower(admin, limit=500).poll()
                 if c["action"] not in ("create", "update", "archive", "restore",
                                        "password_change", "delete", "submit", "approve",
-                                       "return", "unapprove", "import", "baseline")]
+                                       "return", "unapprove", "import", "baseline", "propose",
+                                       "appraise", "allocate", "reject", "disburse")]
 
 
-def test_the_feed_starts_with_the_seed(api):
-    first = api.json("/v1/changes", {"limit": 1})["items"][0]
-    assert (first["entity_type"], first["action"], first["version"]) == \
-        ("admin-units", "create", 1)
+def test_the_feed_starts_with_the_migrations_reference_data_then_the_seed(api):
+    """The funding sources the decision names come with the schema (migration 0025); the
+    seed's administrative units follow them."""
+    first = api.json("/v1/changes", {"limit": 7})["items"]
+    assert [(c["entity_type"], c["action"], c["version"]) for c in first] == \
+        [("funding-sources", "create", 1)] * 6 + [("admin-units", "create", 1)]
 
 
 def test_each_changes_version_is_the_one_it_made(admin, history_of_edits):

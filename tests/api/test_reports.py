@@ -329,11 +329,11 @@ def test_done_when_the_report_of_a_small_history_is_right_as_of_two_moments(
     check_csv(api, period, {"plan": pid, "unit": province, "as_of": t_1},
               {"indicators": indicators_1, "tasks": tasks_1, "task_status": first["task_status"],
                "overdue": overdue_1, "pilots": pilots_1, "completeness": mine_1,
-               "updates": updates_1}, mine)
+               "updates": updates_1, "funding": []}, mine)
     check_csv(api, period, {"plan": pid, "unit": province, "as_of": t_2},
               {"indicators": indicators_2, "tasks": tasks_2, "task_status": later["task_status"],
                "overdue": overdue_2, "pilots": pilots_2, "completeness": mine_2,
-               "updates": updates_2}, mine)
+               "updates": updates_2, "funding": []}, mine)
 
 
 def test_done_when_a_report_handed_in_late_shows_in_the_report_of_its_period(api, admin,
@@ -381,7 +381,7 @@ def test_done_when_a_report_handed_in_late_shows_in_the_report_of_its_period(api
     assert [r for r in got["completeness"] if r["agency"] in (a, b, c)] == completeness
     check_csv(api, period, {"plan": plan["id"], "unit": province},
               {"indicators": indicators, "tasks": [], "task_status": [], "overdue": [],
-               "pilots": [], "completeness": completeness, "updates": []},
+               "pilots": [], "completeness": completeness, "updates": [], "funding": []},
               {"completeness": lambda r: r["agency"] in (a, b, c)})
 
 

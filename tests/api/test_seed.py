@@ -81,6 +81,7 @@ def test_seed_records_one_creation_per_row_by_no_user(prepared_db):
         "indicators": snap["indicator"][0], "targets": snap["indicator_target"][0],
         "pilot-model-types": snap["pilot_model_type"][0],
         "reporting-obligations": snap["reporting_obligation"][0],
+        "funding-sources": snap["funding_source"][0],  # the migration's (0025)
         "users": len(DEMO_USERS)}
     for entity_type in ("admin-units", "agencies", "documents", "users"):
         ids = [e["entity_id"] for e in events if e["entity_type"] == entity_type]

@@ -15,6 +15,7 @@ import json
 
 import pytest
 
+import funding
 from checks import assert_problem, eventually, feed_caught_up
 from documents import create_document, new_number
 from indicators import communes, create_indicator, enter, moved
@@ -218,6 +219,27 @@ def test_an_agencys_webhook_hears_of_its_own_submissions_and_not_another_distric
     assert not receiver.events("measurement.submitted", lambda d: d["entity_id"] == str(other))
     assert not any(e["data"].get("entity_id") == str(other) for e in receiver.events())
 
+
+def test_an_agencys_webhook_hears_of_budget_lines_as_the_agency_may_read_them(
+        api, admin, coordinator, hooks, receiver):
+    """Châu Đốc's webhook is not told of Long Xuyên's draft or proposed line, not even its id;
+    once the line is allocated (plan data, everyone's) it hears of it, with the line."""
+    hooks(admin, {"url": receiver.url(), "agency": CHAU_DOC, "events": ["budget-lines.changed"]})
+    plan_id = create_plan(coordinator)["id"]
+    officer, manager = api.as_user("longxuyen.officer"), api.as_user("longxuyen.manager")
+    line = funding.create_line(officer, plan_id)
+    funding.moved(manager, line["id"], "propose")
+    own = funding.create_line(api.as_user("chaudoc.officer"), plan_id)
+    receiver.wait_for("budget-lines.changed", lambda d: d["entity_id"] == str(own["id"]))
+    # Long Xuyên's draft and proposal were committed first: had they been sent, they would be here
+    assert not receiver.events("budget-lines.changed",
+                               lambda d: d["entity_id"] == str(line["id"]))
+    allocated = funding.moved(manager, line["id"], "allocate",
+                              funding.allocation(line["estimate"]))
+    heard = receiver.wait_for("budget-lines.changed",
+                              lambda d: d["entity_id"] == str(line["id"]))
+    assert [e["data"]["action"] for e in heard] == ["allocate"]
+    assert heard[0]["data"]["object"]["allocated"] == allocated["allocated"]
 
 def test_a_report_handed_in_late_is_received_and_late(admin, coordinator, hooks, receiver):
     """A yearly obligation due the day after the year (due_days 0): the report of 2019 handed in

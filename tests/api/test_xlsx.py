@@ -297,7 +297,8 @@ def test_the_report_as_a_workbook_holds_every_table_with_the_json_numbers(api):
     assert book.sheetnames[0] == "Thông tin"
     info = {row[0].value: row[1].value for row in book["Thông tin"].iter_rows()}
     assert info["Kỳ báo cáo"] == "2017VNS1" and info["Số liệu tại thời điểm"] == body["as_of"]
-    assert len(book.sheetnames) == 8
+    assert len(book.sheetnames) == 9  # the information sheet and the report's 8 tables
+    assert book.sheetnames[-1] == "Kinh phí"
     for sheet in book.worksheets:
         assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row), sheet.title
     indicators = book["Chỉ tiêu"]

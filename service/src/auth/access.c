@@ -112,3 +112,40 @@ bool access_manages_webhook(const principal *who, const char *agency)
     return has(who, ROLE_BIT(ROLE_ADMIN)) ||
            (has(who, ROLE_BIT(ROLE_MANAGER)) && agency && own_agency(who, agency));
 }
+
+/* The Department of Finance (decision 1994, V.9): it appraises the provincial lines and checks
+ * how the money is used, so it reads every line. */
+static const char finance_agency[] = "STC";
+
+bool access_reads_all_budget_lines(const principal *who)
+{
+    return has(who, ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_COORDINATOR) | ROLE_BIT(ROLE_AUDITOR)) ||
+           (has(who, ROLES_ALL) && own_agency(who, finance_agency));
+}
+
+bool access_may_write_budget_line(const principal *who, const char *agency)
+{
+    return access_edits_plan(who) ||
+           (has(who, ROLE_BIT(ROLE_MANAGER) | ROLE_BIT(ROLE_OFFICER)) && own_agency(who, agency));
+}
+
+bool access_may_propose_budget_line(const principal *who, const char *agency)
+{
+    return access_edits_plan(who) || (has(who, ROLE_BIT(ROLE_MANAGER)) && own_agency(who, agency));
+}
+
+bool access_may_appraise_budget_line(const principal *who)
+{
+    return has(who, ROLE_BIT(ROLE_ADMIN)) ||
+           (has(who, ROLE_BIT(ROLE_MANAGER)) && own_agency(who, finance_agency));
+}
+
+bool access_may_allocate_budget_line(const principal *who, bool district_line,
+                                     bool callers_district)
+{
+    if (has(who, ROLE_BIT(ROLE_ADMIN)))
+        return true;
+    if (district_line)
+        return has(who, ROLE_BIT(ROLE_MANAGER)) && callers_district;
+    return access_edits_plan(who);
+}

@@ -113,4 +113,30 @@ bool access_may_grant(const principal *who, const char *role);
  * admin any; a manager one of its own agency. */
 bool access_manages_webhook(const principal *who, const char *agency);
 
+/* --- funding ---------------------------------------------------------------------------------- */
+
+/* Reads every budget line, whatever its status: admins, coordinators, auditors and the people of
+ * the Department of Finance (V.9). Others read appraised and allocated lines, and the rest of
+ * their own agency's and, a district's People's Committee, its communes' (migration 0025). */
+bool access_reads_all_budget_lines(const principal *who);
+
+/* Drafts and edits a line of `agency`, and records spending on it: editors for any agency,
+ * managers and officers for their own. */
+bool access_may_write_budget_line(const principal *who, const char *agency);
+
+/* Proposes a line of `agency`: editors, and the agency's managers. */
+bool access_may_propose_budget_line(const principal *who, const char *agency);
+
+/* Appraises a provincial line (or rejects it before appraisal): admins and the Department of
+ * Finance's managers. */
+bool access_may_appraise_budget_line(const principal *who);
+
+/* Allocates a line (or rejects it at that step). A provincial line: editors, after appraisal. A
+ * district line (`district_line`: its agency is a People's Committee), which skips appraisal
+ * (V.12): admins, and the managers of the district's People's Committee (`callers_district`:
+ * the caller's agency is the People's Committee of the district that holds the line's agency's
+ * unit). */
+bool access_may_allocate_budget_line(const principal *who, bool district_line,
+                                     bool callers_district);
+
 #endif

@@ -250,6 +250,11 @@ pm_status validate_url(const char *name, const json_t *item, pm_error *err)
                          MSG("%s must be an http or https URL of at most 2000 bytes"), name);
 }
 
+pm_status validate_evidence(const char *name, const json_t *value, pm_error *err)
+{
+    return validate_array(name, value, VALIDATE_MAX_EVIDENCE, validate_url, err);
+}
+
 bool validate_not_blank(const char *s)
 {
     return s[strspn(s, " \t\r\n")] != '\0';

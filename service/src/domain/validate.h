@@ -149,6 +149,11 @@ pm_status validate_short_text(const char *name, const json_t *item, pm_error *er
 /* An item check for validate_array: an http or https URL of at most 2000 bytes. */
 pm_status validate_url(const char *name, const json_t *item, pm_error *err);
 
+/* A V_CUSTOM check of evidence links: an array of at most VALIDATE_MAX_EVIDENCE URLs
+ * (validate_url), as a progress update or a disbursement carries them. */
+enum { VALIDATE_MAX_EVIDENCE = 20 };
+pm_status validate_evidence(const char *name, const json_t *value, pm_error *err);
+
 /* Checks for V_CHECKED strings. */
 bool validate_not_blank(const char *s); /* more than blanks */
 /* Writes "a, b, c" from a NULL-terminated list into `out` (caller's buffer of `size` bytes,

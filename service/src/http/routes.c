@@ -12,7 +12,11 @@
 #include "resources/analytics_http.h"
 #include "resources/audit_http.h"
 #include "resources/auth_http.h"
+#include "resources/budget_lines_http.h"
+#include "resources/disbursements_http.h"
 #include "resources/documents_http.h"
+#include "resources/funding_http.h"
+#include "resources/funding_sources_http.h"
 #include "resources/indicators_http.h"
 #include "resources/measurements_http.h"
 #include "resources/measurements_bulk_http.h"
@@ -57,6 +61,9 @@ static const history_spec pilot_site_history = {"pilot-sites", "id", pilot_sites
 static const history_spec obligation_history = {"reporting-obligations", "code",
                                                 obligations_may_read, NULL};
 static const history_spec measurement_history = {"measurements", "id", measurements_may_read, NULL};
+static const history_spec funding_source_history = {"funding-sources", "code",
+                                                    funding_sources_exists, NULL};
+static const history_spec budget_line_history = {"budget-lines", "id", budget_lines_may_read, NULL};
 
 /* ROUTE(method, path, handler, who may call it (PUBLIC: no token), flags); ROUTE_WITH adds the
  * handler's own parameters. */
@@ -217,6 +224,32 @@ static struct route table[] = {
     ROUTE("GET", "/v1/reports/{period}", reports_get, ANYONE, 0),
     ROUTE("GET", "/v1/audit-events", audit_events_list, AUDITORS, 0),
     ROUTE("GET", "/v1/changes", audit_changes, ANYONE, 0),
+    ROUTE("GET", "/v1/funding-sources", funding_sources_list, ANYONE, 0),
+    ROUTE("POST", "/v1/funding-sources", funding_sources_create, ADMINS, ROUTE_BODY_JSON),
+    ROUTE("GET", "/v1/funding-sources/{code}", funding_sources_get, ANYONE, 0),
+    ROUTE("PATCH", "/v1/funding-sources/{code}", funding_sources_patch, ADMINS, ROUTE_BODY_JSON),
+    ROUTE_WITH("GET", "/v1/funding-sources/{code}/history", audit_history, ANYONE, 0,
+               &funding_source_history),
+    ROUTE("GET", "/v1/budget-lines", budget_lines_list, ANYONE, 0),
+    ROUTE("POST", "/v1/budget-lines", budget_lines_create, TASK_AGENCIES, ROUTE_BODY_JSON),
+    ROUTE("GET", "/v1/budget-lines/{id}", budget_lines_get, ANYONE, 0),
+    ROUTE("PATCH", "/v1/budget-lines/{id}", budget_lines_patch, TASK_AGENCIES, ROUTE_BODY_JSON),
+    ROUTE("DELETE", "/v1/budget-lines/{id}", budget_lines_delete, TASK_AGENCIES, 0),
+    ROUTE_WITH("POST", "/v1/budget-lines/{id}/propose", budget_lines_step, REVIEWERS,
+               ROUTE_BODY_JSON, &budget_line_propose),
+    ROUTE_WITH("POST", "/v1/budget-lines/{id}/appraise", budget_lines_step, REVIEWERS,
+               ROUTE_BODY_JSON, &budget_line_appraise),
+    ROUTE_WITH("POST", "/v1/budget-lines/{id}/allocate", budget_lines_step, REVIEWERS,
+               ROUTE_BODY_JSON, &budget_line_allocate),
+    ROUTE_WITH("POST", "/v1/budget-lines/{id}/reject", budget_lines_step, REVIEWERS,
+               ROUTE_BODY_JSON, &budget_line_reject),
+    ROUTE_WITH("GET", "/v1/budget-lines/{id}/history", audit_history, ANYONE, 0,
+               &budget_line_history),
+    ROUTE("GET", "/v1/budget-lines/{id}/disbursements", disbursements_list, ANYONE, 0),
+    ROUTE("POST", "/v1/budget-lines/{id}/disbursements", disbursements_create, TASK_AGENCIES,
+          ROUTE_BODY_JSON),
+    ROUTE("GET", "/v1/budget-lines/{id}/disbursements/{entry}", disbursements_get, ANYONE, 0),
+    ROUTE("GET", "/v1/funding", funding_rollup, ANYONE, 0),
     ROUTE("GET", "/v1/webhooks", webhooks_list, WEBHOOK_OWNERS, 0),
     ROUTE("POST", "/v1/webhooks", webhooks_create, WEBHOOK_OWNERS, ROUTE_BODY_JSON),
     ROUTE("GET", "/v1/webhooks/{id}", webhooks_get, WEBHOOK_OWNERS, 0),

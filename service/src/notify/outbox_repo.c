@@ -23,13 +23,22 @@ static const char fan_out_lock_sql[] = "SELECT pg_try_advisory_xact_lock(4470931
     " LEFT JOIN admin_unit mu ON a.entity_type = 'measurements'" \
     "      AND mu.code = a.row ->> 'unit'"                       \
     " LEFT JOIN indicator mi ON a.entity_type = 'measurements'"  \
-    "      AND mi.code = a.row ->> 'indicator'"
+    "      AND mi.code = a.row ->> 'indicator'"                  \
+    " LEFT JOIN agency ba ON a.entity_type = 'budget-lines'"     \
+    "      AND ba.code = a.entity_agency"                        \
+    " LEFT JOIN admin_unit bu ON bu.code = ba.unit"
 
 /* Whether webhook `w` may read the measurement as change `a` left it: with its agency's read
  * rights (drafts in the agency's scope), or a viewer's without an agency (approved only). */
 #define WEBHOOK_READS_MEASUREMENT                                                     \
     "planmon_measurement_visible(a.row ->> 'status', mu.path, mi.reporting_agencies," \
     "    planmon_scope_unit(w.agency), w.agency, false, w.agency IS NOT NULL)"
+
+/* Whether webhook `w` may read the budget line as change `a` left it, as its agency would (a
+ * viewer without one: appraised and allocated lines only). */
+#define WEBHOOK_READS_BUDGET_LINE                                                         \
+    "planmon_budget_line_visible(a.row ->> 'status', a.entity_agency, bu.path, w.agency," \
+    "    planmon_scope_unit(w.agency), false)"
 
 /* $1 today $2 zone $3 OUTBOX_OVERDUE_DAYS. The open occurrences (migration 0023) due from
  * OUTBOX_OVERDUE_DAYS ago to 60 days ahead (the most a webhook looks ahead); the events of each:
@@ -57,8 +66,8 @@ static const char schedule_sql[] =
  * (txid, id) order; a delivery for each enabled webhook that asked for the kind since it was
  * made and may read the event (a due_soon: the one as many days ahead as it asks): deadlines that
  * concern its agency (all, without one), no user changes, a measurement's change when it may read
- * the measurement as the change left it or the change withdrew an approval, the other collections'
- * changes always. */
+ * the measurement as the change left it or the change withdrew an approval, a budget line's
+ * likewise, the other collections' changes always. */
 static const char fan_out_sql[] =
     "WITH pos AS (SELECT txid, id FROM outbox_position),"
     " batch AS (SELECT e.* FROM outbox_event e, pos"
@@ -74,7 +83,10 @@ static const char fan_out_sql[] =
     "              WHEN a.entity_type = 'users' THEN false"
     "              WHEN a.entity_type = 'measurements'"
     "                THEN a.changes -> 'status' ->> 'old' = 'approved'"
-    "                  OR " WEBHOOK_READS_MEASUREMENT "              ELSE true END"
+    "                  OR " WEBHOOK_READS_MEASUREMENT
+    "              WHEN a.entity_type = 'budget-lines'"
+    "                THEN a.changes -> 'status' ->> 'old' IN ('appraised', 'allocated')"
+    "                  OR " WEBHOOK_READS_BUDGET_LINE "              ELSE true END"
     "   ON CONFLICT (webhook, event) DO NOTHING RETURNING 1),"
     " moved AS (UPDATE outbox_position SET txid = l.txid, id = l.id"
     "   FROM (SELECT txid, id FROM batch ORDER BY txid DESC, id DESC LIMIT 1) l RETURNING 1)"
@@ -102,9 +114,14 @@ static const char claim_sql[] =
                 "a.entity_id,"
                 "                   'action', a.action, 'version', a.version, 'at', " UTC_TEXT(
                     "a.at") ","
-                            "                   'object', CASE WHEN a.entity_type <> 'measurements'"
-                            "                                    OR " WEBHOOK_READS_MEASUREMENT
-                            " THEN a.row END)"
+                            "                   'object', CASE"
+                            "                     WHEN a.entity_type = 'measurements'"
+                            "                       THEN CASE WHEN " WEBHOOK_READS_MEASUREMENT
+                            "                            THEN a.row END"
+                            "                     WHEN a.entity_type = 'budget-lines'"
+                            "                       THEN CASE WHEN " WEBHOOK_READS_BUDGET_LINE
+                            "                            THEN a.row END"
+                            "                     ELSE a.row END)"
                             "          END)::text AS body"
                             " FROM claimed c JOIN webhook w ON w.id = c.webhook"
                             " JOIN outbox_event e ON e.id = c.event" CHANGE_JOINS " ORDER BY c.id";

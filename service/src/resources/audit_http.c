@@ -63,11 +63,16 @@ static const char *const entity_types[] = {"users",
                                            "reporting-obligations",
                                            "submissions",
                                            "webhooks",
+                                           "funding-sources",
+                                           "budget-lines",
+                                           "disbursements",
                                            NULL};
 static const char *const actions[] = {
-    "create", "update",       "delete",        "archive",      "restore", "password_change",
-    "login",  "login_failed", "token_refresh", "token_revoke", "submit",  "approve",
-    "return", "unapprove",    "import",        "baseline",     NULL};
+    "create",          "update",  "delete",       "archive",       "restore",
+    "password_change", "login",   "login_failed", "token_refresh", "token_revoke",
+    "submit",          "approve", "return",       "unapprove",     "import",
+    "baseline",        "propose", "appraise",     "allocate",      "reject",
+    "disburse",        NULL};
 static const char *const page_params[] = {PAGE_PARAMS, NULL};
 static const char *const feed_params[] = {"entity_type", "since", "expand", PAGE_PARAMS, NULL};
 static const char *const feed_expansions[] = {"object", NULL};

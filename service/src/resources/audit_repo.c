@@ -51,14 +51,16 @@ static const char history_sql[] =
  * so the (txid, id) order served never gains an earlier entry after a client has read past it.
  * The read rule of the objects applies: `readable`, whether the reader may read the object as
  * the change left it — users and webhooks to those who manage them (the admin, a manager its own
- * agency's), a measurement to those who may read it
- * in the status the change left it in, the rest to everyone. A change is shown where its object
+ * agency's), a measurement or a budget line to those who may read it in the status the change
+ * left it in, the rest to everyone. A change is shown where its object
  * is readable, and also where it took the object out of the reader's view: a user moved out of
- * a manager's agency, an approval withdrawn (news to every reader of approved data). OBJECT is
+ * a manager's agency, an approval withdrawn (news to every reader of approved data), an appraised
+ * or allocated budget line rejected or changed. OBJECT is
  * "" or the column of the object, which only a reader of it gets.
  * $1 manages all users $2 the agency whose users the reader manages $3/$4 after (txid, id)
  * $5 limit + 1 $6 the reader's agency $7 sees all drafts $8 sees its scope's drafts
- * $9 entity types separated by commas (NULL: all) $10 since (NULL: all) */
+ * $9 entity types separated by commas (NULL: all) $10 since (NULL: all) $11 reads every budget
+ * line (access_reads_all_budget_lines; the others read as planmon_budget_line_visible says) */
 #define CHANGES_SQL(OBJECT)                                                                      \
     "SELECT e.txid::text AS _txid, e.id::text AS _id,"                                           \
     "       e.entity_type, e.entity_id, e.action, e.version,"                                    \
@@ -67,19 +69,26 @@ static const char history_sql[] =
     " LEFT JOIN admin_unit mu ON e.entity_type = 'measurements' AND mu.code = e.row ->> 'unit'"  \
     " LEFT JOIN indicator mi ON e.entity_type = 'measurements'"                                  \
     "      AND mi.code = e.row ->> 'indicator'"                                                  \
+    " LEFT JOIN agency ba ON e.entity_type = 'budget-lines' AND ba.code = e.entity_agency"       \
+    " LEFT JOIN admin_unit bu ON bu.code = ba.unit"                                              \
     " CROSS JOIN LATERAL (SELECT CASE"                                                           \
     "      WHEN e.entity_type IN ('users', 'webhooks') THEN $1::boolean OR e.entity_agency = $2" \
     "      WHEN e.entity_type = 'measurements'"                                                  \
     "        THEN planmon_measurement_visible(e.row ->> 'status', mu.path,"                      \
     "           mi.reporting_agencies, (SELECT planmon_scope_unit($6)), $6, $7::boolean,"        \
     "           $8::boolean)"                                                                    \
+    "      WHEN e.entity_type = 'budget-lines'"                                                  \
+    "        THEN planmon_budget_line_visible(e.row ->> 'status', e.entity_agency, bu.path, $6," \
+    "           (SELECT planmon_scope_unit($6)), $11::boolean)"                                  \
     "      ELSE true END AS readable) r"                                                         \
     " WHERE e.txid < pg_snapshot_xmin(pg_current_snapshot())"                                    \
     "   AND e.action NOT IN ('login', 'login_failed', 'token_refresh', 'token_revoke')"          \
     "   AND (r.readable"                                                                         \
     "        OR (e.entity_type = 'users' AND e.changes -> 'agency' ->> 'old' = $2)"              \
     "        OR (e.entity_type = 'measurements'"                                                 \
-    "            AND e.changes -> 'status' ->> 'old' = 'approved'))"                             \
+    "            AND e.changes -> 'status' ->> 'old' = 'approved')"                              \
+    "        OR (e.entity_type = 'budget-lines'"                                                 \
+    "            AND e.changes -> 'status' ->> 'old' IN ('appraised', 'allocated')))"            \
     "   AND ($9::text IS NULL OR e.entity_type = ANY (string_to_array($9::text, ',')))"          \
     "   AND ($10::timestamptz IS NULL OR e.at >= $10::timestamptz)"                              \
     "   AND ($3::xid8 IS NULL OR (e.txid, e.id) > ($3::xid8, $4::bigint))"                       \
@@ -153,10 +162,11 @@ pm_status audit_repo_changes(PGconn *conn, const principal *who, const audit_fee
                             access_reads_all_drafts(who) ? "true" : "false",
                             access_reads_own_drafts(who) ? "true" : "false",
                             feed->entity_types,
-                            feed->since};
+                            feed->since,
+                            access_reads_all_budget_lines(who) ? "true" : "false"};
     PGresult *res;
     pm_status st =
-        db_exec(conn, feed->objects ? changes_objects_sql : changes_sql, 10, params, &res, err);
+        db_exec(conn, feed->objects ? changes_objects_sql : changes_sql, 11, params, &res, err);
     if (st != PM_OK)
         return st;
     st = db_feed_collect(res, page, feed_keys, 2, out, err);

@@ -380,13 +380,47 @@ static void completeness(builder *b)
     }
 }
 
-/* --- VI. the next period -----------------------------------------------------------------------
+/* --- VI. funding -------------------------------------------------------------------------------
+ */
+
+static void funding(builder *b)
+{
+    doc_heading(b->d, 1, "VI. KINH PHÍ THỰC HIỆN");
+    const json_t *rows = json_object_get(b->f->body, "funding");
+    if (json_array_size(rows) == 0) {
+        doc_paragraph(b->d, 0, "Chưa có kinh phí được giao hoặc khoản chi nào trong kỳ.");
+        return;
+    }
+    static const char *const headers[] = {"Cơ quan, đơn vị", "Kinh phí được giao (đồng)",
+                                          "Đã chi trong kỳ (đồng)", "Số khoản chi",
+                                          "Chi vượt dự toán"};
+    static const double widths[] = {0.34, 0.2, 0.2, 0.13, 0.13};
+    static const doc_align aligns[] = {DOC_LEFT, DOC_RIGHT, DOC_RIGHT, DOC_RIGHT, DOC_RIGHT};
+    static const char *const amounts[] = {"allocated", "spent"};
+    static const char *const counts[] = {"entries", "over_allocation_entries"};
+    doc_table *table = doc_table_add(b->d, NULL, 5, headers, widths, aligns);
+    size_t i;
+    const json_t *r;
+    json_array_foreach(rows, i, r)
+    {
+        char v[4][40];
+        for (int k = 0; k < 2; k++)
+            vn_number(v[k], sizeof v[k], report_doc_number(json_object_get(r, amounts[k])), 0);
+        for (int k = 0; k < 2; k++)
+            report_doc_num(v[k + 2], sizeof v[k + 2], r, counts[k]);
+        doc_table_row(b->d, table,
+                      (const char *const[]){agency_name(b, json_member_string(r, "agency")), v[0],
+                                            v[1], v[2], v[3]});
+    }
+}
+
+/* --- VII. the next period ----------------------------------------------------------------------
  */
 
 static void next_period(builder *b, const period *next)
 {
     char phrase[64];
-    doc_heading(b->d, 1, "VI. PHƯƠNG HƯỚNG, NHIỆM VỤ KỲ TỚI");
+    doc_heading(b->d, 1, "VII. PHƯƠNG HƯỚNG, NHIỆM VỤ KỲ TỚI");
     doc_paragraph(b->d, 0, "Trong %s, các nhiệm vụ sau đến hạn:",
                   vn_period_phrase(phrase, sizeof phrase, next));
     size_t i;
@@ -452,6 +486,10 @@ static pm_status read_facts(builder *b, const report_doc_options *o, const perio
     {
         json_array_append(codes, json_object_get(t, "agency"));
     }
+    json_array_foreach(json_object_get(f->body, "funding"), i, t)
+    {
+        json_array_append(codes, json_object_get(t, "agency"));
+    }
     return names_repo_agencies(db, codes, &b->names, err);
 }
 
@@ -479,6 +517,7 @@ pm_status report_document_build(http_ctx *ctx, const report_facts *facts,
     if (st == PM_OK) {
         pilots(&b);
         completeness(&b);
+        funding(&b);
         next_period(&b, &next);
         if (b.d->failed)
             st = pm_fail(err, PM_INTERNAL, MSG("The report could not be written."));

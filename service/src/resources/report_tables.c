@@ -93,6 +93,13 @@ const report_table report_tables[] = {
           {"status", "Tình trạng", "Status", XLSX_TEXT},
           {"percent_done", "Tiến độ", "Done", XLSX_PERCENT},
           {"note", "Nội dung", "Note", XLSX_TEXT}),
+    TABLE("funding", "Kinh phí", "Funding", {"agency", "Cơ quan, đơn vị", "Agency", XLSX_TEXT},
+          AGENCY_NAME, {"lines", "Số dòng kinh phí được giao", "Lines allocated", XLSX_INT},
+          {"allocated", "Kinh phí được giao (đồng)", "Allocated (VND)", XLSX_INT},
+          {"spent", "Kinh phí đã chi trong kỳ (đồng)", "Spent in the period (VND)", XLSX_INT},
+          {"entries", "Số khoản chi", "Entries", XLSX_INT},
+          {"over_allocation_entries", "Khoản chi vượt dự toán", "Entries over the allocation",
+           XLSX_INT}),
 };
 const size_t report_ntables = sizeof report_tables / sizeof report_tables[0];
 

@@ -23,7 +23,7 @@ typedef struct {
     size_t ncolumns;
 } report_table;
 
-/* The 7 tables, in the report's order. */
+/* The 8 tables, in the report's order. */
 extern const report_table report_tables[];
 extern const size_t report_ntables;
 

@@ -210,7 +210,7 @@ pm_status reports_get(http_ctx *ctx, pm_error *err)
     char moment[40], day[11], root[6], state_day[11], start[11], end[11];
     json_auto_t *shape = NULL, *plan = NULL, *indicators = json_array(), *pilots = json_array(),
                 *tasks = NULL, *task_status = NULL, *overdue = NULL, *updates = NULL,
-                *completeness = NULL, *yearly = NULL, *body = NULL;
+                *completeness = NULL, *yearly = NULL, *funding = NULL, *body = NULL;
     period report;
     report_doc_options doc = {0};
     PGconn *db;
@@ -238,10 +238,10 @@ pm_status reports_get(http_ctx *ctx, pm_error *err)
         return pm_fail_field(err, PM_INVALID_PARAMETER, "table", table ? "invalid" : "required",
                              out == OUT_CSV
                                  ? MSG("table must be one of indicators, tasks, task_status, "
-                                       "overdue, pilots, completeness, updates (CSV gives one "
-                                       "table per request)")
+                                       "overdue, pilots, completeness, updates, funding (CSV "
+                                       "gives one table per request)")
                                  : MSG("table must be one of indicators, tasks, task_status, "
-                                       "overdue, pilots, completeness, updates"));
+                                       "overdue, pilots, completeness, updates, funding"));
     if (table && (out == OUT_PDF || out == OUT_DOCX || out == OUT_XLSX))
         return pm_fail_field(err, PM_INVALID_PARAMETER, "table", "invalid",
                              MSG("A document holds every table: leave table out."));
@@ -270,6 +270,10 @@ pm_status reports_get(http_ctx *ctx, pm_error *err)
         (st = report_repo_updates(db, &m, &updates, err)) ||
         (st = submission_repo_completeness(db, &report, NULL, moment, &completeness, err)))
         return st;
+    char budget_year[8];
+    snprintf(budget_year, sizeof budget_year, "%.4s", end);
+    if ((st = report_repo_funding(db, &m, budget_year, &funding, err)))
+        return st;
     if (report.type == PERIOD_VN_YEARLY) { /* yearly obligations report the calendar year */
         char year[8];
         period calendar;
@@ -284,18 +288,18 @@ pm_status reports_get(http_ctx *ctx, pm_error *err)
     static const char *const codes[] = {"agency", "lead", "unit", NULL};
     static const char *const indicator[] = {"indicator", NULL};
     json_auto_t *whole = json_pack("{s:s}", "unit", unit ? unit : root), *rows = json_array();
-    json_t *tables[] = {indicators, tasks, task_status, overdue, completeness, updates};
+    json_t *tables[] = {indicators, tasks, task_status, overdue, completeness, updates, funding};
     for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++)
         json_array_extend(rows, tables[i]);
     json_array_append(rows, whole);
     if ((st = export_add_names(db, rows, codes, err)) ||
         (st = export_add_names(db, pilots, indicator, err)))
         return st;
-    body = json_pack("{s:O, s:s, s:O, s:s, s:O?, s:O, s:O, s:O, s:O, s:O, s:O, s:O}", "period",
+    body = json_pack("{s:O, s:s, s:O, s:s, s:O?, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O}", "period",
                      shape, "as_of", moment, "plan", plan, "unit", unit ? unit : root, "unit_name",
                      json_object_get(whole, "unit_name"), "indicators", indicators, "tasks", tasks,
                      "task_status", task_status, "overdue", overdue, "pilots", pilots,
-                     "completeness", completeness, "updates", updates);
+                     "completeness", completeness, "updates", updates, "funding", funding);
     if (out == OUT_PDF || out == OUT_DOCX) {
         report_facts facts = {.body = body,
                               .period = &report,

@@ -136,6 +136,31 @@ static const char updates_sql[] =
     "   AND u.created_at <= $4::timestamptz"
     " ORDER BY u.occurred_on, u.id";
 
+/* $1 plan $2 the budget year (that of the period's end) $3 first day $4 last day (D) $5 as of:
+ * per agency with a line of the plan, as known at A — the lines allocated for the budget year
+ * (and their allocation) and what was spent on the plan's allocated lines by effective date
+ * within the period, with the entries that went past an allocation. Sums in numeric. */
+static const char funding_sql[] =
+    "WITH allocated AS (SELECT l.agency, count(*) AS lines, sum(l.allocated) AS allocated"
+    "   FROM budget_line l"
+    "   WHERE l.plan = $1::bigint AND l.year = $2::int AND l.status = 'allocated'"
+    "     AND EXISTS (SELECT 1 FROM audit_event e WHERE e.entity_type = 'budget-lines'"
+    "                 AND e.entity_id = l.id::text AND e.action = 'allocate'"
+    "                 AND e.at <= $5::timestamptz)"
+    "   GROUP BY l.agency),"
+    " spent AS (SELECT l.agency, sum(d.amount) AS spent, count(*) AS entries,"
+    "          count(*) FILTER (WHERE d.over_allocation) AS over_allocation"
+    "   FROM disbursement d JOIN budget_line l ON l.id = d.line"
+    "   WHERE l.plan = $1::bigint AND d.effective BETWEEN $3::date AND $4::date"
+    "     AND d.created_at <= $5::timestamptz"
+    "   GROUP BY l.agency)"
+    " SELECT coalesce(a.agency, s.agency) AS agency, coalesce(a.lines, 0)::int AS lines,"
+    "        coalesce(a.allocated, 0)::bigint AS allocated, coalesce(s.spent, 0)::bigint AS spent,"
+    "        coalesce(s.entries, 0)::int AS entries,"
+    "        coalesce(s.over_allocation, 0)::int AS over_allocation_entries"
+    " FROM allocated a FULL JOIN spent s ON s.agency = a.agency"
+    " ORDER BY 1";
+
 /* $1 plan $2 as of: the indicators that existed then and were not archived by then */
 static const char indicators_sql[] =
     "SELECT i.code, i.name, i.level, i.period_type, i.value_type, i.rollup, i.threshold,"
@@ -234,6 +259,13 @@ pm_status report_repo_updates(PGconn *conn, const report_moment *m, json_t **out
 {
     const char *params[] = {m->plan, m->start, m->day, m->moment};
     return db_fetch_all(conn, updates_sql, 4, params, out, err);
+}
+
+pm_status report_repo_funding(PGconn *conn, const report_moment *m, const char *budget_year,
+                              json_t **out, pm_error *err)
+{
+    const char *params[] = {m->plan, budget_year, m->start, m->day, m->moment};
+    return db_fetch_all(conn, funding_sql, 5, params, out, err);
 }
 
 pm_status report_repo_indicators(PGconn *conn, const char *plan, const char *as_of, json_t **out,

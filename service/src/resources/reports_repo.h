@@ -37,6 +37,13 @@ typedef struct {
  * sections of the tasks it leads, in the plan's order, joined by "; ", or null), "total",
  * "not_started", "in_progress", "done", "cancelled", "overdue"}, in the order of the first
  * responsibility section (V.1-15) each leads in, then agency. *out is new. */
+/* The plan's money per agency (table "funding"), as known at A: {"agency", "lines" (allocated
+ * for `budget_year`, the year of the period's end), "allocated" (their sum), "spent" (entries on
+ * the plan's lines whose effective day falls from the period's first day to D), "entries",
+ * "over_allocation_entries"}, by agency. *out is new. */
+pm_status report_repo_funding(PGconn *conn, const report_moment *m, const char *budget_year,
+                              json_t **out, pm_error *err);
+
 pm_status report_repo_task_counts(PGconn *conn, const report_moment *m, json_t **out,
                                   pm_error *err);
 

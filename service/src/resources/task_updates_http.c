@@ -16,20 +16,13 @@
 #include "resources/tasks_http.h"
 #include "resources/tasks_repo.h"
 
-enum { MAX_EVIDENCE = 20 };
-
-static pm_status evidence_field(const char *name, const json_t *value, pm_error *err)
-{
-    return validate_array(name, value, MAX_EVIDENCE, validate_url, err);
-}
-
 static const field_spec update_fields[] = {
     V_OPT_STRING("note", 5000),
     V_INT("percent_done", false, 0, 100),
     V_ENUM("status", false, task_statuses),
     V_STRING("occurrence", false, 1, 16),
     V_DATE("occurred_on", false),
-    V_CUSTOM("evidence", false, evidence_field),
+    V_CUSTOM("evidence", false, validate_evidence),
     V_SERVER("id"),
     V_SERVER("task"),
     V_SERVER("previous_status"),

@@ -32,6 +32,9 @@ const char *const webhook_event_kinds[] = {
     "pilot-site-statuses.changed",
     "reporting-obligations.changed",
     "submissions.changed",
+    "funding-sources.changed",
+    "budget-lines.changed",
+    "disbursements.changed",
     /* workflow steps */
     "measurement.submitted",
     "measurement.approved",

@@ -67,6 +67,8 @@ const PATH_VALUES = {
   '/v1/reporting-obligations/{code}/history': { code: 'RO-V1-6M' },
   '/v1/reporting-obligations/{code}/submissions': { code: 'RO-V1-6M' },
   '/v1/reports/{period}': { period: '2017VN' },
+  '/v1/funding-sources/{code}': { code: 'NSTINH' },
+  '/v1/funding-sources/{code}/history': { code: 'NSTINH' },
 };
 
 // Required (and a few chosen) query parameters, by operation path template.
@@ -75,6 +77,7 @@ const QUERY_VALUES = {
   '/v1/reports/{period}': { plan: '1', unit: '89' },
   '/v1/reporting-completeness': { period: '2017VN' },
   '/v1/measurements/template': { indicator: 'COMMUNE-AWARENESS', period: '2017' },
+  '/v1/funding': { plan: '1' },
 };
 
 // GET operations the seed alone cannot answer: no measurement, pilot site, progress update or
@@ -90,6 +93,10 @@ const LEFT_OUT = {
   '/v1/measurement-imports/{id}': 'the seed has no import',
   '/v1/webhooks/{id}': 'the seed has no webhook',
   '/v1/webhooks/{id}/deliveries': 'the seed has no webhook',
+  '/v1/budget-lines/{id}': 'the seed has no budget line',
+  '/v1/budget-lines/{id}/history': 'the seed has no budget line',
+  '/v1/budget-lines/{id}/disbursements': 'the seed has no budget line',
+  '/v1/budget-lines/{id}/disbursements/{entry}': 'the seed has no budget line',
 };
 
 // Values a read stores for later requests: variable name → expression on the body `json`.
@@ -141,10 +148,15 @@ const WRITES = {
   'POST /v1/webhooks/{id}/deliveries/{delivery}/redeliver': {
     vars: { delivery: '1' }, status: '404',
   },
+  // a line is proposed without a body, as it mostly is (the note is optional)
+  'POST /v1/budget-lines/{id}/propose': { body: '' },
+  // the chain's one budget line is allocated by then: it is neither rejected nor deleted
+  'POST /v1/budget-lines/{id}/reject': { status: '409' },
+  'DELETE /v1/budget-lines/{id}': { status: '409' },
 };
 
 // A create's answer names the new object by the field its path variable is named after, but:
-const CREATED_FIELD = { update_id: 'id' };
+const CREATED_FIELD = { update_id: 'id', entry: 'id' };
 
 // The order of a tag's writes where the document's is not the chain's: a measurement goes
 // draft → submitted → approved → submitted → draft, then an import of two rows (updating
@@ -158,6 +170,15 @@ const WRITE_ORDER = {
   ],
   // a password change ends the sessions of its user, the one signed in: it comes last
   Users: ['POST /v1/users', 'PATCH /v1/users/{username}', 'PATCH /v1/me', 'PUT /v1/me/password'],
+  // a source added and changed; a line drafted, changed, proposed, appraised and allocated (then
+  // refused a rejection and a deletion, 409), and money spent on it
+  Funding: [
+    'POST /v1/funding-sources', 'PATCH /v1/funding-sources/{code}', 'POST /v1/budget-lines',
+    'PATCH /v1/budget-lines/{id}', 'POST /v1/budget-lines/{id}/propose',
+    'POST /v1/budget-lines/{id}/appraise', 'POST /v1/budget-lines/{id}/allocate',
+    'POST /v1/budget-lines/{id}/reject', 'DELETE /v1/budget-lines/{id}',
+    'POST /v1/budget-lines/{id}/disbursements',
+  ],
   // the webhook is deleted last
   Webhooks: [
     'POST /v1/webhooks', 'PATCH /v1/webhooks/{id}',
