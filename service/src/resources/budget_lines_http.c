@@ -30,31 +30,17 @@ static const char *const line_statuses[] = {"draft",     "proposed", "appraised"
         V_SERVER("over_allocation"), V_SERVER("spent_share"), V_SERVER("created_by"),      \
         V_SERVER("version"), V_SERVER("created_at"), V_SERVER("updated_at")
 
-static const field_spec create_fields[] = {
-    V_INT("plan", true, 1, INT64_MAX),
-    V_INT("year", true, 2000, 2100),
-    V_OPT_STRING("agency", 32),
-    V_STRING("source", true, 1, 32),
-    V_OPT_INT("task", 1, INT64_MAX),
-    V_OPT_STRING("section", 32),
-    V_CHECKED("description", true, 1, 2000, validate_not_blank, MSG("more than blanks")),
-    V_INT("estimate", true, 0, MONEY_MAX),
-    LINE_SERVER_FIELDS,
-    V_END,
-};
+/* The fields a writer gives, required (`req`) on create. */
+#define LINE_FIELDS(req)                                                                     \
+    V_INT("year", req, 2000, 2100), V_STRING("source", req, 1, 32),                          \
+        V_OPT_INT("task", 1, INT64_MAX), V_OPT_STRING("section", 32),                        \
+        V_CHECKED("description", req, 1, 2000, validate_not_blank, MSG("more than blanks")), \
+        V_INT("estimate", req, 0, MONEY_MAX), LINE_SERVER_FIELDS
 
-static const field_spec patch_fields[] = {
-    V_SERVER("plan"),
-    V_SERVER("agency"),
-    V_INT("year", false, 2000, 2100),
-    V_STRING("source", false, 1, 32),
-    V_OPT_INT("task", 1, INT64_MAX),
-    V_OPT_STRING("section", 32),
-    V_CHECKED("description", false, 1, 2000, validate_not_blank, MSG("more than blanks")),
-    V_INT("estimate", false, 0, MONEY_MAX),
-    LINE_SERVER_FIELDS,
-    V_END,
-};
+static const field_spec create_fields[] = {V_INT("plan", true, 1, INT64_MAX),
+                                           V_OPT_STRING("agency", 32), LINE_FIELDS(true), V_END};
+static const field_spec patch_fields[] = {V_SERVER("plan"), V_SERVER("agency"), LINE_FIELDS(false),
+                                          V_END};
 
 static const field_spec propose_fields[] = {V_OPT_STRING("note", 2000), V_END};
 static const field_spec appraise_fields[] = {V_INT("appraised", true, 0, MONEY_MAX),
@@ -70,11 +56,6 @@ static const char *const list_params[] = {"plan", "year",    "agency", "source",
                                           "task", "section", "money",  PAGE_PARAMS, NULL};
 static const char *const money_params[] = {"money", NULL};
 
-static line_reader reader_of(const http_ctx *ctx)
-{
-    return (line_reader){ctx->who.agency, access_reads_all_budget_lines(&ctx->who)};
-}
-
 pm_status budget_lines_money_format(const http_ctx *ctx, bool *as_strings, pm_error *err)
 {
     const char *format = "number";
@@ -83,27 +64,33 @@ pm_status budget_lines_money_format(const http_ctx *ctx, bool *as_strings, pm_er
     return st;
 }
 
-pm_status budget_lines_load(http_ctx *ctx, PGconn *db, bool lock, json_t **out, pm_error *err)
+line_reader budget_lines_reader(const http_ctx *ctx)
 {
-    const char *id = req_path(ctx, "id");
-    line_reader reader = reader_of(ctx);
+    return (line_reader){ctx->who.agency, access_reads_all_budget_lines(&ctx->who)};
+}
+
+/* Line `id` as the caller may read it: an id that is not digits cannot exist. */
+static pm_status load_readable(http_ctx *ctx, PGconn *db, const char *id, bool lock, json_t **out,
+                               pm_error *err)
+{
+    line_reader reader = budget_lines_reader(ctx);
     *out = NULL;
     if (!id || !page_key_is_number(id))
         return pm_fail(err, PM_NOT_FOUND, MSG("There is no such budget line."));
     return budget_line_repo_get(db, id, &reader, lock, out, err);
 }
 
+pm_status budget_lines_load(http_ctx *ctx, PGconn *db, bool lock, json_t **out, pm_error *err)
+{
+    return load_readable(ctx, db, req_path(ctx, "id"), lock, out, err);
+}
+
 pm_status budget_lines_may_read(http_ctx *ctx, const char *id, pm_error *err)
 {
     json_auto_t *line = NULL;
-    line_reader reader = reader_of(ctx);
     PGconn *db;
     pm_status st = ctx_db(ctx, &db, err);
-    if (st)
-        return st;
-    if (!page_key_is_number(id))
-        return pm_fail(err, PM_NOT_FOUND, MSG("There is no such budget line."));
-    return budget_line_repo_get(db, id, &reader, false, &line, err);
+    return st ? st : load_readable(ctx, db, id, false, &line, err);
 }
 
 /* The line as clients see it, amounts as asked: a new object. */
@@ -140,7 +127,7 @@ static pm_status reply_line(http_ctx *ctx, PGconn *db, const char *id, const cha
                             pm_error *err)
 {
     json_auto_t *line = NULL, *out = NULL;
-    line_reader reader = reader_of(ctx);
+    line_reader reader = budget_lines_reader(ctx);
     bool as_strings;
     pm_status st;
     if ((st = budget_lines_money_format(ctx, &as_strings, err)) ||
@@ -159,7 +146,7 @@ static pm_status reply_line(http_ctx *ctx, PGconn *db, const char *id, const cha
 pm_status budget_lines_list(http_ctx *ctx, pm_error *err)
 {
     line_filter f = {0};
-    line_reader reader = reader_of(ctx);
+    line_reader reader = budget_lines_reader(ctx);
     page_request page;
     page_result result = {0};
     bool as_strings;

@@ -15,6 +15,7 @@
 #include <stdbool.h>
 
 #include "http/context.h"
+#include "resources/budget_lines_repo.h"
 
 /* A step of the workflow, the route data of budget_lines_step. */
 typedef enum { LINE_PROPOSE, LINE_APPRAISE, LINE_ALLOCATE, LINE_REJECT } budget_line_step;
@@ -36,6 +37,9 @@ pm_status budget_lines_step(http_ctx *ctx, pm_error *err);
 /* The line of path parameter "id" as the caller may read it (PM_NOT_FOUND otherwise), with its
  * check fields, into *out (new); `lock` takes its row lock (inside the caller's transaction). */
 pm_status budget_lines_load(http_ctx *ctx, PGconn *db, bool lock, json_t **out, pm_error *err);
+
+/* The caller as a reader of budget lines (its agency, and whether it reads every line). */
+line_reader budget_lines_reader(const http_ctx *ctx);
 
 /* Whether `?money=string` asks for amounts as strings (PM_INVALID_PARAMETER for another value). */
 pm_status budget_lines_money_format(const http_ctx *ctx, bool *as_strings, pm_error *err);

@@ -4,7 +4,6 @@
 #include <jansson.h>
 #include <stdlib.h>
 
-#include "auth/access.h"
 #include "domain/money.h"
 #include "http/reply.h"
 #include "http/request.h"
@@ -18,7 +17,7 @@ static const char *const money_fields[] = {"proposed", "appraised", "allocated",
 pm_status funding_rollup(http_ctx *ctx, pm_error *err)
 {
     const char *plan = NULL, *year = NULL, *group_by = "agency";
-    line_reader reader = {ctx->who.agency, access_reads_all_budget_lines(&ctx->who)};
+    line_reader reader = budget_lines_reader(ctx);
     json_auto_t *groups = NULL, *total = NULL;
     bool as_strings;
     PGconn *db;
