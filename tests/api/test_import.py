@@ -18,7 +18,7 @@ import uuid
 
 import pytest
 
-from audit import recorded
+from audit import changes_by_field, recorded
 from checks import assert_problem, fast_enough
 from client import http_request_bytes, raw_request
 from conftest import table_digests
@@ -162,6 +162,36 @@ def test_a_row_that_changes_nothing_is_ignored_and_a_changed_one_updated(officer
         (OWN[2], "2017"): (False, "đã kiểm tra", "draft"), (OWN[3], "2017"): (True, None, "draft")}
     r, events = recorded(audit_log, officer, lambda: import_json(officer, second))
     assert summary(r) == ok(ignored=4) and events == []
+
+
+def test_an_imported_measurement_is_audited_as_an_entered_one_is(officer, indicator, audit_log):
+    """An import's rows are audited all at once by its statement (migration 0026), an entry's
+    row by row: the events say the same, field by field, for a new measurement and for a change."""
+    entered, by_entry = recorded(audit_log, officer,
+                                 lambda: enter(officer, indicator, OWN[0], "2017", True,
+                                               comment="Tổ chức 2 buổi"))
+    r, by_import = recorded(audit_log, officer, lambda: import_json(
+        officer, [row(indicator, OWN[1], "2017", True, "Tổ chức 2 buổi")]))
+    assert summary(r) == ok(imported=1)
+    [made], [imported] = by_entry, by_import
+    assert (made["action"], imported["action"]) == ("create", "import")
+
+    def same_but_unit_and_id(event):
+        fields = changes_by_field(event)
+        return {k: v for k, v in fields.items() if k not in ("id", "unit", "late_entry")}
+
+    assert same_but_unit_and_id(made) == same_but_unit_and_id(imported)
+    assert changes_by_field(imported)["unit"] == (None, OWN[1])
+    assert (imported["version"], imported["agency"]) == (1, made["agency"])
+
+    r, by_import = recorded(audit_log, officer, lambda: import_json(
+        officer, [row(indicator, OWN[1], "2017", False, "Tổ chức 3 buổi")]))
+    assert summary(r) == ok(updated=1)
+    [changed] = by_import
+    assert (changed["action"], changed["entity_id"], changed["version"]) == (
+        "import", imported["entity_id"], 2)
+    assert changes_by_field(changed) == {"value_bool": (True, False),
+                                         "comment": ("Tổ chức 2 buổi", "Tổ chức 3 buổi")}
 
 
 def test_an_updated_row_returns_a_submitted_value_to_draft(officer, indicator):

@@ -174,6 +174,10 @@ static const char import_sql[] =
     " WHERE measurement.status <> 'approved'"
     " RETURNING id";
 
+/* $1 'statement' while the import's INSERT runs, '' after it: its rows are audited by the
+ * statement triggers, all at once (migration 0026), rather than one row trigger call each. */
+static const char audit_by_statement_sql[] = "SELECT set_config('planmon.audit', $1, true)";
+
 /* $1 username $2 agency $3 format $4 summary $5 the measurements' ids (a JSON array) */
 static const char record_import_sql[] =
     "INSERT INTO measurement_import (username, agency, format, summary, measurements)"
@@ -318,18 +322,33 @@ pm_status measurement_repo_classify(PGconn *conn, const json_t *rows, const char
     return st;
 }
 
+/* Sets how the transaction's measurement writes are audited from now on: "statement" (all the
+ * rows of a statement at once) or "" (row by row). */
+static pm_status audit_by(PGconn *conn, const char *how, pm_error *err)
+{
+    const char *params[] = {how};
+    return db_exec(conn, audit_by_statement_sql, 1, params, NULL, err);
+}
+
 pm_status measurement_repo_import(PGconn *conn, const json_t *rows, const char *username,
                                   const char *agency, json_t *ids, pm_error *err)
 {
     char *text = json_dumps(rows, JSON_COMPACT | JSON_REAL_PRECISION(17));
     if (!text)
         return pm_fail(err, PM_INTERNAL, MSG("The import could not be prepared."));
-    const char *params[] = {text, username, agency};
-    PGresult *res;
-    pm_status st = db_exec(conn, import_sql, 3, params, &res, err);
+    PGresult *res = NULL;
+    pm_status st = audit_by(conn, "statement", err);
+    if (st == PM_OK) {
+        const char *params[] = {text, username, agency};
+        st = db_exec(conn, import_sql, 3, params, &res, err);
+    }
+    if (st == PM_OK)
+        st = audit_by(conn, "", err);
     free(text);
-    if (st != PM_OK)
+    if (st != PM_OK) {
+        PQclear(res);
         return st;
+    }
     if ((size_t)PQntuples(res) != json_array_size(rows))
         st = pm_fail(err, PM_CONFLICT,
                      MSG("Some measurements were approved while the import ran; import again."));
