@@ -289,6 +289,126 @@ def test_the_roll_up_by_task_puts_lines_without_a_task_under_null(people, plan_i
     assert sections == {"III.2": 2, "IV": 1}
 
 
+# --- the kept sums (migration 0027) --------------------------------------------------------------
+
+COUNTED = ("proposed", "appraised", "allocated")
+GROUPINGS = ("agency", "source", "section", "task", "year")
+
+
+def sums_of(lines, group_by):
+    """What the roll-up by `group_by` must say of `lines` (those a reader lists), by hand:
+    {key: figures} for the groups and the figures of the total."""
+    def key(line):
+        value = line[group_by]
+        return None if value is None else str(value)
+
+    def figures_of(chosen):
+        further = [x for x in chosen if x["status"] != "proposed"]
+        allocated = [x for x in chosen if x["status"] == "allocated"]
+        return (len(chosen), sum(x["estimate"] for x in chosen),
+                sum(x["appraised"] or 0 for x in further),
+                sum(x["allocated"] for x in allocated), sum(x["spent"] for x in allocated))
+
+    counted = [x for x in lines if x["status"] in COUNTED]
+    return ({k: figures_of([x for x in counted if key(x) == k]) for k in {key(x) for x in counted}},
+            figures_of(counted))
+
+
+def test_every_readers_roll_up_is_the_sum_of_the_lines_it_may_read(people, coordinator):
+    """The roll-up reads sums kept with every change, and the lines only where the read rule
+    depends on the reader (proposed lines): for each reader and grouping it says what the lines
+    that reader lists add up to, no more and no less."""
+    plan_id = plan_with_sections(coordinator, period_end="2018-12-31")
+    task = create_task(coordinator, plan_id, section="III.2", agencies=[agency("SLDTBXH")])
+    p = people
+    spent_on = allocated_line(p, plan_id, 3_000_000, section="II.1")
+    disbursed(p.labour_officer, spent_on["id"], 1_200_000)
+    disbursed(p.labour_officer, spent_on["id"], 300_000)
+    proposed = create_line(p.labour_officer, plan_id, source="CTMT", year=2018, section="III.2",
+                           estimate=700_000)
+    moved(p.labour_manager, proposed["id"], "propose")
+    appraised = create_line(p.labour_officer, plan_id, task=task["id"], estimate=900_000)
+    moved(p.labour_manager, appraised["id"], "propose")
+    moved(p.finance_manager, appraised["id"], "appraise", appraisal(800_000))
+    district_line(p, plan_id, "proposed", allocated=400_000)
+    paid = district_line(p, plan_id, "allocated", allocated=600_000)
+    disbursed(p.lx_officer, paid["id"], 250_000)
+    chau_doc = create_line(p.cd_officer, plan_id, source="NSHUYEN", estimate=350_000)
+    moved(p.chaudoc_manager, chau_doc["id"], "propose")
+    create_line(p.labour_officer, plan_id, estimate=5_000)  # a draft: counted by no one
+    rejected = create_line(p.labour_officer, plan_id, estimate=7_000)
+    moved(p.labour_manager, rejected["id"], "propose")
+    moved(p.finance_manager, rejected["id"], "reject", {"note": "Trùng nội dung"})
+
+    readers = {"coordinator": p.coordinator, "auditor": p.auditor, "viewer": p.viewer,
+               "finance officer": p.finance_officer, "labour officer": p.labour_officer,
+               "Long Xuyên's officer": p.lx_officer, "Châu Đốc's officer": p.cd_officer,
+               "Châu Đốc's manager": p.chaudoc_manager}
+    seen = set()
+    for name, reader in readers.items():
+        lines = lines_of(reader, plan=plan_id)
+        seen.add(len([x for x in lines if x["status"] in COUNTED]))
+        for group_by in GROUPINGS:
+            for year in (None, 2017, 2018):
+                answer = rollup(reader, plan_id, group_by, year)
+                chosen = [x for x in lines if year is None or x["year"] == year]
+                groups, total = sums_of(chosen, group_by)
+                assert ({g["key"]: figures(g) for g in answer["groups"]}, figures(answer["total"])) \
+                    == (groups, total), (name, group_by, year)
+    # the readers do differ: everyone's lines (7 counted), the plan data and one's own
+    assert len(seen) >= 3, seen
+
+
+def test_the_kept_sums_agree_with_the_lines_after_every_kind_of_change(people, plan_id, db):
+    """funding_total_diff() (the check behind the kept sums) finds nothing after a line is
+    drafted, edited, deleted, proposed, appraised, allocated, spent on, corrected or rejected,
+    nor after a source's code is changed (the lines follow it); and it finds a kept sum that a
+    writer changed behind the triggers' back."""
+    def disagreements():
+        return db.execute("SELECT * FROM funding_total_diff()").fetchall()
+
+    p = people
+    line = create_line(p.labour_officer, plan_id, estimate=1_000_000)
+    draft = create_line(p.labour_officer, plan_id, estimate=2_000)
+    assert patch(p.labour_officer, line_path(draft["id"]), {"estimate": 3_000}).status_code == 200
+    assert p.labour_officer.request(
+        "DELETE", line_path(draft["id"]),
+        headers={"If-Match": etag_of(p.labour_officer, draft["id"])}).status_code == 204
+    assert disagreements() == []
+    for who, action, body in ((p.labour_manager, "propose", None),
+                              (p.finance_manager, "appraise", appraisal(900_000)),
+                              (p.coordinator, "allocate", allocation(800_000))):
+        moved(who, line["id"], action, body)
+        assert disagreements() == [], action
+    entry = disbursed(p.labour_officer, line["id"], 500_000)
+    disbursed(p.labour_officer, line["id"], -100_000, corrects=entry["id"],
+              description="Điều chỉnh")
+    assert disagreements() == []
+    other = create_line(p.labour_officer, plan_id, estimate=10_000)
+    moved(p.labour_manager, other["id"], "propose")
+    moved(p.finance_manager, other["id"], "reject", {"note": "Không phù hợp"})
+    assert disagreements() == []
+    assert rollup(p.coordinator, plan_id, "agency")["total"]["spent"] == 400_000
+
+    with db.transaction(force_rollback=True):
+        db.execute("UPDATE funding_source SET code = 'NSTINH-X' WHERE code = 'NSTINH'")
+        assert disagreements() == []
+        assert rollup_keys_in_db(db, plan_id, "source") == {"NSTINH-X"}
+    with db.transaction(force_rollback=True):
+        db.execute("UPDATE funding_total SET spent = spent + 1"
+                   " WHERE plan = %s AND dim = 'agency' AND lines > 0", (plan_id,))
+        assert [row[:5] for row in disagreements()] == \
+            [(plan_id, 2017, "agency", "SLDTBXH", "allocated")]
+    assert disagreements() == []
+
+
+def rollup_keys_in_db(db, plan_id, dim):
+    """The keys funding_total holds lines under for `plan_id` in dimension `dim`."""
+    return {row[0] for row in db.execute(
+        "SELECT key FROM funding_total WHERE plan = %s AND dim = %s AND lines > 0",
+        (plan_id, dim))}
+
+
 @pytest.mark.parametrize("params,name", [({}, "plan"), ({"group_by": "district"}, "group_by"),
                                          ({"money": "float"}, "money"),
                                          ({"year": "two"}, "year")])

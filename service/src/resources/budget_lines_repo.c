@@ -23,16 +23,18 @@ const char *const budget_line_check_fields[] = {"district_line", "callers_distri
 
 /* The line's agency and its unit, for the read rule and the steps, and the reader's People's
  * Committee's unit ($1: the reader's agency), looked up once per statement. */
-#define LINE_FROM                                              \
+#define LINE_WITH_UNIT                                         \
     " FROM budget_line l JOIN agency la ON la.code = l.agency" \
-    " LEFT JOIN admin_unit lu ON lu.code = la.unit"            \
-    " CROSS JOIN (SELECT planmon_scope_unit($1) AS unit) vu"
+    " LEFT JOIN admin_unit lu ON lu.code = la.unit"
+#define LINE_FROM LINE_WITH_UNIT " CROSS JOIN (SELECT planmon_scope_unit($1) AS unit) vu"
 
-/* Whether the reader ($1 agency, $2 reads all) may read line l. Its arguments are columns and
- * parameters, so that PostgreSQL inlines the function rather than calling it for every row (a
- * roll-up over 20,000 lines spent 58 ms in those calls: tests/bench/funding). */
-#define LINE_VISIBLE \
-    "planmon_budget_line_visible(l.status, l.agency, lu.path, $1, vu.unit, $2::boolean)"
+/* Whether the reader ($1 agency, $2 reads all, its People's Committee's unit UNIT) may read line
+ * l. Its arguments must be columns and parameters, so that PostgreSQL inlines the function
+ * rather than calling it for every row (a roll-up over 20,000 lines spent 58 ms in those calls,
+ * and 8 ms over 1,600 when UNIT was planmon_scope_unit($1) itself: tests/bench/funding). */
+#define LINE_VISIBLE_TO(UNIT) \
+    "planmon_budget_line_visible(l.status, l.agency, lu.path, $1, " UNIT ", $2::boolean)"
+#define LINE_VISIBLE LINE_VISIBLE_TO("vu.unit")
 
 /* $1 reader's agency $2 reads all $3 id */
 #define GET_SQL                                                                            \
@@ -110,34 +112,59 @@ static const char step_sql[] =
     "  version = version + 1, updated_at = now()"
     " WHERE id = $1::bigint AND version = $2::int RETURNING id";
 
-/* $1 reader's agency $2 reads all $3 plan $4 year $5 group_by. The groups, then the total (key
- * and name null, grouped = false). */
+/* The funding roll-up ($1 reader's agency $2 reads all $3 plan $4 year $5 group_by): the groups,
+ * then the total (key and name null, total_row true). It reads the sums kept by migration 0027
+ * (funding_total), and the lines themselves only where the read rule depends on the reader:
+ * proposed lines, which a reader who does not see every line (`sees_all`, as in
+ * planmon_budget_line_visible) counts only when they are its own or its district's. Year groups
+ * and the total come from the `source` rows, which count every line once. */
 static const char rollup_sql[] =
-    "WITH g AS (SELECT k.key, count(*)::int AS lines,"
-    "       coalesce(sum(l.estimate), 0)::text AS proposed,"
-    "       coalesce(sum(l.appraised) FILTER (WHERE l.status IN ('appraised', 'allocated')),"
-    "                0)::text AS appraised,"
-    "       coalesce(sum(l.allocated) FILTER (WHERE l.status = 'allocated'), 0) AS allocated_n,"
-    "       coalesce(sum(l.spent) FILTER (WHERE l.status = 'allocated'), 0) AS spent_n,"
-    "       GROUPING(k.key) = 1 AS is_total"
-    " " LINE_FROM
-    " CROSS JOIN LATERAL (SELECT CASE $5 WHEN 'agency' THEN l.agency WHEN 'source' THEN l.source"
-    "                          WHEN 'section' THEN l.section WHEN 'task' THEN l.task::text"
-    "                          ELSE l.year::text END AS key) k"
-    " WHERE l.plan = $3::bigint AND ($4::int IS NULL OR l.year = $4::int)"
-    "   AND l.status IN ('proposed', 'appraised', 'allocated') AND " LINE_VISIBLE
-    " GROUP BY GROUPING SETS ((k.key), ()))"
-    " SELECT g.key, CASE $5 WHEN 'agency' THEN (SELECT name FROM agency WHERE code = g.key)"
-    "                 WHEN 'source' THEN (SELECT name FROM funding_source WHERE code = g.key)"
-    "                 WHEN 'section' THEN (SELECT s.title FROM plan_section s"
-    "                                      WHERE s.plan = $3::bigint AND s.code = g.key)"
-    "                 WHEN 'task' THEN (SELECT t.title FROM task t WHERE t.id::text = g.key)"
-    "               END AS name,"
-    "        g.lines, g.proposed, g.appraised, g.allocated_n::text AS allocated,"
-    "        g.spent_n::text AS spent,"
-    "        CASE WHEN g.allocated_n > 0 THEN round(g.spent_n / g.allocated_n, 4)::float8"
-    "        END AS spent_share, g.is_total AS total_row"
-    " FROM g ORDER BY g.is_total, g.key NULLS LAST";
+    "WITH w AS MATERIALIZED ("
+    "  SELECT $2::boolean OR coalesce($1 = planmon_finance_agency(), false) AS sees_all,"
+    "         planmon_scope_unit($1) AS unit),"
+    " parts AS ("
+    "  SELECT CASE $5 WHEN 'year' THEN t.year::text ELSE nullif(t.key, '') END AS key, t.status,"
+    "         t.lines, t.estimate, t.appraised, t.allocated, t.spent"
+    "  FROM funding_total t, w"
+    "  WHERE t.plan = $3::bigint AND ($4::int IS NULL OR t.year = $4::int)"
+    "    AND t.dim = CASE $5 WHEN 'year' THEN 'source' ELSE $5 END"
+    "    AND (w.sees_all OR t.status <> 'proposed')"
+    "  UNION ALL"
+    "  SELECT CASE $5 WHEN 'agency' THEN l.agency WHEN 'source' THEN l.source"
+    "              WHEN 'section' THEN l.section WHEN 'task' THEN l.task::text"
+    "              ELSE l.year::text END, l.status, 1, l.estimate, 0, 0, 0"
+    " " LINE_WITH_UNIT ", w"
+    "  WHERE NOT w.sees_all AND l.plan = $3::bigint AND ($4::int IS NULL OR l.year = $4::int)"
+    "    AND l.status = 'proposed' AND " LINE_VISIBLE_TO(
+        "w.unit") "),"
+                  " g AS (SELECT p.key, sum(p.lines)::int AS lines, coalesce(sum(p.estimate), "
+                  "0)::text AS proposed,"
+                  "       coalesce(sum(p.appraised) FILTER (WHERE p.status <> 'proposed'), "
+                  "0)::text AS appraised,"
+                  "       coalesce(sum(p.allocated) FILTER (WHERE p.status = 'allocated'), 0) AS "
+                  "allocated_n,"
+                  "       coalesce(sum(p.spent) FILTER (WHERE p.status = 'allocated'), 0) AS "
+                  "spent_n,"
+                  "       GROUPING(p.key) = 1 AS is_total"
+                  "  FROM parts p GROUP BY GROUPING SETS ((p.key), ())"
+                  "  HAVING GROUPING(p.key) = 1 OR sum(p.lines) > 0)"
+                  " SELECT g.key, CASE $5 WHEN 'agency' THEN (SELECT name FROM agency WHERE code = "
+                  "g.key)"
+                  "                 WHEN 'source' THEN (SELECT name FROM funding_source WHERE code "
+                  "= g.key)"
+                  "                 WHEN 'section' THEN (SELECT s.title FROM plan_section s"
+                  "                                      WHERE s.plan = $3::bigint AND s.code = "
+                  "g.key)"
+                  "                 WHEN 'task' THEN (SELECT t.title FROM task t WHERE t.id::text "
+                  "= g.key)"
+                  "               END AS name,"
+                  "        coalesce(g.lines, 0) AS lines, g.proposed, g.appraised, "
+                  "g.allocated_n::text AS allocated,"
+                  "        g.spent_n::text AS spent,"
+                  "        CASE WHEN g.allocated_n > 0 THEN round(g.spent_n / g.allocated_n, "
+                  "4)::float8"
+                  "        END AS spent_share, g.is_total AS total_row"
+                  " FROM g ORDER BY g.is_total, g.key NULLS LAST";
 
 static const char *const id_key[] = {"id"};
 
