@@ -213,6 +213,8 @@ bool config_load(pm_config *cfg, bool need_database, char *msg, size_t msg_size)
         {"LOGIN_MAX_FAILURES_PER_IP", 50, 1, 100000, &cfg->login_max_failures_ip},
         {"LOGIN_WINDOW_S", 900, 1, 86400, &cfg->login_window_s},
         {"REPORT_RENDER_CONCURRENCY", 2, 1, 64, &cfg->report_render_concurrency},
+        {"PASSWORD_HASH_CONCURRENCY", 2, 1, 64, &cfg->password_hash_concurrency},
+        {"PASSWORD_HASH_WAIT_MS", 2000, 1, 60000, &cfg->password_hash_wait_ms},
         {"EXPORT_MAX_ROWS", 100000, 1, 10000000, &cfg->export_max_rows},
         {"NOTIFY_POLL_MS", 1000, 20, 60000, &cfg->notify_poll_ms},
         {"SCHEDULER_INTERVAL_S", 60, 1, 86400, &cfg->scheduler_interval_s},

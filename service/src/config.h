@@ -35,6 +35,8 @@ typedef struct {
     size_t import_max_bytes; /* IMPORT_MAX_BYTES: the body limit of bulk imports */
     int report_due_days;     /* REPORT_DUE_DAYS: a period is due this long after it */
     int report_render_concurrency;    /* REPORT_RENDER_CONCURRENCY: documents rendered at once */
+    int password_hash_concurrency;    /* PASSWORD_HASH_CONCURRENCY: argon2 hashes run at once */
+    int password_hash_wait_ms;        /* PASSWORD_HASH_WAIT_MS: then 503 with Retry-After */
     int export_max_rows;              /* EXPORT_MAX_ROWS: the most rows an export holds */
     const char *province_time_zone;   /* PROVINCE_TIME_ZONE: the zone of "today" (domain/clock.h) */
     int log_level;                    /* LOG_LEVEL, a log_level value */

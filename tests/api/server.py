@@ -60,6 +60,12 @@ def tail(path, lines=60, width=400):
                      for line in text.splitlines()[-lines:])
 
 
+def rss_mib(pid):
+    """The resident memory of process `pid` (VmRSS), in MiB."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(r"^VmRSS:\s+(\d+) kB", status, re.M).group(1)) / 1024
+
+
 class PlanmonServer:
     """`planmon serve` on a free port, with stdout and stderr in files under `outdir`."""
 

@@ -20,6 +20,7 @@ from checks import (CHALLENGE, assert_problem, assert_token_accepted, assert_tok
                     assert_unauthorized, eventually, problem_core)
 from conftest import needs_server_process, new_username, openssl
 from jwt_craft import parts
+from server import rss_mib
 from settings import (DEMO_PASSWORD, DEMO_USERS, JWT_AUDIENCE, JWT_ISSUER, JWT_MAX_TTL, JWT_TTL,
                       LOGIN_MAX_FAILURES, LOGIN_WINDOW_S)
 
@@ -98,6 +99,44 @@ def test_the_token_opens_v1_me_as_its_user(api):
     token = tokens(api, "chaudoc.officer")["access_token"]
     me = assert_token_accepted(api, token).json()
     assert (me["username"], me["agency"], me["role"]) == ("chaudoc.officer", "UBND-884", "officer")
+
+
+def sign_in_at_once(there, count, threads):
+    """`count` sign-ins of the demo users, `threads` at a time: their responses."""
+    names = sorted(DEMO_USERS)
+    with concurrent.futures.ThreadPoolExecutor(threads) as pool:
+        return list(pool.map(lambda i: login(there, names[i % len(names)], DEMO_PASSWORD),
+                             range(count), timeout=120))
+
+
+@pytest.mark.usefixtures("release_only")
+def test_fifty_sign_ins_at_once_leave_the_server_under_64_mib_within_10_seconds(api,
+                                                                               extra_server):
+    """Each password check holds 19 MiB (argon2id) while it runs; at most
+    PASSWORD_HASH_CONCURRENCY run at once, and their memory goes back to the system after."""
+    server = extra_server(HTTP_THREADS="8")
+    answers = sign_in_at_once(api.on(server), 50, 16)
+    assert [r.status_code for r in answers] == [200] * 50, \
+        [(r.status_code, r.text[:200]) for r in answers if r.status_code != 200]
+    eventually(lambda: rss_mib(server.proc.pid) < 64,
+               "the server's RSS under 64 MiB after 50 sign-ins", timeout=10)
+
+
+def test_a_sign_in_that_finds_no_turn_to_check_its_password_is_503_with_retry_after(
+        api, extra_server):
+    there = api.on(extra_server(HTTP_THREADS="8", PASSWORD_HASH_CONCURRENCY="1",
+                                PASSWORD_HASH_WAIT_MS="1"))
+    for _ in range(20):
+        answers = sign_in_at_once(there, 8, 8)
+        assert {r.status_code for r in answers} <= {200, 503}, [r.text[:200] for r in answers]
+        busy = [r for r in answers if r.status_code == 503]
+        if busy:
+            assert_problem(busy[0], 503, "service_unavailable")
+            assert busy[0].headers["Retry-After"] == "2"
+            break
+    else:
+        pytest.fail("8 sign-ins at once, one password check at a time, never found one busy")
+    assert tokens(there, "viewer")["token_type"] == "Bearer"  # and alone, it is signed in
 
 
 @pytest.mark.parametrize("authorization", ["Bearer not-a-token", "Basic dmlld2VyOng=", ""])

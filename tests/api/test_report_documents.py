@@ -30,7 +30,7 @@ from checks import assert_problem, fast_enough
 from indicators import approved
 from plans import post_update
 from reporting import create_site, submitted
-from server import run_planmon
+from server import rss_mib, run_planmon
 
 TODAY = "2018-01-05"
 PERIOD = "2017VN"
@@ -410,11 +410,6 @@ def test_a_district_report_renders_in_under_half_a_second(history, build_kind):
         return time.monotonic() - started
 
     fast_enough(attempt, 0.5, build_kind)
-
-
-def rss_mib(pid):
-    status = Path(f"/proc/{pid}/status").read_text()
-    return int(re.search(r"^VmRSS:\s+(\d+) kB", status, re.M).group(1)) / 1024
 
 
 def test_ten_seconds_after_twenty_renders_the_server_holds_under_96_mib(history, fresh_planmon,

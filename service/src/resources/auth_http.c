@@ -2,7 +2,6 @@
 #include "resources/auth_http.h"
 
 #include <openssl/sha.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,17 +31,6 @@ static const field_spec refresh_fields[] = {
 };
 
 static const char *const no_params[] = {NULL};
-
-/* A hash to verify against when the username is unknown, so that answering takes as long
- * either way and does not tell which usernames exist. */
-static char dummy_hash[PASSWORD_HASH_MAX];
-static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
-static void make_dummy_hash(void)
-{
-    char password[32];
-    if (!password_generate(password, sizeof password) || password_hash(password, dummy_hash, NULL))
-        dummy_hash[0] = '\0';
-}
 
 /* A new refresh token: random text in `token` (44 bytes), its SHA-256 in `hash`. */
 static bool new_refresh_token(char token[44], unsigned char hash[REFRESH_TOKEN_BYTES])
@@ -116,8 +104,9 @@ pm_status auth_token(http_ctx *ctx, pm_error *err)
     pm_status found = auth_repo_user(db, username, &user, NULL);
     if (found != PM_OK && found != PM_NOT_FOUND)
         return pm_fail(err, found, MSG("The database is unavailable; try again shortly."));
-    pthread_once(&dummy_once, make_dummy_hash);
-    bool ok = password_verify(found == PM_OK ? user.password_hash : dummy_hash, password);
+    bool ok;
+    if ((st = password_verify(found == PM_OK ? user.password_hash : NULL, password, &ok, err)))
+        return st;
     if (!ok || found != PM_OK || !user.active) {
         /* The one event recorded for a refused request; never with the password. */
         log_msg(LOG_WARN, NULL, "login failed for %.64s from %s", username, address);

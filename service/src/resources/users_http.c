@@ -330,7 +330,11 @@ pm_status me_password(http_ctx *ctx, pm_error *err)
         (st = password_check_rule(json_member_string(body, "new_password"), "new_password", err)) ||
         (st = ctx_db(ctx, &db, err)) || (st = auth_repo_user(db, ctx->who.username, &user, err)))
         return st;
-    if (!password_verify(user.password_hash, json_member_string(body, "current_password")))
+    bool match;
+    if ((st = password_verify(user.password_hash, json_member_string(body, "current_password"),
+                              &match, err)))
+        return st;
+    if (!match)
         return pm_fail_field(err, PM_FORBIDDEN, "current_password", "wrong",
                              MSG("The current password is wrong."));
     if ((st = password_hash(json_member_string(body, "new_password"), hash, err)) ||
