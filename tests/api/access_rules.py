@@ -130,6 +130,7 @@ RULES = {
     ("POST", "/v1/measurements/{id}/unapprove"): REVIEWERS,
     ("GET", "/v1/measurements/{id}/history"): ANY_ROLE,
     ("GET", "/v1/analytics"): ANY_ROLE,
+    ("GET", "/v1/dashboard"): ANY_ROLE,
     ("GET", "/v1/pilot-model-types"): ANY_ROLE,
     ("POST", "/v1/pilot-model-types"): PLAN_EDITORS,
     ("GET", "/v1/pilot-model-types/{code}"): ANY_ROLE,

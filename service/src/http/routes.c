@@ -10,6 +10,7 @@
 #include "resources/admin_units_http.h"
 #include "resources/agencies_http.h"
 #include "resources/analytics_http.h"
+#include "resources/dashboard_http.h"
 #include "resources/audit_http.h"
 #include "resources/auth_http.h"
 #include "resources/budget_lines_http.h"
@@ -191,6 +192,7 @@ static struct route table[] = {
     ROUTE_WITH("GET", "/v1/measurements/{id}/history", audit_history, ANYONE, 0,
                &measurement_history),
     ROUTE("GET", "/v1/analytics", analytics_get, ANYONE, 0),
+    ROUTE("GET", "/v1/dashboard", dashboard_get, ANYONE, 0),
     ROUTE("GET", "/v1/pilot-model-types", pilot_types_list, ANYONE, 0),
     ROUTE("POST", "/v1/pilot-model-types", pilot_types_create, PLAN_EDITORS, ROUTE_BODY_JSON),
     ROUTE("GET", "/v1/pilot-model-types/{code}", pilot_types_get, ANYONE, 0),

@@ -18,6 +18,7 @@
 #include "render/pdf.h"
 #include "resources/analytics_http.h"
 #include "resources/export.h"
+#include "resources/report_scope.h"
 #include "resources/obligations_repo.h"
 #include "resources/periods_http.h"
 #include "resources/report_document.h"
@@ -37,74 +38,11 @@ static const char docx_type[] =
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 static const char xlsx_type[] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
-/* A new reference to `v`, or JSON null for NULL. */
-static json_t *or_null(const json_t *v)
-{
-    return v ? json_incref((json_t *)v) : json_null();
-}
-
 static civil_date parse_day(const char *text)
 {
     civil_date d = {1970, 1, 1};
     sscanf(text, "%4d-%2d-%2d", &d.year, &d.month, &d.day);
     return d;
-}
-
-/* The indicators section, and the pilots drawn from its pilot-registry rows: the plan's
- * indicators collected at the report unit's level or below it. */
-static pm_status indicator_rows(http_ctx *ctx, const char *plan_id, const period *report,
-                                const analytics_scope *scope, json_t *rows, json_t *pilots,
-                                pm_error *err)
-{
-    PGconn *db;
-    json_auto_t *indicators = NULL;
-    pm_status st = ctx_db(ctx, &db, err);
-    if (st == PM_OK)
-        st = report_repo_indicators(db, plan_id, scope->as_of, &indicators, err);
-    size_t i;
-    json_t *indicator;
-    json_array_foreach(indicators, i, indicator)
-    {
-        if (st != PM_OK)
-            break;
-        if (analytics_indicator_level(indicator) < scope->unit_level)
-            continue; /* collected above the report's unit: a province figure in no district's */
-        period p = *report; /* reports cover 6 months or more: the mapping never refuses them */
-        period_type type;
-        if (period_type_named(json_member_string(indicator, "period_type"), &type))
-            period_for_indicator(type, report, ctx->app->cfg->report_due_days, &p);
-        json_auto_t *items = json_array();
-        if ((st = analytics_items(ctx, indicator, &p, 1, scope, items, err)))
-            break;
-        json_t *item = json_array_get(items, 0);
-        if (!item)
-            continue;
-        /* A row names the period's first target; its attainment is already the worst of all
-         * the period's targets (analytics_items), so the list itself is left to /v1/analytics. */
-        json_object_del(item, "targets");
-        const json_t *target = json_object_get(item, "target");
-        json_object_set(item, "section", json_object_get(indicator, "section"));
-        json_object_set(item, "section_title", json_object_get(indicator, "section_title"));
-        json_object_set(item, "indicator", json_object_get(indicator, "code"));
-        json_object_set(item, "name", json_object_get(indicator, "name"));
-        json_object_set_new(item, "target_operator", or_null(json_object_get(target, "operator")));
-        json_object_set_new(item, "target_value", or_null(json_object_get(target, "value")));
-        json_array_append(rows, item);
-        if (strcmp(json_member_string(indicator, "rollup"), "pilot_registry") == 0)
-            json_array_append_new(
-                pilots,
-                json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "model_type",
-                          or_null(json_object_get(indicator, "pilot_model_type")), "indicator",
-                          or_null(json_object_get(indicator, "code")), "period",
-                          or_null(json_object_get(item, "period")), "sites",
-                          or_null(json_object_get(item, "value")), "districts",
-                          or_null(json_object_get(item, "units_reporting")), "target_operator",
-                          or_null(json_object_get(item, "target_operator")), "target_value",
-                          or_null(json_object_get(item, "target_value")), "target_unit",
-                          or_null(json_object_get(target, "unit_of_measure")), "attainment",
-                          or_null(json_object_get(item, "attainment"))));
-    }
-    return st;
 }
 
 /* The output `format` names, or else the one `accept` asks for (JSON when it names none). */
@@ -207,7 +145,7 @@ pm_status reports_get(http_ctx *ctx, pm_error *err)
 {
     const char *id = req_path(ctx, "period"), *as_of = NULL, *plan_param = NULL, *unit = NULL,
                *format = NULL, *table = NULL, *lang = NULL;
-    char moment[40], day[11], root[6], state_day[11], start[11], end[11];
+    char state_day[11], start[11], end[11];
     json_auto_t *shape = NULL, *plan = NULL, *indicators = json_array(), *pilots = json_array(),
                 *tasks = NULL, *task_status = NULL, *overdue = NULL, *updates = NULL,
                 *completeness = NULL, *yearly = NULL, *funding = NULL, *body = NULL;
@@ -247,23 +185,22 @@ pm_status reports_get(http_ctx *ctx, pm_error *err)
                              MSG("A document holds every table: leave table out."));
     period_date_text(report.start, start);
     period_date_text(report.end, end);
-    if ((st = ctx_db(ctx, &db, err)) || (st = report_repo_moment(db, as_of, moment, day, err)) ||
-        (st = report_repo_plan(db, plan_param, end, &plan, err)) ||
-        (st = report_repo_root_unit(db, root, err)))
+    report_subject subject;
+    st = report_subject_load(ctx, as_of, plan_param, unit, end, &subject, err);
+    plan = subject.plan;
+    if (st != PM_OK || (st = ctx_db(ctx, &db, err)))
         return st;
-    if (!unit && !root[0])
-        return pm_fail_field(err, PM_INVALID_PARAMETER, "unit", "required",
-                             MSG("There are several provinces: name one with unit=CODE."));
+    const char *moment = subject.moment, *day = subject.day;
     /* The state is taken at the end of the period's last day, or of as_of's day when earlier;
      * what planmon knew, at as_of. */
     snprintf(state_day, sizeof state_day, "%s", strcmp(day, end) > 0 ? end : day);
-    char plan_id[24];
-    snprintf(plan_id, sizeof plan_id, "%lld",
-             (long long)json_integer_value(json_object_get(plan, "id")));
-    report_moment m = {.plan = plan_id, .moment = moment, .day = state_day, .start = start};
-    analytics_scope scope = {.unit = unit ? unit : root, .as_of = moment, .today = parse_day(day)};
+    report_moment m = {.plan = subject.plan_id, .moment = moment, .day = state_day, .start = start};
+    analytics_scope scope = {.unit = subject.unit, .as_of = moment, .today = parse_day(day)};
+    json_auto_t *plan_indicators = NULL;
     if ((st = analytics_unit_level(ctx, scope.unit, &scope.unit_level, err)) ||
-        (st = indicator_rows(ctx, plan_id, &report, &scope, indicators, pilots, err)) ||
+        (st = report_repo_indicators(db, subject.plan_id, moment, &plan_indicators, err)) ||
+        (st = indicator_rows(ctx, plan_indicators, &report, &scope, false, indicators, pilots,
+                             err)) ||
         (st = report_repo_task_counts(db, &m, &tasks, err)) ||
         (st = report_repo_task_status(db, &m, &task_status, err)) ||
         (st = report_repo_overdue(db, &m, &overdue, err)) ||
@@ -287,7 +224,7 @@ pm_status reports_get(http_ctx *ctx, pm_error *err)
      * the names land in the tables) and the report's unit; pilots name their indicator. */
     static const char *const codes[] = {"agency", "lead", "unit", NULL};
     static const char *const indicator[] = {"indicator", NULL};
-    json_auto_t *whole = json_pack("{s:s}", "unit", unit ? unit : root), *rows = json_array();
+    json_auto_t *whole = json_pack("{s:s}", "unit", subject.unit), *rows = json_array();
     json_t *tables[] = {indicators, tasks, task_status, overdue, completeness, updates, funding};
     for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++)
         json_array_extend(rows, tables[i]);
@@ -296,7 +233,7 @@ pm_status reports_get(http_ctx *ctx, pm_error *err)
         (st = export_add_names(db, pilots, indicator, err)))
         return st;
     body = json_pack("{s:O, s:s, s:O, s:s, s:O?, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O}", "period",
-                     shape, "as_of", moment, "plan", plan, "unit", unit ? unit : root, "unit_name",
+                     shape, "as_of", moment, "plan", plan, "unit", subject.unit, "unit_name",
                      json_object_get(whole, "unit_name"), "indicators", indicators, "tasks", tasks,
                      "task_status", task_status, "overdue", overdue, "pilots", pilots,
                      "completeness", completeness, "updates", updates, "funding", funding);
