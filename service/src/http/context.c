@@ -38,7 +38,25 @@ static bool take_replica(http_ctx *ctx)
 
 pm_status ctx_db(http_ctx *ctx, PGconn **out, pm_error *err)
 {
-    if (!ctx->conn && !take_replica(ctx)) {
+    if (!ctx->conn && !take_replica(ctx))
+        return ctx_use_primary(ctx, out, err);
+    *out = ctx->conn;
+    return PM_OK;
+}
+
+bool ctx_on_replica(const http_ctx *ctx)
+{
+    return ctx->conn && ctx->app->read_pool && ctx->conn_pool == ctx->app->read_pool;
+}
+
+pm_status ctx_use_primary(http_ctx *ctx, PGconn **out, pm_error *err)
+{
+    if (ctx_on_replica(ctx)) {
+        db_pool_release(ctx->conn_pool, ctx->conn);
+        ctx->conn = NULL;
+        ctx->conn_pool = NULL;
+    }
+    if (!ctx->conn) {
         pm_status st = db_pool_acquire(ctx->app->pool, &ctx->conn, err);
         if (st != PM_OK)
             return st;
@@ -82,4 +100,10 @@ void ctx_release(http_ctx *ctx)
         db_pool_release(ctx->conn_pool, ctx->conn);
     ctx->conn = NULL;
     ctx->conn_pool = NULL;
+}
+
+void ctx_put_back(http_ctx *ctx)
+{
+    if (!ctx->tx)
+        ctx_release(ctx);
 }

@@ -4,7 +4,8 @@
  * An http_ctx lives on the dispatcher's stack for one request: everything it points to is
  * borrowed from Ulfius or the app, and the database connection it may hold is given back by the
  * dispatcher (ctx_release). Handlers: parse, authorise, call one repository or domain function,
- * reply. They reach the connection in one way only, ctx_db (or ctx_begin for a write). */
+ * reply. They reach the connection in one way only, ctx_db (or ctx_begin for a write), and may
+ * give it back early (ctx_put_back). */
 #ifndef PLANMON_HTTP_CONTEXT_H
 #define PLANMON_HTTP_CONTEXT_H
 
@@ -78,6 +79,14 @@ enum { TX_HANDLER = 1, TX_DISPATCHER = 2 };
  * be had in time. */
 pm_status ctx_db(http_ctx *ctx, PGconn **out, pm_error *err);
 
+/* True when the request reads from a streaming replica (ctx_db took one). */
+bool ctx_on_replica(const http_ctx *ctx);
+
+/* Moves the request to the primary for the rest of it: gives the replica's connection back and
+ * takes the primary's into *out (as ctx_db), for an answer that a replica's lag would make wrong.
+ * Called before any transaction. PM_UNAVAILABLE when the primary cannot be had in time. */
+pm_status ctx_use_primary(http_ctx *ctx, PGconn **out, pm_error *err);
+
 /* Starts the request's write transaction on the connection (*out, as ctx_db): BEGIN, then the
  * audit actor — the caller, the request id, and `action` when it is not the plain create or
  * update the audit trigger derives. Inside the dispatcher's own transaction (an idempotent
@@ -90,5 +99,9 @@ pm_status ctx_commit(http_ctx *ctx, pm_error *err);
 
 /* Gives the connection back to its pool (the dispatcher, at the end of the request). */
 void ctx_release(http_ctx *ctx);
+
+/* Gives the connection back to its pool before work that needs no database and may wait (a
+ * password check), unless a transaction is open; the next ctx_db takes one again. */
+void ctx_put_back(http_ctx *ctx);
 
 #endif

@@ -105,6 +105,7 @@ pm_status auth_token(http_ctx *ctx, pm_error *err)
     if (found != PM_OK && found != PM_NOT_FOUND)
         return pm_fail(err, found, MSG("The database is unavailable; try again shortly."));
     bool ok;
+    ctx_put_back(ctx); /* a password check may wait its turn: not holding a connection */
     if ((st = password_verify(found == PM_OK ? user.password_hash : NULL, password, &ok, err)))
         return st;
     if (!ok || found != PM_OK || !user.active) {

@@ -331,6 +331,7 @@ pm_status me_password(http_ctx *ctx, pm_error *err)
         (st = ctx_db(ctx, &db, err)) || (st = auth_repo_user(db, ctx->who.username, &user, err)))
         return st;
     bool match;
+    ctx_put_back(ctx); /* a password check may wait its turn: not holding a connection */
     if ((st = password_verify(user.password_hash, json_member_string(body, "current_password"),
                               &match, err)))
         return st;
