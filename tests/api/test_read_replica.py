@@ -13,7 +13,9 @@ import os
 import shutil
 import uuid
 
+import psycopg
 import pytest
+import requests
 
 from checks import assert_problem
 from conftest import needs_no_replica
@@ -69,6 +71,29 @@ def test_reads_go_to_the_replica_and_a_client_reads_its_own_writes(api, extra_se
         replica.sql("SELECT pg_wal_replay_resume()")
     wait_replayed(replica, position)
     assert reader.get(path).status_code == 200
+
+
+def test_a_user_created_during_replica_lag_signs_in_and_reads_me(api, extra_server, base_env,
+                                                                 replica, make_user):
+    """The user check behind a GET reads the replica, which has not replayed the new user yet;
+    its refusal is read again from the primary, so the user's first GET is not a 401."""
+    srv = extra_server(DATABASE_READ_URL=replica.url(base_env["DATABASE_URL"]))
+    replica.sql("SELECT pg_wal_replay_pause()")
+    try:
+        password = f"pw-{uuid.uuid4().hex}"
+        user = make_user(agency="SYT", role="viewer", password=password)
+        signed_in = api.anonymous().on(srv).post_json(
+            "/v1/auth/token", {"username": user["username"], "password": password})
+        assert signed_in.status_code == 200, signed_in.text
+        me = requests.get(srv.base_url + "/v1/me", timeout=10, headers={
+            "Authorization": f"Bearer {signed_in.json()['access_token']}"})
+        assert me.status_code == 200, me.text
+        assert (me.json()["username"], me.json()["agency"]) == (user["username"], "SYT")
+        dbname = psycopg.conninfo.conninfo_to_dict(base_env["DATABASE_URL"])["dbname"]
+        assert replica.sql("SELECT count(*) FROM app_user WHERE username = %s",
+                           user["username"], db=dbname) == 0, "the replica had replayed it"
+    finally:
+        replica.sql("SELECT pg_wal_replay_resume()")
 
 
 def test_a_malformed_read_after_is_400_naming_it(api, extra_server, base_env, replica):
