@@ -76,6 +76,10 @@ bench_build() {
   else
     die "BENCH_SOURCE is head or tree"
   fi
+  # the build embeds the docs page's Redoc bundle from node_modules, which git does not hold:
+  # the exported source uses the checkout's
+  ensure_node_modules || die "npm ci failed"
+  [[ $src == "$PLANMON_ROOT" || -e $src/node_modules ]] || ln -s "$PLANMON_ROOT/node_modules" "$src/node_modules"
   step "building $SOURCE_LINE in ${out#"$PLANMON_ROOT"/} (release)"
   {
     [[ -f $out/build.ninja ]] || meson setup "$out" "$src" --buildtype=release -Dtests=disabled
