@@ -535,7 +535,8 @@ PROBES = {
         200, lambda ctx: Call(ctx.approved_measurement() + "/history")),
     ("GET", "/v1/analytics"): (200, lambda ctx: Call(
         "/v1/analytics?indicator=COMMUNE-AWARENESS&period=2017&unit=89")),
-    ("GET", "/v1/dashboard"): (200, lambda ctx: Call("/v1/dashboard?period=2017VN&unit=883")),
+    ("GET", "/v1/dashboard"): (200, lambda ctx: Call(
+        f"/v1/dashboard?period=2017VN&plan={seeded_plan(ctx.admin)['id']}&unit=883")),
     ("GET", "/v1/pilot-model-types"): (200, lambda ctx: Call("/v1/pilot-model-types")),
     ("POST", "/v1/pilot-model-types"): (201, lambda ctx: Call(
         "/v1/pilot-model-types", new_type_body())),
