@@ -74,6 +74,7 @@ const PATH_VALUES = {
 // Required (and a few chosen) query parameters, by operation path template.
 const QUERY_VALUES = {
   '/v1/analytics': { indicator: 'COMMUNE-AWARENESS', period: '2017', unit: '89' },
+  '/v1/dashboard': { period: '2017VN', plan: '1', unit: '883' },
   '/v1/reports/{period}': { plan: '1', unit: '89' },
   '/v1/reporting-completeness': { period: '2017VN' },
   '/v1/measurements/template': { indicator: 'COMMUNE-AWARENESS', period: '2017' },
